@@ -1,0 +1,243 @@
+import { EventEmitter } from 'node:events';
+import { CareRelayError } from '@carerelay/errors';
+import type { Serde, TopicContract } from '@carerelay/events';
+import type { Logger } from '@carerelay/logger';
+import type {
+  Bus,
+  BusObserver,
+  BusHealth,
+  Headers,
+  OutgoingMessage,
+  RawRecord,
+  RawSubscribeOptions,
+  SubscribeOptions,
+  Subscription,
+} from './bus.js';
+import { DEFAULT_RETRY, processRecord, type Outcome } from './consumer-runtime.js';
+
+export interface EmbeddedBusOptions {
+  readonly serde: Serde;
+  readonly logger: Logger;
+  readonly observer?: BusObserver;
+  /** Partitions per topic (same role as on Kafka: the unit of ordering and parallelism). */
+  readonly partitions?: number;
+}
+
+interface StoredRecord {
+  readonly key: string | null;
+  readonly value: Buffer | null;
+  readonly headers: Headers;
+}
+
+interface Log {
+  readonly partitions: StoredRecord[][];
+}
+
+/** Kafka's default partitioner idea: a stable hash of the key; keyless records round-robin. */
+function partitionFor(key: string | null, count: number, counter: { n: number }): number {
+  if (key === null) return counter.n++ % count;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % count;
+}
+
+/**
+ * The single-process bus: in-memory partitioned logs with per-group committed
+ * offsets. Same Avro bytes (through the same Serde) and the same consumer
+ * runtime as Kafka, so retry and DLQ semantics are identical. Nothing survives
+ * the process; that is the embedded default's contract.
+ */
+export class EmbeddedBus implements Bus {
+  private readonly logs = new Map<string, Log>();
+  private readonly appended = new EventEmitter();
+  private readonly counter = { n: 0 };
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly offsets = new Map<string, number[]>();
+  private readonly activeGroups = new Set<string>();
+  private readonly partitions: number;
+  private started = false;
+
+  static fromConfig(options: EmbeddedBusOptions): EmbeddedBus {
+    return new EmbeddedBus(options);
+  }
+
+  private constructor(private readonly options: EmbeddedBusOptions) {
+    this.partitions = options.partitions ?? 3;
+    this.appended.setMaxListeners(0);
+  }
+
+  start(): Promise<void> {
+    this.started = true;
+    return Promise.resolve();
+  }
+
+  private log(topic: string): Log {
+    let log = this.logs.get(topic);
+    if (!log) {
+      log = { partitions: Array.from({ length: this.partitions }, () => []) };
+      this.logs.set(topic, log);
+    }
+    return log;
+  }
+
+  async publish<T>(topic: TopicContract<T>, message: OutgoingMessage<T>): Promise<void> {
+    const value = await this.options.serde.encode(topic, message.value);
+    await this.publishRaw(topic.name, { key: message.key, value, headers: message.headers });
+  }
+
+  publishRaw(
+    topic: string,
+    message: { key: string | null; value: Buffer | null; headers?: Headers },
+  ): Promise<void> {
+    const log = this.log(topic);
+    const partition = partitionFor(message.key, log.partitions.length, this.counter);
+    log.partitions[partition]!.push({
+      key: message.key,
+      value: message.value,
+      headers: { ...message.headers },
+    });
+    this.appended.emit(topic);
+    return Promise.resolve();
+  }
+
+  subscribe<T>(options: SubscribeOptions<T>): Promise<Subscription> {
+    const retry = { ...DEFAULT_RETRY, ...options.retry };
+    const logger = this.options.logger.child({
+      component: 'consumer',
+      topic: options.topic.name,
+      groupId: options.groupId,
+    });
+    return Promise.resolve(
+      this.consume(
+        options.topic.name,
+        options.fromBeginning ?? true,
+        options.concurrency ?? 1,
+        options.groupId,
+        (record, stopping) =>
+          processRecord(record, {
+            topic: options.topic,
+            groupId: options.groupId,
+            serde: this.options.serde,
+            handler: options.handler,
+            retry,
+            logger,
+            publishDeadLetter: (topic, r) => this.publishRaw(topic, r),
+            onDeadLetter: options.onDeadLetter,
+            stopping,
+          }),
+      ),
+    );
+  }
+
+  subscribeRaw(options: RawSubscribeOptions): Promise<Subscription> {
+    return this.safely(() =>
+      this.consume(options.topic, options.fromBeginning ?? true, 1, options.groupId, async (record) => {
+        await options.handler(record);
+        return 'handled';
+      }),
+    );
+  }
+
+  private safely(fn: () => Subscription): Promise<Subscription> {
+    try {
+      return Promise.resolve(fn());
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  /**
+   * One loop per partition; `concurrency` bounds how many partitions are worked
+   * on at once. The committed offset advances only after a record is handled or
+   * dead-lettered.
+   */
+  private consume(
+    topic: string,
+    fromBeginning: boolean,
+    concurrency: number,
+    groupId: string,
+    process: (record: RawRecord, stopping: () => boolean) => Promise<Outcome>,
+  ): Subscription {
+    const log = this.log(topic);
+    const groupKey = `${groupId}\u0000${topic}`;
+    if (this.activeGroups.has(groupKey)) {
+      throw new CareRelayError('BUS_GROUP_BUSY', `group ${groupId} already consumes ${topic} in this process`, {
+        retryable: false,
+      });
+    }
+    // A group that comes back resumes from its committed offsets, as on Kafka.
+    let committed = this.offsets.get(groupKey);
+    if (!committed) {
+      committed = log.partitions.map((p) => (fromBeginning ? 0 : p.length));
+      this.offsets.set(groupKey, committed);
+    }
+    this.activeGroups.add(groupKey);
+    let stopping = false;
+    let active = 0;
+    const slotFreed = new EventEmitter();
+    const wake = new EventEmitter();
+    const onAppend = (): void => {
+      wake.emit('data');
+    };
+    this.appended.on(topic, onAppend);
+
+    const waitFor = (emitter: EventEmitter, event: string): Promise<void> =>
+      new Promise((resolve) => emitter.once(event, () => resolve()));
+
+    const loop = async (partition: number): Promise<void> => {
+      const records = log.partitions[partition]!;
+      while (!stopping) {
+        if (committed[partition]! >= records.length) {
+          await waitFor(wake, 'data');
+          continue;
+        }
+        while (active >= concurrency && !stopping) await waitFor(slotFreed, 'free');
+        if (stopping) break;
+        active++;
+        try {
+          const offset = committed[partition]!;
+          const stored = records[offset]!;
+          const began = Date.now();
+          const outcome = await process(
+            { topic, partition, offset: String(offset), ...stored },
+            () => stopping,
+          );
+          this.options.observer?.recordProcessed(topic, groupId, outcome, Date.now() - began);
+          if (outcome === 'aborted') break;
+          committed[partition] = offset + 1;
+        } finally {
+          active--;
+          slotFreed.emit('free');
+        }
+      }
+    };
+
+    const loops = log.partitions.map((_, p) => loop(p));
+    const subscription: Subscription = {
+      stop: async () => {
+        stopping = true;
+        this.appended.off(topic, onAppend);
+        wake.emit('data');
+        slotFreed.emit('free');
+        await Promise.all(loops);
+        this.subscriptions.delete(subscription);
+        this.activeGroups.delete(groupKey);
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  health(): BusHealth {
+    return {
+      healthy: true,
+      ready: this.started,
+      details: { mode: 'embedded', subscriptions: String(this.subscriptions.size) },
+    };
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    this.started = false;
+  }
+}

@@ -1,0 +1,22 @@
+export type {
+  Bus,
+  BusHealth,
+  BusObserver,
+  DeadLetter,
+  Delivery,
+  Handler,
+  Headers,
+  OutgoingMessage,
+  RawRecord,
+  RawSubscribeOptions,
+  RetryPolicy,
+  SubscribeOptions,
+  Subscription,
+} from './bus.js';
+export { DLQ_HEADERS } from './bus.js';
+export { DEFAULT_RETRY, backoffDelay, processRecord } from './consumer-runtime.js';
+export { KafkaBus } from './kafka-bus.js';
+export type { KafkaBusOptions } from './kafka-bus.js';
+export { EmbeddedBus } from './embedded-bus.js';
+export type { EmbeddedBusOptions } from './embedded-bus.js';
+export { ensureTopics } from './topic-admin.js';

@@ -1,0 +1,281 @@
+import { Kafka, logLevel, type Consumer, type LogEntry, type Producer } from 'kafkajs';
+import { CareRelayError } from '@carerelay/errors';
+import type { Serde, TopicContract } from '@carerelay/events';
+import type { Logger } from '@carerelay/logger';
+import type {
+  Bus,
+  BusObserver,
+  BusHealth,
+  Headers,
+  OutgoingMessage,
+  RawRecord,
+  RawSubscribeOptions,
+  SubscribeOptions,
+  Subscription,
+} from './bus.js';
+import { DEFAULT_RETRY, processRecord } from './consumer-runtime.js';
+import { PublishBatcher, type PendingMessage } from './publish-batcher.js';
+
+export interface KafkaBusOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly serde: Serde;
+  readonly logger: Logger;
+  readonly observer?: BusObserver;
+  /** How long a publish may wait for others to share its request. */
+  readonly lingerMs?: number;
+  readonly maxBatch?: number;
+  /** Commit at least this often while working through a large batch. */
+  readonly commitIntervalMs?: number;
+  readonly ssl?: boolean;
+}
+
+function toHeaders(raw: Record<string, unknown> | undefined): Headers {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw ?? {})) {
+    if (v === undefined || v === null) continue;
+    out[k] = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+  }
+  return out;
+}
+
+const nextOffset = (offset: string): string => (BigInt(offset) + 1n).toString();
+
+export class KafkaBus implements Bus {
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly batcher: PublishBatcher;
+  private readonly consumers = new Map<
+    Consumer,
+    { groupId: string; joined: boolean; crashed: boolean; stopping: boolean }
+  >();
+  private producerReady = false;
+
+  static fromConfig(options: KafkaBusOptions): KafkaBus {
+    return new KafkaBus(options);
+  }
+
+  private constructor(private readonly options: KafkaBusOptions) {
+    const log = options.logger.child({ component: 'kafkajs' });
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      ssl: options.ssl ?? false,
+      logLevel: logLevel.WARN,
+      logCreator:
+        () =>
+        ({ level, log: entry }: LogEntry) => {
+          const { message, ...rest } = entry;
+          if (level <= logLevel.ERROR) log.error(rest, message);
+          else log.warn(rest, message);
+        },
+      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5_000 },
+    });
+    // Idempotent: a retried produce request is deduplicated by the broker. kafkajs
+    // requires acks=-1 and one request in flight for it (INFRA.md).
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+    this.batcher = new PublishBatcher(
+      (messages) => this.sendBatch(messages),
+      options.lingerMs ?? 2,
+      options.maxBatch ?? 1_000,
+    );
+  }
+
+  async start(): Promise<void> {
+    await this.producer.connect();
+    this.producerReady = true;
+  }
+
+  publish<T>(topic: TopicContract<T>, message: OutgoingMessage<T>): Promise<void> {
+    return this.options.serde
+      .encode(topic, message.value)
+      .then((value) =>
+        this.batcher.add({ topic: topic.name, key: message.key, value, headers: message.headers ?? {} }),
+      );
+  }
+
+  publishRaw(
+    topic: string,
+    message: { key: string | null; value: Buffer | null; headers?: Headers },
+  ): Promise<void> {
+    return this.batcher.add({
+      topic,
+      key: message.key,
+      value: message.value,
+      headers: message.headers ?? {},
+    });
+  }
+
+  private async sendBatch(messages: readonly PendingMessage[]): Promise<void> {
+    const byTopic = new Map<string, PendingMessage[]>();
+    for (const m of messages) {
+      const list = byTopic.get(m.topic) ?? [];
+      list.push(m);
+      byTopic.set(m.topic, list);
+    }
+    try {
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, list]) => ({
+          topic,
+          messages: list.map((m) => ({ key: m.key, value: m.value, headers: { ...m.headers } })),
+        })),
+      });
+    } catch (cause) {
+      throw new CareRelayError('BUS_PUBLISH_FAILED', `publish to ${[...byTopic.keys()].join(', ')} failed`, {
+        retryable: true,
+        cause,
+      });
+    }
+  }
+
+  subscribe<T>(options: SubscribeOptions<T>): Promise<Subscription> {
+    const retry = { ...DEFAULT_RETRY, ...options.retry };
+    const logger = this.options.logger.child({
+      component: 'consumer',
+      topic: options.topic.name,
+      groupId: options.groupId,
+    });
+    return this.run(
+      options.topic.name,
+      options.groupId,
+      options.fromBeginning ?? true,
+      options.concurrency ?? 1,
+      (record, state) =>
+        processRecord(record, {
+          topic: options.topic,
+          groupId: options.groupId,
+          serde: this.options.serde,
+          handler: options.handler,
+          retry,
+          logger,
+          publishDeadLetter: (topic, r) => this.publishRaw(topic, r),
+          onDeadLetter: options.onDeadLetter,
+          stopping: () => state.stopping,
+        }),
+    );
+  }
+
+  subscribeRaw(options: RawSubscribeOptions): Promise<Subscription> {
+    return this.run(options.topic, options.groupId, options.fromBeginning ?? true, 1, async (record) => {
+      await options.handler(record);
+      return 'handled';
+    });
+  }
+
+  private async run(
+    topic: string,
+    groupId: string,
+    fromBeginning: boolean,
+    concurrency: number,
+    process: (
+      record: RawRecord,
+      state: { stopping: boolean },
+    ) => Promise<'handled' | 'dead-lettered' | 'aborted'>,
+  ): Promise<Subscription> {
+    const consumer = this.kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxWaitTimeInMs: 500,
+    });
+    const state = { groupId, joined: false, crashed: false, stopping: false };
+    this.consumers.set(consumer, state);
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      state.joined = true;
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      state.crashed = !event.payload.restart;
+      this.options.logger.error({ groupId, topic, restart: event.payload.restart }, 'consumer crashed');
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning });
+    const commitEvery = this.options.commitIntervalMs ?? 1_000;
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: concurrency,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        let pending: string | undefined;
+        let lastCommit = Date.now();
+        const commit = async (): Promise<void> => {
+          if (pending === undefined) return;
+          try {
+            await consumer.commitOffsets([
+              { topic: batch.topic, partition: batch.partition, offset: pending },
+            ]);
+          } catch (err) {
+            // Typically a rebalance took the partition away: the new owner redelivers
+            // from the last commit, and handlers are idempotent (at-least-once).
+            this.options.logger.warn({ topic, groupId, err: (err as Error).message }, 'offset commit failed');
+          }
+          pending = undefined;
+          lastCommit = Date.now();
+        };
+        for (const message of batch.messages) {
+          if (!isRunning() || isStale() || state.stopping) break;
+          const began = Date.now();
+          const outcome = await process(
+            {
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: message.offset,
+              key: message.key ? message.key.toString('utf8') : null,
+              value: message.value,
+              headers: toHeaders(message.headers),
+            },
+            state,
+          );
+          this.options.observer?.recordProcessed(batch.topic, groupId, outcome, Date.now() - began);
+          if (outcome === 'aborted') break;
+          // Committed only now: the handler succeeded or the record is safe in the DLQ.
+          resolveOffset(message.offset);
+          pending = nextOffset(message.offset);
+          if (Date.now() - lastCommit >= commitEvery) await commit();
+          await heartbeat();
+        }
+        await commit();
+      },
+    });
+    return {
+      stop: async () => {
+        state.stopping = true;
+        // disconnect() waits for the running batch, which commits what it finished.
+        await consumer.disconnect();
+        this.consumers.delete(consumer);
+      },
+    };
+  }
+
+  health(): BusHealth {
+    const states = [...this.consumers.values()];
+    const crashed = states.filter((s) => s.crashed).map((s) => s.groupId);
+    const waiting = states.filter((s) => !s.joined).map((s) => s.groupId);
+    return {
+      healthy: crashed.length === 0,
+      ready: this.producerReady && crashed.length === 0 && waiting.length === 0,
+      details: {
+        producer: this.producerReady ? 'connected' : 'disconnected',
+        consumers: String(states.length),
+        ...(crashed.length > 0 ? { crashed: crashed.join(',') } : {}),
+        ...(waiting.length > 0 ? { joining: waiting.join(',') } : {}),
+      },
+    };
+  }
+
+  async shutdown(): Promise<void> {
+    for (const [consumer, state] of this.consumers) {
+      state.stopping = true;
+      await consumer.disconnect();
+    }
+    this.consumers.clear();
+    await this.batcher.flush();
+    this.producerReady = false;
+    await this.producer.disconnect();
+  }
+}

@@ -1,0 +1,48 @@
+import { startEmbedded } from './embedded.js';
+
+const USAGE = `Usage: carerelay <command>
+
+Commands:
+  start            Run all seven services in one process on the embedded bus
+                   (ops server on CARERELAY_HOST:CARERELAY_PORT, default 127.0.0.1:7070)
+  help             Show this text
+`;
+
+/** Returns an exit code, or undefined for a command that keeps running (start). */
+export async function runCli(argv: readonly string[]): Promise<number | undefined> {
+  const [command] = argv;
+  switch (command) {
+    case 'start':
+      return start();
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      process.stderr.write(`carerelay: unknown command '${command}'\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+async function start(): Promise<undefined> {
+  const host = process.env.CARERELAY_HOST ?? '127.0.0.1';
+  const port = Number(process.env.CARERELAY_PORT ?? 7070);
+  const runtime = await startEmbedded({ host, port });
+  process.stdout.write(
+    `\nCareRelay is running in embedded mode (one process, embedded bus).\n` +
+      `  services: ${runtime.apps.map((a) => a.name).join(', ')}\n` +
+      `  health:   ${runtime.opsUrl}/health\n  ready:    ${runtime.opsUrl}/ready\n  metrics:  ${runtime.opsUrl}/metrics\n` +
+      `Press Ctrl-C to stop.\n`,
+  );
+  const stop = (): void => {
+    runtime.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return undefined;
+}

@@ -1,0 +1,63 @@
+import { EmbeddedBus } from '@carerelay/bus';
+import { AvroSerde, InMemorySchemaStore } from '@carerelay/events';
+import { createLogger, type Logger } from '@carerelay/logger';
+import { ServiceMetrics, startOpsServer, type ServiceApp, type ServiceContext } from '@carerelay/runtime';
+import { createAuditSinkApp } from '@carerelay/service-audit-sink';
+import { createCoderApp } from '@carerelay/service-coder';
+import { createDeidentifierApp } from '@carerelay/service-deidentifier';
+import { createEhrConnectorApp } from '@carerelay/service-ehr-connector';
+import { createLlmWorkerApp } from '@carerelay/service-llm-worker';
+import { createRiskScannerApp } from '@carerelay/service-risk-scanner';
+import { createWritebackApp } from '@carerelay/service-writeback';
+
+export interface EmbeddedOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly logger?: Logger;
+}
+
+export interface EmbeddedRuntime {
+  readonly opsUrl: string;
+  readonly apps: readonly ServiceApp[];
+  readonly bus: EmbeddedBus;
+  stop(): Promise<void>;
+}
+
+const FACTORIES: ReadonlyArray<(context: ServiceContext) => ServiceApp> = [
+  createEhrConnectorApp,
+  createDeidentifierApp,
+  createLlmWorkerApp,
+  createRiskScannerApp,
+  createCoderApp,
+  createWritebackApp,
+  createAuditSinkApp,
+];
+
+/**
+ * The single-process default: all seven services on the embedded bus, with the
+ * same Avro encoding and consumer semantics as the distributed mode. This file
+ * is the embedded composition root, the one place a package imports services.
+ */
+export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedRuntime> {
+  const logger = options.logger ?? createLogger({ service: 'carerelay' });
+  const metrics = new ServiceMetrics('carerelay');
+  const serde = new AvroSerde(new InMemorySchemaStore());
+  const bus = EmbeddedBus.fromConfig({ serde, logger, observer: metrics });
+  await bus.start();
+  const apps = FACTORIES.map((create) => create({ bus, logger: logger.child({ component: 'service' }), concurrency: 1 }));
+  for (const app of apps) {
+    await Promise.all(app.produces.map((topic) => serde.register(topic)));
+    await app.start();
+  }
+  const ops = await startOpsServer({ host: options.host, port: options.port, logger, metrics, sources: [bus, ...apps] });
+  return {
+    opsUrl: ops.url,
+    apps,
+    bus,
+    stop: async () => {
+      for (const app of [...apps].reverse()) await app.stop();
+      await bus.shutdown();
+      await ops.server.close();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { loadConfig, ConfigError, str, int, bool, url, list, oneOf } from './load-config.js';
+export type { ConfigSchema, ConfigOf, VarSpec } from './load-config.js';

@@ -1,0 +1,142 @@
+/**
+ * Typed configuration from environment variables, validated once at start-up.
+ * Every problem is collected and reported together, naming each variable, so an
+ * operator fixes a deployment in one pass rather than one crash per variable.
+ * This package imports no internal package (it sits at the bottom of the graph).
+ */
+export interface VarSpec<T> {
+  readonly parse: (raw: string) => T;
+  readonly default?: T;
+  readonly optional?: boolean;
+  readonly description: string;
+  /** Secrets are never echoed in error messages. */
+  readonly secret?: boolean;
+}
+
+export type ConfigSchema = Record<string, VarSpec<unknown>>;
+
+export type ConfigOf<S extends ConfigSchema> = {
+  readonly [K in keyof S]: S[K] extends VarSpec<infer T>
+    ? S[K]['optional'] extends true
+      ? T | undefined
+      : T
+    : never;
+};
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  readonly retryable = false;
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration (${problems.length} problem(s)):\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+type SpecOptions<T> = { default?: T; optional?: boolean; description: string; secret?: boolean };
+
+export function str(opts: SpecOptions<string>): VarSpec<string> {
+  return {
+    ...opts,
+    parse: (raw) => {
+      if (raw.trim() === '') throw new Error('must not be empty');
+      return raw;
+    },
+  };
+}
+
+export function int(opts: SpecOptions<number> & { min?: number; max?: number }): VarSpec<number> {
+  return {
+    ...opts,
+    parse: (raw) => {
+      if (!/^-?\d+$/.test(raw.trim())) throw new Error('must be an integer');
+      const value = Number.parseInt(raw, 10);
+      if (opts.min !== undefined && value < opts.min) throw new Error(`must be >= ${opts.min}`);
+      if (opts.max !== undefined && value > opts.max) throw new Error(`must be <= ${opts.max}`);
+      return value;
+    },
+  };
+}
+
+export function bool(opts: SpecOptions<boolean>): VarSpec<boolean> {
+  return {
+    ...opts,
+    parse: (raw) => {
+      const v = raw.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+      if (['0', 'false', 'no', 'off'].includes(v)) return false;
+      throw new Error('must be true or false');
+    },
+  };
+}
+
+export function url(opts: SpecOptions<string> & { protocols?: readonly string[] }): VarSpec<string> {
+  return {
+    ...opts,
+    parse: (raw) => {
+      let parsed: URL;
+      try {
+        parsed = new URL(raw);
+      } catch {
+        throw new Error('must be an absolute URL');
+      }
+      if (opts.protocols && !opts.protocols.includes(parsed.protocol.replace(/:$/, ''))) {
+        throw new Error(`must use one of: ${opts.protocols.join(', ')}`);
+      }
+      return raw.replace(/\/+$/, '');
+    },
+  };
+}
+
+/** Comma-separated list; each item checked by `item` when given. */
+export function list(opts: SpecOptions<string[]> & { item?: (v: string) => void }): VarSpec<string[]> {
+  return {
+    ...opts,
+    parse: (raw) => {
+      const items = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+      if (items.length === 0) throw new Error('must list at least one value');
+      items.forEach((v) => opts.item?.(v));
+      return items;
+    },
+  };
+}
+
+export function oneOf<const T extends string>(values: readonly T[], opts: SpecOptions<T>): VarSpec<T> {
+  return {
+    ...opts,
+    parse: (raw) => {
+      if (!(values as readonly string[]).includes(raw)) throw new Error(`must be one of: ${values.join(', ')}`);
+      return raw as T;
+    },
+  };
+}
+
+export function loadConfig<S extends ConfigSchema>(
+  schema: S,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ConfigOf<S> {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(schema)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') {
+      if (spec.default !== undefined) out[name] = spec.default;
+      else if (spec.optional) out[name] = undefined;
+      else problems.push(`${name} is required (${spec.description})`);
+      continue;
+    }
+    try {
+      out[name] = spec.parse(raw);
+    } catch (err) {
+      const shown = spec.secret ? '<redacted>' : JSON.stringify(raw);
+      problems.push(`${name}=${shown} ${(err as Error).message} (${spec.description})`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(out) as ConfigOf<S>;
+}

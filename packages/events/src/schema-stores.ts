@@ -1,0 +1,68 @@
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { CareRelayError } from '@carerelay/errors';
+import type { SchemaStore } from './serde.js';
+
+/**
+ * A Confluent-compatible registry over HTTP (Apicurio's ccompat API or Confluent's).
+ * The registry enforces the compatibility rule: an incompatible schema is refused here.
+ */
+export class RegistrySchemaStore implements SchemaStore {
+  private readonly registry: SchemaRegistry;
+
+  constructor(url: string) {
+    this.registry = new SchemaRegistry({ host: url, retry: { retries: 3 } });
+  }
+
+  async registerSchema(subject: string, schema: object): Promise<number> {
+    try {
+      const { id } = await this.registry.register(
+        { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+        { subject, compatibility: 'BACKWARD' } as never,
+      );
+      return id;
+    } catch (cause) {
+      const status = (cause as { status?: number }).status;
+      if (status === 409) {
+        throw new CareRelayError('SCHEMA_INCOMPATIBLE', `schema for ${subject} is incompatible with the registered versions`, {
+          retryable: false,
+          cause,
+        });
+      }
+      throw new CareRelayError('SCHEMA_REGISTRY_UNAVAILABLE', `could not register schema for ${subject}`, {
+        retryable: true,
+        cause,
+      });
+    }
+  }
+
+  async fetchSchema(id: number): Promise<object> {
+    const schema = await this.registry.getSchema(id);
+    return (schema as unknown as { schema(): object }).schema();
+  }
+}
+
+/**
+ * In-process schema store for the embedded single-process mode: same ids-in-frame
+ * wire format, no server. Identical schemas get the same id, as in a registry.
+ */
+export class InMemorySchemaStore implements SchemaStore {
+  private readonly byId = new Map<number, object>();
+  private readonly byText = new Map<string, number>();
+
+  registerSchema(_subject: string, schema: object): Promise<number> {
+    const text = JSON.stringify(schema);
+    let id = this.byText.get(text);
+    if (id === undefined) {
+      id = this.byId.size + 1;
+      this.byText.set(text, id);
+      this.byId.set(id, schema);
+    }
+    return Promise.resolve(id);
+  }
+
+  fetchSchema(id: number): Promise<object> {
+    const schema = this.byId.get(id);
+    if (!schema) return Promise.reject(new Error(`unknown schema id ${id}`));
+    return Promise.resolve(schema);
+  }
+}

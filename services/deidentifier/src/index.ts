@@ -1,0 +1,2 @@
+export { createDeidentifierApp, SERVICE_NAME } from './app.js';
+export { deidentifierConfigSchema } from './config.js';

@@ -1,0 +1,2 @@
+export { createEhrConnectorApp, SERVICE_NAME } from './app.js';
+export { ehrConnectorConfigSchema } from './config.js';

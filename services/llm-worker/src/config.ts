@@ -1,0 +1,2 @@
+/** Variables of llm-worker beyond the common ones (see @carerelay/runtime commonConfigSchema). */
+export const llmWorkerConfigSchema = {} as const;

@@ -1,0 +1,2 @@
+export { createLlmWorkerApp, SERVICE_NAME } from './app.js';
+export { llmWorkerConfigSchema } from './config.js';

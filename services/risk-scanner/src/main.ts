@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// Composition root of risk-scanner in distributed mode: nothing but wiring.
+import { runServiceMain } from '@carerelay/runtime';
+import { createRiskScannerApp, SERVICE_NAME } from './app.js';
+import { riskScannerConfigSchema } from './config.js';
+
+runServiceMain({
+  name: SERVICE_NAME,
+  configSchema: riskScannerConfigSchema,
+  createApp: (context) => createRiskScannerApp(context),
+});

@@ -1,0 +1,2 @@
+/** Variables of writeback beyond the common ones (see @carerelay/runtime commonConfigSchema). */
+export const writebackConfigSchema = {} as const;

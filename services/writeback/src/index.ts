@@ -1,0 +1,2 @@
+export { createWritebackApp, SERVICE_NAME } from './app.js';
+export { writebackConfigSchema } from './config.js';
