@@ -200,15 +200,17 @@ export class KafkaBus implements Bus {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: concurrency,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
         let pending: string | undefined;
         let lastCommit = Date.now();
         const commit = async (): Promise<void> => {
           if (pending === undefined) return;
           try {
-            await consumer.commitOffsets([
-              { topic: batch.topic, partition: batch.partition, offset: pending },
-            ]);
+            // The batch's own commit (not consumer.commitOffsets, which kafkajs skips
+            // once stop() began): records finished during a graceful stop are committed.
+            await commitOffsetsIfNecessary({
+              topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: pending }] }],
+            });
           } catch (err) {
             // Typically a rebalance took the partition away: the new owner redelivers
             // from the last commit, and handlers are idempotent (at-least-once).

@@ -1,0 +1,222 @@
+import { CareRelayError } from '@carerelay/errors';
+import { dlqTopicName } from '@carerelay/events';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DLQ_HEADERS, type Bus, type Delivery, type Subscription } from './bus.js';
+import { collectRaw, eventually, probeTopic, uniqueName, type Probe } from './testing.js';
+
+export interface BusFixture {
+  readonly bus: Bus;
+  /** Makes the topics exist (Kafka needs them created; embedded needs nothing). */
+  createTopics(names: readonly string[], partitions: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+const fast = { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 100 };
+
+/**
+ * The one contract both Bus implementations must meet. Run by
+ * embedded-bus.test.ts (in process) and kafka-bus.int.test.ts (real broker).
+ */
+export function busContract(name: string, makeFixture: () => Promise<BusFixture>): void {
+  describe(`Bus contract: ${name}`, () => {
+    let fixture: BusFixture;
+    const subscriptions: Subscription[] = [];
+    const track = (s: Subscription): Subscription => {
+      subscriptions.push(s);
+      return s;
+    };
+
+    beforeEach(async () => {
+      fixture = await makeFixture();
+    });
+    afterEach(async () => {
+      await Promise.all(subscriptions.splice(0).map((s) => s.stop()));
+      await fixture.close();
+    });
+
+    async function topicWithDlq(partitions = 3): Promise<ReturnType<typeof probeTopic>> {
+      const topic = probeTopic();
+      await fixture.createTopics([topic.name], partitions);
+      await fixture.createTopics([dlqTopicName(topic.name)], 1);
+      return topic;
+    }
+
+    it('delivers every record decoded, with key and headers, in order per key', async () => {
+      const topic = await topicWithDlq();
+      const received: Delivery<Probe>[] = [];
+      track(
+        await fixture.bus.subscribe({
+          topic,
+          groupId: uniqueName('g'),
+          concurrency: 3,
+          handler: async (d) => {
+            received.push(d);
+          },
+        }),
+      );
+      const keys = ['t1:a', 't1:b', 't1:c', 't2:a'];
+      const sends: Promise<void>[] = [];
+      for (let seq = 0; seq < 25; seq++) {
+        for (const key of keys) {
+          sends.push(
+            fixture.bus.publish(topic, { key, value: { id: `${key}#${seq}`, seq, payload: 'x' }, headers: { 'x-trace': key } }),
+          );
+        }
+      }
+      await Promise.all(sends);
+      await eventually(() => received.length >= 100, '100 deliveries');
+      expect(new Set(received.map((d) => d.value.id)).size).toBe(100);
+      for (const key of keys) {
+        const seqs = received.filter((d) => d.key === key).map((d) => d.value.seq);
+        expect(seqs).toEqual([...Array(25).keys()]);
+      }
+      expect(received.every((d) => d.headers['x-trace'] === d.key)).toBe(true);
+    });
+
+    it('retries a retryable error with backoff and then succeeds, without dead-lettering', async () => {
+      const topic = await topicWithDlq(1);
+      const dlq = await collectRaw(fixture.bus, dlqTopicName(topic.name));
+      track(dlq.subscription);
+      const attempts: number[] = [];
+      let handled = false;
+      track(
+        await fixture.bus.subscribe({
+          topic,
+          groupId: uniqueName('g'),
+          retry: fast,
+          handler: async (d) => {
+            attempts.push(d.attempt);
+            if (d.attempt < 3) throw new CareRelayError('TEST_TRANSIENT', 'transient', { retryable: true });
+            handled = true;
+          },
+        }),
+      );
+      await fixture.bus.publish(topic, { key: 'k', value: { id: 'r1', seq: 0, payload: '' } });
+      await eventually(() => handled, 'third attempt to succeed');
+      expect(attempts).toEqual([1, 2, 3]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(dlq.records).toHaveLength(0);
+    });
+
+    it('dead-letters a non-retryable error at once with its cause, and moves on', async () => {
+      const topic = await topicWithDlq(1);
+      const dlq = await collectRaw(fixture.bus, dlqTopicName(topic.name));
+      track(dlq.subscription);
+      const handledIds: string[] = [];
+      const letters: string[] = [];
+      const groupId = uniqueName('g');
+      track(
+        await fixture.bus.subscribe({
+          topic,
+          groupId,
+          retry: fast,
+          onDeadLetter: async (l) => {
+            letters.push(l.errorCode);
+          },
+          handler: async (d) => {
+            if (d.value.id === 'poison') throw new CareRelayError('TEST_POISON', 'cannot handle this record');
+            handledIds.push(d.value.id);
+          },
+        }),
+      );
+      await fixture.bus.publish(topic, { key: 'k', value: { id: 'poison', seq: 0, payload: 'p' } });
+      await fixture.bus.publish(topic, { key: 'k', value: { id: 'after', seq: 1, payload: '' } });
+      await eventually(() => dlq.records.length === 1 && handledIds.includes('after'), 'DLQ record and next record');
+      const letter = dlq.records[0]!;
+      expect(letter.headers[DLQ_HEADERS.errorCode]).toBe('TEST_POISON');
+      expect(letter.headers[DLQ_HEADERS.errorMessage]).toBe('cannot handle this record');
+      expect(letter.headers[DLQ_HEADERS.attempts]).toBe('1');
+      expect(letter.headers[DLQ_HEADERS.originalTopic]).toBe(topic.name);
+      expect(letter.headers[DLQ_HEADERS.originalPartition]).toBe('0');
+      expect(letter.headers[DLQ_HEADERS.originalOffset]).toBe('0');
+      expect(letter.headers[DLQ_HEADERS.groupId]).toBe(groupId);
+      expect(letter.key).toBe('k');
+      // The original bytes are kept, so the record can be replayed once fixed.
+      expect(letter.value?.length).toBeGreaterThan(5);
+      expect(letters).toEqual(['TEST_POISON']);
+    });
+
+    it('dead-letters a retryable error after the last attempt, counting attempts', async () => {
+      const topic = await topicWithDlq(1);
+      const dlq = await collectRaw(fixture.bus, dlqTopicName(topic.name));
+      track(dlq.subscription);
+      track(
+        await fixture.bus.subscribe({
+          topic,
+          groupId: uniqueName('g'),
+          retry: fast,
+          handler: async () => {
+            throw new Error('downstream timeout');
+          },
+        }),
+      );
+      await fixture.bus.publish(topic, { key: 'k', value: { id: 'x', seq: 0, payload: '' } });
+      await eventually(() => dlq.records.length === 1, 'DLQ record');
+      expect(dlq.records[0]!.headers[DLQ_HEADERS.attempts]).toBe('3');
+      expect(dlq.records[0]!.headers[DLQ_HEADERS.errorCode]).toBe('HANDLER_FAILED');
+    });
+
+    it('dead-letters undecodable bytes with the decode error, without calling the handler', async () => {
+      const topic = await topicWithDlq(1);
+      const dlq = await collectRaw(fixture.bus, dlqTopicName(topic.name));
+      track(dlq.subscription);
+      const seen: string[] = [];
+      track(
+        await fixture.bus.subscribe({
+          topic,
+          groupId: uniqueName('g'),
+          retry: fast,
+          handler: async (d) => {
+            seen.push(d.value.id);
+          },
+        }),
+      );
+      await fixture.bus.publishRaw(topic.name, { key: 'k', value: Buffer.from('{"not":"avro"}') });
+      await fixture.bus.publish(topic, { key: 'k', value: { id: 'ok', seq: 0, payload: '' } });
+      const [first] = await waitForOne(dlq.records);
+      expect(first.headers[DLQ_HEADERS.errorCode]).toBe('SERDE_BAD_FRAME');
+      expect(first.value?.toString()).toBe('{"not":"avro"}');
+      await eventually(() => seen.includes('ok'), 'valid record after the poison one');
+      expect(seen).toEqual(['ok']);
+    });
+
+    it('on stop, finishes the record in flight and commits it: a restart neither loses nor repeats it', async () => {
+      const topic = await topicWithDlq(1);
+      const groupId = uniqueName('g');
+      const completed: string[] = [];
+      let started = false;
+      const slow = await fixture.bus.subscribe({
+        topic,
+        groupId,
+        handler: async (d) => {
+          started = true;
+          await new Promise((r) => setTimeout(r, 400));
+          completed.push(d.value.id);
+        },
+      });
+      await fixture.bus.publish(topic, { key: 'k', value: { id: 'in-flight', seq: 0, payload: '' } });
+      await eventually(() => started, 'handler to start');
+      await slow.stop();
+      expect(completed).toEqual(['in-flight']);
+
+      const again: string[] = [];
+      track(
+        await fixture.bus.subscribe({
+          topic,
+          groupId,
+          handler: async (d) => {
+            again.push(d.value.id);
+          },
+        }),
+      );
+      await fixture.bus.publish(topic, { key: 'k', value: { id: 'next', seq: 1, payload: '' } });
+      await eventually(() => again.includes('next'), 'next record after restart');
+      expect(again).toEqual(['next']);
+    });
+  });
+}
+
+async function waitForOne<T>(list: T[]): Promise<[T]> {
+  await eventually(() => list.length >= 1, 'a DLQ record');
+  return [list[0]!];
+}
