@@ -30,6 +30,7 @@ export default defineConfig({
           hookTimeout: 180_000,
           // Two cores: Kafka, the registry and two test files at a time is the ceiling.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

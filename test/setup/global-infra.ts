@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ensureTopics } from '@carerelay/bus';
 import { TOPIC_DECLARATIONS } from '@carerelay/events';
@@ -24,7 +21,8 @@ interface Infra {
 /**
  * Real infrastructure for the integration tests (INFRA.md), chosen in order:
  * 1. KAFKA_BROKERS + SCHEMA_REGISTRY_URL already set → use them;
- * 2. else start Kafka (KRaft) and Apicurio from Maven Central jars (needs Java 17 + Maven);
+ * 2. else start Kafka (KRaft) and Apicurio from Maven Central jars (Maven; Java 17 for Kafka,
+ *    Java 21+ for Apicurio 3.3, found under /usr/lib/jvm by infra/local);
  * 3. else testcontainers, when a Docker engine answers.
  * Postgres and Redis run on the machine: DATABASE_URL / REDIS_URL or their defaults.
  */
@@ -37,15 +35,18 @@ async function startInfra(): Promise<Infra> {
   try {
     // Plain ESM script shared with `npm run infra:start`; no types of its own.
     const local = (await import('../../infra/local/infra.mjs' as string)) as {
-      startLocalInfra(o: { stateDir: string }): Promise<Infra>;
+      startLocalInfra(): Promise<Infra>;
     };
-    return await local.startLocalInfra({ stateDir: mkdtempSync(join(tmpdir(), 'carerelay-infra-')) });
+    // Jars are cached in .cache/infra; broker and registry state live in a temp dir removed on stop.
+    return await local.startLocalInfra();
   } catch (err) {
     localError = err;
   }
   const containers = await startContainers();
   if (containers) return containers;
-  throw new Error(`No Kafka/registry: local start failed (${(localError as Error).message}) and no Docker engine answers`);
+  throw new Error(
+    `No Kafka/registry: local start failed (${(localError as Error).message}) and no Docker engine answers`,
+  );
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -56,6 +57,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('schemaRegistryUrl', infra.schemaRegistryUrl);
   project.provide('databaseUrl', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   project.provide('redisUrl', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  console.log(`[infra] kafka=${infra.kafkaBrokers} registry=${infra.schemaRegistryUrl} ready in ${Date.now() - began} ms`);
+  console.log(
+    `[infra] kafka=${infra.kafkaBrokers} registry=${infra.schemaRegistryUrl} ready in ${Date.now() - began} ms`,
+  );
   return () => infra.stop();
 }

@@ -59,7 +59,11 @@ export function busContract(name: string, makeFixture: () => Promise<BusFixture>
       for (let seq = 0; seq < 25; seq++) {
         for (const key of keys) {
           sends.push(
-            fixture.bus.publish(topic, { key, value: { id: `${key}#${seq}`, seq, payload: 'x' }, headers: { 'x-trace': key } }),
+            fixture.bus.publish(topic, {
+              key,
+              value: { id: `${key}#${seq}`, seq, payload: 'x' },
+              headers: { 'x-trace': key },
+            }),
           );
         }
       }
@@ -121,7 +125,10 @@ export function busContract(name: string, makeFixture: () => Promise<BusFixture>
       );
       await fixture.bus.publish(topic, { key: 'k', value: { id: 'poison', seq: 0, payload: 'p' } });
       await fixture.bus.publish(topic, { key: 'k', value: { id: 'after', seq: 1, payload: '' } });
-      await eventually(() => dlq.records.length === 1 && handledIds.includes('after'), 'DLQ record and next record');
+      await eventually(
+        () => dlq.records.length === 1 && handledIds.includes('after'),
+        'DLQ record and next record',
+      );
       const letter = dlq.records[0]!;
       expect(letter.headers[DLQ_HEADERS.errorCode]).toBe('TEST_POISON');
       expect(letter.headers[DLQ_HEADERS.errorMessage]).toBe('cannot handle this record');

@@ -161,9 +161,13 @@ export class EmbeddedBus implements Bus {
     const log = this.log(topic);
     const groupKey = `${groupId}\u0000${topic}`;
     if (this.activeGroups.has(groupKey)) {
-      throw new CareRelayError('BUS_GROUP_BUSY', `group ${groupId} already consumes ${topic} in this process`, {
-        retryable: false,
-      });
+      throw new CareRelayError(
+        'BUS_GROUP_BUSY',
+        `group ${groupId} already consumes ${topic} in this process`,
+        {
+          retryable: false,
+        },
+      );
     }
     // A group that comes back resumes from its committed offsets, as on Kafka.
     let committed = this.offsets.get(groupKey);

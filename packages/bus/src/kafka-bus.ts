@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Consumer, type LogEntry, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Consumer, type LogEntry, type Producer } from 'kafkajs';
 import { CareRelayError } from '@carerelay/errors';
 import type { Serde, TopicContract } from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';
@@ -28,6 +28,8 @@ export interface KafkaBusOptions {
   /** Commit at least this often while working through a large batch. */
   readonly commitIntervalMs?: number;
   readonly ssl?: boolean;
+  /** How long the group waits for a silent member before rebalancing its partitions away (broker minimum 6 s). */
+  readonly sessionTimeoutMs?: number;
 }
 
 function toHeaders(raw: Record<string, unknown> | undefined): Headers {
@@ -77,6 +79,8 @@ export class KafkaBus implements Bus {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // Java-compatible murmur2 key hashing: a key lands on the same partition as with other clients.
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
     this.batcher = new PublishBatcher(
       (messages) => this.sendBatch(messages),
@@ -180,7 +184,7 @@ export class KafkaBus implements Bus {
     const consumer = this.kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: 500,
     });
@@ -200,7 +204,14 @@ export class KafkaBus implements Bus {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: concurrency,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
+      eachBatch: async ({
+        batch,
+        resolveOffset,
+        heartbeat,
+        isRunning,
+        isStale,
+        commitOffsetsIfNecessary,
+      }) => {
         let pending: string | undefined;
         let lastCommit = Date.now();
         const commit = async (): Promise<void> => {

@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import type { TopicDeclaration } from '@carerelay/events';
 
 /**
@@ -35,8 +35,37 @@ export async function ensureTopics(
         })),
       });
     }
+    await waitForLeaders(
+      admin,
+      declarations.map((d) => d.name),
+    );
     return missing.map((d) => d.name);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * createTopics' own wait covers the controller, not the broker's metadata cache:
+ * a produce right after it can still get UNKNOWN_TOPIC_OR_PARTITION. Poll until
+ * every partition reports a leader.
+ */
+async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      if (
+        meta.length === topics.length &&
+        meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+      ) {
+        return;
+      }
+    } catch {
+      // not visible yet
+    }
+    if (Date.now() > deadline)
+      throw new Error(`topics have no leader after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
