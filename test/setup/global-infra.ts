@@ -3,15 +3,6 @@ import { ensureTopics } from '@carerelay/bus';
 import { TOPIC_DECLARATIONS } from '@carerelay/events';
 import { startContainers } from './containers.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    kafkaBrokers: string;
-    schemaRegistryUrl: string;
-    databaseUrl: string;
-    redisUrl: string;
-  }
-}
-
 interface Infra {
   kafkaBrokers: string;
   schemaRegistryUrl: string;

@@ -2,7 +2,8 @@ import { CareRelayError } from '@carerelay/errors';
 import { dlqTopicName } from '@carerelay/events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DLQ_HEADERS, type Bus, type Delivery, type Subscription } from './bus.js';
-import { collectRaw, eventually, probeTopic, uniqueName, type Probe } from './testing.js';
+import avro from 'avsc';
+import { collectRaw, eventually, probeSchema, probeTopic, uniqueName, type Probe } from './testing.js';
 
 export interface BusFixture {
   readonly bus: Bus;
@@ -75,6 +76,19 @@ export function busContract(name: string, makeFixture: () => Promise<BusFixture>
         expect(seqs).toEqual([...Array(25).keys()]);
       }
       expect(received.every((d) => d.headers['x-trace'] === d.key)).toBe(true);
+    });
+
+    it('puts Confluent wire-format Avro on the topic (magic byte, schema id, Avro body)', async () => {
+      const topic = await topicWithDlq(1);
+      const raw = await collectRaw(fixture.bus, topic.name);
+      track(raw.subscription);
+      const value = { id: 'wire', seq: 7, payload: 'é' };
+      await fixture.bus.publish(topic, { key: 'k', value });
+      await eventually(() => raw.records.length === 1, 'raw record');
+      const bytes = raw.records[0]!.value!;
+      expect(bytes[0]).toBe(0);
+      expect(bytes.readUInt32BE(1)).toBeGreaterThan(0);
+      expect(avro.Type.forSchema(probeSchema as avro.Schema).fromBuffer(bytes.subarray(5))).toEqual(value);
     });
 
     it('retries a retryable error with backoff and then succeeds, without dead-lettering', async () => {

@@ -142,7 +142,7 @@ export class EmbeddedBus implements Bus {
     try {
       return Promise.resolve(fn());
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(err);
     }
   }
 

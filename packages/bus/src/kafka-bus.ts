@@ -28,6 +28,11 @@ export interface KafkaBusOptions {
   /** Commit at least this often while working through a large batch. */
   readonly commitIntervalMs?: number;
   readonly ssl?: boolean;
+  /**
+   * Longest a fetch waits at the broker for new data. Lower means lower tail latency on
+   * multi-partition topics with kafkajs (measured in bench/bus), at the cost of more idle fetches.
+   */
+  readonly maxWaitTimeMs?: number;
   /** How long the group waits for a silent member before rebalancing its partitions away (broker minimum 6 s). */
   readonly sessionTimeoutMs?: number;
 }
@@ -36,7 +41,7 @@ function toHeaders(raw: Record<string, unknown> | undefined): Headers {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw ?? {})) {
     if (v === undefined || v === null) continue;
-    out[k] = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+    out[k] = Buffer.isBuffer(v) ? v.toString('utf8') : Array.isArray(v) ? v.map(String).join(',') : String(v);
   }
   return out;
 }
@@ -68,6 +73,9 @@ export class KafkaBus implements Bus {
         () =>
         ({ level, log: entry }: LogEntry) => {
           const { message, ...rest } = entry;
+          // Bounded producer retries are deliberate: a failed publish surfaces as a
+          // retryable error to the caller, and consumers are idempotent.
+          if (message.startsWith('Limiting retries for the idempotent producer')) return;
           if (level <= logLevel.ERROR) log.error(rest, message);
           else log.warn(rest, message);
         },
@@ -186,7 +194,7 @@ export class KafkaBus implements Bus {
       allowAutoTopicCreation: false,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
-      maxWaitTimeInMs: 500,
+      maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 100,
     });
     const state = { groupId, joined: false, crashed: false, stopping: false };
     this.consumers.set(consumer, state);
@@ -204,14 +212,8 @@ export class KafkaBus implements Bus {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: concurrency,
-      eachBatch: async ({
-        batch,
-        resolveOffset,
-        heartbeat,
-        isRunning,
-        isStale,
-        commitOffsetsIfNecessary,
-      }) => {
+      eachBatch: async (payload) => {
+        const { batch } = payload;
         let pending: string | undefined;
         let lastCommit = Date.now();
         const commit = async (): Promise<void> => {
@@ -219,7 +221,7 @@ export class KafkaBus implements Bus {
           try {
             // The batch's own commit (not consumer.commitOffsets, which kafkajs skips
             // once stop() began): records finished during a graceful stop are committed.
-            await commitOffsetsIfNecessary({
+            await payload.commitOffsetsIfNecessary({
               topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: pending }] }],
             });
           } catch (err) {
@@ -231,7 +233,7 @@ export class KafkaBus implements Bus {
           lastCommit = Date.now();
         };
         for (const message of batch.messages) {
-          if (!isRunning() || isStale() || state.stopping) break;
+          if (!payload.isRunning() || payload.isStale() || state.stopping) break;
           const began = Date.now();
           const outcome = await process(
             {
@@ -247,10 +249,10 @@ export class KafkaBus implements Bus {
           this.options.observer?.recordProcessed(batch.topic, groupId, outcome, Date.now() - began);
           if (outcome === 'aborted') break;
           // Committed only now: the handler succeeded or the record is safe in the DLQ.
-          resolveOffset(message.offset);
+          payload.resolveOffset(message.offset);
           pending = nextOffset(message.offset);
           if (Date.now() - lastCommit >= commitEvery) await commit();
-          await heartbeat();
+          await payload.heartbeat();
         }
         await commit();
       },

@@ -50,8 +50,9 @@ export async function collectRaw(
   const subscription = await bus.subscribeRaw({
     topic,
     groupId: uniqueName('collector'),
-    handler: async (r) => {
+    handler: (r) => {
       records.push(r);
+      return Promise.resolve();
     },
   });
   return { records, subscription };
