@@ -25,7 +25,7 @@ async function startInfra(): Promise<Infra> {
   let localError: unknown;
   try {
     // Plain ESM script shared with `npm run infra:start`; no types of its own.
-    const local = (await import('../../infra/local/infra.mjs' as string)) as {
+    const local = (await import('../../infra/local/infra.mjs')) as {
       startLocalInfra(): Promise<Infra>;
     };
     // Jars are cached in .cache/infra; broker and registry state live in a temp dir removed on stop.
@@ -40,7 +40,7 @@ async function startInfra(): Promise<Infra> {
   );
 }
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+export async function setup(project: TestProject): Promise<() => Promise<void>> {
   const began = Date.now();
   const infra = await startInfra();
   await ensureTopics(infra.kafkaBrokers.split(','), TOPIC_DECLARATIONS);

@@ -142,7 +142,7 @@ export class EmbeddedBus implements Bus {
     try {
       return Promise.resolve(fn());
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
   }
 

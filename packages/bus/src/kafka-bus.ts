@@ -1,4 +1,4 @@
-import { Kafka, Partitioners, logLevel, type Consumer, type LogEntry, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Consumer, type IHeaders, type LogEntry, type Producer } from 'kafkajs';
 import { CareRelayError } from '@carerelay/errors';
 import type { Serde, TopicContract } from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';
@@ -37,11 +37,12 @@ export interface KafkaBusOptions {
   readonly sessionTimeoutMs?: number;
 }
 
-function toHeaders(raw: Record<string, unknown> | undefined): Headers {
+function toHeaders(raw: IHeaders | undefined): Headers {
   const out: Record<string, string> = {};
+  const text = (v: Buffer | string): string => (Buffer.isBuffer(v) ? v.toString('utf8') : v);
   for (const [k, v] of Object.entries(raw ?? {})) {
-    if (v === undefined || v === null) continue;
-    out[k] = Buffer.isBuffer(v) ? v.toString('utf8') : Array.isArray(v) ? v.map(String).join(',') : String(v);
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? v.map(text).join(',') : text(v);
   }
   return out;
 }
