@@ -12,9 +12,7 @@ export async function benchInfra(): Promise<BenchInfra> {
   if (KAFKA_BROKERS && SCHEMA_REGISTRY_URL) {
     return { brokers: KAFKA_BROKERS.split(','), registryUrl: SCHEMA_REGISTRY_URL, stop: async () => {} };
   }
-  const local = (await import(new URL('../../../infra/local/infra.mjs', import.meta.url).href)) as {
-    startLocalInfra(): Promise<{ kafkaBrokers: string; schemaRegistryUrl: string; stop(): Promise<void> }>;
-  };
+  const local = await import('@carerelay/infra-local');
   const infra = await local.startLocalInfra();
   return {
     brokers: infra.kafkaBrokers.split(','),

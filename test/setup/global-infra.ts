@@ -24,11 +24,7 @@ async function startInfra(): Promise<Infra> {
   }
   let localError: unknown;
   try {
-    // Plain ESM script shared with `npm run infra:start`; no types of its own.
-    const local = (await import('../../infra/local/infra.mjs')) as {
-      startLocalInfra(): Promise<Infra>;
-    };
-    // Jars are cached in .cache/infra; broker and registry state live in a temp dir removed on stop.
+    const local = await import('@carerelay/infra-local');
     return await local.startLocalInfra();
   } catch (err) {
     localError = err;

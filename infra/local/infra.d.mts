@@ -1,0 +1,39 @@
+// Types of infra.mjs, for the TypeScript that starts local infrastructure (test setup, benchmarks).
+export declare const REPO_ROOT: string;
+export declare const DEFAULT_CACHE_DIR: string;
+
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+export declare function fetchInfra(options?: { cacheDir?: string }): Promise<{
+  kafkaLibs: string;
+  apicurioDir: string;
+  downloaded: { kafka: boolean; registry: boolean };
+}>;
+
+export declare function startKafka(options?: {
+  cacheDir?: string;
+  stateDir?: string;
+  port?: number;
+  controllerPort?: number;
+  persist?: boolean;
+  timeoutMs?: number;
+  javaHome?: string;
+}): Promise<Stoppable & { brokers: string; pid: number; port: number; controllerPort: number; stateDir: string }>;
+
+export declare function startRegistry(options?: {
+  cacheDir?: string;
+  stateDir?: string;
+  port?: number;
+  managementPort?: number;
+  persist?: boolean;
+  timeoutMs?: number;
+  javaHome?: string;
+}): Promise<Stoppable & { url: string; pid: number; port: number; managementPort: number; stateDir: string }>;
+
+export declare function startLocalInfra(options?: {
+  cacheDir?: string;
+  stateDir?: string;
+  persist?: boolean;
+}): Promise<Stoppable & { kafkaBrokers: string; schemaRegistryUrl: string }>;
