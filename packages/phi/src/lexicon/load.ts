@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * Name and place lexicons shipped in `data/` (built by scripts/build-lexicons.mjs; sources
+ * and licenses in data/README.md). All keys are folded: lowercase, no diacritics, no
+ * apostrophes.
+ */
+export interface Lexicon {
+  /** First name → births recorded by the SSA, 1880-2024. */
+  firstNames: ReadonlyMap<string, number>;
+  /** Surname → frequency rank in the 1990 Census (1 = Smith). */
+  surnames: ReadonlyMap<string, number>;
+  /** Common English word → frequency rank (1 = "the"). */
+  words: ReadonlyMap<string, number>;
+  /** US city or town → population (0 when unknown). */
+  usCities: ReadonlyMap<string, number>;
+  /** Cities outside the US with population >= 50,000 → population. */
+  worldCities: ReadonlyMap<string, number>;
+  /** Proper prefixes of multi-word city names ("new", "new york"): when to keep extending. */
+  cityPrefixes: ReadonlySet<string>;
+  /** Longest city name in tokens, to bound multi-word look-ups. */
+  maxCityWords: number;
+  zips: Uint8Array;
+}
+
+let cached: Lexicon | undefined;
+
+function dataFile(name: string): URL {
+  return new URL(`../../data/${name}`, import.meta.url);
+}
+
+function readLines(name: string): string[] {
+  return readFileSync(dataFile(name), 'utf8').split('\n').filter((l) => l.length > 0);
+}
+
+function tsvNumbers(name: string, normalise: (k: string) => string = (k) => k): Map<string, number> {
+  const map = new Map<string, number>();
+  for (const line of readLines(name)) {
+    const tab = line.indexOf('\t');
+    const next = line.indexOf('\t', tab + 1);
+    const key = normalise(line.slice(0, tab));
+    if (!map.has(key)) map.set(key, Number(line.slice(tab + 1, next === -1 ? undefined : next)));
+  }
+  return map;
+}
+
+/** City keys as the tokenizer sees them: "st. mary's" → "st marys", "winston-salem" → "winston salem". */
+function placeKey(k: string): string {
+  return k.replace(/['’.]/g, '').replace(/-/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+function ranked(name: string): Map<string, number> {
+  const map = new Map<string, number>();
+  readLines(name).forEach((w, i) => {
+    if (!map.has(w)) map.set(w, i + 1);
+  });
+  return map;
+}
+
+/** Loads the lexicons on first use and keeps them for the life of the process. */
+export function lexicon(): Lexicon {
+  if (cached) return cached;
+  const usCities = tsvNumbers('us-cities.tsv', placeKey);
+  const worldCities = tsvNumbers('world-cities.tsv', placeKey);
+  let maxCityWords = 1;
+  const cityPrefixes = new Set<string>();
+  for (const k of [...usCities.keys(), ...worldCities.keys()]) {
+    const words = k.split(' ');
+    for (let i = 1; i < words.length; i++) cityPrefixes.add(words.slice(0, i).join(' '));
+    if (words.length > maxCityWords) maxCityWords = words.length;
+  }
+  cached = {
+    firstNames: tsvNumbers('first-names.tsv'),
+    surnames: ranked('surnames.txt'),
+    words: ranked('english-words.txt'),
+    usCities,
+    worldCities,
+    cityPrefixes,
+    maxCityWords: Math.min(maxCityWords, 4),
+    zips: new Uint8Array(readFileSync(dataFile('us-zips.bin'))),
+  };
+  return cached;
+}
+
+export function isUsZip(zip5: string, lex: Lexicon = lexicon()): boolean {
+  const n = Number(zip5);
+  if (!Number.isInteger(n) || n < 0 || n >= 100_000) return false;
+  return ((lex.zips[n >> 3] ?? 0) & (1 << (n & 7))) !== 0;
+}

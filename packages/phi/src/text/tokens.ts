@@ -1,0 +1,189 @@
+import type { NameInfo } from '../lexicon/classify.js';
+
+export type Shape = 'cap' | 'upper' | 'lower' | 'mixed' | 'digit';
+
+/** A word or number in the text, with what the name and place recognizers need to know. */
+export interface Token {
+  start: number;
+  /** End of the word without a possessive `'s`. */
+  end: number;
+  text: string;
+  /** Lowercase, diacritics and apostrophes removed: the lexicon key. */
+  key: string;
+  shape: Shape;
+  possessive: boolean;
+  /** First word of a sentence, line, list item or field value: capitals say nothing there. */
+  sentenceStart: boolean;
+  /** The line is Title Case or ALL CAPS, so capitals carry no evidence of a proper noun. */
+  caseless: boolean;
+  /** The line is mostly ALL CAPS (a header, a shouted message). */
+  upperLine: boolean;
+  /** Lexicon facts about `key`, filled in once by detect() (undefined for numbers). */
+  info?: NameInfo;
+}
+
+// Words are letters with inner apostrophes (O'Brien, Maria's); hyphens split (Mary-Jane → two
+// tokens); numbers are digit runs. Scanned by hand: a Unicode regex costs 3x more here.
+const LETTER = /[\p{L}\p{M}]/u;
+const MARKS = /\p{M}+/gu;
+const APOSTROPHES = /['’]/g;
+
+const enum Kind {
+  Other = 0,
+  Lower = 1,
+  Upper = 2,
+  Digit = 3,
+}
+
+function kindAt(text: string, i: number): Kind {
+  const c = text.charCodeAt(i);
+  if (Number.isNaN(c)) return Kind.Other;
+  if (c < 128) {
+    if (c >= 97 && c <= 122) return Kind.Lower;
+    if (c >= 65 && c <= 90) return Kind.Upper;
+    if (c >= 48 && c <= 57) return Kind.Digit;
+    return Kind.Other;
+  }
+  const ch = text[i] as string;
+  if (!LETTER.test(ch)) return Kind.Other;
+  return ch !== ch.toLowerCase() ? Kind.Upper : Kind.Lower;
+}
+
+export function foldKey(word: string): string {
+  const lower = word.toLowerCase();
+  let ascii = true;
+  let apostrophe = false;
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    if (c >= 128) ascii = false;
+    if (c === 39 || c === 8217) apostrophe = true;
+  }
+  const folded = ascii ? lower : lower.normalize('NFD').replace(MARKS, '');
+  return apostrophe ? folded.replace(APOSTROPHES, '') : folded;
+}
+
+const SENTENCE_ABBREVIATIONS = new Set(['dr', 'mr', 'mrs', 'ms', 'st', 'jr', 'sr', 'mt', 'ft', 'pt']);
+
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  const n = text.length;
+  const lineOf: number[] = [];
+  let line = 0;
+  let boundary = true;
+  let afterNewline = true;
+  let i = 0;
+  while (i < n) {
+    const k = kindAt(text, i);
+    if (k === Kind.Other) {
+      const ch = text.charCodeAt(i);
+      // . ! ? : ; newline, bullets, quotes, brackets open a new clause; "-" after a newline is a bullet
+      if (ch === 10) {
+        line++;
+        boundary = true;
+        afterNewline = true;
+      } else if (ch === 46 || ch === 33 || ch === 63 || ch === 58 || ch === 59 || ch === 8226 || ch === 42 || ch === 34 || ch === 8220 || ch === 40 || ch === 91) {
+        boundary = true;
+      } else if (ch === 45 && afterNewline) {
+        boundary = true;
+      } else if (ch !== 32 && ch !== 9 && ch !== 13) {
+        afterNewline = false;
+      }
+      i++;
+      continue;
+    }
+    const start = i;
+    let shape: Shape;
+    let plain = true; // ASCII letters only, no apostrophe: the key is the lowercase text
+    if (k === Kind.Digit) {
+      while (i < n && kindAt(text, i) === Kind.Digit) i++;
+      shape = 'digit';
+    } else {
+      let uppers = 0;
+      let lowers = 0;
+      const firstUpper = k === Kind.Upper;
+      for (;;) {
+        const kk = kindAt(text, i);
+        if (kk === Kind.Upper) {
+          uppers++;
+          i++;
+        } else if (kk === Kind.Lower) {
+          lowers++;
+          i++;
+        } else if (i > start && (text.charCodeAt(i) === 39 || text.charCodeAt(i) === 8217) && i + 1 < n) {
+          const after = kindAt(text, i + 1);
+          if (after !== Kind.Upper && after !== Kind.Lower) break;
+          plain = false;
+          i++;
+        } else break;
+        if (text.charCodeAt(i - 1) >= 128) plain = false;
+      }
+      if (uppers === 0) shape = 'lower';
+      else if (lowers === 0) shape = i - start === 1 ? 'cap' : 'upper';
+      else shape = firstUpper ? 'cap' : 'mixed'; // "McDonald" reads as capitalised
+    }
+    let end = i;
+    let possessive = false;
+    if (shape !== 'digit' && end - start > 2) {
+      const q = text.charCodeAt(end - 2);
+      const s2 = text.charCodeAt(end - 1);
+      if ((q === 39 || q === 8217) && (s2 === 115 || s2 === 83)) {
+        end -= 2;
+        possessive = true;
+      }
+    }
+    const word = text.slice(start, end);
+    const prev = tokens[tokens.length - 1];
+    // "Dr. Smith": a period after a short title does not start a sentence.
+    const abbreviationBefore = prev !== undefined && prev.end - prev.start <= 3 && prev.shape === 'cap' && SENTENCE_ABBREVIATIONS.has(prev.key);
+    tokens.push({
+      start,
+      end,
+      text: word,
+      key: shape === 'digit' || (plain && shape === 'lower') ? word : plain ? word.toLowerCase() : foldKey(word),
+      shape: possessive && shape === 'upper' && word.length === 1 ? 'cap' : shape,
+      possessive,
+      sentenceStart: tokens.length === 0 || (boundary && !abbreviationBefore),
+      caseless: false,
+      upperLine: false,
+    });
+    lineOf.push(line);
+    boundary = false;
+    afterNewline = false;
+  }
+  markCaselessLines(tokens, lineOf);
+  return tokens;
+}
+
+const FUNCTION_WORDS = new Set(['of', 'and', 'the', 'in', 'to', 'for', 'with', 'a', 'an', 'on', 'at', 'or', 'by']);
+
+function markCaselessLines(tokens: Token[], lineOf: readonly number[]): void {
+  let lineStart = 0;
+  while (lineStart < tokens.length) {
+    let lineEnd = lineStart + 1;
+    while (lineEnd < tokens.length && lineOf[lineEnd] === lineOf[lineStart]) lineEnd++;
+    let words = 0;
+    let caps = 0;
+    let uppers = 0;
+    for (let i = lineStart; i < lineEnd; i++) {
+      const t = tokens[i] as Token;
+      if (t.shape === 'digit' || (t.shape === 'lower' && FUNCTION_WORDS.has(t.key))) continue;
+      words++;
+      if (t.shape === 'cap' || t.shape === 'upper') caps++;
+      if (t.shape === 'upper' && t.text.length > 1) uppers++;
+    }
+    const upperLine = words >= 3 && uppers / words >= 0.6;
+    const caseless = upperLine || (words >= 5 && caps / words >= 0.75);
+    if (caseless) {
+      for (let i = lineStart; i < lineEnd; i++) {
+        (tokens[i] as Token).caseless = true;
+        (tokens[i] as Token).upperLine = upperLine;
+      }
+    }
+    lineStart = lineEnd;
+  }
+}
+
+/** The text between two tokens, e.g. to check they are separated by one space only. */
+export function gap(text: string, a: Token, b: Token): string {
+  return text.slice(a.end + (a.possessive ? 2 : 0), b.start);
+}
