@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 
@@ -50,6 +52,9 @@ describe('service skeletons (distributed mode, real Kafka and registry)', () => 
       KAFKA_BROKERS: inject('kafkaBrokers'),
       SCHEMA_REGISTRY_URL: inject('schemaRegistryUrl'),
       OPS_PORT: '0',
+      REDIS_URL: inject('redisUrl'),
+      KEY_FILE: join(mkdtempSync(join(tmpdir(), 'keys-')), 'keys.json'),
+      KEY_FILE_CREATE: 'true',
     });
     const url = await opsUrl(run);
     const ready = await fetch(`${url}/ready`);
@@ -69,5 +74,7 @@ describe('service skeletons (distributed mode, real Kafka and registry)', () => 
     expect(output).toContain('KAFKA_BROKERS is required');
     expect(output).toContain('SCHEMA_REGISTRY_URL=\\"ftp://x\\" must use one of: http, https');
     expect(output).toContain('OPS_PORT=\\"eighty\\" must be an integer');
+    expect(output).toContain('REDIS_URL is required');
+    expect(output).toContain('KEY_FILE is required');
   });
 });

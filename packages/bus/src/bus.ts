@@ -42,6 +42,8 @@ export interface RetryPolicy {
 
 export interface DeadLetter {
   readonly record: RawRecord;
+  /** The decoded value, when the bytes decoded (undefined for poison bytes). */
+  readonly value: unknown;
   readonly groupId: string;
   readonly errorCode: string;
   readonly errorMessage: string;

@@ -74,7 +74,7 @@ export async function processRecord<T>(record: RawRecord, deps: ProcessDeps<T>):
     } catch (err) {
       const error = toCareRelayError(err, decoded ? 'HANDLER_FAILED' : 'SERDE_DECODE_FAILED');
       if (!error.retryable || attempt >= deps.retry.maxAttempts) {
-        await deadLetter(record, deps, error.code, error.message, attempt);
+        await deadLetter(record, deps, error.code, error.message, attempt, decoded?.value);
         return 'dead-lettered';
       }
       const delay = backoffDelay(attempt, deps.retry);
@@ -101,6 +101,7 @@ async function deadLetter<T>(
   errorCode: string,
   message: string,
   attempts: number,
+  value: unknown,
 ): Promise<void> {
   const errorMessage = message.slice(0, MAX_ERROR_MESSAGE);
   await deps.publishDeadLetter(dlqTopicName(record.topic), {
@@ -124,7 +125,7 @@ async function deadLetter<T>(
   );
   if (deps.onDeadLetter) {
     try {
-      await deps.onDeadLetter({ record, groupId: deps.groupId, errorCode, errorMessage, attempts });
+      await deps.onDeadLetter({ record, value, groupId: deps.groupId, errorCode, errorMessage, attempts });
     } catch (err) {
       deps.logger.error({ errorCode: toCareRelayError(err).code }, 'onDeadLetter hook failed');
     }

@@ -1,3 +1,4 @@
+import { deidDetect } from './deid-detect.js';
 import { startEmbedded } from './embedded.js';
 
 const USAGE = `Usage: carerelay <command>
@@ -5,6 +6,7 @@ const USAGE = `Usage: carerelay <command>
 Commands:
   start            Run all seven services in one process on the embedded bus
                    (ops server on CARERELAY_HOST:CARERELAY_PORT, default 127.0.0.1:7070)
+  deid detect      Read JSONL {"id","text"} on stdin; write {"id","spans":[{start,end,type}]} per line
   help             Show this text
 `;
 
@@ -14,6 +16,10 @@ export async function runCli(argv: readonly string[]): Promise<number | undefine
   switch (command) {
     case 'start':
       return start();
+    case 'deid':
+      if (argv[1] === 'detect') return deidDetect(process.stdin, process.stdout, process.stderr);
+      process.stderr.write(`carerelay: unknown deid command '${argv[1] ?? ''}'\n\n${USAGE}`);
+      return 2;
     case undefined:
     case 'help':
     case '--help':

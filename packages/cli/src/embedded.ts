@@ -1,4 +1,6 @@
 import { EmbeddedBus } from '@carerelay/bus';
+import { LocalKeyProvider } from '@carerelay/crypto';
+import { InMemoryTokenVault } from '@carerelay/phi';
 import { AvroSerde, InMemorySchemaStore } from '@carerelay/events';
 import { createLogger, type Logger } from '@carerelay/logger';
 import { ServiceMetrics, startOpsServer, type ServiceApp, type ServiceContext } from '@carerelay/runtime';
@@ -23,9 +25,20 @@ export interface EmbeddedRuntime {
   stop(): Promise<void>;
 }
 
+const keys = LocalKeyProvider.ephemeral();
+
 const FACTORIES: ReadonlyArray<(context: ServiceContext) => ServiceApp> = [
   createEhrConnectorApp,
-  createDeidentifierApp,
+  // Embedded default: keys live in memory, the vault too; nothing survives the process.
+  (context) =>
+    createDeidentifierApp(context, {
+      keys,
+      vault: new InMemoryTokenVault(keys),
+      vaultTtlSeconds: 24 * 3600,
+      dateShift: false,
+      maxAttempts: 5,
+      retryInitialMs: 500,
+    }),
   createLlmWorkerApp,
   createRiskScannerApp,
   createCoderApp,
@@ -44,12 +57,20 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
   const serde = new AvroSerde(new InMemorySchemaStore());
   const bus = EmbeddedBus.fromConfig({ serde, logger, observer: metrics });
   await bus.start();
-  const apps = FACTORIES.map((create) => create({ bus, logger: logger.child({ component: 'service' }), concurrency: 1 }));
+  const apps = FACTORIES.map((create) =>
+    create({ bus, logger: logger.child({ component: 'service' }), concurrency: 1 }),
+  );
   for (const app of apps) {
     await Promise.all(app.produces.map((topic) => serde.register(topic)));
     await app.start();
   }
-  const ops = await startOpsServer({ host: options.host, port: options.port, logger, metrics, sources: [bus, ...apps] });
+  const ops = await startOpsServer({
+    host: options.host,
+    port: options.port,
+    logger,
+    metrics,
+    sources: [bus, ...apps],
+  });
   return {
     opsUrl: ops.url,
     apps,

@@ -1,6 +1,7 @@
 export * from './generated/events.js';
 export { defineTopic, valueSubject, dlqTopicName } from './topic-contract.js';
-export type { TopicContract, ValueOf } from './topic-contract.js';
+export type { PayloadContract, TopicContract, ValueOf } from './topic-contract.js';
+export { PayloadCodec } from './payload-codec.js';
 export { TOPIC_DECLARATIONS } from './topics.js';
 export type { TopicDeclaration } from './topics.js';
 export { AvroSerde } from './serde.js';

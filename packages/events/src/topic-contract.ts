@@ -10,6 +10,13 @@ export interface TopicContract<T> {
   readonly __value?: T;
 }
 
+/** An Avro type carried inside an event rather than on a topic of its own. */
+export interface PayloadContract<T> {
+  readonly name: string;
+  readonly schema: object;
+  readonly __value?: T;
+}
+
 export type ValueOf<C> = C extends TopicContract<infer T> ? T : never;
 
 /** For topics outside the generated contract (tests, benchmarks). */

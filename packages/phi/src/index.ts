@@ -6,3 +6,14 @@ export type { Evaluation, GoldDocument, MissedSpan, PredictedDocument, TypeScore
 export { generateCorpus } from './corpus/generate.js';
 export type { CorpusDocument } from './corpus/generate.js';
 export type { GoldSpan } from './corpus/markup.js';
+export { deidentifyContext, knownIdentifiersOf } from './deid/deidentify.js';
+export type { DeidentifiedTask, DeidentifyOptions } from './deid/deidentify.js';
+export { TokenMap, TOKEN_LABELS } from './deid/token-map.js';
+export type { TokenValue } from './deid/token-map.js';
+export { reidentify } from './deid/reidentify.js';
+export type { Reidentified } from './deid/reidentify.js';
+export { scanOutbound, knownFingerprintValues } from './deid/leak-guard.js';
+export type { LeakFinding, LeakGuardOptions, LeakScan } from './deid/leak-guard.js';
+export { parseDate, shiftDate, dateKey, ageOn } from './deid/dates.js';
+export { RedisTokenVault, InMemoryTokenVault, vaultKeyOf } from './vault/token-vault.js';
+export type { TokenVault, VaultEntry } from './vault/token-vault.js';

@@ -1,13 +1,84 @@
-import { aiRequestTopic, aiTaskTopic, auditEventTopic } from '@carerelay/events';
-import { createPendingServiceApp, type ServiceApp, type ServiceContext } from '@carerelay/runtime';
+import { AuditTrail } from '@carerelay/audit';
+import type { Subscription } from '@carerelay/bus';
+import type { KeyProvider } from '@carerelay/crypto';
+import { aiRequestTopic, aiTaskTopic, auditEventTopic, type AiTask } from '@carerelay/events';
+import type { TokenVault } from '@carerelay/phi';
+import type { ServiceApp, ServiceContext } from '@carerelay/runtime';
+import { deidentifyTask } from './handlers/deidentify-task.js';
 
 export const SERVICE_NAME = 'deidentifier';
 
-/** deidentifier: handlers arrive with issue #3; until then it starts, registers its schemas and reports ready. */
-export function createDeidentifierApp(context: ServiceContext): ServiceApp {
-  return createPendingServiceApp(
-    SERVICE_NAME,
-    { consumes: [aiTaskTopic], produces: [aiRequestTopic, auditEventTopic] },
-    context,
-  );
+export interface DeidentifierOptions {
+  readonly keys: KeyProvider;
+  readonly vault: TokenVault;
+  readonly vaultTtlSeconds: number;
+  readonly dateShift: boolean;
+  readonly maxAttempts: number;
+  readonly retryInitialMs: number;
+  /** Consumer group (default: the service name). */
+  readonly groupId?: string;
+  /** Where a new group starts (default: earliest, so no task published before the first start is lost). */
+  readonly fromBeginning?: boolean;
+  /** Releases what the composition root opened (Redis connection). */
+  readonly close?: () => Promise<void>;
+}
+
+export function createDeidentifierApp(context: ServiceContext, options: DeidentifierOptions): ServiceApp {
+  const audit = new AuditTrail(context.bus, SERVICE_NAME);
+  const logger = context.logger.child({ component: SERVICE_NAME });
+  let subscription: Subscription | undefined;
+  return {
+    name: SERVICE_NAME,
+    consumes: [aiTaskTopic],
+    produces: [aiRequestTopic, auditEventTopic],
+    start: async () => {
+      subscription = await context.bus.subscribe<AiTask>({
+        topic: aiTaskTopic,
+        groupId: options.groupId ?? SERVICE_NAME,
+        fromBeginning: options.fromBeginning ?? true,
+        concurrency: context.concurrency,
+        retry: {
+          maxAttempts: options.maxAttempts,
+          initialDelayMs: options.retryInitialMs,
+          maxDelayMs: 60_000,
+        },
+        handler: (delivery) =>
+          deidentifyTask(delivery, {
+            keys: options.keys,
+            vault: options.vault,
+            audit,
+            logger,
+            vaultTtlSeconds: options.vaultTtlSeconds,
+            dateShift: options.dateShift,
+            publish: (request) =>
+              context.bus.publish(aiRequestTopic, {
+                key: `${request.tenantId}:${request.subjectRef}`,
+                value: request,
+              }),
+          }),
+        onDeadLetter: async (letter) => {
+          const task = letter.value as AiTask | undefined;
+          await audit.record({
+            tenantId: task?.tenantId ?? letter.record.key?.split(':')[0] ?? 'unknown',
+            taskId: task?.taskId ?? null,
+            clientId: task?.clientId ?? null,
+            action: 'TASK_DEAD_LETTERED',
+            outcome: 'FAILURE',
+            reasonCode: letter.errorCode,
+            counts: { attempts: letter.attempts },
+          });
+        },
+      });
+    },
+    stop: async () => {
+      await subscription?.stop();
+      subscription = undefined;
+      await options.close?.();
+    },
+    health: () => ({
+      healthy: true,
+      ready: subscription !== undefined,
+      details: { [SERVICE_NAME]: subscription ? 'consuming' : 'stopped' },
+    }),
+  };
 }

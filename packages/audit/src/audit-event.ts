@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { Bus } from '@carerelay/bus';
+import { auditEventTopic, type AuditAction, type AuditEvent, type AuditOutcome } from '@carerelay/events';
+
+/** What a caller states about an act; everything else defaults to "not applicable". */
+export interface AuditFacts {
+  readonly tenantId: string;
+  readonly action: AuditAction;
+  readonly outcome: AuditOutcome;
+  readonly service: string;
+  readonly userId?: string | null;
+  readonly role?: string | null;
+  readonly clientId?: string | null;
+  readonly purposeOfUse?: string | null;
+  readonly taskId?: string | null;
+  readonly correlationId?: string | null;
+  readonly recipient?: string | null;
+  readonly description?: string | null;
+  readonly reasonCode?: string | null;
+  readonly part2?: boolean;
+  readonly model?: string | null;
+  readonly templateVersion?: string | null;
+  readonly counts?: Readonly<Record<string, number>>;
+  readonly hashes?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Builds an audit.event.v1 value. Ids, codes, counts and hashes only: the type
+ * has no field for clinical text, and `description` must stay PHI-free.
+ */
+export function auditEvent(facts: AuditFacts, now: () => number = Date.now): AuditEvent {
+  return {
+    eventId: randomUUID(),
+    occurredAt: now(),
+    tenantId: facts.tenantId,
+    action: facts.action,
+    outcome: facts.outcome,
+    actor: { service: facts.service, userId: facts.userId ?? null, role: facts.role ?? null },
+    clientId: facts.clientId ?? null,
+    purposeOfUse: facts.purposeOfUse ?? null,
+    taskId: facts.taskId ?? null,
+    correlationId: facts.correlationId ?? null,
+    recipient: facts.recipient ?? null,
+    description: facts.description ?? null,
+    reasonCode: facts.reasonCode ?? null,
+    part2: facts.part2 ?? false,
+    model: facts.model ?? null,
+    templateVersion: facts.templateVersion ?? null,
+    counts: { ...facts.counts },
+    hashes: { ...facts.hashes },
+  };
+}
+
+/** Publishes audit events on the bus, keyed by tenant (one chain per tenant). */
+export class AuditTrail {
+  constructor(
+    private readonly bus: Bus,
+    private readonly service: string,
+  ) {}
+
+  record(facts: Omit<AuditFacts, 'service'>): Promise<void> {
+    const event = auditEvent({ ...facts, service: this.service });
+    return this.bus.publish(auditEventTopic, { key: event.tenantId, value: event });
+  }
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { deidentifyContext } from './deidentify.js';
+import { FIXTURE_IDENTIFIERS, FIXTURE_WORD_NAMES, fixtureTaskContext } from './fixtures.js';
+import { scanOutbound, knownFingerprintValues } from './leak-guard.js';
+import { reidentify } from './reidentify.js';
+import { createHmac } from 'node:crypto';
+
+describe('deidentifyContext', () => {
+  const result = deidentifyContext(fixtureTaskContext());
+  const json = JSON.stringify(result.context);
+
+  it('leaves none of the fixture identifiers in the de-identified context', () => {
+    for (const id of FIXTURE_IDENTIFIERS) expect(json.toLowerCase()).not.toContain(id.toLowerCase());
+    for (const name of FIXTURE_WORD_NAMES) expect(json).not.toMatch(new RegExp(`\\b${name}\\b`));
+  });
+
+  it('gives every name form of the client one token, [CLIENT], possessive included', () => {
+    expect(result.context.sessionNotes).toMatch(/^\[CLIENT\] reported/);
+    expect(result.context.priorNotes[0]?.text).toMatch(/^Ms\. \[CLIENT\]('s)? PHQ-9 was 14/);
+    expect(result.context.goals[0]?.description).toMatch(/^\[CLIENT\] /);
+  });
+
+  it('gives relatives and clinicians stable tokens, the same value the same token', () => {
+    const people = Object.fromEntries(result.context.people.map((p) => [p.role, p.ref]));
+    expect(people).toEqual({
+      mother: '[PERSON_1]',
+      husband: '[PERSON_2]',
+      therapist: '[CLINICIAN_1]',
+      psychiatrist: '[CLINICIAN_2]',
+    });
+    expect(result.context.sessionNotes).toContain('argued with [PERSON_2] about money');
+    expect(result.context.sessionNotes).toContain('her mother [PERSON_1] called twice');
+    expect(result.context.priorNotes[0]?.text).toContain('Dr. [CLINICIAN_2] adjusted');
+    expect(result.tokens['[PERSON_2]']).toEqual({ value: 'Will Baker', type: 'NAME' });
+    // The same phone written twice is one token.
+    const phoneTokens = Object.entries(result.tokens).filter(([, v]) => v.type === 'PHONE');
+    expect(phoneTokens).toHaveLength(1);
+  });
+
+  it('keeps what the model needs: clinical facts, duration, scores, age', () => {
+    expect(result.context.client.age).toBe('41');
+    expect(result.context.encounter?.durationMinutes).toBe(53);
+    expect(result.context.encounter?.date).toMatch(/^\[DATE_\d+\]$/);
+    expect(result.context.sessionNotes).toContain('Denies SI, no plan or intent');
+    expect(result.context.assessments[0]?.total).toBe(11);
+    expect(result.counts.NAME).toBeGreaterThanOrEqual(8);
+  });
+
+  it('reports ages over 89 as 90+', () => {
+    const ctx = fixtureTaskContext();
+    const old = deidentifyContext({ ...ctx, client: { ...ctx.client, birthDate: '1931-02-01' } });
+    expect(old.context.client.age).toBe('90+');
+  });
+
+  it('shifts full dates by the client offset, keeping intervals', () => {
+    const shifted = deidentifyContext(fixtureTaskContext(), { dateShiftDays: -40 });
+    expect(shifted.context.encounter?.date).toBe('2026-01-21');
+    expect(shifted.context.priorNotes[0]?.date).toBe('2026-01-14'); // still 7 days before the session
+    expect(shifted.context.sessionNotes).toContain('Next session 2026-02-04');
+  });
+});
+
+describe('reidentify', () => {
+  const { tokens } = deidentifyContext(fixtureTaskContext());
+
+  it('tolerates case and spacing changes, leaves placeholders, and reports unknown tokens', () => {
+    const draft = '[client] met with [ Person_1 ] and [PERSON 2]; [PERSON_9] unknown. [INTERVENTION_DETAIL]';
+    const out = reidentify(draft, tokens);
+    expect(out.text).toBe(
+      'Dana Marie Okonkwo met with Grace Okonkwo and Will Baker; [PERSON_9] unknown. [INTERVENTION_DETAIL]',
+    );
+    expect(out.unresolved).toEqual(['[PERSON_9]']);
+    expect(out.replaced).toBe(3);
+  });
+
+  it('moves shifted dates back', () => {
+    expect(reidentify('Seen 2026-01-21.', {}, { dateShiftDays: -40 }).text).toBe('Seen 2026-03-02.');
+  });
+});
+
+describe('outbound leak guard', () => {
+  const ctx = fixtureTaskContext();
+  const deid = deidentifyContext(ctx);
+
+  it('passes the de-identified context', () => {
+    expect(scanOutbound(JSON.stringify(deid.context), { known: deid.known }).blocked).toBe(false);
+  });
+
+  it('blocks a known identifier in any form, and reports where without the text', () => {
+    const scan = scanOutbound('Summary for OKONKWO, seen today.', { known: deid.known });
+    expect(scan.blocked).toBe(true);
+    expect(scan.findings[0]).toMatchObject({ type: 'NAME', start: 12, end: 19 });
+    expect(JSON.stringify(scan)).not.toContain('OKONKWO');
+  });
+
+  it('blocks a high-confidence identifier that is not on file', () => {
+    expect(scanOutbound('SSN 219-09-9999 on the form', {}).blocked).toBe(true);
+    expect(scanOutbound('email jlee@clinic.example.org', {}).blocked).toBe(true);
+  });
+
+  it('finds known identifiers by keyed fingerprint, without holding them', () => {
+    const key = Buffer.alloc(32, 7);
+    const hash = (w: string): string => createHmac('sha256', key).update(w).digest('base64url');
+    const set = new Set(knownFingerprintValues(deid.known).map(hash));
+    expect(scanOutbound('Plan for dani next week', { fingerprints: { set, hash } }).blocked).toBe(true);
+    expect(scanOutbound('call 503.555.0142', { fingerprints: { set, hash } }).blocked).toBe(true);
+    expect(scanOutbound('[CLIENT] slept better this week', { fingerprints: { set, hash } }).blocked).toBe(
+      false,
+    );
+  });
+});
