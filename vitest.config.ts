@@ -23,13 +23,19 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'int',
-          include: ['packages/*/src/**/*.int.test.ts', 'services/*/src/**/*.int.test.ts', 'test/**/*.int.test.ts'],
+          include: [
+            'packages/*/src/**/*.int.test.ts',
+            'services/*/src/**/*.int.test.ts',
+            'test/**/*.int.test.ts',
+          ],
           exclude: ['**/node_modules/**', '**/dist/**'],
           globalSetup: ['test/setup/global-infra.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,
-          // Two cores: Kafka, the registry and two test files at a time is the ceiling.
-          maxWorkers: 2,
+          // One file at a time: files share the real topics (ai.request.v1...) and each
+          // asserts exactly what its own workers sent upstream.
+          fileParallelism: false,
+          maxWorkers: 1,
           sequence: { groupOrder: 1 },
         },
       },

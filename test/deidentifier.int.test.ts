@@ -28,7 +28,9 @@ const serde = (): AvroSerde => new AvroSerde(new RegistrySchemaStore(inject('sch
 /** Fixture identifiers found in `text`. Audit events may name the EHR client id (an id, not clinical text). */
 function leaks(text: string, options: { clientIdAllowed?: boolean } = {}): string[] {
   const lower = text.toLowerCase();
-  const ids = options.clientIdAllowed ? FIXTURE_IDENTIFIERS.filter((id) => id !== 'pt-4471') : FIXTURE_IDENTIFIERS;
+  const ids = options.clientIdAllowed
+    ? FIXTURE_IDENTIFIERS.filter((id) => id !== 'pt-4471')
+    : FIXTURE_IDENTIFIERS;
   return [
     ...ids.filter((id) => lower.includes(id.toLowerCase())),
     ...FIXTURE_WORD_NAMES.filter((n) => new RegExp(`\\b${n}\\b`).test(text)),
@@ -91,11 +93,11 @@ describe('deidentifier on real Kafka, registry and Redis', () => {
       },
     );
     await app.start();
-    await eventually(() => bus.health().ready, 'deidentifier to join its group');
-    // Collectors read from the end of the topics: they join before anything is published.
-    const requests = await collectRaw(bus, aiRequestTopic.name);
-    const audits = await collectRaw(bus, auditEventTopic.name);
-    const dlq = await collectRaw(bus, dlqTopicName(aiTaskTopic.name));
+    // Collectors read from the end of the topics, and join before anything is published.
+    const requests = await collectRaw(bus, aiRequestTopic.name, { fromBeginning: false });
+    const audits = await collectRaw(bus, auditEventTopic.name, { fromBeginning: false });
+    const dlq = await collectRaw(bus, dlqTopicName(aiTaskTopic.name), { fromBeginning: false });
+    await eventually(() => bus.health().ready, 'deidentifier and collectors to join');
     cleanups.push(async () => {
       await Promise.all([requests, audits, dlq].map((c) => c.subscription.stop()));
       await app.stop();
@@ -148,7 +150,9 @@ describe('deidentifier on real Kafka, registry and Redis', () => {
     await new Promise((r) => setTimeout(r, 500));
     const audit = await auditsOf(env.audits, task.taskId);
     expect(audit.map((a) => a.action)).toContain('DEID');
-    expect(leaks(env.audits.map((a) => a.value!.toString('utf8')).join(''), { clientIdAllowed: true })).toEqual([]);
+    expect(
+      leaks(env.audits.map((a) => a.value!.toString('utf8')).join(''), { clientIdAllowed: true }),
+    ).toEqual([]);
     expect(leaks(env.log.text())).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Bus } from '@carerelay/bus';
+import type { Bus, DeadLetter } from '@carerelay/bus';
 import { auditEventTopic, type AuditAction, type AuditEvent, type AuditOutcome } from '@carerelay/events';
 
 /** What a caller states about an act; everything else defaults to "not applicable". */
@@ -58,8 +58,33 @@ export class AuditTrail {
     private readonly service: string,
   ) {}
 
+  deadLettered(letter: DeadLetter): Promise<void> {
+    return this.record(deadLetterFacts(letter));
+  }
+
   record(facts: Omit<AuditFacts, 'service'>): Promise<void> {
     const event = auditEvent({ ...facts, service: this.service });
     return this.bus.publish(auditEventTopic, { key: event.tenantId, value: event });
   }
+}
+
+/** The ids an event carries, read from a dead letter's decoded value when there is one. */
+interface TaskIds {
+  readonly tenantId?: string;
+  readonly taskId?: string;
+  readonly clientId?: string;
+}
+
+/** Audits a record that went to a DLQ: tenant from the value, else from the `tenant:…` key. */
+export function deadLetterFacts(letter: DeadLetter): Omit<AuditFacts, 'service'> {
+  const ids = (letter.value ?? {}) as TaskIds;
+  return {
+    tenantId: ids.tenantId ?? letter.record.key?.split(':')[0] ?? 'unknown',
+    taskId: ids.taskId ?? null,
+    clientId: ids.clientId ?? null,
+    action: 'TASK_DEAD_LETTERED',
+    outcome: 'FAILURE',
+    reasonCode: letter.errorCode,
+    counts: { attempts: letter.attempts },
+  };
 }

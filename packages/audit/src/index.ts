@@ -1,2 +1,2 @@
-export { auditEvent, AuditTrail } from './audit-event.js';
+export { auditEvent, AuditTrail, deadLetterFacts } from './audit-event.js';
 export type { AuditFacts } from './audit-event.js';

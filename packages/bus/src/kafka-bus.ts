@@ -1,4 +1,12 @@
-import { Kafka, Partitioners, logLevel, type Consumer, type IHeaders, type LogEntry, type Producer } from 'kafkajs';
+import {
+  Kafka,
+  Partitioners,
+  logLevel,
+  type Consumer,
+  type IHeaders,
+  type LogEntry,
+  type Producer,
+} from 'kafkajs';
 import { CareRelayError } from '@carerelay/errors';
 import type { Serde, TopicContract } from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';

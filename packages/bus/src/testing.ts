@@ -45,11 +45,13 @@ export async function eventually(predicate: () => boolean, what: string, timeout
 export async function collectRaw(
   bus: Bus,
   topic: string,
+  options: { fromBeginning?: boolean } = {},
 ): Promise<{ records: RawRecord[]; subscription: Subscription }> {
   const records: RawRecord[] = [];
   const subscription = await bus.subscribeRaw({
     topic,
     groupId: uniqueName('collector'),
+    fromBeginning: options.fromBeginning ?? true,
     handler: (r) => {
       records.push(r);
       return Promise.resolve();

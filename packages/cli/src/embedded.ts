@@ -8,7 +8,8 @@ import { createAuditSinkApp } from '@carerelay/service-audit-sink';
 import { createCoderApp } from '@carerelay/service-coder';
 import { createDeidentifierApp } from '@carerelay/service-deidentifier';
 import { createEhrConnectorApp } from '@carerelay/service-ehr-connector';
-import { createLlmWorkerApp } from '@carerelay/service-llm-worker';
+import { InMemoryDraftCache, InMemoryRateGate, createLlmWorkerApp } from '@carerelay/service-llm-worker';
+import { OfflineTemplateProvider } from '@carerelay/llm';
 import { createRiskScannerApp } from '@carerelay/service-risk-scanner';
 import { createWritebackApp } from '@carerelay/service-writeback';
 
@@ -39,7 +40,23 @@ const FACTORIES: ReadonlyArray<(context: ServiceContext) => ServiceApp> = [
       maxAttempts: 5,
       retryInitialMs: 500,
     }),
-  createLlmWorkerApp,
+  // Offline template provider unless a model is configured (issue #5 wires the rest of the path).
+  (context) =>
+    createLlmWorkerApp(context, {
+      model: new OfflineTemplateProvider(),
+      deploymentFor: () => 'offline-template',
+      keys,
+      limiter: new InMemoryRateGate({ requestsPerMinute: 600, tokensPerMinute: 0 }),
+      drafts: new InMemoryDraftCache(),
+      rateMaxWaitMs: 30_000,
+      callAttempts: 3,
+      retryInitialMs: 500,
+      maxRetryAfterMs: 30_000,
+      circuit: { threshold: 5, resetMs: 30_000 },
+      deliveryAttempts: 3,
+      timeoutMs: 60_000,
+      maxTokens: 2_000,
+    }),
   createRiskScannerApp,
   createCoderApp,
   createWritebackApp,

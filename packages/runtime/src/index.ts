@@ -5,3 +5,4 @@ export { ServiceMetrics, startOpsServer } from './ops-server.js';
 export type { HealthSource, OpsServerOptions } from './ops-server.js';
 export { createPendingServiceApp } from './service.js';
 export type { ServiceApp, ServiceContext } from './service.js';
+export { connectRedis } from './redis.js';

@@ -49,7 +49,9 @@ export interface OpsServerOptions {
  * `/health` (liveness: restart me if false), `/ready` (readiness: send me work),
  * `/metrics` (Prometheus). Bound to the configured host, 127.0.0.1 by default.
  */
-export async function startOpsServer(options: OpsServerOptions): Promise<{ url: string; server: FastifyInstance }> {
+export async function startOpsServer(
+  options: OpsServerOptions,
+): Promise<{ url: string; server: FastifyInstance }> {
   const server = Fastify({ logger: false });
   const combined = (): BusHealth => {
     const parts = options.sources.map((s) => s.health());
@@ -61,14 +63,20 @@ export async function startOpsServer(options: OpsServerOptions): Promise<{ url: 
   };
   server.get('/health', async (_req, reply) => {
     const h = combined();
-    return reply.code(h.healthy ? 200 : 503).send({ status: h.healthy ? 'ok' : 'unhealthy', details: h.details });
+    return reply
+      .code(h.healthy ? 200 : 503)
+      .send({ status: h.healthy ? 'ok' : 'unhealthy', details: h.details });
   });
   server.get('/ready', async (_req, reply) => {
     const h = combined();
-    return reply.code(h.ready ? 200 : 503).send({ status: h.ready ? 'ready' : 'not ready', details: h.details });
+    return reply
+      .code(h.ready ? 200 : 503)
+      .send({ status: h.ready ? 'ready' : 'not ready', details: h.details });
   });
   server.get('/metrics', async (_req, reply) => {
-    return reply.header('content-type', options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
+    return reply
+      .header('content-type', options.metrics.registry.contentType)
+      .send(await options.metrics.registry.metrics());
   });
   const url = await server.listen({ host: options.host, port: options.port });
   options.logger.info({ url }, 'ops server listening');

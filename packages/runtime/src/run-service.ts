@@ -26,7 +26,9 @@ export interface RunningService {
  * config (fail fast), logger, bus on Kafka + registry, topics, ops server,
  * SIGTERM/SIGINT handling.
  */
-export async function runService<S extends ConfigSchema>(options: RunServiceOptions<S>): Promise<RunningService> {
+export async function runService<S extends ConfigSchema>(
+  options: RunServiceOptions<S>,
+): Promise<RunningService> {
   const { config, own } = loadServiceConfig(options.configSchema, options.env ?? process.env);
   const logger = createLogger({ service: options.name, level: config.LOG_LEVEL });
   const metrics = new ServiceMetrics(options.name);

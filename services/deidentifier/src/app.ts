@@ -56,18 +56,7 @@ export function createDeidentifierApp(context: ServiceContext, options: Deidenti
                 value: request,
               }),
           }),
-        onDeadLetter: async (letter) => {
-          const task = letter.value as AiTask | undefined;
-          await audit.record({
-            tenantId: task?.tenantId ?? letter.record.key?.split(':')[0] ?? 'unknown',
-            taskId: task?.taskId ?? null,
-            clientId: task?.clientId ?? null,
-            action: 'TASK_DEAD_LETTERED',
-            outcome: 'FAILURE',
-            reasonCode: letter.errorCode,
-            counts: { attempts: letter.attempts },
-          });
-        },
+        onDeadLetter: (letter) => audit.deadLettered(letter),
       });
     },
     stop: async () => {

@@ -1,13 +1,96 @@
-import { aiDraftTopic, aiRequestTopic, auditEventTopic } from '@carerelay/events';
-import { createPendingServiceApp, type ServiceApp, type ServiceContext } from '@carerelay/runtime';
+import { AuditTrail } from '@carerelay/audit';
+import type { Subscription } from '@carerelay/bus';
+import type { KeyProvider } from '@carerelay/crypto';
+import { aiDraftTopic, aiRequestTopic, auditEventTopic, type AiRequest } from '@carerelay/events';
+import type { ModelClient } from '@carerelay/llm';
+import type { ServiceApp, ServiceContext } from '@carerelay/runtime';
+import { CircuitBreaker } from './domain/circuit-breaker.js';
+import type { DraftCache, RateGate } from './domain/ports.js';
+import { draftRequest } from './handlers/draft-request.js';
 
 export const SERVICE_NAME = 'llm-worker';
 
-/** llm-worker: handlers arrive with issue #4; until then it starts, registers its schemas and reports ready. */
-export function createLlmWorkerApp(context: ServiceContext): ServiceApp {
-  return createPendingServiceApp(
-    SERVICE_NAME,
-    { consumes: [aiRequestTopic], produces: [aiDraftTopic, auditEventTopic] },
-    context,
-  );
+export interface LlmWorkerOptions {
+  readonly model: ModelClient;
+  readonly deploymentFor: (request: AiRequest) => string;
+  readonly keys: KeyProvider;
+  /** Shared rate limit (Redis) or the embedded one. */
+  readonly limiter: RateGate;
+  /** Exactly-one paid call per task (Redis) or the embedded one. */
+  readonly drafts: DraftCache;
+  readonly rateMaxWaitMs: number;
+  readonly callAttempts: number;
+  readonly retryInitialMs: number;
+  readonly maxRetryAfterMs: number;
+  readonly circuit: { readonly threshold: number; readonly resetMs: number };
+  readonly deliveryAttempts: number;
+  readonly timeoutMs: number;
+  readonly maxTokens: number;
+  readonly groupId?: string;
+  readonly fromBeginning?: boolean;
+  readonly close?: () => Promise<void>;
+}
+
+export function createLlmWorkerApp(context: ServiceContext, options: LlmWorkerOptions): ServiceApp {
+  const audit = new AuditTrail(context.bus, SERVICE_NAME);
+  const logger = context.logger.child({ component: SERVICE_NAME });
+  const breaker = new CircuitBreaker(options.circuit.threshold, options.circuit.resetMs);
+  let subscription: Subscription | undefined;
+  let stopping = false;
+  return {
+    name: SERVICE_NAME,
+    consumes: [aiRequestTopic],
+    produces: [aiDraftTopic, auditEventTopic],
+    start: async () => {
+      stopping = false;
+      subscription = await context.bus.subscribe<AiRequest>({
+        topic: aiRequestTopic,
+        groupId: options.groupId ?? SERVICE_NAME,
+        fromBeginning: options.fromBeginning ?? true,
+        concurrency: context.concurrency,
+        retry: {
+          maxAttempts: options.deliveryAttempts,
+          initialDelayMs: options.retryInitialMs,
+          maxDelayMs: 60_000,
+        },
+        handler: (delivery) =>
+          draftRequest(delivery, {
+            model: options.model,
+            deploymentFor: options.deploymentFor,
+            limiter: options.limiter,
+            breaker,
+            idempotency: options.drafts,
+            audit,
+            logger,
+            fingerprintKey: (tenantId) => options.keys.deriveKey(tenantId, 'fingerprint'),
+            publish: (draft) =>
+              context.bus.publish(aiDraftTopic, {
+                key: `${draft.tenantId}:${draft.subjectRef}`,
+                value: draft,
+              }),
+            call: {
+              attempts: options.callAttempts,
+              initialDelayMs: options.retryInitialMs,
+              maxRetryAfterMs: options.maxRetryAfterMs,
+              stopping: () => stopping,
+            },
+            maxTokens: options.maxTokens,
+            timeoutMs: options.timeoutMs,
+            rateWaitMs: options.rateMaxWaitMs,
+          }),
+        onDeadLetter: (letter) => audit.deadLettered(letter),
+      });
+    },
+    stop: async () => {
+      stopping = true;
+      await subscription?.stop();
+      subscription = undefined;
+      await options.close?.();
+    },
+    health: () => ({
+      healthy: true,
+      ready: subscription !== undefined,
+      details: { [SERVICE_NAME]: subscription ? 'consuming' : 'stopped', provider: options.model.kind },
+    }),
+  };
 }

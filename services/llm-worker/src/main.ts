@@ -1,11 +1,40 @@
 #!/usr/bin/env node
-// Composition root of llm-worker in distributed mode: nothing but wiring.
-import { runServiceMain } from '@carerelay/runtime';
+// Composition root of the llm-worker in distributed mode: nothing but wiring.
+import { LocalKeyProvider } from '@carerelay/crypto';
+import { connectRedis, runServiceMain } from '@carerelay/runtime';
 import { createLlmWorkerApp, SERVICE_NAME } from './app.js';
 import { llmWorkerConfigSchema } from './config.js';
+import { DraftIdempotency } from './domain/idempotency.js';
+import { SharedRateLimiter } from './domain/rate-limiter.js';
+import { modelClientFromConfig } from './model-client.js';
 
 runServiceMain({
   name: SERVICE_NAME,
   configSchema: llmWorkerConfigSchema,
-  createApp: (context) => createLlmWorkerApp(context),
+  createApp: (context, config) => {
+    const { redis, close } = connectRedis(config.REDIS_URL, context.logger);
+    // The task lock outlives one delivery's worst case: every attempt, timeout and wait.
+    const lockMs =
+      config.LLM_CALL_ATTEMPTS * (config.LLM_TIMEOUT_MS + config.LLM_MAX_RETRY_AFTER_MS) +
+      config.LLM_RATE_MAX_WAIT_MS;
+    return createLlmWorkerApp(context, {
+      ...modelClientFromConfig(config),
+      keys: LocalKeyProvider.fromFile(config.KEY_FILE, { create: config.KEY_FILE_CREATE }),
+      limiter: new SharedRateLimiter(redis, 'carerelay:llm:rate', {
+        requestsPerMinute: config.LLM_RATE_RPM,
+        tokensPerMinute: config.LLM_RATE_TPM,
+        windowMs: config.LLM_RATE_WINDOW_MS,
+      }),
+      drafts: new DraftIdempotency(redis, 'carerelay:', config.LLM_IDEMPOTENCY_TTL_SECONDS, lockMs),
+      rateMaxWaitMs: config.LLM_RATE_MAX_WAIT_MS,
+      callAttempts: config.LLM_CALL_ATTEMPTS,
+      retryInitialMs: config.LLM_RETRY_INITIAL_MS,
+      maxRetryAfterMs: config.LLM_MAX_RETRY_AFTER_MS,
+      circuit: { threshold: config.LLM_CIRCUIT_THRESHOLD, resetMs: config.LLM_CIRCUIT_RESET_MS },
+      deliveryAttempts: config.LLM_DELIVERY_ATTEMPTS,
+      timeoutMs: config.LLM_TIMEOUT_MS,
+      maxTokens: config.LLM_MAX_TOKENS,
+      close,
+    });
+  },
 });

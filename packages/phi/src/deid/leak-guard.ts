@@ -23,6 +23,8 @@ export interface LeakGuardOptions {
   readonly fingerprints?: { readonly set: ReadonlySet<string>; readonly hash: (word: string) => string };
   /** Detections at or above this confidence block. Default 0.9. */
   readonly blockAt?: number;
+  /** Run detection (default true); false for a fingerprint-only pass over text already scanned. */
+  readonly detections?: boolean;
 }
 
 /** Tokens are ours; mask them so the scan does not read "[PERSON_2]" as a name. */
@@ -38,7 +40,8 @@ export function scanOutbound(text: string, options: LeakGuardOptions): LeakScan 
   const masked = mask(text);
   const blockAt = options.blockAt ?? 0.9;
   const findings: LeakFinding[] = [];
-  for (const span of detect(masked, { known: options.known })) {
+  const spans = options.detections === false ? [] : detect(masked, { known: options.known });
+  for (const span of spans) {
     if (span.source.startsWith('known:') || span.confidence >= blockAt) {
       findings.push({
         type: span.type,

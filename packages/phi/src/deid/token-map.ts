@@ -1,4 +1,4 @@
-import type { KnownPerson, PhiType } from '../types.js';
+import { PHI_TYPES, type KnownPerson, type PhiType } from '../types.js';
 import { dateKey } from './dates.js';
 
 export interface TokenValue {
@@ -6,29 +6,12 @@ export interface TokenValue {
   readonly type: PhiType;
 }
 
-/** Labels used in tokens: `[CLIENT]`, `[PERSON_2]`, `[DATE_1]`... */
-export const TOKEN_LABELS: ReadonlySet<string> = new Set([
+/** Labels used in tokens: `[CLIENT]`, `[PERSON_2]`, `[CLINICIAN_1]`, `[DATE_1]`, and one per identifier type. */
+export const TOKEN_LABELS: ReadonlySet<string> = new Set<string>([
   'CLIENT',
   'PERSON',
   'CLINICIAN',
-  'DATE',
-  'LOCATION',
-  'ORGANIZATION',
-  'PHONE',
-  'FAX',
-  'EMAIL',
-  'SSN',
-  'MRN',
-  'HEALTH_PLAN',
-  'ACCOUNT',
-  'LICENSE',
-  'VEHICLE',
-  'DEVICE',
-  'URL',
-  'IP',
-  'BIOMETRIC',
-  'ID',
-  'AGE',
+  ...PHI_TYPES,
 ]);
 
 const normalize = (s: string): string =>

@@ -1,0 +1,1 @@
+export { OFFLINE_TEMPLATE_VERSION, OfflineTemplateProvider } from './offline-provider.js';

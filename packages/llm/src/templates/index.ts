@@ -1,0 +1,14 @@
+export {
+  TemplateRegistry,
+  buildTemplate,
+  defaultTemplateRegistry,
+  template,
+  templateFor,
+  templateHash,
+} from './registry.js';
+export type { TemplateFiles, TemplateRegistryOptions } from './registry.js';
+export { neutralize, randomBoundary } from './render.js';
+export { strictSchemaViolations } from './strict-schema.js';
+export { DRAFT_LABEL, DRAFT_USE_CASES } from './types.js';
+export type { DraftUseCase, OutputSchema, OutputValidation, PromptTemplate } from './types.js';
+export { TOKEN_LABELS, placeholdersIn, validateOutput } from './validate.js';

@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import type { AuditTrail } from '@carerelay/audit';
+import type { Delivery } from '@carerelay/bus';
+import { keyedHash } from '@carerelay/crypto';
+import { CareRelayError, toCareRelayError } from '@carerelay/errors';
+import type { AiDraft, AiRequest, DeidentifiedContext } from '@carerelay/events';
+import { placeholdersIn, templateFor, validateOutput, type ModelClient } from '@carerelay/llm';
+import type { Logger } from '@carerelay/logger';
+import { scanOutbound } from '@carerelay/phi';
+import type { CircuitBreaker } from '../domain/circuit-breaker.js';
+import type { DraftCache, RateGate } from '../domain/ports.js';
+import { callModel, type CallPolicy } from './call-model.js';
+
+export interface DraftDeps {
+  readonly model: ModelClient;
+  /** Deployment name for circuit-breaking and provenance (per use case). */
+  readonly deploymentFor: (request: AiRequest) => string;
+  readonly limiter: RateGate;
+  readonly breaker: CircuitBreaker;
+  readonly idempotency: DraftCache;
+  readonly audit: AuditTrail;
+  readonly logger: Logger;
+  readonly fingerprintKey: (tenantId: string) => Promise<Buffer>;
+  readonly publish: (draft: AiDraft) => Promise<void>;
+  readonly call: CallPolicy;
+  readonly maxTokens: number;
+  readonly timeoutMs: number;
+  readonly rateWaitMs: number;
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/**
+ * ai.request.v1 → ai.draft.v1: leak guard (fail closed), idempotency, shared
+ * rate limit, circuit breaker, model call with retries, output validation,
+ * provenance, audit. The model only ever sees tokens.
+ */
+export async function draftRequest(delivery: Delivery<AiRequest>, deps: DraftDeps): Promise<void> {
+  const request = delivery.value;
+  // Coding requests are the coder's (rules, no model): not this worker's to draft.
+  if (request.useCase === 'coding') return;
+  const base = { tenantId: request.tenantId, taskId: request.taskId, purposeOfUse: request.purposeOfUse };
+  const cached = await deps.idempotency.cached(request.tenantId, request.taskId);
+  if (cached) {
+    // Redelivery after a crash between caching and committing: republish, never pay twice.
+    await deps.publish(cached);
+    return;
+  }
+  const template = templateFor(request.useCase);
+  const context = JSON.parse(request.deidentifiedContext) as DeidentifiedContext;
+  const messages = template.render(context);
+  const prompt = messages.map((m) => `${m.role}\n${m.content}`).join('\n');
+
+  const fingerprintKey = await deps.fingerprintKey(request.tenantId);
+  const fingerprints = {
+    set: new Set(request.knownFingerprints),
+    hash: (w: string) => keyedHash(fingerprintKey, w),
+  };
+  // Every byte of task data in the prompt comes from the de-identified context; the rest is the
+  // versioned, hashed template text. The context is scanned twice over: high-confidence detection,
+  // and the keyed fingerprints of the task's known identifiers (this worker holds no PHI).
+  const findings = scanOutbound(request.deidentifiedContext, { fingerprints }).findings;
+  if (findings.length > 0) {
+    await deps.audit.record({
+      ...base,
+      action: 'LEAK_BLOCKED',
+      outcome: 'BLOCKED',
+      reasonCode: 'LLM_LEAK_BLOCKED',
+      counts: { findings: findings.length },
+    });
+    throw new CareRelayError(
+      'LLM_LEAK_BLOCKED',
+      `outbound scan found ${findings.length} identifier(s); nothing was sent`,
+      {
+        retryable: false,
+      },
+    );
+  }
+
+  const deployment = deps.deploymentFor(request);
+  const release = await deps.idempotency.lock(request.tenantId, request.taskId);
+  try {
+    const estimate = Math.ceil(prompt.length / 4) + deps.maxTokens;
+    const { result, attempts } = await callModel(
+      deps.model,
+      deployment,
+      {
+        useCase: request.useCase,
+        messages,
+        outputSchema: template.outputSchema,
+        context,
+        maxTokens: deps.maxTokens,
+        timeoutMs: deps.timeoutMs,
+        requestId: request.taskId,
+      },
+      deps.breaker,
+      deps.call,
+      () => deps.limiter.acquire(request.taskId, estimate, deps.rateWaitMs, { stopping: deps.call.stopping }),
+    );
+    const checked = validateOutput(template, result.content);
+    await deps.audit.record({
+      ...base,
+      action: 'LLM_CALL',
+      outcome: checked.ok ? 'SUCCESS' : 'FAILURE',
+      reasonCode: checked.ok ? null : 'LLM_OUTPUT_INVALID',
+      recipient: deps.model.recipient(request.useCase),
+      model: result.modelVersion ?? result.deployment,
+      templateVersion: `${template.id}@${template.version}`,
+      counts: {
+        promptTokens: result.promptTokens,
+        completionTokens: result.completionTokens,
+        latencyMs: result.latencyMs,
+        attempts,
+      },
+      hashes: { prompt: sha256(prompt), response: sha256(result.content), template: template.hash },
+    });
+    if (!checked.ok) {
+      throw new CareRelayError(
+        'LLM_OUTPUT_INVALID',
+        `model output does not match ${template.id}@${template.version}: ${checked.errors.slice(0, 3).join('; ')}`,
+        {
+          retryable: true,
+        },
+      );
+    }
+    const draft: AiDraft = {
+      taskId: request.taskId,
+      tenantId: request.tenantId,
+      subjectRef: request.subjectRef,
+      useCase: request.useCase,
+      content: JSON.stringify(checked.value),
+      placeholders: placeholdersIn(checked.value),
+      provenance: {
+        provider: deps.model.kind,
+        deployment: result.deployment,
+        modelVersion: result.modelVersion,
+        templateId: template.id,
+        templateVersion: template.version,
+        templateHash: template.hash,
+        promptTokens: result.promptTokens,
+        completionTokens: result.completionTokens,
+        latencyMs: result.latencyMs,
+        finishReason: result.finishReason,
+      },
+      createdAt: Date.now(),
+    };
+    await deps.idempotency.store(draft);
+    await deps.publish(draft);
+    deps.logger.info({ taskId: request.taskId, latencyMs: result.latencyMs, attempts }, 'draft published');
+  } catch (err) {
+    const error = toCareRelayError(err);
+    deps.logger.warn({ taskId: request.taskId, errorCode: error.code }, 'draft attempt failed');
+    throw error;
+  } finally {
+    await release();
+  }
+}

@@ -1,0 +1,256 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, inject, it, onTestFailed } from 'vitest';
+import { DLQ_HEADERS, KafkaBus, type RawRecord } from '@carerelay/bus';
+import { collectRaw, eventually, uniqueName } from '@carerelay/bus/testing';
+import { LocalKeyProvider, keyedHash, type KeyProvider } from '@carerelay/crypto';
+import {
+  AvroSerde,
+  RegistrySchemaStore,
+  aiDraftTopic,
+  aiRequestTopic,
+  auditEventTopic,
+  dlqTopicName,
+  type AiRequest,
+  type AuditEvent,
+} from '@carerelay/events';
+import { AzureOpenAIModelClient } from '@carerelay/llm';
+import { deidentifyContext, knownFingerprintValues } from '@carerelay/phi';
+import { FIXTURE_IDENTIFIERS, FIXTURE_WORD_NAMES, fixtureTaskContext } from '@carerelay/phi/testing';
+import { DraftIdempotency, SharedRateLimiter, createLlmWorkerApp } from '@carerelay/service-llm-worker';
+import type { ServiceApp } from '@carerelay/runtime';
+import { obeySchema, startAzureRecorder, type RecordedRequest } from '@carerelay/llm/testing';
+import { captureLogger } from './support/capture-logger.js';
+
+const serde = (): AvroSerde => new AvroSerde(new RegistrySchemaStore(inject('schemaRegistryUrl')));
+const DEPLOYMENT = 'gpt-4o-notes';
+const API_VERSION = '2024-10-21';
+
+async function request(keys: KeyProvider, tenantId: string): Promise<AiRequest> {
+  const deid = deidentifyContext(fixtureTaskContext());
+  const fingerprintKey = await keys.deriveKey(tenantId, 'fingerprint');
+  return {
+    taskId: randomUUID(),
+    tenantId,
+    subjectRef: keyedHash(await keys.deriveKey(tenantId, 'pseudonym'), 'pt-4471'),
+    useCase: 'soap_note',
+    purposeOfUse: 'TREATMENT',
+    deidentifiedContext: JSON.stringify(deid.context),
+    vaultKey: `vault:${tenantId}:x`,
+    deidCounts: deid.counts,
+    dateShifted: false,
+    securityLabels: [],
+    createdAt: Date.now(),
+    knownFingerprints: knownFingerprintValues(deid.known).map((v) => keyedHash(fingerprintKey, v)),
+  };
+}
+
+function leaks(text: string): string[] {
+  const lower = text.toLowerCase();
+  return [
+    ...FIXTURE_IDENTIFIERS.filter((id) => lower.includes(id.toLowerCase())),
+    ...FIXTURE_WORD_NAMES.filter((n) => new RegExp(`\\b${n}\\b`).test(text)),
+  ];
+}
+
+describe('llm-worker on real Kafka, registry and Redis, with the Azure protocol recorded', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  async function start(
+    options: { instances?: number; rpm?: number; windowMs?: number; deliveryAttempts?: number } = {},
+  ) {
+    const recorder = await startAzureRecorder();
+    const keys = LocalKeyProvider.ephemeral();
+    const prefix = `test:${randomUUID()}:`;
+    const groupId = uniqueName('llm');
+    const log = captureLogger('llm-worker');
+    const buses: KafkaBus[] = [];
+    const redises: Redis[] = [];
+    const apps: ServiceApp[] = [];
+    for (let i = 0; i < (options.instances ?? 1); i++) {
+      const bus = KafkaBus.fromConfig({
+        brokers: inject('kafkaBrokers').split(','),
+        clientId: `llm-${i}`,
+        serde: serde(),
+        logger: log.logger,
+      });
+      await bus.start();
+      const redis = new Redis(inject('redisUrl'));
+      const model = new AzureOpenAIModelClient({
+        endpoint: recorder.url,
+        apiKey: 'test-key',
+        apiVersion: API_VERSION,
+        defaultDeployment: DEPLOYMENT,
+      });
+      const app = createLlmWorkerApp(
+        { bus, logger: log.logger, concurrency: 3 },
+        {
+          model,
+          deploymentFor: (r) => model.deploymentFor(r.useCase),
+          keys,
+          limiter: new SharedRateLimiter(redis, `${prefix}llm:rate`, {
+            requestsPerMinute: options.rpm ?? 1_000,
+            tokensPerMinute: 0,
+            windowMs: options.windowMs ?? 60_000,
+          }),
+          drafts: new DraftIdempotency(redis, prefix, 600, 60_000),
+          rateMaxWaitMs: 30_000,
+          callAttempts: 4,
+          retryInitialMs: 50,
+          maxRetryAfterMs: 5_000,
+          circuit: { threshold: 10, resetMs: 1_000 },
+          deliveryAttempts: options.deliveryAttempts ?? 3,
+          timeoutMs: 10_000,
+          maxTokens: 1_500,
+          groupId,
+          fromBeginning: false,
+        },
+      );
+      await app.start();
+      buses.push(bus);
+      redises.push(redis);
+      apps.push(app);
+    }
+    onTestFailed(() => console.log(log.text().split('\n').slice(-30).join('\n')));
+    // Only what this test publishes: collectors start at the end of each topic, and join before it publishes.
+    const drafts = await collectRaw(buses[0]!, aiDraftTopic.name, { fromBeginning: false });
+    const audits = await collectRaw(buses[0]!, auditEventTopic.name, { fromBeginning: false });
+    const dlq = await collectRaw(buses[0]!, dlqTopicName(aiRequestTopic.name), { fromBeginning: false });
+    await eventually(() => buses.every((b) => b.health().ready), 'workers and collectors to join');
+    cleanups.push(async () => {
+      await Promise.all([drafts, audits, dlq].map((c) => c.subscription.stop()));
+      for (const app of apps) await app.stop();
+      for (const bus of buses) await bus.shutdown();
+      for (const r of redises) r.disconnect();
+      await recorder.close();
+    });
+    const publish = (r: AiRequest): Promise<void> =>
+      buses[0]!.publish(aiRequestTopic, { key: `${r.tenantId}:${r.subjectRef}`, value: r });
+    return { recorder, keys, log, publish, drafts: drafts.records, audits: audits.records, dlq: dlq.records };
+  }
+
+  const draftsOf = async (records: RawRecord[], taskId: string) =>
+    (await Promise.all(records.map((r) => serde().decode(aiDraftTopic, r.value!)))).filter(
+      (d) => d.taskId === taskId,
+    );
+  const auditsOf = async (records: RawRecord[], taskId: string): Promise<AuditEvent[]> =>
+    (await Promise.all(records.map((r) => serde().decode(auditEventTopic, r.value!)))).filter(
+      (a) => a.taskId === taskId,
+    );
+
+  it('sends the Azure request shape, and no fixture identifier in any recorded byte', async () => {
+    const env = await start();
+    const r = await request(env.keys, uniqueName('tenant'));
+    await env.publish(r);
+    await eventually(() => env.drafts.length === 1, 'a draft', 30_000);
+
+    expect(env.recorder.requests).toHaveLength(1);
+    const sent = env.recorder.requests[0]!;
+    expect(sent.method).toBe('POST');
+    expect(sent.path).toBe(`/openai/deployments/${DEPLOYMENT}/chat/completions`);
+    expect(sent.query['api-version']).toBe(API_VERSION);
+    expect(sent.headers['api-key']).toBe('test-key');
+    const body = JSON.parse(sent.body) as {
+      messages: Array<{ role: string; content: string }>;
+      response_format: { type: string; json_schema: { name: string; strict: boolean; schema: object } };
+    };
+    expect(body.messages.map((m) => m.role)).toEqual(['system', 'user']);
+    expect(body.response_format.type).toBe('json_schema');
+    expect(body.response_format.json_schema.strict).toBe(true);
+    expect(body.messages[1]!.content).toContain('[CLIENT]');
+    const everything = env.recorder.requests
+      .map((q) => `${q.path}?${JSON.stringify(q.query)}\n${JSON.stringify(q.headers)}\n${q.body}`)
+      .join('\n');
+    expect(leaks(everything)).toEqual([]);
+
+    const [draft] = await draftsOf(env.drafts, r.taskId);
+    expect(draft!.provenance).toMatchObject({
+      provider: 'AZURE_OPENAI',
+      deployment: DEPLOYMENT,
+      modelVersion: 'gpt-4o-2024-08-06',
+      templateId: 'soap_note',
+      finishReason: 'stop',
+    });
+    expect(draft!.provenance.templateHash).toMatch(/^[0-9a-f]{64}$/);
+    await eventually(() => env.audits.length > 0, 'audit');
+    const calls = (await auditsOf(env.audits, r.taskId)).filter((a) => a.action === 'LLM_CALL');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.hashes.prompt).toMatch(/^[0-9a-f]{64}$/);
+    expect(calls[0]!.counts.promptTokens).toBeGreaterThan(0);
+    expect(leaks(env.audits.map((a) => a.value!.toString('utf8')).join(''))).toEqual([]);
+    expect(leaks(env.log.text())).toEqual([]);
+  });
+
+  it('retries 429 with Retry-After and a 500, then drafts', async () => {
+    const env = await start();
+    env.recorder.respond((q, i) =>
+      i === 0
+        ? { status: 429, headers: { 'retry-after': '1' } }
+        : i === 1
+          ? { status: 500 }
+          : obeySchema(q, i),
+    );
+    const r = await request(env.keys, uniqueName('tenant'));
+    await env.publish(r);
+    await eventually(() => env.drafts.length === 1, 'a draft', 30_000);
+    const times = env.recorder.requests.map((q: RecordedRequest) => q.at);
+    expect(times).toHaveLength(3);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('dead-letters a malformed model response with its cause, after the retries', async () => {
+    const env = await start({ deliveryAttempts: 3 });
+    env.recorder.respond(() => ({ status: 200, content: '{"subjective": 42}' }));
+    const r = await request(env.keys, uniqueName('tenant'));
+    await env.publish(r);
+    await eventually(() => env.dlq.length === 1, 'the request in the DLQ', 30_000);
+    expect(env.dlq[0]!.headers[DLQ_HEADERS.errorCode]).toBe('LLM_OUTPUT_INVALID');
+    expect(env.dlq[0]!.headers[DLQ_HEADERS.attempts]).toBe('3');
+    expect(env.recorder.requests).toHaveLength(3);
+    expect(env.drafts).toHaveLength(0);
+  });
+
+  it('a redelivered request makes exactly one upstream call', async () => {
+    const env = await start();
+    const r = await request(env.keys, uniqueName('tenant'));
+    await env.publish(r);
+    await env.publish(r);
+    await eventually(() => env.drafts.length === 2, 'two drafts (the second from the cache)', 30_000);
+    expect(env.recorder.requests).toHaveLength(1);
+    const [a, b] = await draftsOf(env.drafts, r.taskId);
+    expect(b!.content).toBe(a!.content);
+  });
+
+  it('blocks a request whose context still holds a known identifier: nothing is sent', async () => {
+    const env = await start();
+    const r = await request(env.keys, uniqueName('tenant'));
+    const leaky = {
+      ...r,
+      deidentifiedContext: r.deidentifiedContext.replace('[CLIENT] reported', 'Okonkwo reported'),
+    };
+    await env.publish(leaky);
+    await eventually(() => env.dlq.length === 1, 'the request in the DLQ', 30_000);
+    expect(env.dlq[0]!.headers[DLQ_HEADERS.errorCode]).toBe('LLM_LEAK_BLOCKED');
+    expect(env.recorder.requests).toHaveLength(0);
+    await eventually(() => env.audits.length >= 1, 'audit');
+    expect((await auditsOf(env.audits, r.taskId)).map((a) => a.action)).toContain('LEAK_BLOCKED');
+  });
+
+  it('two instances share one rate limit: no window ever sees more than N calls', async () => {
+    const N = 4;
+    const WINDOW = 2_000;
+    const env = await start({ instances: 2, rpm: N, windowMs: WINDOW });
+    const tenant = uniqueName('tenant');
+    const requests = await Promise.all(Array.from({ length: 10 }, () => request(env.keys, tenant)));
+    // Different subjects spread the requests over partitions, hence over both instances.
+    await Promise.all(requests.map((r, i) => env.publish({ ...r, subjectRef: `${r.subjectRef}${i}` })));
+    await eventually(() => env.drafts.length === 10, 'ten drafts', 60_000);
+    const times = env.recorder.requests.map((q) => q.at).sort((a, b) => a - b);
+    expect(times).toHaveLength(10);
+    for (const t of times)
+      expect(times.filter((u) => u >= t && u < t + WINDOW).length).toBeLessThanOrEqual(N);
+  });
+});
