@@ -1,4 +1,5 @@
 import { ensureTopics } from '@carerelay/bus';
+import { TOPIC_DECLARATIONS } from '@carerelay/events';
 
 export interface BenchInfra {
   readonly brokers: string[];
@@ -6,8 +7,14 @@ export interface BenchInfra {
   stop(): Promise<void>;
 }
 
-/** Real Kafka and registry: from KAFKA_BROKERS/SCHEMA_REGISTRY_URL, else started locally (infra/local). */
+/** Real Kafka and registry (from KAFKA_BROKERS/SCHEMA_REGISTRY_URL, else started locally), with the event topics declared. */
 export async function benchInfra(): Promise<BenchInfra> {
+  const infra = await startOrUse();
+  await ensureTopics(infra.brokers, TOPIC_DECLARATIONS);
+  return infra;
+}
+
+async function startOrUse(): Promise<BenchInfra> {
   const { KAFKA_BROKERS, SCHEMA_REGISTRY_URL } = process.env;
   if (KAFKA_BROKERS && SCHEMA_REGISTRY_URL) {
     return { brokers: KAFKA_BROKERS.split(','), registryUrl: SCHEMA_REGISTRY_URL, stop: async () => {} };

@@ -1,12 +1,15 @@
 import { classifyName } from './lexicon/classify.js';
 import { lexicon } from './lexicon/load.js';
+import { detectAddresses } from './recognizers/addresses.js';
 import { detectAges } from './recognizers/ages.js';
+import { detectBlocks } from './recognizers/blocks.js';
 import { detectDates } from './recognizers/dates.js';
 import { detectIdentifiers } from './recognizers/identifiers.js';
 import { detectKnown } from './recognizers/known.js';
 import { detectLocations } from './recognizers/locations.js';
 import { detectNames } from './recognizers/names.js';
 import { detectOrganizations } from './recognizers/organizations.js';
+import { detectPhones } from './recognizers/phones.js';
 import { resolveOverlaps, trimSpan } from './resolve.js';
 import { tokenize } from './text/tokens.js';
 import type { DetectOptions, Span } from './types.js';
@@ -26,6 +29,8 @@ export function detect(text: string, options: DetectOptions = {}): Span[] {
   const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const candidates: Span[] = [
     ...detectIdentifiers(text, tokens),
+    ...detectPhones(text, tokens),
+    ...detectAddresses(text, tokens),
     ...detectDates(text, tokens),
     ...detectAges(text, tokens),
     ...detectLocations(text, tokens, lex),
@@ -39,5 +44,7 @@ export function detect(text: string, options: DetectOptions = {}): Span[] {
     const t = trimSpan(text, c);
     if (t) kept.push(t);
   }
+  // Layout: short lines of a contact block, read off the lines found around them.
+  for (const b of detectBlocks(text, tokens, kept)) if (b.confidence >= minConfidence) kept.push(b);
   return resolveOverlaps(kept);
 }

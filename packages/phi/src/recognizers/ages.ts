@@ -5,6 +5,7 @@ import type { Span } from '../types.js';
 // Safe Harbor (164.514(b)(2)(i)(C)): ages over 89 are identifiers; 89 and under are not.
 
 const NUM = String.raw`(\d{2,3})`;
+const SUBJECTS = new Set(['he', 'she', 'pt', 'patient', 'who', 'mom', 'mother', 'dad', 'father', 'husband', 'wife', 'grandma', 'grandpa', 'grandmother', 'grandfather']);
 /** Tried at number tokens: "92-year-old", "93 yrs old", "94 yo", "95 y/o F". */
 const AFTER_NUMBER = [
   new RegExp(String.raw`${NUM}[ \t-]*(?:years?|yrs?|y)[ \t-]*(?:old|of age|o\.?)\b`, 'iy'),
@@ -14,9 +15,10 @@ const AFTER_NUMBER = [
 const BEFORE_NUMBER: ReadonlyArray<readonly [ReadonlySet<string>, RegExp]> = [
   [new Set(['age', 'ages', 'aged']), new RegExp(String.raw`(?:age[ds]?|aged)[ \t:]*${NUM}\b`, 'iy')],
   [new Set(['in']), /in (?:his|her|their) (?:late |early |mid-?)?(90s|nineties|100s)\b/iy],
-  [new Set(['turned', 'turns', 'turning', 'is', 'celebrated']), new RegExp(String.raw`(?:turned|turns|turning|is now|celebrated (?:his|her|their))[ \t]+${NUM}\b`, 'iy')],
+  [new Set(['turned', 'turns', 'turning', 'is', 'celebrated']), new RegExp(String.raw`(?:turned|turns|turning|is now|celebrated (?:his|her|their))[ \t]+${NUM}\b`, 'iy')],  // "He is 94 and", "mom was 91 when": a person as subject, and no unit after the number.
+  [SUBJECTS, new RegExp(String.raw`(?:he|she|pt|patient|who|mom|mother|dad|father|husband|wife|grandma|grandpa|grandmother|grandfather)[ \t]+(?:is|was)[ \t]+(?:now[ \t]+|almost[ \t]+|nearly[ \t]+)?${NUM}\b(?![ \t]*(?:%|°|\/|\.\d|(?:mg|mcg|kg|lbs?|pounds?|cm|mm|in|inches|ft|feet|degrees?|bpm|min|minutes?|hours?|hrs?|days?|weeks?|months?|percent|units?|ml|cc|beats|breaths|points?|on|at|over|for|x)\b))`, 'iy')],
 ];
-const AGE_BIT = triggerBit(new Set(['age', 'ages', 'aged', 'in', 'turned', 'turns', 'turning', 'is', 'celebrated', 'ninety', 'one']));
+const AGE_BIT = triggerBit(new Set(['age', 'ages', 'aged', 'in', 'turned', 'turns', 'turning', 'is', 'celebrated', 'ninety', 'one', ...SUBJECTS]));
 const WORD_AGE = /((?:ninety|one hundred(?: and)?)(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?)[ -]years?[ -]old\b/iy;
 
 function emit(out: Span[], m: RegExpExecArray, source: string): void {

@@ -63,13 +63,8 @@ function push(out: Span[], start: number, end: number, confidence: number, sourc
   out.push({ start, end, type: 'DATE', confidence, source });
 }
 
-const MONTH_BIT = triggerBit(MONTH_KEYS);
-const WEEKDAY_BIT = triggerBit(new Set([...WEEKDAYS, ...WEEKDAY_ABBREVIATIONS]));
-const CUE_BIT = triggerBit(MONTH_CUES);
-const COMPACT_BIT = triggerBit(COMPACT_STARTS);
-const HOLIDAY_BIT = triggerBit(HOLIDAY_STARTS);
-const THE_BIT = triggerBit(new Set(['the']));
-const ANY_BIT = MONTH_BIT | WEEKDAY_BIT | CUE_BIT | COMPACT_BIT | HOLIDAY_BIT | THE_BIT;
+// One trigger set for every word a date pattern can start at; wordDates() tells them apart.
+const ANY_BIT = triggerBit(new Set([...MONTH_KEYS, ...WEEKDAYS, ...WEEKDAY_ABBREVIATIONS, ...MONTH_CUES, ...COMPACT_STARTS, ...HOLIDAY_STARTS, 'the']));
 
 function at(re: RegExp, text: string, pos: number): RegExpExecArray | null {
   re.lastIndex = pos;
@@ -110,7 +105,7 @@ function numericDates(text: string, t: Token, out: Span[]): void {
     // 7/10 pain, 4/5 strength, 3/3 items: ratings, not dates.
     const rating = !cue && (SCORE_CUE.test(before) || ([3, 4, 5, 10].includes(b) && a <= b));
     const ratingAfterCue = cue && b === 10 && a <= 10 && /\/10\b/.test(text.slice(Math.max(0, p - 40), p));
-    if (validMonthDay(a, b) && !rating && !ratingAfterCue && !/^[ \t]*(?:mg|ml|tabs?|times|x|%|scale|points?|items?|correct|on\b)/i.test(after)) {
+    if (validMonthDay(a, b) && !rating && !ratingAfterCue && !/^[ \t]*(?:mg|ml|tabs?|times|x|%|scale|points?|items?|correct)/i.test(after) && (cue || !/^[ \t]*on\b/i.test(after))) {
       push(out, p, p + m[0].length, cue ? 0.85 : 0.6, 'date:month-day');
     }
   }

@@ -1,4 +1,5 @@
 import { hasTrigger, triggerBit } from '../lexicon/triggers.js';
+import { forEachMatch } from '../text/scan.js';
 import type { Token } from '../text/tokens.js';
 import type { PhiType, Span } from '../types.js';
 import { ibanValid, ipv4Valid, ipv6Valid, luhnValid, ssnValid, vinCheckDigitValid } from './checksums.js';
@@ -90,30 +91,36 @@ export function detectIdentifiers(text: string, tokens: readonly Token[]): Span[
   const hasDot = text.includes('.');
   const hasColon = text.includes(':');
   if (hasAt) detectEmails(text, out);
-  if (hasDot || text.includes('://')) for (const m of text.matchAll(URL_FULL)) push(out, m.index, m.index + trimUrl(m[0]).length, 'URL', 0.95, 'pattern:url');
+  if (hasDot || text.includes('://')) forEachMatch(URL_FULL, text, (m) => push(out, m.index, m.index + trimUrl(m[0]).length, 'URL', 0.95, 'pattern:url'));
   if (hasDot) detectDomains(text, out);
-  if (hasDot) for (const m of text.matchAll(IPV4)) if (ipv4Valid(m[0])) push(out, m.index, m.index + m[0].length, 'IP', 0.9, 'pattern:ipv4');
-  if (hasColon && colonsClose(text)) for (const m of text.matchAll(IPV6)) {
+  // What the digits of the note allow: most notes have no long number, no letter-digit code.
+  const shape = digitShape(text, tokens);
+  if (hasDot && shape.dotted) forEachMatch(IPV4, text, (m) => {
+    if (ipv4Valid(m[0])) push(out, m.index, m.index + m[0].length, 'IP', 0.9, 'pattern:ipv4');
+  });
+  if (hasColon && colonsClose(text)) forEachMatch(IPV6, text, (m) => {
     if (m[0].length >= 6 && /[a-f]/i.test(m[0]) !== false && ipv6Valid(m[0])) push(out, m.index, m.index + m[0].length, 'IP', 0.9, 'pattern:ipv6');
-  }
-  if (hasColon && colonsClose(text)) for (const m of text.matchAll(MAC)) push(out, m.index, m.index + m[0].length, 'DEVICE', 0.8, 'pattern:mac');
-  for (const m of text.matchAll(SSN)) {
-    if (!ssnValid(m[1] as string, m[3] as string, m[4] as string)) continue;
+  });
+  if (hasColon && colonsClose(text)) forEachMatch(MAC, text, (m) => push(out, m.index, m.index + m[0].length, 'DEVICE', 0.8, 'pattern:mac'));
+  if (shape.run >= 9) forEachMatch(SSN, text, (m) => {
+    if (!ssnValid(m[1] as string, m[3] as string, m[4] as string)) return;
     const ctx = SSN_CONTEXT.test(text.slice(Math.max(0, m.index - 30), m.index));
     push(out, m.index, m.index + m[0].length, 'SSN', ctx ? 0.98 : 0.85, 'pattern:ssn');
-  }
-  for (const m of text.matchAll(NINE_DIGITS)) {
+  });
+  if (shape.longest >= 9) forEachMatch(NINE_DIGITS, text, (m) => {
     const d = m[0];
-    if (!SSN_CONTEXT.test(text.slice(Math.max(0, m.index - 30), m.index))) continue;
+    if (!SSN_CONTEXT.test(text.slice(Math.max(0, m.index - 30), m.index))) return;
     if (ssnValid(d.slice(0, 3), d.slice(3, 5), d.slice(5))) push(out, m.index, m.index + 9, 'SSN', 0.95, 'pattern:ssn');
-  }
-  for (const re of [NANP, INTL_PHONE]) {
-    for (const m of text.matchAll(re)) {
+  });
+  const plus = text.includes('+') || text.includes('00');
+  for (const re of plus ? [NANP, INTL_PHONE] : [NANP]) {
+    if (shape.run < 8) break;
+    forEachMatch(re, text, (m) => {
       const n = digitsOf(m[0]).length;
-      if (n < 8 || n > 18) continue;
+      if (n < 8 || n > 18) return;
       const end = m.index + m[0].length;
       push(out, m.index, end, phoneType(text, m.index, end), 0.9, 'pattern:phone');
-    }
+    });
   }
   for (const t of tokens) {
     if (!hasTrigger(t, PHONE_LABEL_BIT)) continue;
@@ -126,27 +133,83 @@ export function detectIdentifiers(text: string, tokens: readonly Token[]): Span[
     const start = m.index + m[0].length - value.length;
     push(out, start, start + value.length, phoneType(text, start, start + value.length), 0.85, 'pattern:phone-labelled');
   }
-  for (const m of text.matchAll(CARD)) {
+  if (shape.run >= 13) forEachMatch(CARD, text, (m) => {
     const d = digitsOf(m[0]);
     if (d.length >= 13 && d.length <= 19 && luhnValid(d)) push(out, m.index, m.index + m[0].length, 'ACCOUNT', 0.9, 'pattern:luhn');
-  }
-  for (const m of text.matchAll(IBAN)) if (ibanValid(m[0])) push(out, m.index, m.index + m[0].length, 'ACCOUNT', 0.9, 'pattern:iban');
+  });
+  if (shape.mixed) forEachMatch(IBAN, text, (m) => {
+    if (ibanValid(m[0])) push(out, m.index, m.index + m[0].length, 'ACCOUNT', 0.9, 'pattern:iban');
+  });
   detectLabelled(text, tokens, out);
-  for (const m of text.matchAll(MIXED_ID)) {
+  if (shape.mixed) mixedCodes(text, tokens, (m) => {
     const v = m[0];
     if (VIN.test(v)) {
       const valid = vinCheckDigitValid(v);
       push(out, m.index, m.index + 17, valid ? 'VEHICLE' : 'ID', valid ? 0.9 : 0.6, 'pattern:vin');
-      continue;
+      return;
     }
-    if (v.length < 6 || digitsOf(v).length < 3) continue;
+    if (v.length < 6 || digitsOf(v).length < 3) return;
     push(out, m.index, m.index + v.length, 'ID', 0.6, 'pattern:code');
-  }
-  for (const m of text.matchAll(LONG_DIGITS)) {
-    if (CODE_SYSTEMS.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
+  });
+  if (shape.longest >= 7) forEachMatch(LONG_DIGITS, text, (m) => {
+    if (CODE_SYSTEMS.test(text.slice(Math.max(0, m.index - 24), m.index))) return;
     push(out, m.index, m.index + m[0].length, 'ID', 0.55, 'pattern:digits');
-  }
+  });
   return out;
+}
+
+const MIXED_ID_AT = new RegExp(MIXED_ID.source, 'y');
+
+/**
+ * MIXED_ID tried only where a letter run touches a digit run, from the start of that run of
+ * letters and digits (a code is upper-case letters and digits, so lowercase words end it).
+ */
+function mixedCodes(text: string, tokens: readonly Token[], fn: (m: RegExpExecArray) => void): void {
+  let after = 0;
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    const n = tokens[i + 1] as Token;
+    if (t.end !== n.start || (t.shape === 'digit') === (n.shape === 'digit')) continue;
+    let a = i;
+    while (a > 0 && (tokens[a - 1] as Token).end === (tokens[a] as Token).start) a--;
+    const start = (tokens[a] as Token).start;
+    if (start < after || /\w/.test(text[start - 1] ?? ' ')) continue;
+    MIXED_ID_AT.lastIndex = start;
+    const m = MIXED_ID_AT.exec(text);
+    if (!m) continue;
+    after = m.index + m[0].length;
+    fn(m);
+  }
+}
+
+interface DigitShape {
+  /** Longest digit token. */
+  longest: number;
+  /** Most digits in a run of digit tokens joined by one non-space-run character or space. */
+  run: number;
+  /** A letter run touching a digit run ("AB12", "4B"): codes, IBANs, VINs. */
+  mixed: boolean;
+  /** A digit token followed by "." and a digit: dotted quads. */
+  dotted: boolean;
+}
+
+/** One pass over the tokens tells which number patterns can match at all. */
+function digitShape(text: string, tokens: readonly Token[]): DigitShape {
+  const shape: DigitShape = { longest: 0, run: 0, mixed: false, dotted: false };
+  let run = 0;
+  let prev: Token | undefined;
+  for (const t of tokens) {
+    if (t.shape === 'digit') {
+      const n = t.end - t.start;
+      if (n > shape.longest) shape.longest = n;
+      run = prev !== undefined && prev.shape === 'digit' && t.start - prev.end <= 3 ? run + n : n;
+      if (run > shape.run) shape.run = run;
+      if (text.charCodeAt(t.end) === 46) shape.dotted = true;
+      if (prev && prev.shape !== 'digit' && prev.end === t.start) shape.mixed = true;
+    } else if (prev && prev.shape === 'digit' && prev.end === t.start) shape.mixed = true;
+    prev = t;
+  }
+  return shape;
 }
 
 /** IPv6 and MAC addresses need two colons within a few characters. */
@@ -161,7 +224,8 @@ function colonsClose(text: string): boolean {
 
 /** Bare domains ("carerelay.org/help"), found from each top-level domain backwards. */
 function detectDomains(text: string, out: Span[]): void {
-  for (const m of text.matchAll(TLD)) {
+  TLD.lastIndex = 0;
+  for (let m = TLD.exec(text); m; m = TLD.exec(text)) {
     let s = m.index;
     while (s > 0 && (DOMAIN_LABEL.test(text[s - 1] as string) || (text[s - 1] === '.' && s > 1 && DOMAIN_LABEL.test(text[s - 2] as string)))) s--;
     if (s === m.index || text[s - 1] === '@' || text[s - 1] === '/') continue;

@@ -13,6 +13,16 @@ export function escapeRegExp(s: string): string {
  * 1992-07-22, 22.07.1992, 07221992, July 22nd 1992, Jul. 22, 22 July, 7/22 ...
  */
 export function dobPattern(iso: string): RegExp | undefined {
+  const parts = dobPatternParts(iso);
+  return parts && new RegExp(`${parts.numeric.source}|${parts.named.source}`, 'gi');
+}
+
+/**
+ * The same date of birth as two patterns: forms that start with a digit, and forms that start
+ * with the month's name (`monthWords`: its folded spellings; `numberWords`: the numbers a numeric
+ * form starts with), so each is tried only at tokens that can start it.
+ */
+export function dobPatternParts(iso: string): { numeric: RegExp; named: RegExp; monthWords: string[]; numberWords: string[] } | undefined {
   const m = /^(\d{4})-(\d{1,2})-(\d{1,2})/.exec(iso.trim());
   if (!m) return undefined;
   const [, y, mo, d] = m as unknown as [string, string, string, string];
@@ -38,10 +48,14 @@ export function dobPattern(iso: string): RegExp | undefined {
     `${mm}${dd}${y}`,
     `${y}${mm}${dd}`,
     `${dd}${mm}${y}`,
-    `${monthName}[ \\t]+${D}${ord}(?:,?[ \\t]*(?:${y}|['’]${yy}))?`,
     `${D}${ord}[ \\t]+(?:of[ \\t]+)?${monthName}(?:,?[ \\t]*(?:${y}|['’]${yy}))?`,
   ];
-  return new RegExp(`(?<![\\d/.-])(?:${forms.join('|')})(?![\\d/]|[.-]\\d)`, 'gi');
+  const named = `${monthName}[ \\t]+${D}${ord}(?:,?[ \\t]*(?:${y}|['’]${yy}))?`;
+  const wrap = (body: string) => new RegExp(`(?<![\\d/.-])(?:${body})(?![\\d/]|[.-]\\d)`, 'gi');
+  const monthWords = names[1] === 'sept?' ? [names[0], 'sep', 'sept'] : [names[0], names[1]];
+  // The first number of every numeric form: month, day, year, or the compact eight digits.
+  const numberWords = [String(month), mm, String(day), dd, y, `${mm}${dd}${y}`, `${y}${mm}${dd}`, `${dd}${mm}${y}`];
+  return { numeric: wrap(forms.join('|')), named: wrap(named), monthWords, numberWords };
 }
 
 /** Upper-case letters and digits only: "000-123 45" → "00012345". */

@@ -4,6 +4,8 @@ import type { Lexicon } from '../lexicon/load.js';
 import { STATE_ABBR, STATE_NAMES, US_STATES } from '../lexicon/geography.js';
 import { gapIs } from '../text/runs.js';
 import type { Token } from '../text/tokens.js';
+import { hasTrigger, triggerBit } from '../lexicon/triggers.js';
+import { forEachMatch } from '../text/scan.js';
 import { detectPlaceWords } from './place-words.js';
 import type { Span } from '../types.js';
 
@@ -17,11 +19,23 @@ const NAME_WORD = String.raw`(?!(?:and|or|to|at|by|the|of|for|with|per|in|on|mg|
 
 const STREET = new RegExp(
   String.raw`\b\d{1,6}[A-Za-z]?(?:-\d{1,4})?(?:[ \t]+(?:[NSEW]\.?|north|south|east|west|ne|nw|se|sw))?(?:[ \t]+(?:${NAME_WORD}|\d{1,3}(?:st|nd|rd|th))){1,4}[ \t]+(?:${SUFFIX})\b\.?(?:,?[ \t]*(?:#[ \t]*[A-Za-z0-9-]{1,6}\b|${UNIT}))?(?:(?:,[ \t]*|[ \t]*\n[ \t]*)[A-Z][A-Za-z'’-]+(?:[ \t]+[A-Z][A-Za-z'’-]+){0,3},[ \t]*(?:${STATE_ABBR}|${STATE_NAMES})\b\.?(?:[ \t]+\d{5}(?:-\d{4})?)?)?`,
-  'gi',
+  'iy',
 );
 // Non-US street names: Koskikatu 25, Pachergasse 64, Rua do Arenque 1634, Rákóczi út 13.
 const FOREIGN_STREET = String.raw`(?:\b[\p{Lu}][\p{L}'’-]*(?:katu|tie|kuja|polku|straße|strasse|weg|gasse|laan|straat|vej|gade|gatan|vägen|veien|allee|platz|dijk|plein|graben|ufer|damm)|\b(?:ul\.|Ul\.|Rue|Via|Viale|Piazza|Piazzetta|Calle|Avenida|Rua|Praça|Carrer|Paseo|Plaza|Largo|Strada|Vicolo|Corso)(?:[ \t]+[\p{L}'’.-]+){1,3}?|\b[\p{Lu}][\p{L}'’-]*[ \t]+(?:út|útja|utca|ulica))`;
-const FOREIGN_HINT = /(?:katu|tie|kuja|polku|straße|strasse|weg|gasse|laan|straat|vej|gade|gatan|vägen|veien|allee|platz|dijk|plein|graben|ufer|damm|út|útja|utca|ulica)[ \t]+\d|(?:ul\.|Ul\.|Rue|Via|Viale|Piazza|Piazzetta|Calle|Avenida|Rua|Praça|Carrer|Paseo|Plaza|Largo|Strada|Vicolo|Corso) /;
+/** The first words and endings of FOREIGN_STREET: the costly pattern runs only when one occurs. */
+const FOREIGN_PREFIXES = new Set(['ul', 'Ul', 'Rue', 'Via', 'Viale', 'Piazza', 'Piazzetta', 'Calle', 'Avenida', 'Rua', 'Praça', 'Carrer', 'Paseo', 'Plaza', 'Largo', 'Strada', 'Vicolo', 'Corso']);
+const FOREIGN_SUFFIX = /(?:katu|tie|kuja|polku|straße|strasse|weg|gasse|laan|straat|vej|gade|gatan|vägen|veien|allee|platz|dijk|plein|graben|ufer|damm|út|útja|utca|ulica)$/i;
+const WORD_CHAR = /\w/;
+/** Street words written in lowercase after the name: "Rákóczi út 13", "Miła ulica 5". */
+const LOWER_STREET_WORDS = new Set(['ut', 'utja', 'utca', 'ulica']);
+const SUFFIX_BIT = triggerBit(new Set(SUFFIX.split('|')));
+
+/** STREET needs a street-type word within six tokens of the house number. */
+function suffixAhead(tokens: readonly Token[], i: number): boolean {
+  for (let j = i + 1; j <= i + 7 && j < tokens.length; j++) if (hasTrigger(tokens[j], SUFFIX_BIT)) return true;
+  return false;
+}
 const FOREIGN = new RegExp(
   String.raw`(?:\b\d{1,6}[ \t]+)?(?:\b[\p{Lu}][\p{L}'’-]*[ \t]+){0,2}${FOREIGN_STREET}[ \t]+\d{1,5}[A-Za-z]?\b\.?(?:,?[ \t]*${UNIT})?`,
   'gu',
@@ -29,7 +43,15 @@ const FOREIGN = new RegExp(
 const ROUTE = /\b(?:Route|Rte\.?|Highway|Hwy\.?|Interstate|I-|US-|SR-|County Road|CR|Exit)[ -]?\d{1,4}[A-Z]?\b/g;
 const PO_BOX = /\bP\.?[ \t]?O\.?[ \t]*Box[ \t]+\d{1,6}\b/gi;
 const MILITARY = /\b(?:PSC|Unit|USNS|USS|USCGC)[ \t]+[\w ]{1,20}?,?[ \t]*(?:Box[ \t]+\d{1,5})?[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5}\b/gi;
-const ZIP_LABEL = /\b(?:zip(?:[ \t]?code)?|postal[ \t]code|zipcode|postcode)\W{0,3}(\d{4,5}(?:-\d{4})?|[A-Z]\d[A-Z][ ]?\d[A-Z]\d)\b/gi;
+// "zip code is 35350", and postcodes abroad: "394 13", "7412 SL", "53-320", "K1A 0B1".
+const ZIP_WORDS = ['zip', 'Zip', 'ZIP', 'ostal', 'ostcode', 'OSTAL', 'OSTCODE'];
+const ZIP_LABEL = /\b(?:zip(?:[ \t]?code)?|postal[ \t]code|zipcode|postcode)(?:[ \t]+is)?\W{0,3}(\d{3}[ ]\d{2}(?!\d)|\d{4}[ ]?[A-Z]{2}|\d{2}-\d{3}|\d{3,5}(?:-\d{4})?|[A-Z]\d[A-Z][ ]?\d[A-Z]\d)\b/gi;
+/** Each pattern with the literal words one of its matches must contain. */
+const PATTERNS: ReadonlyArray<readonly [RegExp, readonly string[]]> = [
+  [ROUTE, ['Route', 'Rte', 'Highway', 'Hwy', 'Interstate', 'I-', 'US-', 'SR-', 'County Road', 'CR', 'Exit']],
+  [PO_BOX, ['Box', 'box', 'BOX']],
+  [MILITARY, ['APO', 'FPO', 'DPO', 'apo', 'fpo', 'dpo']],
+];
 const CUES = new Set([
   'in', 'from', 'to', 'near', 'outside', 'around', 'visiting', 'visited', 'toward', 'towards',
   'via', 'into', 'downtown', 'suburban', 'rural', 'lives', 'moved', 'relocated', 'born', 'raised',
@@ -47,23 +69,39 @@ function push(out: Span[], start: number, end: number, confidence: number, sourc
 
 export function detectLocations(text: string, tokens: readonly Token[], lex: Lexicon): Span[] {
   const out: Span[] = [];
-  for (const m of text.matchAll(STREET)) {
+  // Streets start at a number: tried at number tokens, not scanned over the text.
+  let after = 0;
+  let hint = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    if (t.shape !== 'digit') {
+      if (!hint && FOREIGN_PREFIXES.has(t.text)) hint = true;
+      continue;
+    }
+    const prev = tokens[i - 1];
+    if (!hint && prev && (prev.shape === 'cap' ? FOREIGN_SUFFIX.test(prev.text) : LOWER_STREET_WORDS.has(prev.key)) && /^[ \t]+$/.test(text.slice(prev.end, t.start))) hint = true;
+    if (t.start < after || WORD_CHAR.test(text[t.start - 1] ?? ' ') || !suffixAhead(tokens, i)) continue;
+    STREET.lastIndex = t.start;
+    const m = STREET.exec(text);
+    if (!m) continue;
     // "Dr"/"St" after a lowercase word are usually "Dr. Smith" / "St. Mark's": need capitals.
     if (/\b(?:dr|st|ct|pl|way|park|green|point|pt|run|walk|row|close|commons)\.?$/i.test(m[0].split(/[,\n]/)[0] ?? '') && !/[A-Z]/.test(m[0].replace(/^\d+\s*/, '').charAt(0))) continue;
+    after = m.index + m[0].length;
     push(out, m.index, m.index + m[0].replace(/[.,\s]+$/, '').length, 0.9, 'location:street');
   }
-  if (FOREIGN_HINT.test(text)) for (const m of text.matchAll(FOREIGN)) {
+  if (hint) forEachMatch(FOREIGN, text, (m) => {
     push(out, m.index, m.index + m[0].replace(/[.,\s]+$/, '').length, 0.7, 'location:street-intl');
-  }
-  for (const re of [ROUTE, PO_BOX, MILITARY]) {
-    for (const m of text.matchAll(re)) push(out, m.index, m.index + m[0].replace(/[.,\s]+$/, '').length, 0.85, 'location:pattern');
+  });
+  for (const [re, words] of PATTERNS) {
+    if (!words.some((w) => text.includes(w))) continue;
+    forEachMatch(re, text, (m) => push(out, m.index, m.index + m[0].replace(/[.,\s]+$/, '').length, 0.85, 'location:pattern'));
   }
   detectPlaceWords(text, tokens, lex, out);
-  for (const m of text.matchAll(ZIP_LABEL)) {
+  if (ZIP_WORDS.some((w) => text.includes(w))) forEachMatch(ZIP_LABEL, text, (m) => {
     const v = m[1] as string;
     const s = m.index + m[0].length - v.length;
     push(out, s, s + v.length, 0.95, 'location:zip');
-  }
+  });
   detectCities(text, tokens, lex, out);
   postcodeAfterCountry(tokens, out);
   return extendAddressBlocks(text, out);
@@ -80,16 +118,20 @@ function postcodeAfterCountry(tokens: readonly Token[], out: Span[]): void {
   }
 }
 
+const TOWN_AFTER_COMMA = /^,[ \t]*(?:\d{4,5}[ \t]+)?(?!(?:Dr|Mr|Mrs|Ms|Apt|Suite|Unit|Room|Rm|Bed|Pt|Patient|He|She|They|We|I|And|But|The|Then|Please|Thanks)\b)\p{Lu}[\p{L}'’-]+(?:[ \t]+\p{Lu}[\p{L}'’-]+){0,2}(?=[ \t]*(?:[,.;:?!)]|$|\n)|[ \t]+(?:[A-Z]{2}\b|\d{5}))/u;
 const CONTINUATION = /^[ \t>]*,?[ \t]*(?=\S)(?:[\p{Lu}\d][\p{L}\d'’.()-]*(?:[ \t,]+[\p{L}\d][\p{L}\d'’.()-]*){0,4})[ \t,.]*$/u;
-const STREET_SOURCES = new Set(['location:street', 'location:street-intl', 'location:unit', 'location:pattern']);
+const STREET_SOURCES = new Set(['location:street', 'location:street-intl', 'location:unit', 'location:pattern', 'location:address-cue']);
 
 /**
  * A street line starts an address block: the short lines under it (unit, town, region,
  * country, postcode) belong to it. Up to three lines, one blank line allowed.
  */
-function extendAddressBlocks(text: string, spans: Span[]): Span[] {
+export function extendAddressBlocks(text: string, spans: Span[]): Span[] {
   for (const s of spans) {
     if (!STREET_SOURCES.has(s.source)) continue;
+    // "22 Elm St, Worcester?", "Hauptstraße 12, 10115 Berlin": the town after a comma.
+    const tail = TOWN_AFTER_COMMA.exec(text.slice(s.end, s.end + 60));
+    if (tail) s.end += tail[0].length;
     let end = s.end;
     for (let lines = 0; lines < 4; lines++) {
       const nl = text.indexOf('\n', end);

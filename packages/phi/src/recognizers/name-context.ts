@@ -12,6 +12,8 @@ export type NameContext =
   | 'patient'
   | 'signature'
   | 'credential'
+  | 'role'
+  | 'intro'
   | 'none';
 
 const NAMED = new Set(['named', 'called', 'nicknamed', 'aka', 'surnamed', 'née', 'nee']);
@@ -20,16 +22,28 @@ const POSSESSORS = new Set([
   'my', 'his', 'her', 'their', 'our', 'your', 'pts', 'clients', 'patients', 'the', 'a', 'whose',
 ]);
 
+/** Clinical roles before a surname: "Cardiology fellow Smith", "RN Pat", "SW Janet". */
+const ROLES = new Set([
+  'fellow', 'resident', 'intern', 'attending', 'hospitalist', 'intensivist', 'surgeon', 'cardiologist',
+  'neurologist', 'nephrologist', 'oncologist', 'pulmonologist', 'anesthesiologist', 'radiologist', 'chaplain',
+  'pharmacist', 'dietitian', 'nutritionist', 'physician', 'sw', 'rn', 'np', 'pa', 'cm', 'lpn', 'cna', 'pca',
+]);
+/** Words after which a person introduces themselves or is quoted: "I'm Raj", "says Berg". */
+const INTRO = new Set(['im', 'am', 'me', 'is', 'says', 'said', 'starring', 'him', 'her', 'by']);
+const INTRO_ONLY = new Set([...INTRO].filter((w) => w !== 'by' && w !== 'is'));
+const GREETINGS = new Set(['hi', 'hello', 'hey', 'dear', 'yes', 'ok', 'and']);
+
 const ABBREVIATED_TITLES = new Set(['dr', 'mr', 'mrs', 'ms', 'mx', 'prof', 'rev', 'fr', 'sr', 'br', 'det', 'capt', 'sgt', 'lt', 'col', 'gen', 'sen', 'rep', 'gov', 'st']);
-const INLINE_DASH = /[.!?,;][ \t]*(?:—|–|--)[ \t]*$/;
+// "... worried. -June": a hyphen attached to the name after a sentence end signs it too.
+const INLINE_DASH = /[.!?,;][ \t]*(?:—|–|--)[ \t]*$|[.!?][ \t]+-$/;
 const SPACE_ONLY = /^[ \t]{1,3}$/;
 const TITLE_GAP = /^\.?[ \t]{0,3}$/;
-const LABEL_GAP = /^[ \t]*[:#=-][ \t]*$|^[ \t]*:[ \t]*\n?[ \t]*$/;
+const LABEL_GAP = /^[ \t]*[:#=?-][ \t]*$|^[ \t]*:[ \t]*\n?[ \t]*$/;
 const RELATION_GAP = /^(?:,[ \t]*|[ \t]+|[ \t]*\([ \t]*)$/;
 const DASH_LINE = /(?:^|\n)[ \t]*(?:-{1,2}|—|–|~)[ \t]*$/;
 const SIGN_OFF_GAP = /^,?[ \t]*\r?\n?[ \t]*$/;
 
-const TRIGGER_BIT = triggerBit(new Set([...TITLES, ...NAME_LABELS, ...RELATIONS, ...NAMED, ...PATIENT, ...SIGN_OFFS, 'is', 'by']));
+const TRIGGER_BIT = triggerBit(new Set([...TITLES, ...NAME_LABELS, ...RELATIONS, ...NAMED, ...PATIENT, ...SIGN_OFFS, ...ROLES, ...INTRO]));
 const CREDENTIAL_BIT = triggerBit(CREDENTIALS);
 
 /** A dash or tilde between the previous token and this one (a signature: "—Jane"). */
@@ -51,6 +65,11 @@ export function contextBefore(text: string, tokens: readonly Token[], i: number)
   const k = prev.key;
   // Most tokens have no trigger word before them and no dash: decide that without slicing.
   if (!hasTrigger(prev, TRIGGER_BIT) && !dashBefore(text, prev, t)) return 'none';
+  // Frequent words that are only intro cues ("is", "her", "me"): need a single space, no slicing.
+  if (INTRO_ONLY.has(k)) {
+    const single = t.start - prev.end === 1 && !prev.possessive && text.charCodeAt(prev.end) === 32;
+    return single ? introBefore(tokens, i, ' ') : 'none';
+  }
   const between = gap(text, prev, t);
   if ((between.includes('\n') && DASH_LINE.test(between)) || INLINE_DASH.test(between)) return 'signature';
   const abbreviated = ABBREVIATED_TITLES.has(k) || !between.includes('.');
@@ -60,14 +79,21 @@ export function contextBefore(text: string, tokens: readonly Token[], i: number)
       return 'title';
     }
   }
-  if (NAME_LABELS.has(k) && LABEL_GAP.test(between)) return 'label';
+  // "What's your name? Jildau": a question mark ends a label only after "name".
+  if (NAME_LABELS.has(k) && LABEL_GAP.test(between) && (k === 'name' || !between.includes('?'))) return 'label';
   if (RELATIONS.has(k) && RELATION_GAP.test(between)) {
     const before = tokens[i - 2];
     // "her husband Tom", "pt's sister jessica", "Mother: Ana", "sponsor Dave"
     if (before && (POSSESSORS.has(before.key) || before.possessive)) return 'relation';
     if (t.shape !== 'lower') return 'relation';
   }
-  if (NAMED.has(k) && (SPACE_ONLY.test(between) || between.trim() === ',')) return 'named';
+  if (ROLES.has(k) && SPACE_ONLY.test(between)) return 'role';
+  // "called" is mostly "phoned" in notes: "Called Pharmacy" is not a name, "called Joy" is.
+  if (NAMED.has(k) && (SPACE_ONLY.test(between) || between.trim() === ',')) return k === 'called' ? 'intro' : 'named';
+  if (INTRO.has(k)) {
+    const intro = introBefore(tokens, i, between);
+    if (intro !== 'none') return intro;
+  }
   if (k === 'is' && SPACE_ONLY.test(between) && tokens[i - 2]?.key === 'name') return 'named';
   if (k === 'by' && SPACE_ONLY.test(between) && tokens[i - 2]?.key === 'goes') return 'named';
   if (PATIENT.has(k) && (SPACE_ONLY.test(between) || (k === 'pt' && TITLE_GAP.test(between)))) return 'patient';
@@ -79,6 +105,23 @@ export function contextBefore(text: string, tokens: readonly Token[], i: number)
   if (!between.includes('\n') && DASH_LINE.test(text.slice(Math.max(0, t.start - 4), t.start))) {
     const lineStart = text.lastIndexOf('\n', t.start - 1) + 1;
     if (DASH_LINE.test(text.slice(lineStart, t.start))) return 'signature';
+  }
+  return 'none';
+}
+
+/** "I'm Raj", "I am Raj", "hi, this is marcus", "call me Vee", "says Berg", "named him Frank", "Directed by: X". */
+function introBefore(tokens: readonly Token[], i: number, between: string): NameContext {
+  const k = (tokens[i - 1] as Token).key;
+  const before = tokens[i - 2];
+  if (k === 'by') return /^[ \t]*:[ \t]*$/.test(between) ? 'label' : 'none';
+  if (!SPACE_ONLY.test(between)) return 'none';
+  if (k === 'im' || k === 'says' || k === 'said' || k === 'starring') return 'intro';
+  if (k === 'am' && before?.key === 'i') return 'intro';
+  if (k === 'me' && (before?.key === 'call' || before?.key === 'calls')) return 'intro';
+  if ((k === 'him' || k === 'her') && (before?.key === 'named' || before?.key === 'called')) return 'named';
+  if (k === 'is' && before?.key === 'this') {
+    const opener = tokens[i - 3];
+    if (before.sentenceStart || (opener !== undefined && GREETINGS.has(opener.key))) return 'intro';
   }
   return 'none';
 }

@@ -5,16 +5,17 @@ import type { Token } from '../text/tokens.js';
 import type { Span } from '../types.js';
 import { CREDENTIALS, TITLES } from '../lexicon/vocabulary.js';
 import { US_STATES } from '../lexicon/geography.js';
+import { SHAPE_BITS, ofTail, orgShapeAt } from './org-shapes.js';
 
 // Employers, schools, churches, clinics: in behavioural-health notes they point to one person
 // as surely as a street does (DOMAIN.md, "Treat organization names as identifiers").
 
 /** Suffixes that make the capitalised words before them an organisation on their own. */
 const STRONG =
-  "Inc|Incorporated|Corp|Corporation|LLC|L\\.L\\.C|LLP|Ltd|Limited|PLC|GmbH|Co|Company|Companies|Church|Temple|Mosque|Synagogue|Chapel|Cathedral|Ministries|Ministry|Tabernacle|Congregation|Fellowship|Parish|University|College|Elementary|Academy|Preschool|Kindergarten|Montessori|Seminary|Hospital|Clinic|Bank|Foundation|Institute|Pharmacy|Motors|Industries|Enterprises|Logistics|Laboratories|Labs|Restaurant|Cafe|Café|Diner|Bakery|Grill|Pizzeria|Salon|Gym|Library|Shelter|Association|Society|Partners|Associates|Holdings|Consulting|Construction|Plumbing|Electric|Insurance|Realty|Airlines|Trucking|Steakhouse|Brewery|Tavern|Pub|Hotel|Motel|Inn|Resort|Casino|Firm|Daycare|YMCA|YWCA";
+  "Inc|Incorporated|Corp|Corporation|LLC|L\\.L\\.C|LLP|Ltd|Limited|PLC|GmbH|Co|Company|Companies|Church|Temple|Mosque|Synagogue|Chapel|Cathedral|Ministries|Ministry|Tabernacle|Congregation|Fellowship|Parish|University|College|Elementary|Academy|Preschool|Kindergarten|Montessori|Seminary|Hospital|Clinic|Bank|Foundation|Institute|Pharmacy|Motors|Industries|Enterprises|Logistics|Laboratories|Labs|Restaurant|Cafe|Café|Diner|Bakery|Grill|Pizzeria|Salon|Gym|Library|Shelter|Association|Society|Partners|Associates|Holdings|Consulting|Construction|Plumbing|Electric|Insurance|Realty|Airlines|Trucking|Steakhouse|Brewery|Tavern|Pub|Hotel|Motel|Inn|Resort|Casino|Firm|Daycare|YMCA|YWCA|Facility|Hospice|Infirmary";
 /** Weaker suffixes: need a distinctive word before them ("Riverside Behavioral Health"). */
 const WEAK =
-  "School|High|Middle|Health|Healthcare|Center|Centre|Services|Service|Systems|Solutions|Group|Department|Dept|Agency|Club|Market|Supermarket|Store|Stores|Foods|Care|Counseling|Recovery|Hall|House|Home|Homes|Program|Project|Network|Alliance|League|Council|Union|Team|Technologies|Tech|Studio|Studios|Media|Farms|Farm|Ranch|Mart|Outlet|Depot|Express|Auto|Garage|Station|Mall|Plaza|Living|Staffing|Roofing|Warehousing|Freight";
+  "School|High|Middle|Health|Healthcare|Center|Centre|Services|Service|Systems|Solutions|Group|Department|Dept|Agency|Club|Market|Supermarket|Store|Stores|Foods|Care|Counseling|Recovery|Hall|House|Home|Homes|Program|Project|Network|Alliance|League|Council|Union|Team|Technologies|Tech|Studio|Studios|Media|Farms|Farm|Ranch|Mart|Outlet|Depot|Express|Auto|Garage|Station|Mall|Plaza|Living|Staffing|Roofing|Warehousing|Freight|Practice|Rehabilitation|Rehab|Physicians|Pediatrics|Medicine|Orthopedics|Dialysis|Cardiology|Oncology|Dermatology|Imaging|Radiology|Urgent";
 
 const STRONG_SET: ReadonlySet<string> = new Set(STRONG.replace(/\\/g, '').split('|'));
 const WEAK_SET: ReadonlySet<string> = new Set(WEAK.split('|'));
@@ -82,7 +83,7 @@ export function detectOrganizations(text: string, tokens: readonly Token[], lex:
       if ((t.text === 'High' || t.text === 'Middle') && distinct === 0) continue;
       if ((tokens[a] as Token).caseless && distinct === 0) continue;
     }
-    push(out, (tokens[a] as Token).start, t.end, strong ? 0.85 : 0.75, 'org:suffix');
+    push(out, (tokens[a] as Token).start, ofTail(text, tokens, i), strong ? 0.85 : 0.75, 'org:suffix');
   }
   for (let i = 1; i < tokens.length; i++) {
     const t = tokens[i] as Token;
@@ -96,9 +97,11 @@ export function detectOrganizations(text: string, tokens: readonly Token[], lex:
       push(out, t.start, last.end + (last.possessive ? 2 : 0), 0.55, 'org:at');
     }
   }
-  for (const t of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
     const bits = t.info?.triggers ?? 0;
-    if ((bits & (LABEL_BIT | PREFIX_BIT | EMPLOYMENT_BIT)) === 0) continue;
+    if ((bits & (LABEL_BIT | PREFIX_BIT | EMPLOYMENT_BIT | SHAPE_BITS)) === 0) continue;
+    if (bits & SHAPE_BITS) orgShapeAt(text, tokens, i, bits, lex, out);
     if (bits & LABEL_BIT) labelled(text, t, out);
     if (bits & PREFIX_BIT && t.shape === 'cap') {
       ORG_PREFIX.lastIndex = t.start;

@@ -145,6 +145,8 @@ export function tokenize(text: string): Token[] {
       sentenceStart: tokens.length === 0 || (boundary && !abbreviationBefore),
       caseless: false,
       upperLine: false,
+      // Present from the start so every token has one object shape (detect() fills it in).
+      info: undefined,
     });
     lineOf.push(line);
     boundary = false;
