@@ -15,7 +15,11 @@ const stateFile = path.join(runDir, 'state.json');
 const SIGNATURE = { kafka: 'kafka.Kafka', registry: 'quarkus-run.jar' };
 
 function readState() {
-  try { return JSON.parse(fs.readFileSync(stateFile, 'utf8')); } catch { return null; }
+  try {
+    return JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+  } catch {
+    return null;
+  }
 }
 
 function ours(name, pid) {
@@ -46,10 +50,12 @@ async function registryAnswers(s) {
 }
 
 async function stopAll(s) {
-  await Promise.all(['kafka', 'registry'].map(async (name) => {
-    const pid = s?.[name]?.pid;
-    if (pid && ours(name, pid)) await stopPid(pid);
-  }));
+  await Promise.all(
+    ['kafka', 'registry'].map(async (name) => {
+      const pid = s?.[name]?.pid;
+      if (pid && ours(name, pid)) await stopPid(pid);
+    }),
+  );
   fs.rmSync(stateFile, { force: true });
 }
 
@@ -75,8 +81,20 @@ const commands = {
     const { kafka: k, registry: r } = infra;
     const state = {
       startedAt: new Date().toISOString(),
-      kafka: { pid: k.pid, port: k.port, controllerPort: k.controllerPort, brokers: k.brokers, stateDir: k.stateDir },
-      registry: { pid: r.pid, port: r.port, managementPort: r.managementPort, url: r.url, stateDir: r.stateDir },
+      kafka: {
+        pid: k.pid,
+        port: k.port,
+        controllerPort: k.controllerPort,
+        brokers: k.brokers,
+        stateDir: k.stateDir,
+      },
+      registry: {
+        pid: r.pid,
+        port: r.port,
+        managementPort: r.managementPort,
+        url: r.url,
+        stateDir: r.stateDir,
+      },
     };
     fs.writeFileSync(stateFile, JSON.stringify(state, null, 2) + '\n');
     console.error(`started in ${((Date.now() - t) / 1000).toFixed(1)} s; logs under ${runDir}`);

@@ -20,7 +20,11 @@ const MARKER = '.complete';
 const READY_TIMEOUT_MS = 90_000;
 
 const readMarker = (dir) => {
-  try { return fs.readFileSync(path.join(dir, MARKER), 'utf8'); } catch { return null; }
+  try {
+    return fs.readFileSync(path.join(dir, MARKER), 'utf8');
+  } catch {
+    return null;
+  }
 };
 
 /** mvn in batch mode; cwd = cacheDir so no stray pom.xml is picked up. */
@@ -64,9 +68,18 @@ export async function fetchInfra({ cacheDir = DEFAULT_CACHE_DIR } = {}) {
   const pomHash = crypto.createHash('sha256').update(fs.readFileSync(KAFKA_POM)).digest('hex');
 
   // Sequential on purpose: Maven 3.8 does not lock its local repository against a second mvn.
-  const kafka = await cached(kafkaLibs, pomHash, (tmp) => mvn([
-    '-f', KAFKA_POM, `${DEP_PLUGIN}:copy-dependencies`, `-DoutputDirectory=${tmp}`, '-DincludeScope=runtime',
-  ], cacheDir));
+  const kafka = await cached(kafkaLibs, pomHash, (tmp) =>
+    mvn(
+      [
+        '-f',
+        KAFKA_POM,
+        `${DEP_PLUGIN}:copy-dependencies`,
+        `-DoutputDirectory=${tmp}`,
+        '-DincludeScope=runtime',
+      ],
+      cacheDir,
+    ),
+  );
   const registry = await cached(apicurioDir, APICURIO_ARTIFACT, async (tmp) => {
     const dl = path.join(tmp, '.download');
     await mvn([`${DEP_PLUGIN}:copy`, `-Dartifact=${APICURIO_ARTIFACT}`, `-DoutputDirectory=${dl}`], cacheDir);
@@ -79,7 +92,10 @@ export async function fetchInfra({ cacheDir = DEFAULT_CACHE_DIR } = {}) {
 }
 
 function requireFetched(dir, what) {
-  if (readMarker(dir) == null) throw new Error(`${what} not found in ${dir}: run fetchInfra() (or: node infra/local/cli.mjs fetch) first`);
+  if (readMarker(dir) == null)
+    throw new Error(
+      `${what} not found in ${dir}: run fetchInfra() (or: node infra/local/cli.mjs fetch) first`,
+    );
 }
 
 /**
@@ -115,7 +131,9 @@ function kafkaClusterId(dataDir) {
   try {
     const m = /^cluster\.id=(.+)$/m.exec(fs.readFileSync(path.join(dataDir, 'meta.properties'), 'utf8'));
     if (m) return m[1].trim();
-  } catch { /* not formatted yet */ }
+  } catch {
+    /* not formatted yet */
+  }
   for (;;) {
     const id = crypto.randomBytes(16).toString('base64url');
     if (!id.startsWith('-')) return id;
@@ -129,8 +147,13 @@ function kafkaClusterId(dataDir) {
  * Returns { brokers, pid, port, controllerPort, stateDir, stop() }.
  */
 export async function startKafka({
-  cacheDir = DEFAULT_CACHE_DIR, stateDir, port, controllerPort, persist = false,
-  timeoutMs = READY_TIMEOUT_MS, javaHome,
+  cacheDir = DEFAULT_CACHE_DIR,
+  stateDir,
+  port,
+  controllerPort,
+  persist = false,
+  timeoutMs = READY_TIMEOUT_MS,
+  javaHome,
 } = {}) {
   const libs = path.join(cacheDir, 'kafka-libs');
   requireFetched(libs, 'Kafka jars');
@@ -141,51 +164,79 @@ export async function startKafka({
   const dir = state.dir;
 
   const props = path.join(dir, 'server.properties');
-  fs.writeFileSync(props, [
-    'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
-    'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-    `log.dirs=${path.join(dir, 'data')}`, // keep in step with kafkaClusterId() below
-    'num.partitions=1',
-    'auto.create.topics.enable=false',
-    'offsets.topic.replication.factor=1',
-    'offsets.topic.num.partitions=1',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'transaction.state.log.num.partitions=1', // default 50: slow first transaction on one node
-    'share.coordinator.state.topic.replication.factor=1', // default 3 cannot be met by one node
-    'share.coordinator.state.topic.min.isr=1',
-    'group.initial.rebalance.delay.ms=0', // default 3 s delay before the first group rebalance
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    props,
+    [
+      'process.roles=broker,controller',
+      'node.id=1',
+      `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+      'controller.listener.names=CONTROLLER',
+      'inter.broker.listener.name=PLAINTEXT',
+      'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+      `log.dirs=${path.join(dir, 'data')}`, // keep in step with kafkaClusterId() below
+      'num.partitions=1',
+      'auto.create.topics.enable=false',
+      'offsets.topic.replication.factor=1',
+      'offsets.topic.num.partitions=1',
+      'transaction.state.log.replication.factor=1',
+      'transaction.state.log.min.isr=1',
+      'transaction.state.log.num.partitions=1', // default 50: slow first transaction on one node
+      'share.coordinator.state.topic.replication.factor=1', // default 3 cannot be met by one node
+      'share.coordinator.state.topic.min.isr=1',
+      'group.initial.rebalance.delay.ms=0', // default 3 s delay before the first group rebalance
+      '',
+    ].join('\n'),
+  );
 
   // log4j's own shutdown hook would stop logging before Kafka's shutdown hook has logged;
   // the File appender flushes every line, so nothing is lost without it.
-  const jvmOpts = ['-XX:+UseG1GC', '-Djava.awt.headless=true', '-Dlog4j2.shutdownHookEnabled=false',
-    `-Dlog4j2.configurationFile=${KAFKA_LOG4J2}`, `-Dkafka.logs.dir=${dir}`, '-cp', path.join(libs, '*')];
+  const jvmOpts = [
+    '-XX:+UseG1GC',
+    '-Djava.awt.headless=true',
+    '-Dlog4j2.shutdownHookEnabled=false',
+    `-Dlog4j2.configurationFile=${KAFKA_LOG4J2}`,
+    `-Dkafka.logs.dir=${dir}`,
+    '-cp',
+    path.join(libs, '*'),
+  ];
   const out = path.join(dir, 'kafka.out');
   // Static controller.quorum.voters, so no --standalone. A node-made id saves one JVM start.
   try {
-    await run(java, [...jvmOpts, 'kafka.tools.StorageTool', 'format',
-      '-t', kafkaClusterId(path.join(dir, 'data')), '-c', props, '--ignore-formatted'], { cwd: dir });
+    await run(
+      java,
+      [
+        ...jvmOpts,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        kafkaClusterId(path.join(dir, 'data')),
+        '-c',
+        props,
+        '--ignore-formatted',
+      ],
+      { cwd: dir },
+    );
   } catch (e) {
     removeState(state);
     throw new Error(`Kafka storage format failed: ${e.message}`);
   }
 
-  const proc = spawnJvm(java, ['-Xms256m', '-Xmx512m', ...jvmOpts, 'kafka.Kafka', props],
-    { cwd: dir, logFile: out, persist });
+  const proc = spawnJvm(java, ['-Xms256m', '-Xmx512m', ...jvmOpts, 'kafka.Kafka', props], {
+    cwd: dir,
+    logFile: out,
+    persist,
+  });
   const stop = withCleanup(proc, state);
   try {
-    await waitUntil(async () => {
-      const md = await probeKafka({ port, timeoutMs: 2000 });
-      return md.brokers.some((b) => b.port === port);
-    }, { what: `Kafka on 127.0.0.1:${port}`, timeoutMs, proc, logs: [out, path.join(dir, 'broker.log')] });
+    await waitUntil(
+      async () => {
+        const md = await probeKafka({ port, timeoutMs: 2000 });
+        return md.brokers.some((b) => b.port === port);
+      },
+      { what: `Kafka on 127.0.0.1:${port}`, timeoutMs, proc, logs: [out, path.join(dir, 'broker.log')] },
+    );
   } catch (e) {
     await stop();
     throw e;
@@ -224,7 +275,10 @@ async function ensureGlobalBackward(base) {
   const rule = `${base}/apis/registry/v3/admin/rules/COMPATIBILITY`;
   const cur = await http('GET', rule);
   if (cur.status === 404) {
-    await http('POST', `${base}/apis/registry/v3/admin/rules`, { ruleType: 'COMPATIBILITY', config: 'BACKWARD' });
+    await http('POST', `${base}/apis/registry/v3/admin/rules`, {
+      ruleType: 'COMPATIBILITY',
+      config: 'BACKWARD',
+    });
   } else if (cur.json?.config !== 'BACKWARD') {
     await http('PUT', rule, { ruleType: 'COMPATIBILITY', config: 'BACKWARD' });
   }
@@ -238,8 +292,13 @@ async function ensureGlobalBackward(base) {
  * subjects list answers 200. Returns { url, pid, port, managementPort, stateDir, stop() }.
  */
 export async function startRegistry({
-  cacheDir = DEFAULT_CACHE_DIR, stateDir, port, managementPort, persist = false,
-  timeoutMs = READY_TIMEOUT_MS, javaHome,
+  cacheDir = DEFAULT_CACHE_DIR,
+  stateDir,
+  port,
+  managementPort,
+  persist = false,
+  timeoutMs = READY_TIMEOUT_MS,
+  javaHome,
 } = {}) {
   const home = path.join(cacheDir, 'apicurio');
   requireFetched(home, 'Apicurio Registry');
@@ -251,20 +310,30 @@ export async function startRegistry({
   const state = stateDirFor(stateDir, 'registry', persist);
   const log = path.join(state.dir, 'registry.log');
 
-  const proc = spawnJvm(java, [
-    '-Xmx384m',
-    '-Dquarkus.http.host=127.0.0.1', `-Dquarkus.http.port=${port}`,
-    // The management interface (health, metrics) binds 0.0.0.0 unless told otherwise.
-    '-Dquarkus.management.host=127.0.0.1', `-Dquarkus.management.port=${managementPort}`,
-    '-Dapicurio.rules.global.compatibility=BACKWARD',
-    '-jar', jar,
-  ], { cwd: state.dir, logFile: log, persist });
+  const proc = spawnJvm(
+    java,
+    [
+      '-Xmx384m',
+      '-Dquarkus.http.host=127.0.0.1',
+      `-Dquarkus.http.port=${port}`,
+      // The management interface (health, metrics) binds 0.0.0.0 unless told otherwise.
+      '-Dquarkus.management.host=127.0.0.1',
+      `-Dquarkus.management.port=${managementPort}`,
+      '-Dapicurio.rules.global.compatibility=BACKWARD',
+      '-jar',
+      jar,
+    ],
+    { cwd: state.dir, logFile: log, persist },
+  );
   const stop = withCleanup(proc, state);
   const base = `http://127.0.0.1:${port}`;
   try {
-    await waitUntil(async () => (await fetch(`${base}/apis/ccompat/v7/subjects`,
-      { signal: AbortSignal.timeout(2000) })).status === 200,
-    { what: `Apicurio Registry on ${base}`, timeoutMs, proc, logs: [log] });
+    await waitUntil(
+      async () =>
+        (await fetch(`${base}/apis/ccompat/v7/subjects`, { signal: AbortSignal.timeout(2000) })).status ===
+        200,
+      { what: `Apicurio Registry on ${base}`, timeoutMs, proc, logs: [log] },
+    );
     await ensureGlobalBackward(base);
   } catch (e) {
     await stop();
@@ -293,5 +362,11 @@ export async function startLocalInfra({ cacheDir = DEFAULT_CACHE_DIR, stateDir, 
     await stop();
     throw failed.reason;
   }
-  return { kafkaBrokers: k.value.brokers, schemaRegistryUrl: r.value.url, kafka: k.value, registry: r.value, stop };
+  return {
+    kafkaBrokers: k.value.brokers,
+    schemaRegistryUrl: r.value.url,
+    kafka: k.value,
+    registry: r.value,
+    stop,
+  };
 }

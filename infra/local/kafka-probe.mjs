@@ -35,17 +35,38 @@ function frameReader(socket) {
       w.resolve(frame);
     }
   };
-  socket.on('data', (d) => { buf = Buffer.concat([buf, d]); pump(); });
-  const onEnd = (e) => { failure ??= e ?? new Error('connection closed by broker'); pump(); };
+  socket.on('data', (d) => {
+    buf = Buffer.concat([buf, d]);
+    pump();
+  });
+  const onEnd = (e) => {
+    failure ??= e ?? new Error('connection closed by broker');
+    pump();
+  };
   socket.on('error', onEnd);
   socket.on('close', () => onEnd());
-  return () => new Promise((resolve, reject) => { waiter = { resolve, reject }; pump(); });
+  return () =>
+    new Promise((resolve, reject) => {
+      waiter = { resolve, reject };
+      pump();
+    });
 }
 
 class Reader {
-  constructor(b) { this.b = b; this.o = 0; }
-  i16() { const v = this.b.readInt16BE(this.o); this.o += 2; return v; }
-  i32() { const v = this.b.readInt32BE(this.o); this.o += 4; return v; }
+  constructor(b) {
+    this.b = b;
+    this.o = 0;
+  }
+  i16() {
+    const v = this.b.readInt16BE(this.o);
+    this.o += 2;
+    return v;
+  }
+  i32() {
+    const v = this.b.readInt32BE(this.o);
+    this.o += 4;
+    return v;
+  }
   str() {
     const n = this.i16();
     if (n < 0) return null;
@@ -63,7 +84,10 @@ class Reader {
 export function probeKafka({ host = '127.0.0.1', port, timeoutMs = 3000 }) {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
-    const timer = setTimeout(() => socket.destroy(new Error(`probe timed out after ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => socket.destroy(new Error(`probe timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const done = (err, val) => {
       clearTimeout(timer);
       socket.destroy();
@@ -85,7 +109,8 @@ export function probeKafka({ host = '127.0.0.1', port, timeoutMs = 3000 }) {
         }
         if (!range) throw new Error('broker does not offer Metadata');
         const version = Math.max(range[0], 4);
-        if (version > Math.min(range[1], 7)) throw new Error(`no Metadata version in 4..7 (broker: ${range})`);
+        if (version > Math.min(range[1], 7))
+          throw new Error(`no Metadata version in 4..7 (broker: ${range})`);
 
         // Metadata v4-v7 body: topics (empty array = no topics), allow_auto_topic_creation=false
         request(socket, API_METADATA, version, 2, Buffer.from([0, 0, 0, 0, 0]));

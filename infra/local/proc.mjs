@@ -32,11 +32,15 @@ export function run(cmd, args, { cwd, env } = {}) {
 /** n distinct free TCP ports on 127.0.0.1 (all held open at once, so they differ). */
 export async function freePorts(n) {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise((resolve, reject) => {
-      const s = net.createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => resolve(s));
-    })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise((resolve, reject) => {
+          const s = net.createServer();
+          s.once('error', reject);
+          s.listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
   );
   const ports = servers.map((s) => s.address().port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
@@ -57,7 +61,11 @@ export async function pickPort(port) {
 /** Last `lines` lines of a file, or '' if it does not exist. */
 export function tail(file, lines = 40) {
   try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines - 1).join('\n');
+    return fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .slice(-lines - 1)
+      .join('\n');
   } catch {
     return '';
   }
@@ -79,7 +87,8 @@ function javaMajor(home) {
  * 17, hence the search (Temurin 25 lives in /usr/lib/jvm on this project's machines).
  */
 export function findJava(minMajor, javaHome) {
-  if (javaHome) { // explicit choice: use it or fail, never silently another JDK
+  if (javaHome) {
+    // explicit choice: use it or fail, never silently another JDK
     const major = javaMajor(javaHome);
     if (major < minMajor) throw new Error(`${javaHome} is Java ${major || '?'}, need ${minMajor}+`);
     return path.join(javaHome, 'bin', 'java');
@@ -92,14 +101,19 @@ export function findJava(minMajor, javaHome) {
   try {
     const jvms = fs.readdirSync('/usr/lib/jvm').map((d) => path.join('/usr/lib/jvm', d));
     homes.push(...jvms.sort((a, b) => javaMajor(b) - javaMajor(a)));
-  } catch { /* no /usr/lib/jvm */ }
+  } catch {
+    /* no /usr/lib/jvm */
+  }
   const seen = [];
   for (const home of homes.filter(Boolean)) {
     const major = javaMajor(home);
     seen.push(`${home} (${major || '?'})`);
-    if (major >= minMajor && fs.existsSync(path.join(home, 'bin', 'java'))) return path.join(home, 'bin', 'java');
+    if (major >= minMajor && fs.existsSync(path.join(home, 'bin', 'java')))
+      return path.join(home, 'bin', 'java');
   }
-  throw new Error(`need Java ${minMajor}+ but found only: ${seen.join(', ') || 'none'}; set JAVA_HOME or pass javaHome`);
+  throw new Error(
+    `need Java ${minMajor}+ but found only: ${seen.join(', ') || 'none'}; set JAVA_HOME or pass javaHome`,
+  );
 }
 
 /** True if pid exists and is not a zombie (a dead child nobody reaped yet). */
@@ -120,7 +134,11 @@ function killGroup(pid, sig) {
   try {
     process.kill(-pid, sig); // the JVM leads its own process group (spawned detached)
   } catch {
-    try { process.kill(pid, sig); } catch { /* already gone */ }
+    try {
+      process.kill(pid, sig);
+    } catch {
+      /* already gone */
+    }
   }
 }
 
@@ -192,15 +210,16 @@ export function spawnJvm(java, args, { cwd, logFile, persist = false }) {
     exited.then(() => owned.delete(child.pid));
   }
   let stopping;
-  const stop = () => (stopping ??= (async () => {
-    if (child.exitCode == null && child.signalCode == null) {
-      killGroup(child.pid, 'SIGTERM');
-      const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    owned.delete(child.pid);
-  })());
+  const stop = () =>
+    (stopping ??= (async () => {
+      if (child.exitCode == null && child.signalCode == null) {
+        killGroup(child.pid, 'SIGTERM');
+        const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      owned.delete(child.pid);
+    })());
   return { pid: child.pid, exited, stop, child };
 }
 

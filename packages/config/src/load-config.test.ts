@@ -31,7 +31,10 @@ describe('loadConfig', () => {
   });
 
   it('applies defaults and parses typed values', () => {
-    const config = loadConfig(schema, { KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9093', REGISTRY: 'http://r/' });
+    const config = loadConfig(schema, {
+      KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9093',
+      REGISTRY: 'http://r/',
+    });
     expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092', '127.0.0.1:9093']);
     expect(config.PORT).toBe(8080);
     expect(config.REGISTRY).toBe('http://r');

@@ -110,7 +110,8 @@ export function oneOf<const T extends string>(values: readonly T[], opts: SpecOp
   return {
     ...opts,
     parse: (raw) => {
-      if (!(values as readonly string[]).includes(raw)) throw new Error(`must be one of: ${values.join(', ')}`);
+      if (!(values as readonly string[]).includes(raw))
+        throw new Error(`must be one of: ${values.join(', ')}`);
       return raw as T;
     },
   };

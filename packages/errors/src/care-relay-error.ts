@@ -30,7 +30,12 @@ export class CareRelayError extends Error {
   }
 
   toJSON(): { code: string; message: string; retryable: boolean; details: Record<string, unknown> } {
-    return { code: this.code, message: this.message, retryable: this.retryable, details: { ...this.details } };
+    return {
+      code: this.code,
+      message: this.message,
+      retryable: this.retryable,
+      details: { ...this.details },
+    };
   }
 }
 

@@ -18,7 +18,9 @@ export class PayloadCodec<T> {
     try {
       return this.type.toBuffer(value);
     } catch (cause) {
-      throw new CareRelayError('SERDE_ENCODE_FAILED', `value does not match payload ${this.contract.name}`, { cause });
+      throw new CareRelayError('SERDE_ENCODE_FAILED', `value does not match payload ${this.contract.name}`, {
+        cause,
+      });
     }
   }
 

@@ -40,7 +40,9 @@ describe('schema registry (real Apicurio, BACKWARD compatibility)', () => {
     const subject = valueSubject(unique());
     await store.registerSchema(subject, base);
     const retyped = { ...base, fields: [base.fields[0], { name: 'minutes', type: 'string' }] };
-    await expect(store.registerSchema(subject, retyped)).rejects.toMatchObject({ code: 'SCHEMA_INCOMPATIBLE' });
+    await expect(store.registerSchema(subject, retyped)).rejects.toMatchObject({
+      code: 'SCHEMA_INCOMPATIBLE',
+    });
   });
 
   it('accepts a compatible evolution, and the new reader decodes old data with defaults', async () => {
@@ -49,7 +51,10 @@ describe('schema registry (real Apicurio, BACKWARD compatibility)', () => {
     const v2 = { ...base, fields: [...base.fields, { name: 'telehealth', type: 'boolean', default: false }] };
     const writerV1 = new AvroSerde(new RegistrySchemaStore(url));
     const writerV2 = new AvroSerde(new RegistrySchemaStore(url));
-    const oldBytes = await writerV1.encode(defineTopic<{ id: string; minutes: number }>(name, base), { id: 's1', minutes: 53 });
+    const oldBytes = await writerV1.encode(defineTopic<{ id: string; minutes: number }>(name, base), {
+      id: 's1',
+      minutes: 53,
+    });
     const v2Topic = defineTopic<{ id: string; minutes: number; telehealth: boolean }>(name, v2);
     const idV2 = await writerV2.register(v2Topic);
     expect(idV2).not.toBe(oldBytes.readUInt32BE(1));

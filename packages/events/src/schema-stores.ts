@@ -15,18 +15,22 @@ export class RegistrySchemaStore implements SchemaStore {
 
   async registerSchema(subject: string, schema: object): Promise<number> {
     try {
-      const { id } = await this.registry.register(
-        { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
-        { subject, compatibility: 'BACKWARD' } as never,
-      );
+      const { id } = await this.registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, {
+        subject,
+        compatibility: 'BACKWARD',
+      } as never);
       return id;
     } catch (cause) {
       const status = (cause as { status?: number }).status;
       if (status === 409) {
-        throw new CareRelayError('SCHEMA_INCOMPATIBLE', `schema for ${subject} is incompatible with the registered versions`, {
-          retryable: false,
-          cause,
-        });
+        throw new CareRelayError(
+          'SCHEMA_INCOMPATIBLE',
+          `schema for ${subject} is incompatible with the registered versions`,
+          {
+            retryable: false,
+            cause,
+          },
+        );
       }
       throw new CareRelayError('SCHEMA_REGISTRY_UNAVAILABLE', `could not register schema for ${subject}`, {
         retryable: true,

@@ -52,7 +52,7 @@ export class AvroSerde implements Serde {
     const resolver = await this.resolverFor(topic, schemaId);
     const reader = this.readerFor(topic);
     try {
-      return reader.fromBuffer(body, resolver === reader ? undefined : (resolver), true) as T;
+      return reader.fromBuffer(body, resolver === reader ? undefined : resolver, true) as T;
     } catch (cause) {
       throw new CareRelayError('SERDE_DECODE_FAILED', `bytes do not decode with schema id ${schemaId}`, {
         retryable: false,

@@ -38,9 +38,14 @@ function dlqRetention(topic: EventTopicName): number {
   return 14 * DAY;
 }
 
-export const TOPIC_DECLARATIONS: readonly TopicDeclaration[] = (Object.keys(EVENT_TOPICS) as EventTopicName[]).flatMap(
-  (name) => [
-    { name, ...MAIN[name] },
-    { name: dlqTopicName(name), partitions: 1, retentionMs: dlqRetention(name), cleanupPolicy: 'delete' as const },
-  ],
-);
+export const TOPIC_DECLARATIONS: readonly TopicDeclaration[] = (
+  Object.keys(EVENT_TOPICS) as EventTopicName[]
+).flatMap((name) => [
+  { name, ...MAIN[name] },
+  {
+    name: dlqTopicName(name),
+    partitions: 1,
+    retentionMs: dlqRetention(name),
+    cleanupPolicy: 'delete' as const,
+  },
+]);

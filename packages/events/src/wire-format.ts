@@ -18,9 +18,13 @@ export function frame(schemaId: number, avro: Buffer): Buffer {
 
 export function unframe(bytes: Buffer): { schemaId: number; avro: Buffer } {
   if (bytes.length < HEADER || bytes.readUInt8(0) !== MAGIC) {
-    throw new CareRelayError('SERDE_BAD_FRAME', 'message is not in Confluent wire format (magic byte or length)', {
-      retryable: false,
-    });
+    throw new CareRelayError(
+      'SERDE_BAD_FRAME',
+      'message is not in Confluent wire format (magic byte or length)',
+      {
+        retryable: false,
+      },
+    );
   }
   return { schemaId: bytes.readUInt32BE(1), avro: bytes.subarray(HEADER) };
 }

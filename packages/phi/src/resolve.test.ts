@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { resolveOverlaps } from './resolve.js';
 import type { Span } from './types.js';
 
-const span = (start: number, end: number, type: Span['type'], source = 'x', confidence = 0.8): Span => ({ start, end, type, confidence, source });
+const span = (start: number, end: number, type: Span['type'], source = 'x', confidence = 0.8): Span => ({
+  start,
+  end,
+  type,
+  confidence,
+  source,
+});
 
 describe('overlap resolution', () => {
   it('merges overlapping spans into their union, typed by the longest', () => {
@@ -17,6 +23,9 @@ describe('overlap resolution', () => {
 
   it('keeps touching but not overlapping spans apart, sorted by start', () => {
     const out = resolveOverlaps([span(5, 9, 'DATE'), span(0, 5, 'NAME')]);
-    expect(out.map((s) => [s.start, s.end])).toEqual([[0, 5], [5, 9]]);
+    expect(out.map((s) => [s.start, s.end])).toEqual([
+      [0, 5],
+      [5, 9],
+    ]);
   });
 });

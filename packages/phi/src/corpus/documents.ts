@@ -6,7 +6,17 @@ import type { Rng } from './rng.js';
 import { QUERIES, TRAPS, UNCUED, nursingNote } from './extra.js';
 import { FILLER, LIFE, client, fmtPhone, signature } from './sentences.js';
 
-export type DocKind = 'soap' | 'dap' | 'birp' | 'intake' | 'message' | 'phone-log' | 'discharge' | 'nursing' | 'query' | 'phi-free';
+export type DocKind =
+  | 'soap'
+  | 'dap'
+  | 'birp'
+  | 'intake'
+  | 'message'
+  | 'phone-log'
+  | 'discharge'
+  | 'nursing'
+  | 'query'
+  | 'phi-free';
 
 function some<T>(rng: Rng, items: readonly T[], n: number): T[] {
   const out: T[] = [];
@@ -14,8 +24,14 @@ function some<T>(rng: Rng, items: readonly T[], n: number): T[] {
   return out;
 }
 
-const life = (r: Rng, p: Persona, n: number) => some(r, r.chance(0.35) ? UNCUED : LIFE, n).map((f) => f(r, p)).join(' ');
-const filler = (r: Rng, n: number) => some(r, r.chance(0.4) ? TRAPS : FILLER, n).map((f) => f(r)).join(' ');
+const life = (r: Rng, p: Persona, n: number) =>
+  some(r, r.chance(0.35) ? UNCUED : LIFE, n)
+    .map((f) => f(r, p))
+    .join(' ');
+const filler = (r: Rng, n: number) =>
+  some(r, r.chance(0.4) ? TRAPS : FILLER, n)
+    .map((f) => f(r))
+    .join(' ');
 
 function header(r: Rng, p: Persona): string {
   const name = nameOf(r, p.client, r.chance(0.7) ? 'full' : r.pick(['upper', 'lower']));
@@ -50,7 +66,9 @@ export const DOCUMENTS: Record<DocKind, (r: Rng, p: Persona) => string> = {
     const lines = [
       'INTAKE ASSESSMENT',
       `Name: ${nameOf(r, p.client, 'full')}`,
-      p.client.preferred ? `Preferred name: ${phi('NAME', p.client.preferred, true)}` : 'Preferred name: none',
+      p.client.preferred
+        ? `Preferred name: ${phi('NAME', p.client.preferred, true)}`
+        : 'Preferred name: none',
       `Date of birth: ${dateOf(r, p.dob, true)}    Age: ${p.age >= 90 ? phi('AGE', String(p.age)) : p.age}`,
       `Address: ${phi('LOCATION', `${p.address.line1}, ${p.address.city}, ${p.address.state} ${p.address.zip}`, true)}`,
       `Phone: ${phi('PHONE', fmtPhone(r, p.phone), true)}    Email: ${phi('EMAIL', p.email, true)}`,
@@ -59,7 +77,9 @@ export const DOCUMENTS: Record<DocKind, (r: Rng, p: Persona) => string> = {
       `Emergency contact: ${nameOf(r, rel, 'full')} (${rel.relation}) ${phi('PHONE', fmtPhone(r, p.altPhone))}`,
       `Employer: ${phi('ORGANIZATION', p.employer)}`,
       `Referral source: ${clinicianOf(r, p.prescriber)}, fax ${phi('FAX', fmtPhone(r, p.fax))}`,
-      r.chance(0.3) ? `Driver's license: ${phi('LICENSE', `${String.fromCharCode(65 + r.int(0, 25))}${r.int(1000000, 9999999)}`)}` : 'Vehicle: none',
+      r.chance(0.3)
+        ? `Driver's license: ${phi('LICENSE', `${String.fromCharCode(65 + r.int(0, 25))}${r.int(1000000, 9999999)}`)}`
+        : 'Vehicle: none',
       '',
       `History: ${life(r, p, 4)} ${filler(r, 3)}`,
       '',
@@ -70,7 +90,11 @@ export const DOCUMENTS: Record<DocKind, (r: Rng, p: Persona) => string> = {
   message: (r, p) => {
     const rel = r.pick(p.relatives);
     const me = r.chance(0.5) ? p.client.given : p.client.given.toLowerCase();
-    const greeting = r.pick([`Hi ${nameOf(r, p.clinician, 'first')},`, `hey dr ${phi('NAME', p.clinician.family.toLowerCase(), true)}`, 'Hello,']);
+    const greeting = r.pick([
+      `Hi ${nameOf(r, p.clinician, 'first')},`,
+      `hey dr ${phi('NAME', p.clinician.family.toLowerCase(), true)}`,
+      'Hello,',
+    ]);
     const body = r.pick([
       `i cant make it ${weekday(r)} bc my ${rel.relation} ${nameOf(r, rel, r.pick(['lower', 'first', 'typo']))} has court. can we do ${dateOf(r, p.nextDate)} instead?`,
       `my new number is ${phi('PHONE', fmtPhone(r, p.altPhone), false)} please update it. also ${nameOf(r, rel, 'lower')} says hi lol`,
@@ -78,7 +102,12 @@ export const DOCUMENTS: Record<DocKind, (r: Rng, p: Persona) => string> = {
       `can u send the letter for my job at ${phi('ORGANIZATION', p.employer)}? they need it by ${dateOf(r, p.nextDate)}`,
       `Just wanted to say thanks. Things are better since I started at ${phi('ORGANIZATION', p.school)}. my email is ${phi('EMAIL', p.email, true)}`,
     ]);
-    const sign = r.pick([`\n\n-${phi('NAME', me, true)}`, `\nthanks, ${phi('NAME', me, true)}`, `\n— ${phi('NAME', misspell(r, p.client.given), true)}`, '']);
+    const sign = r.pick([
+      `\n\n-${phi('NAME', me, true)}`,
+      `\nthanks, ${phi('NAME', me, true)}`,
+      `\n— ${phi('NAME', misspell(r, p.client.given), true)}`,
+      '',
+    ]);
     return `${greeting}\n${body}${sign}`;
   },
   'phone-log': (r, p) => {
@@ -107,7 +136,11 @@ export const DOCUMENTS: Record<DocKind, (r: Rng, p: Persona) => string> = {
   nursing: (r, p) => nursingNote(r, p),
   query: (r) => r.pick(QUERIES),
   'phi-free': (r) => {
-    const heads = r.pick([['S:', 'O:', 'A:', 'P:'], ['Data:', 'Assessment:', 'Plan:'], ['Behavior:', 'Intervention:', 'Response:', 'Plan:']]);
+    const heads = r.pick([
+      ['S:', 'O:', 'A:', 'P:'],
+      ['Data:', 'Assessment:', 'Plan:'],
+      ['Behavior:', 'Intervention:', 'Response:', 'Plan:'],
+    ]);
     return heads.map((h) => `${h} ${filler(r, r.int(1, 3))}`).join('\n');
   },
 };

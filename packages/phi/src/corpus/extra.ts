@@ -20,17 +20,20 @@ export const UNCUED: Array<(r: Rng, p: Persona) => string> = [
   (r) => `${bare(r)} and ${bare(r)} came by the apartment to check on her.`,
   (r) => `Spent the weekend at ${nameOf(r, someone(r), 'first', false)}'s place to avoid being alone.`,
   (r) => `texted ${nameOf(r, someone(r), 'lower', false)} about it but she never answered`,
-  (r) => `Ran into Dr. ${phi('NAME', someone(r).family)} at ${phi('ORGANIZATION', r.pick(P.EMPLOYERS_BARE))} and felt embarrassed.`,
+  (r) =>
+    `Ran into Dr. ${phi('NAME', someone(r).family)} at ${phi('ORGANIZATION', r.pick(P.EMPLOYERS_BARE))} and felt embarrassed.`,
   (r) => `She keeps comparing herself to ${bare(r)}, who "has it all together."`,
   (r) => `Reports ${bare(r)} from group has been a good influence.`,
-  (r) => `Plans to visit ${nameOf(r, someone(r), 'first', false)} in ${phi('LOCATION', r.pick(P.CITIES)[0])} over the holidays.`,
-  (r) => `Argued with ${bare(r)} over custody; mediation is scheduled for ${dateOf(r, { y: 2024, m: r.int(1, 12), d: r.int(1, 28) })}.`,
+  (r) =>
+    `Plans to visit ${nameOf(r, someone(r), 'first', false)} in ${phi('LOCATION', r.pick(P.CITIES)[0])} over the holidays.`,
+  (r) =>
+    `Argued with ${bare(r)} over custody; mediation is scheduled for ${dateOf(r, { y: 2024, m: r.int(1, 12), d: r.int(1, 28) })}.`,
   (r, p) => `${nameOf(r, r.pick(p.relatives), 'first')} picked her up after session.`,
 ];
 
 /** PHI-free sentences full of capitalised words and numbers that are not identifiers. */
 export const TRAPS: Array<(r: Rng) => string> = [
-  () => 'Watches Grey\'s Anatomy reruns and plays Minecraft with her nephew to unwind.',
+  () => "Watches Grey's Anatomy reruns and plays Minecraft with her nephew to unwind.",
   () => 'Attends AA meetings twice weekly; has a Narcotics Anonymous key tag for 90 days.',
   () => 'Uses Instagram and TikTok late at night, which worsens sleep.',
   () => 'Has Medicaid; copay assistance discussed for Vraylar.',
@@ -49,7 +52,7 @@ export const TRAPS: Array<(r: Rng) => string> = [
   () => 'Rated mood 3/10 at intake and 6/10 today; sleep 4/5 nights adequate.',
   () => 'Session began at 3:15 pm and ended at 4:08 pm (53 min), CPT 90837.',
   () => 'C-SSRS screen negative. PHQ-2 = 1. A&O x3.',
-  () => 'Huntington\'s disease was ruled out; Wernicke encephalopathy not suspected.',
+  () => "Huntington's disease was ruled out; Wernicke encephalopathy not suspected.",
   () => 'WAIS-IV and Conners 3 results reviewed with the family.',
   () => 'Discussed DBT skills: TIPP, ACCEPTS and the STOP skill.',
   () => 'Uses an Apple Watch to track sleep and heart rate.',
@@ -90,10 +93,10 @@ export const QUERIES: ReadonlyArray<string> = [
   'Does Medicaid cover esketamine (Spravato) for treatment-resistant depression?',
   'Which ICD-10 code fits PTSD, chronic, versus adjustment disorder with anxiety?',
   'Summarize CBT-I components for insomnia in bipolar II disorder.',
-  'Is Parkinson\'s disease psychosis treated with pimavanserin or quetiapine first?',
-  'What are the DSM-5 criteria for Tourette\'s disorder?',
+  "Is Parkinson's disease psychosis treated with pimavanserin or quetiapine first?",
+  "What are the DSM-5 criteria for Tourette's disorder?",
   'How do I score the GAD-7 and what is the cutoff for referral?',
-  'Explain the difference between Asperger\'s and autism spectrum disorder in DSM-5.',
+  "Explain the difference between Asperger's and autism spectrum disorder in DSM-5.",
   'Can Hope or Faith be used as therapeutic themes in ACT for grief?',
   'When should clozapine be considered and what ANC monitoring is needed?',
   'Will naltrexone interfere with opioid pain control after surgery?',

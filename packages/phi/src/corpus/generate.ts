@@ -16,8 +16,16 @@ export interface CorpusDocument {
 }
 
 const MIX: ReadonlyArray<readonly [DocKind, number]> = [
-  ['soap', 0.15], ['dap', 0.1], ['birp', 0.1], ['intake', 0.1], ['message', 0.14],
-  ['phone-log', 0.08], ['discharge', 0.06], ['nursing', 0.08], ['query', 0.07], ['phi-free', 0.12],
+  ['soap', 0.15],
+  ['dap', 0.1],
+  ['birp', 0.1],
+  ['intake', 0.1],
+  ['message', 0.14],
+  ['phone-log', 0.08],
+  ['discharge', 0.06],
+  ['nursing', 0.08],
+  ['query', 0.07],
+  ['phi-free', 0.12],
 ];
 
 function kindFor(u: number): DocKind {

@@ -36,7 +36,11 @@ export function compile(marked: string): { text: string; spans: GoldSpan[] } {
     const label = marked.slice(open + 1, sep);
     const value = marked.slice(sep + 1, close);
     const known = label.endsWith('*');
-    const span: GoldSpan = { start: text.length, end: text.length + value.length, type: (known ? label.slice(0, -1) : label) as PhiType };
+    const span: GoldSpan = {
+      start: text.length,
+      end: text.length + value.length,
+      type: (known ? label.slice(0, -1) : label) as PhiType,
+    };
     if (known) span.known = true;
     if (value.length > 0) spans.push(span);
     text += value;

@@ -39,7 +39,20 @@ export interface Persona {
   nextDate: { y: number; m: number; d: number };
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 function firstName(rng: Rng): string {
@@ -73,12 +86,28 @@ export function makePersona(rng: Rng): Persona {
   const family = surname(rng);
   const client: Person = { given, family };
   if (rng.chance(0.2)) client.middle = firstName(rng);
-  if (rng.chance(0.2)) client.preferred = rng.pick(['Mimi', 'Jojo', 'Bea', 'Sasha', 'Kiki', 'Tito', 'Nena', 'Dre', 'Lulu', 'Benny']);
+  if (rng.chance(0.2))
+    client.preferred = rng.pick([
+      'Mimi',
+      'Jojo',
+      'Bea',
+      'Sasha',
+      'Kiki',
+      'Tito',
+      'Nena',
+      'Dre',
+      'Lulu',
+      'Benny',
+    ]);
   const [city, state, zip] = rng.pick(P.CITIES);
   const nRel = rng.int(1, 3);
   const relatives: Person[] = [];
   for (let i = 0; i < nRel; i++) {
-    const rel: Person = { given: firstName(rng), family: rng.chance(0.5) ? family : surname(rng), relation: rng.pick(P.RELATIONS) };
+    const rel: Person = {
+      given: firstName(rng),
+      family: rng.chance(0.5) ? family : surname(rng),
+      relation: rng.pick(P.RELATIONS),
+    };
     relatives.push(rel);
   }
   const year = rng.chance(0.08) ? rng.int(1925, 1934) : rng.int(1950, 2010);
@@ -98,10 +127,23 @@ export function makePersona(rng: Rng): Persona {
     phone: phone(rng),
     altPhone: phone(rng),
     fax: phone(rng),
-    email: `${given.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}.${family.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}${rng.int(1, 99)}@${rng.pick(['gmail.com', 'yahoo.com', 'outlook.com', 'icloud.com', 'proton.me'])}`,
+    email: `${given
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[^a-z]/g, '')}.${family
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(
+        /[^a-z]/g,
+        '',
+      )}${rng.int(1, 99)}@${rng.pick(['gmail.com', 'yahoo.com', 'outlook.com', 'icloud.com', 'proton.me'])}`,
     relatives,
     clinician: { given: firstName(rng), family: surname(rng), credential: rng.pick(P.CLINICIAN_CREDENTIALS) },
-    prescriber: { given: firstName(rng), family: surname(rng), credential: rng.pick(['MD', 'DO', 'PMHNP-BC', 'NP']) },
+    prescriber: {
+      given: firstName(rng),
+      family: surname(rng),
+      credential: rng.pick(['MD', 'DO', 'PMHNP-BC', 'NP']),
+    },
     employer: rng.pick(P.EMPLOYERS),
     employerBare: rng.pick(P.EMPLOYERS_BARE),
     school: rng.pick(P.SCHOOLS),
@@ -117,12 +159,23 @@ export function makePersona(rng: Rng): Persona {
 }
 
 export function knownOf(p: Persona): KnownIdentifiers {
-  const person = (x: Person) => ({ given: x.given, family: x.family, ...(x.middle ? { middle: x.middle } : {}), ...(x.preferred ? { preferred: x.preferred } : {}) });
+  const person = (x: Person) => ({
+    given: x.given,
+    family: x.family,
+    ...(x.middle ? { middle: x.middle } : {}),
+    ...(x.preferred ? { preferred: x.preferred } : {}),
+  });
   const pad = (n: number) => String(n).padStart(2, '0');
   return {
     client: person(p.client),
     dob: `${p.dob.y}-${pad(p.dob.m)}-${pad(p.dob.d)}`,
-    address: { line1: p.address.line1, city: p.address.city, state: p.address.state, zip: p.address.zip, county: p.address.county },
+    address: {
+      line1: p.address.line1,
+      city: p.address.city,
+      state: p.address.state,
+      zip: p.address.zip,
+      county: p.address.county,
+    },
     mrn: p.mrn,
     phones: [p.phone],
     emails: [p.email],
@@ -144,17 +197,24 @@ export function misspell(rng: Rng, s: string): string {
   if (op === 2) return s.slice(0, i) + s[i] + s.slice(i);
   const vowels = 'aeiou';
   const c = s[i] as string;
-  return s.slice(0, i) + (vowels.includes(c) ? rng.pick([...vowels].filter((v) => v !== c)) : c === 'n' ? 'm' : 'n') + s.slice(i + 1);
+  return (
+    s.slice(0, i) +
+    (vowels.includes(c) ? rng.pick([...vowels].filter((v) => v !== c)) : c === 'n' ? 'm' : 'n') +
+    s.slice(i + 1)
+  );
 }
 
-export type NameStyle = 'full' | 'first' | 'last' | 'title' | 'lower' | 'upper' | 'possessive' | 'initials' | 'typo';
+export type NameStyle =
+  'full' | 'first' | 'last' | 'title' | 'lower' | 'upper' | 'possessive' | 'initials' | 'typo';
 
 /** A name mention in one of many shapes; `known` marks it as coming from structured fields. */
 export function nameOf(rng: Rng, x: Person, style: NameStyle, known = true): string {
   const N = (v: string) => phi('NAME', v, known);
   switch (style) {
     case 'full':
-      return x.middle && rng.chance(0.3) ? N(`${x.given} ${x.middle[0]}. ${x.family}`) : N(`${x.given} ${x.family}`);
+      return x.middle && rng.chance(0.3)
+        ? N(`${x.given} ${x.middle[0]}. ${x.family}`)
+        : N(`${x.given} ${x.family}`);
     case 'first':
       return N(x.preferred && rng.chance(0.4) ? x.preferred : x.given);
     case 'last':
@@ -189,11 +249,22 @@ type Ymd = { y: number; m: number; d: number };
 export function dateOf(rng: Rng, t: Ymd, known = false): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   const month = MONTHS[t.m - 1] as string;
-  const ord = (d: number) => `${d}${d % 10 === 1 && d !== 11 ? 'st' : d % 10 === 2 && d !== 12 ? 'nd' : d % 10 === 3 && d !== 13 ? 'rd' : 'th'}`;
+  const ord = (d: number) =>
+    `${d}${d % 10 === 1 && d !== 11 ? 'st' : d % 10 === 2 && d !== 12 ? 'nd' : d % 10 === 3 && d !== 13 ? 'rd' : 'th'}`;
   const shapes = [
-    `${pad(t.m)}/${pad(t.d)}/${t.y}`, `${t.m}/${t.d}/${t.y}`, `${t.m}/${t.d}/${String(t.y).slice(2)}`, `${pad(t.m)}-${pad(t.d)}-${t.y}`,
-    `${t.y}-${pad(t.m)}-${pad(t.d)}`, `${t.m}/${t.d}`, `${month} ${t.d}, ${t.y}`, `${month} ${ord(t.d)}`, `${month.slice(0, 3)}. ${t.d}`,
-    `${t.d} ${month.slice(0, 3)}`, `${t.d} ${month} ${t.y}`, `${ord(t.d)} of ${month}`, `${pad(t.m)}.${pad(t.d)}.${t.y}`,
+    `${pad(t.m)}/${pad(t.d)}/${t.y}`,
+    `${t.m}/${t.d}/${t.y}`,
+    `${t.m}/${t.d}/${String(t.y).slice(2)}`,
+    `${pad(t.m)}-${pad(t.d)}-${t.y}`,
+    `${t.y}-${pad(t.m)}-${pad(t.d)}`,
+    `${t.m}/${t.d}`,
+    `${month} ${t.d}, ${t.y}`,
+    `${month} ${ord(t.d)}`,
+    `${month.slice(0, 3)}. ${t.d}`,
+    `${t.d} ${month.slice(0, 3)}`,
+    `${t.d} ${month} ${t.y}`,
+    `${ord(t.d)} of ${month}`,
+    `${pad(t.m)}.${pad(t.d)}.${t.y}`,
   ];
   return phi('DATE', rng.pick(shapes), known);
 }

@@ -3,7 +3,11 @@
 // measures generalisation rather than recall of the lexicon. All values are invented or
 // public place names; no real patient data.
 
-const w = (s: string): readonly string[] => s.trim().split(/\s*\|\s*|\s{2,}|\n\s*/).filter(Boolean);
+const w = (s: string): readonly string[] =>
+  s
+    .trim()
+    .split(/\s*\|\s*|\s{2,}|\n\s*/)
+    .filter(Boolean);
 
 export const FIRST_COMMON = w(`
   Maria | Jessica | Michael | Ashley | Christopher | Jennifer | Matthew | Amanda | Joshua | Brittany
@@ -59,7 +63,9 @@ export const SURNAMES_WORDS = w(`
   Black | Fox | Sharp | Strong | Bird | Gray | Little | Church | Day | Moody | Frost | Rivers
 `);
 
-export const CLINICIAN_CREDENTIALS = w(`LCSW | LPC | LMFT | PsyD | PhD | MD | PMHNP-BC | LMHC | LICSW | NP | DO | LCADC`);
+export const CLINICIAN_CREDENTIALS = w(
+  `LCSW | LPC | LMFT | PsyD | PhD | MD | PMHNP-BC | LMHC | LICSW | NP | DO | LCADC`,
+);
 
 export const STREET_NAMES = w(`
   Maple | Oak | Cedar | Elm | Pine | Washington | Lincoln | Jefferson | Hillcrest | Sunset
@@ -67,24 +73,60 @@ export const STREET_NAMES = w(`
   Kingsley | Whitfield | Harrow | Quail Run | Fox Hollow | Old Mill | Meadowbrook | Tamarack | Larkspur | Brookside
   Martin Luther King Jr | Cherry Hill | Bayberry | Greenbriar | Stonegate | Wexford | Prairie View | Calloway | Ashbury | Rosewood
 `);
-export const STREET_TYPES = w(`Street | St | Avenue | Ave | Road | Rd | Drive | Dr | Lane | Ln | Court | Ct | Boulevard | Blvd | Way | Place | Terrace | Circle`);
+export const STREET_TYPES = w(
+  `Street | St | Avenue | Ave | Road | Rd | Drive | Dr | Lane | Ln | Court | Ct | Boulevard | Blvd | Way | Place | Terrace | Circle`,
+);
 
 /** [city, state, zip]: real US places (some share names with words or people) and a few invented towns. */
 export const CITIES: ReadonlyArray<readonly [string, string, string]> = [
-  ['Springfield', 'IL', '62704'], ['Dayton', 'OH', '45402'], ['Tacoma', 'WA', '98402'], ['Boise', 'ID', '83702'],
-  ['Lawrence', 'KS', '66044'], ['Macon', 'GA', '31201'], ['Flagstaff', 'AZ', '86001'], ['Duluth', 'MN', '55802'],
-  ['Bend', 'OR', '97701'], ['Asheville', 'NC', '28801'], ['Provo', 'UT', '84601'], ['Fresno', 'CA', '93721'],
-  ['Scranton', 'PA', '18503'], ['Albany', 'NY', '12207'], ['Pueblo', 'CO', '81003'], ['Kenosha', 'WI', '53140'],
-  ['Lafayette', 'LA', '70501'], ['Muncie', 'IN', '47305'], ['Bangor', 'ME', '04401'], ['Billings', 'MT', '59101'],
-  ['Rapid City', 'SD', '57701'], ['Yakima', 'WA', '98901'], ['Odessa', 'TX', '79761'], ['Joplin', 'MO', '64801'],
-  ['Ames', 'IA', '50010'], ['Hope', 'AR', '71801'], ['Normal', 'IL', '61761'], ['Mobile', 'AL', '36602'],
-  ['Independence', 'MO', '64050'], ['Eureka', 'CA', '95501'], ['Chattanooga', 'TN', '37402'], ['Toledo', 'OH', '43604'],
-  ['Worcester', 'MA', '01608'], ['New Haven', 'CT', '06510'], ['Santa Fe', 'NM', '87501'], ['Grand Rapids', 'MI', '49503'],
-  ['Millbrook Falls', 'VT', '05602'], ['Harlow Springs', 'KY', '40701'], ['East Corinth', 'ME', '04427'], ['Pell Harbor', 'OR', '97365'],
+  ['Springfield', 'IL', '62704'],
+  ['Dayton', 'OH', '45402'],
+  ['Tacoma', 'WA', '98402'],
+  ['Boise', 'ID', '83702'],
+  ['Lawrence', 'KS', '66044'],
+  ['Macon', 'GA', '31201'],
+  ['Flagstaff', 'AZ', '86001'],
+  ['Duluth', 'MN', '55802'],
+  ['Bend', 'OR', '97701'],
+  ['Asheville', 'NC', '28801'],
+  ['Provo', 'UT', '84601'],
+  ['Fresno', 'CA', '93721'],
+  ['Scranton', 'PA', '18503'],
+  ['Albany', 'NY', '12207'],
+  ['Pueblo', 'CO', '81003'],
+  ['Kenosha', 'WI', '53140'],
+  ['Lafayette', 'LA', '70501'],
+  ['Muncie', 'IN', '47305'],
+  ['Bangor', 'ME', '04401'],
+  ['Billings', 'MT', '59101'],
+  ['Rapid City', 'SD', '57701'],
+  ['Yakima', 'WA', '98901'],
+  ['Odessa', 'TX', '79761'],
+  ['Joplin', 'MO', '64801'],
+  ['Ames', 'IA', '50010'],
+  ['Hope', 'AR', '71801'],
+  ['Normal', 'IL', '61761'],
+  ['Mobile', 'AL', '36602'],
+  ['Independence', 'MO', '64050'],
+  ['Eureka', 'CA', '95501'],
+  ['Chattanooga', 'TN', '37402'],
+  ['Toledo', 'OH', '43604'],
+  ['Worcester', 'MA', '01608'],
+  ['New Haven', 'CT', '06510'],
+  ['Santa Fe', 'NM', '87501'],
+  ['Grand Rapids', 'MI', '49503'],
+  ['Millbrook Falls', 'VT', '05602'],
+  ['Harlow Springs', 'KY', '40701'],
+  ['East Corinth', 'ME', '04427'],
+  ['Pell Harbor', 'OR', '97365'],
 ];
 
-export const COUNTIES = w(`Cook County | Marion County | Kanawha County | Yakima County | Erie County | Lane County | Hamilton County | Pima County`);
-export const NEIGHBORHOODS = w(`Brightwood | Southgate | Eastwood Heights | Oak Park | Riverside Gardens | Fairview Estates | Cedar Hills`);
+export const COUNTIES = w(
+  `Cook County | Marion County | Kanawha County | Yakima County | Erie County | Lane County | Hamilton County | Pima County`,
+);
+export const NEIGHBORHOODS = w(
+  `Brightwood | Southgate | Eastwood Heights | Oak Park | Riverside Gardens | Fairview Estates | Cedar Hills`,
+);
 
 export const EMPLOYERS = w(`
   Brightline Logistics | Halvorsen Construction | Pinecrest Dental Group | Meridian Credit Union | Copperleaf Bakery
@@ -92,7 +134,9 @@ export const EMPLOYERS = w(`
   Larkin & Sons Roofing LLC | Northgate Diner | Redwood Staffing Solutions | Foxglove Salon | Evergreen Senior Living
 `);
 /** Employers named only by context ("works at Kroger"). */
-export const EMPLOYERS_BARE = w(`Kroger | Walgreens | Costco | Starbucks | Chipotle | FedEx | Lowe's | Safeway | Meijer | Wegmans | Dunkin | Publix`);
+export const EMPLOYERS_BARE = w(
+  `Kroger | Walgreens | Costco | Starbucks | Chipotle | FedEx | Lowe's | Safeway | Meijer | Wegmans | Dunkin | Publix`,
+);
 export const SCHOOLS = w(`
   Roosevelt Elementary | Lincoln High School | Westview Middle School | Hawthorne Academy | Valley Community College
   Ridgeview High | St. Agnes School | University of Dayton | Jefferson Elementary School | Cascade Technical College
@@ -107,5 +151,9 @@ export const CLINICS = w(`
   Lakeshore Counseling Associates | Mercy Hospital | Bridgeway Crisis Center | Sunrise Pharmacy
 `);
 export const PETS = w(`Biscuit | Luna | Bella | Pepper | Ziggy | Mochi | Bruno | Cinnamon | Tank | Noodle`);
-export const RELATIONS = w(`husband | wife | mother | father | son | daughter | sister | brother | boyfriend | girlfriend | partner | grandmother | aunt | cousin | roommate | best friend | sponsor | ex-husband | stepdad`);
-export const PLANS = w(`Aetna | BlueCross BlueShield | Molina | Medicaid | UnitedHealthcare | Cigna | Tricare | Ambetter`);
+export const RELATIONS = w(
+  `husband | wife | mother | father | son | daughter | sister | brother | boyfriend | girlfriend | partner | grandmother | aunt | cousin | roommate | best friend | sponsor | ex-husband | stepdad`,
+);
+export const PLANS = w(
+  `Aetna | BlueCross BlueShield | Molina | Medicaid | UnitedHealthcare | Cigna | Tricare | Ambetter`,
+);

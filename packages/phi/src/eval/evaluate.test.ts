@@ -3,26 +3,53 @@ import { evaluate } from './evaluate.js';
 
 describe('evaluate', () => {
   const gold = [
-    { id: 'a', text: 'Maria Lopez seen 7/22.', spans: [{ start: 0, end: 11, type: 'NAME', known: true }, { start: 17, end: 21, type: 'DATE' }] },
+    {
+      id: 'a',
+      text: 'Maria Lopez seen 7/22.',
+      spans: [
+        { start: 0, end: 11, type: 'NAME', known: true },
+        { start: 17, end: 21, type: 'DATE' },
+      ],
+    },
     { id: 'b', text: 'No identifiers here.', spans: [] },
   ];
 
   it('counts a gold span as caught only when every letter and digit is covered', () => {
-    const r = evaluate(gold, [{ id: 'a', spans: [{ start: 0, end: 5, type: 'NAME' }, { start: 17, end: 21, type: 'DATE' }] }, { id: 'b', spans: [] }]);
+    const r = evaluate(gold, [
+      {
+        id: 'a',
+        spans: [
+          { start: 0, end: 5, type: 'NAME' },
+          { start: 17, end: 21, type: 'DATE' },
+        ],
+      },
+      { id: 'b', spans: [] },
+    ]);
     expect(r.leakRecall).toBe(0.5);
     expect(r.knownRecall).toBe(0);
     expect(r.perType.find((t) => t.type === 'DATE')?.recall).toBe(1);
   });
 
   it('accepts a span of another type for leak recall but not for typed recall', () => {
-    const r = evaluate(gold, [{ id: 'a', spans: [{ start: 0, end: 11, type: 'LOCATION' }, { start: 17, end: 21, type: 'DATE' }] }]);
+    const r = evaluate(gold, [
+      {
+        id: 'a',
+        spans: [
+          { start: 0, end: 11, type: 'LOCATION' },
+          { start: 17, end: 21, type: 'DATE' },
+        ],
+      },
+    ]);
     const name = r.perType.find((t) => t.type === 'NAME');
     expect(name?.recall).toBe(1);
     expect(name?.typedRecall).toBe(0);
   });
 
   it('measures character precision over letters and digits, and untouched PHI-free texts', () => {
-    const r = evaluate(gold, [{ id: 'a', spans: [{ start: 0, end: 16, type: 'NAME' }] }, { id: 'b', spans: [{ start: 3, end: 14, type: 'NAME' }] }]);
+    const r = evaluate(gold, [
+      { id: 'a', spans: [{ start: 0, end: 16, type: 'NAME' }] },
+      { id: 'b', spans: [{ start: 3, end: 14, type: 'NAME' }] },
+    ]);
     // predicted alnum: "MariaLopezseen" (14) + "identifiers" (11); inside gold: 10
     expect(r.charPrecision).toBeCloseTo(10 / 25, 6);
     expect(r.phiFreeUntouched).toBe(0);

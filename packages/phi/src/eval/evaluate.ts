@@ -53,7 +53,10 @@ function isAlnum(text: string, i: number): boolean {
 }
 
 function snippet(text: string, start: number, end: number): string {
-  return `${text.slice(Math.max(0, start - 30), start)}[[${text.slice(start, end)}]]${text.slice(end, end + 30)}`.replace(/\n/g, '⏎');
+  return `${text.slice(Math.max(0, start - 30), start)}[[${text.slice(start, end)}]]${text.slice(end, end + 30)}`.replace(
+    /\n/g,
+    '⏎',
+  );
 }
 
 /**
@@ -95,7 +98,12 @@ export function evaluate(gold: readonly GoldDocument[], predicted: readonly Pred
         t.caught++;
         caught++;
       } else {
-        missed.push({ id: doc.id, type: g.type, text: doc.text.slice(g.start, g.end), context: snippet(doc.text, g.start, g.end) });
+        missed.push({
+          id: doc.id,
+          type: g.type,
+          text: doc.text.slice(g.start, g.end),
+          context: snippet(doc.text, g.start, g.end),
+        });
       }
       if (typed) t.typed++;
       types.set(g.type, t);
@@ -112,12 +120,24 @@ export function evaluate(gold: readonly GoldDocument[], predicted: readonly Pred
         if (inGold[i]) truePredicted++;
         else fp++;
       }
-      if (fp > 0) falsePositives.push({ id: doc.id, type: p.type, text: doc.text.slice(p.start, p.end), context: snippet(doc.text, p.start, p.end) });
+      if (fp > 0)
+        falsePositives.push({
+          id: doc.id,
+          type: p.type,
+          text: doc.text.slice(p.start, p.end),
+          context: snippet(doc.text, p.start, p.end),
+        });
     }
   }
   const perType: TypeScore[] = [...types.entries()]
     .sort((a, b) => b[1].gold - a[1].gold)
-    .map(([type, t]) => ({ type: type as PhiType, gold: t.gold, caught: t.caught, recall: t.caught / t.gold, typedRecall: t.typed / t.gold }));
+    .map(([type, t]) => ({
+      type: type as PhiType,
+      gold: t.gold,
+      caught: t.caught,
+      recall: t.caught / t.gold,
+      typedRecall: t.typed / t.gold,
+    }));
   return {
     documents: gold.length,
     goldSpans,

@@ -81,15 +81,16 @@ function classifyUncached(key: string, lex: Lexicon): NameInfo {
     info.cls = wordRank > 0 ? 'word' : 'unknown';
     return info;
   }
-  const prominent =
-    first >= PROMINENT_BIRTHS || (surnameRank > 0 && surnameRank <= PROMINENT_SURNAME_RANK);
+  const prominent = first >= PROMINENT_BIRTHS || (surnameRank > 0 && surnameRank <= PROMINENT_SURNAME_RANK);
   const prominentFirst = first >= PROMINENT_BIRTHS;
   const ambiguous =
     WORD_DOMINANT.has(key) ||
     (wordRank > 0 &&
       !NAME_DOMINANT.has(key) &&
       // A common word, a rare name, or a surname-only name that is also a word ("Beers").
-      (wordRank <= VERY_COMMON_WORD_RANK || !prominent || (!prominentFirst && wordRank <= SURNAME_WORD_RANK)));
+      (wordRank <= VERY_COMMON_WORD_RANK ||
+        !prominent ||
+        (!prominentFirst && wordRank <= SURNAME_WORD_RANK)));
   info.cls = ambiguous ? 'ambiguous' : 'name';
   info.frequent = key.length >= 3 && (first >= 2_000 || (surnameRank > 0 && surnameRank <= 15_000));
   return info;

@@ -30,7 +30,9 @@ function dataFile(name: string): URL {
 }
 
 function readLines(name: string): string[] {
-  return readFileSync(dataFile(name), 'utf8').split('\n').filter((l) => l.length > 0);
+  return readFileSync(dataFile(name), 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
 }
 
 function tsvNumbers(name: string, normalise: (k: string) => string = (k) => k): Map<string, number> {

@@ -8,12 +8,21 @@ import type { PhiType, Span } from '../types.js';
 // a line between two contact lines is an organisation, and a numbered line over "Suite 501" is
 // the street.
 
-const CONTACT: ReadonlySet<PhiType> = new Set(['NAME', 'LOCATION', 'PHONE', 'FAX', 'EMAIL', 'ORGANIZATION', 'URL']);
+const CONTACT: ReadonlySet<PhiType> = new Set([
+  'NAME',
+  'LOCATION',
+  'PHONE',
+  'FAX',
+  'EMAIL',
+  'ORGANIZATION',
+  'URL',
+]);
 const JOINERS = new Set(['and', '&', 'of', 'the', 'de', 'la', 'van', 'von', 'der']);
 /** Leading quote and bullet marks ("> ", "??? ") and trailing spaces are not part of a line. */
 const QUOTE_CHARS = new Set([32, 9, 13, 62, 63, 124, 42, 8226, 45]);
 const SPACE_CHARS = new Set([32, 9, 13]);
-const UNIT_LINE = /^(?:apt|apartment|suite|ste|unit|box|floor|fl|bldg|building|p\.?\s?o\.?\s?box)\b\.?\s*#?\s*[\w-]{1,6}\b/i;
+const UNIT_LINE =
+  /^(?:apt|apartment|suite|ste|unit|box|floor|fl|bldg|building|p\.?\s?o\.?\s?box)\b\.?\s*#?\s*[\w-]{1,6}\b/i;
 
 interface Line {
   start: number;
@@ -28,12 +37,16 @@ interface Line {
 
 export function detectBlocks(text: string, tokens: readonly Token[], spans: readonly Span[]): Span[] {
   if (!text.includes('\n') || spans.length === 0) return [];
-  if (!spans.some((s) => s.type === 'LOCATION' || s.type === 'PHONE' || s.type === 'EMAIL' || s.type === 'FAX')) return [];
+  if (
+    !spans.some((s) => s.type === 'LOCATION' || s.type === 'PHONE' || s.type === 'EMAIL' || s.type === 'FAX')
+  )
+    return [];
   if (!candidateLine(text, tokens)) return [];
   const lines = splitLines(text, tokens);
   // Only short lines next to another short line can be part of a block: most notes have none.
   let any = false;
-  for (let k = 0; k < lines.length && !any; k++) any = isShort(lines[k]) && (isShort(lines[k - 1]) || isShort(lines[k + 1]));
+  for (let k = 0; k < lines.length && !any; k++)
+    any = isShort(lines[k]) && (isShort(lines[k - 1]) || isShort(lines[k + 1]));
   if (!any) return [];
   const sorted = spans.slice().sort((x, y) => x.start - y.start);
   const out: Span[] = [];
@@ -44,9 +57,14 @@ export function detectBlocks(text: string, tokens: readonly Token[], spans: read
     const next = neighbour(text, lines, k, 1);
     if (!prev && !next) continue;
     // "20789 Allika 46⏎ Suite 501": the numbered line over a unit line is the street.
-    if (next && hasDigit(tokens, l) && UNIT_LINE.test(text.slice(next.start, Math.min(next.end, next.start + 24)))) {
+    if (
+      next &&
+      hasDigit(tokens, l) &&
+      UNIT_LINE.test(text.slice(next.start, Math.min(next.end, next.start + 24)))
+    ) {
       cover(text, l, sorted);
-      if (l.covered < 0.5) out.push({ start: l.start, end: l.end, type: 'LOCATION', confidence: 0.7, source: 'location:block' });
+      if (l.covered < 0.5)
+        out.push({ start: l.start, end: l.end, type: 'LOCATION', confidence: 0.7, source: 'location:block' });
       continue;
     }
     if (!plainLine(text, tokens, l)) continue;
@@ -55,14 +73,26 @@ export function detectBlocks(text: string, tokens: readonly Token[], spans: read
     const after = next && neighbour(text, lines, k + 1, 1);
     if (after) cover(text, after, sorted);
     // The addressee sits right over the address, or over the organisation line above it.
-    const nextAddress = isAddress(next) || (next !== undefined && next.covered < 0.3 && plainLine(text, tokens, next) && isAddress(after));
-    const prevContact = prev !== undefined && prev.covered >= 0.5 && prev.type !== undefined && CONTACT.has(prev.type);
-    const nextContact = (next !== undefined && next.covered >= 0.5 && next.type !== undefined && CONTACT.has(next.type)) || (next !== undefined && isAddress(after));
+    const nextAddress =
+      isAddress(next) ||
+      (next !== undefined && next.covered < 0.3 && plainLine(text, tokens, next) && isAddress(after));
+    const prevContact =
+      prev !== undefined && prev.covered >= 0.5 && prev.type !== undefined && CONTACT.has(prev.type);
+    const nextContact =
+      (next !== undefined && next.covered >= 0.5 && next.type !== undefined && CONTACT.has(next.type)) ||
+      (next !== undefined && isAddress(after));
     let type: PhiType | undefined;
     if (nextAddress && !prevContact && personLike(tokens, l)) type = 'NAME';
-    else if (prevContact && nextContact) type = personLike(tokens, l) && prev?.type !== 'NAME' ? 'NAME' : 'ORGANIZATION';
+    else if (prevContact && nextContact)
+      type = personLike(tokens, l) && prev?.type !== 'NAME' ? 'NAME' : 'ORGANIZATION';
     if (type) {
-      out.push({ start: l.start, end: l.end, type, confidence: 0.6, source: type === 'NAME' ? 'name:block' : 'org:block' });
+      out.push({
+        start: l.start,
+        end: l.end,
+        type,
+        confidence: 0.6,
+        source: type === 'NAME' ? 'name:block' : 'org:block',
+      });
       // The line now counts as a contact line for the lines under it.
       l.covered = 1;
       l.type = type;
@@ -79,7 +109,20 @@ export function detectBlocks(text: string, tokens: readonly Token[], spans: read
   return out;
 }
 
-const UNIT_WORDS = new Set(['apt', 'apartment', 'suite', 'ste', 'unit', 'box', 'floor', 'fl', 'bldg', 'building', 'p', 'po']);
+const UNIT_WORDS = new Set([
+  'apt',
+  'apartment',
+  'suite',
+  'ste',
+  'unit',
+  'box',
+  'floor',
+  'fl',
+  'bldg',
+  'building',
+  'p',
+  'po',
+]);
 
 /**
  * Cheap gate over the tokens: is there a short line of capitalised words (a name or company
@@ -118,7 +161,7 @@ function isShort(l: Line | undefined): boolean {
 function splitLines(text: string, tokens: readonly Token[]): Line[] {
   const lines: Line[] = [];
   let ti = 0;
-  for (let start = 0; start <= text.length; ) {
+  for (let start = 0; start <= text.length;) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     let s = start;
@@ -199,7 +242,7 @@ function personLike(tokens: readonly Token[], l: Line): boolean {
   if (n < 2 || n > 4) return false;
   for (let i = l.a; i < l.b; i++) {
     const t = tokens[i] as Token;
-    if (t.shape === 'digit' || t.shape === 'upper' && t.text.length > 1) return false;
+    if (t.shape === 'digit' || (t.shape === 'upper' && t.text.length > 1)) return false;
     if (t.text.length === 1) continue;
     const cls = t.info?.cls;
     if (cls === 'word' || (cls === 'ambiguous' && (t.info?.first ?? 0) < 1_000)) return false;

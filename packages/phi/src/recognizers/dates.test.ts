@@ -19,7 +19,7 @@ describe('dates (every element but the year)', () => {
     ['It happened last Tuesday the 3rd.', '3rd'],
     ['Quit her job in March 2021.', 'March 2021'],
     ['She has been sober since May.', 'May'],
-    ['Born in the summer of \'92.', '92'],
+    ["Born in the summer of '92.", '92'],
     ['DOB: 07221992', '07221992'],
     ['Family gathered for Thanksgiving.', 'Thanksgiving'],
   ])('flags the date in %j', (text, date) => {
@@ -31,7 +31,9 @@ describe('dates (every element but the year)', () => {
   });
 
   it('does not flag ratings, doses or ranges that look like dates', () => {
-    expect(detect('Rated anxiety 7/10, strength 5/5, sertraline 50 mg, 3-4 panic attacks weekly.')).toEqual([]);
+    expect(detect('Rated anxiety 7/10, strength 5/5, sertraline 50 mg, 3-4 panic attacks weekly.')).toEqual(
+      [],
+    );
   });
 
   it('does not flag the modal verb "may"', () => {

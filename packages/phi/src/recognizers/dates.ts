@@ -5,8 +5,7 @@ import type { Span } from '../types.js';
 // Safe Harbor (164.514(b)(2)(i)(C)): every date element except the year is an identifier,
 // and so is any age over 89. A bare four-digit year is allowed and is not flagged.
 
-const MONTH =
-  String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
+const MONTH = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
 const DAY = String.raw`(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?`;
 const YEAR = String.raw`(?:\d{4}|'\d{2}|’\d{2})`;
 
@@ -20,7 +19,8 @@ const DAY_MONTH = new RegExp(String.raw`${DAY}[ \t]+(?:of[ \t]+)?${MONTH}\b\.?(?
 /** "July 2024", "Sept. '19": the month is a date element even when the year alone is not. */
 const MONTH_YEAR = new RegExp(String.raw`${MONTH}\.?,?[ \t]+${YEAR}\b`, 'iy');
 /** 07/22/2024, 7-22-24, 07.22.2024, 2024-07-22, 2024/7/22, with a time after it if any */
-const NUMERIC_FULL = /(?<![\d/.-])(?:(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})|(\d{4})([/.-])(\d{1,2})\6(\d{1,2}))(?![\d/-]|\.\d)(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?/y;
+const NUMERIC_FULL =
+  /(?<![\d/.-])(?:(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})|(\d{4})([/.-])(\d{1,2})\6(\d{1,2}))(?![\d/-]|\.\d)(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?/y;
 /** 7/22, 07/22: month/day without a year. */
 const NUMERIC_SHORT = /(?<![\d/.:-])(\d{1,2})\/(\d{1,2})(?![\d/]|\.\d)/y;
 /** 7-22 and 7.22 are dates only after a date cue ("on 7-22"); otherwise ranges and decimals. */
@@ -29,31 +29,108 @@ const NUMERIC_SHORT_DASH = /(?<![\d/.:-])(\d{1,2})[-.](\d{1,2})(?![\d.-])/y;
 const COMPACT = /(?:dob|d\.o\.b\.?|date of birth|birth ?date|born)[ \t:]*(\d{8})\b/iy;
 const COMPACT_STARTS = new Set(['dob', 'd', 'date', 'birth', 'birthdate', 'born']);
 /** "the 3rd", "Tuesday the 3rd", "on the 22nd" */
-const ORDINAL_DAY = /the[ \t]+((?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b(?![ \t]+(?!of\b|at\b|in\b|and\b|or\b)[a-z])/iy;
+const ORDINAL_DAY =
+  /the[ \t]+((?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b(?![ \t]+(?!of\b|at\b|in\b|and\b|or\b)[a-z])/iy;
 /** A bare month needs a cue: "in May", "since March", "last April"; capitalised to skip the modal "may". */
 const CUED_MONTH =
   /[a-z]+[ \t]+(?:of[ \t]+)?((?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?)/iy;
 const MONTH_CUES = new Set([
-  'in', 'since', 'until', 'till', 'during', 'last', 'next', 'this', 'early', 'mid', 'late', 'by', 'before',
-  'after', 'through', 'from', 'of', 'every', 'each', 'around', 'throughout', 'thru',
+  'in',
+  'since',
+  'until',
+  'till',
+  'during',
+  'last',
+  'next',
+  'this',
+  'early',
+  'mid',
+  'late',
+  'by',
+  'before',
+  'after',
+  'through',
+  'from',
+  'of',
+  'every',
+  'each',
+  'around',
+  'throughout',
+  'thru',
 ]);
 const PLAIN_MONTHS = new Set(['january', 'february', 'september', 'october', 'november', 'december', 'july']);
 const MONTH_KEYS = new Set([
-  'jan', 'january', 'feb', 'february', 'mar', 'march', 'apr', 'april', 'may', 'jun', 'june', 'jul', 'july',
-  'aug', 'august', 'sep', 'sept', 'september', 'oct', 'october', 'nov', 'november', 'dec', 'december',
+  'jan',
+  'january',
+  'feb',
+  'february',
+  'mar',
+  'march',
+  'apr',
+  'april',
+  'may',
+  'jun',
+  'june',
+  'jul',
+  'july',
+  'aug',
+  'august',
+  'sep',
+  'sept',
+  'september',
+  'oct',
+  'october',
+  'nov',
+  'november',
+  'dec',
+  'december',
 ]);
 const WEEKDAYS = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
-const WEEKDAY_ABBREVIATIONS = new Set(['tue', 'tues', 'thu', 'thur', 'thurs', 'fri', 'mon', 'wed', 'sat', 'sun']);
+const WEEKDAY_ABBREVIATIONS = new Set([
+  'tue',
+  'tues',
+  'thu',
+  'thur',
+  'thurs',
+  'fri',
+  'mon',
+  'wed',
+  'sat',
+  'sun',
+]);
 const HOLIDAYS =
   /(?:christmas(?: eve| day)?|thanksgiving|easter(?: sunday)?|halloween|hanukkah|new year'?s(?: eve| day)?|fourth of july|july 4th|independence day|memorial day|labor day|valentine'?s day|mother'?s day|father'?s day|veterans day|mlk day|juneteenth|ramadan|yom kippur|rosh hashanah|diwali|eid)\b/iy;
 const HOLIDAY_STARTS: ReadonlySet<string> = new Set([
-  'christmas', 'thanksgiving', 'easter', 'halloween', 'hanukkah', 'new', 'fourth', 'july', 'independence', 'memorial',
-  'labor', 'valentine', 'valentines', 'mother', 'mothers', 'father', 'fathers', 'veterans', 'mlk', 'juneteenth',
-  'ramadan', 'yom', 'rosh', 'diwali', 'eid',
+  'christmas',
+  'thanksgiving',
+  'easter',
+  'halloween',
+  'hanukkah',
+  'new',
+  'fourth',
+  'july',
+  'independence',
+  'memorial',
+  'labor',
+  'valentine',
+  'valentines',
+  'mother',
+  'mothers',
+  'father',
+  'fathers',
+  'veterans',
+  'mlk',
+  'juneteenth',
+  'ramadan',
+  'yom',
+  'rosh',
+  'diwali',
+  'eid',
 ]);
 const DATE_CUE =
   /\b(?:on|since|from|until|till|to|dated?|seen|last|next|by|before|after|starting|started|effective|dos|appt|appointment|session|admitted|admission|discharged|discharge|returned|visit|f\/u|follow[- ]?up|scheduled|born|dob|due|through|thru|between|contact|call|called)\W{0,3}$/i;
-const SCORE_CUE = /\b(?:score[sd]?|scored|rated?|rating|pain|strength|level|out of|phq|gad|bp|blood pressure|grade|mood|anxiety|sleep|x)\W{0,12}$/i;
+const SCORE_CUE =
+  /\b(?:score[sd]?|scored|rated?|rating|pain|strength|level|out of|phq|gad|bp|blood pressure|grade|mood|anxiety|sleep|x)\W{0,12}$/i;
 
 function validMonthDay(m: number, d: number): boolean {
   return m >= 1 && m <= 12 && d >= 1 && d <= 31;
@@ -64,7 +141,17 @@ function push(out: Span[], start: number, end: number, confidence: number, sourc
 }
 
 // One trigger set for every word a date pattern can start at; wordDates() tells them apart.
-const ANY_BIT = triggerBit(new Set([...MONTH_KEYS, ...WEEKDAYS, ...WEEKDAY_ABBREVIATIONS, ...MONTH_CUES, ...COMPACT_STARTS, ...HOLIDAY_STARTS, 'the']));
+const ANY_BIT = triggerBit(
+  new Set([
+    ...MONTH_KEYS,
+    ...WEEKDAYS,
+    ...WEEKDAY_ABBREVIATIONS,
+    ...MONTH_CUES,
+    ...COMPACT_STARTS,
+    ...HOLIDAY_STARTS,
+    'the',
+  ]),
+);
 
 function at(re: RegExp, text: string, pos: number): RegExpExecArray | null {
   re.lastIndex = pos;
@@ -105,20 +192,35 @@ function numericDates(text: string, t: Token, out: Span[]): void {
     // 7/10 pain, 4/5 strength, 3/3 items: ratings, not dates.
     const rating = !cue && (SCORE_CUE.test(before) || ([3, 4, 5, 10].includes(b) && a <= b));
     const ratingAfterCue = cue && b === 10 && a <= 10 && /\/10\b/.test(text.slice(Math.max(0, p - 40), p));
-    if (validMonthDay(a, b) && !rating && !ratingAfterCue && !/^[ \t]*(?:mg|ml|tabs?|times|x|%|scale|points?|items?|correct)/i.test(after) && (cue || !/^[ \t]*on\b/i.test(after))) {
+    if (
+      validMonthDay(a, b) &&
+      !rating &&
+      !ratingAfterCue &&
+      !/^[ \t]*(?:mg|ml|tabs?|times|x|%|scale|points?|items?|correct)/i.test(after) &&
+      (cue || !/^[ \t]*on\b/i.test(after))
+    ) {
       push(out, p, p + m[0].length, cue ? 0.85 : 0.6, 'date:month-day');
     }
   }
   m = at(NUMERIC_SHORT_DASH, text, p);
   if (m && validMonthDay(Number(m[1]), Number(m[2])) && DATE_CUE.test(text.slice(Math.max(0, p - 16), p))) {
-    if (!/^[ \t]*(?:mg|ml|times|x|days?|weeks?|months?|years?|hours?|hrs?|min|%|points?)\b/i.test(text.slice(p + m[0].length, p + m[0].length + 10))) {
+    if (
+      !/^[ \t]*(?:mg|ml|times|x|days?|weeks?|months?|years?|hours?|hrs?|min|%|points?)\b/i.test(
+        text.slice(p + m[0].length, p + m[0].length + 10),
+      )
+    ) {
       push(out, p, p + m[0].length, 0.7, 'date:month-day');
     }
   }
   // "'92" stands in for a date the writer shortened (often a birth year next to a removed
   // month); flagged fail-closed, unlike a four-digit bare year.
   const q = text.charCodeAt(p - 1);
-  if (t.text.length === 2 && (q === 39 || q === 8217) && !/[\w'’]/.test(text[p - 2] ?? ' ') && !/[\w'’]/.test(text[t.end] ?? ' ')) {
+  if (
+    t.text.length === 2 &&
+    (q === 39 || q === 8217) &&
+    !/[\w'’]/.test(text[p - 2] ?? ' ') &&
+    !/[\w'’]/.test(text[t.end] ?? ' ')
+  ) {
     push(out, p - 1, t.end, 0.6, 'date:short-year');
   }
 }
@@ -130,7 +232,8 @@ function wordDates(text: string, t: Token, out: Span[]): void {
   if (MONTH_KEYS.has(k)) {
     m = at(MONTH_DAY, text, p);
     // "may 5" with lowercase "may" is usually the modal verb followed by a number.
-    if (m && !(/\b(?:may|mar|jan|dec|jun)\b/.test(m[0]) && !/\d{4}|['’]\d\d/.test(m[0]))) push(out, p, p + m[0].length, 0.95, 'date:month-name');
+    if (m && !(/\b(?:may|mar|jan|dec|jun)\b/.test(m[0]) && !/\d{4}|['’]\d\d/.test(m[0])))
+      push(out, p, p + m[0].length, 0.95, 'date:month-name');
     m = at(MONTH_YEAR, text, p);
     if (m && !/^(?:may|march|mar)\b/.test(m[0])) push(out, p, p + m[0].length, 0.9, 'date:month-year');
     if (PLAIN_MONTHS.has(k) && t.shape === 'cap') push(out, p, t.end, 0.75, 'date:month');
@@ -139,7 +242,8 @@ function wordDates(text: string, t: Token, out: Span[]): void {
   else if (WEEKDAY_ABBREVIATIONS.has(k) && t.shape === 'cap') {
     // "Sat", "Sun", "Mon", "Wed" are words too: only with a number after them ("Sat 7/22").
     const ambiguous = k === 'sat' || k === 'sun' || k === 'mon' || k === 'wed';
-    if (!ambiguous || /^\.?,?[ \t]*\d/.test(text.slice(t.end, t.end + 5))) push(out, p, t.end, 0.7, 'date:weekday');
+    if (!ambiguous || /^\.?,?[ \t]*\d/.test(text.slice(t.end, t.end + 5)))
+      push(out, p, t.end, 0.7, 'date:weekday');
   }
   if (MONTH_CUES.has(k)) {
     m = at(CUED_MONTH, text, p);

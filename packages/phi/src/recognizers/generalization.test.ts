@@ -16,7 +16,8 @@ function covered(text: string, phrase: string): boolean {
   if (at < 0) throw new Error(`"${phrase}" not in text`);
   const spans = detect(text);
   for (let i = at; i < at + phrase.length; i++) {
-    if (/[\p{L}\p{N}]/u.test(text[i] as string) && !spans.some((s) => s.start <= i && s.end > i)) return false;
+    if (/[\p{L}\p{N}]/u.test(text[i] as string) && !spans.some((s) => s.start <= i && s.end > i))
+      return false;
   }
   return true;
 }
@@ -42,11 +43,15 @@ describe('names in clinical shorthand', () => {
   });
 
   it('joins a lowercase first name, middle initial and surname', () => {
-    expect(flagged('follow up with benjamin a seiler in a couple of months.')).toContain('NAME:benjamin a seiler');
+    expect(flagged('follow up with benjamin a seiler in a couple of months.')).toContain(
+      'NAME:benjamin a seiler',
+    );
   });
 
   it('takes two unknown words around a middle initial, and a rare-word first name at a sentence start', () => {
-    expect(covered('Hanne I. Kreutzmann from Can Capital is the keynote speaker.', 'Hanne I. Kreutzmann')).toBe(true);
+    expect(
+      covered('Hanne I. Kreutzmann from Can Capital is the keynote speaker.', 'Hanne I. Kreutzmann'),
+    ).toBe(true);
     expect(flagged('Tilly Nicholson lives at home.')).toContain('NAME:Tilly Nicholson');
     expect(flagged("Per Maria's report she slept.")).toEqual(['NAME:Maria']);
   });
@@ -72,7 +77,9 @@ describe('phone numbers beyond the NANP', () => {
 
   it('flags national formats with a cue or a trunk zero', () => {
     expect(flagged("They're not answering at 079 2718 1155")).toEqual(['PHONE:079 2718 1155']);
-    expect(flagged('Can someone call me on 01.84.17.61.18? I have questions.')).toEqual(['PHONE:01.84.17.61.18']);
+    expect(flagged('Can someone call me on 01.84.17.61.18? I have questions.')).toEqual([
+      'PHONE:01.84.17.61.18',
+    ]);
     expect(covered('Hungary 34796\n(37) 788-063-Office', '(37) 788-063')).toBe(true);
   });
 
@@ -97,12 +104,19 @@ describe('ages and dates', () => {
 describe('addresses without a US street shape', () => {
   it('takes the town after a street and a comma', () => {
     expect(covered('Is Tom Becker still at 22 Elm St, Worcester?', '22 Elm St, Worcester')).toBe(true);
-    expect(covered('Patient lives at Hauptstraße 12, 10115 Berlin; contact', 'Hauptstraße 12, 10115 Berlin')).toBe(true);
+    expect(
+      covered('Patient lives at Hauptstraße 12, 10115 Berlin; contact', 'Hauptstraße 12, 10115 Berlin'),
+    ).toBe(true);
   });
 
   it('takes the clause after an address cue when it holds a number and a name', () => {
     expect(covered('Tosh Olsen lives at 172 Maneeži 75, Saareküla', '172 Maneeži 75, Saareküla')).toBe(true);
-    expect(covered('It is the corner of Dalbraut 99 and Frederikke Coves.', 'corner of Dalbraut 99 and Frederikke Coves')).toBe(true);
+    expect(
+      covered(
+        'It is the corner of Dalbraut 99 and Frederikke Coves.',
+        'corner of Dalbraut 99 and Frederikke Coves',
+      ),
+    ).toBe(true);
     expect(flagged('my zip code is 35350')).toEqual(['LOCATION:35350']);
   });
 
@@ -115,7 +129,8 @@ describe('addresses without a US street shape', () => {
 
 describe('contact blocks', () => {
   it('reads the addressee over an address and the company between name and address', () => {
-    const text = 'Julcsa Kárpáthy\nMhealthcoach\n50668 Kiannonkatu 98 Apt. 105, ISHAM\nMobile: 03.93.92.16.85';
+    const text =
+      'Julcsa Kárpáthy\nMhealthcoach\n50668 Kiannonkatu 98 Apt. 105, ISHAM\nMobile: 03.93.92.16.85';
     const got = flagged(text);
     expect(got).toContain('NAME:Julcsa Kárpáthy');
     expect(got).toContain('ORGANIZATION:Mhealthcoach');
@@ -125,20 +140,34 @@ describe('contact blocks', () => {
 
 describe('organisations without a suffix word', () => {
   it('flags a saint in the possessive, facilities, and the "of" phrase after a suffix', () => {
-    expect(flagged("Pt transferred from St. Elizabeth's on 2/27 for cath.")).toContain("ORGANIZATION:St. Elizabeth's");
-    expect(flagged('Discharged to: Brookside Skilled Nursing Facility')).toContain('ORGANIZATION:Brookside Skilled Nursing Facility');
-    expect(flagged('Home services: Visiting Nurse Association of Cape Cod, contact Brenda.')).toContain('ORGANIZATION:Visiting Nurse Association of Cape Cod');
+    expect(flagged("Pt transferred from St. Elizabeth's on 2/27 for cath.")).toContain(
+      "ORGANIZATION:St. Elizabeth's",
+    );
+    expect(flagged('Discharged to: Brookside Skilled Nursing Facility')).toContain(
+      'ORGANIZATION:Brookside Skilled Nursing Facility',
+    );
+    expect(flagged('Home services: Visiting Nurse Association of Cape Cod, contact Brenda.')).toContain(
+      'ORGANIZATION:Visiting Nurse Association of Cape Cod',
+    );
   });
 
   it('flags partner firms and pharmacy chains, not lists of drugs', () => {
-    expect(flagged('Aristóteles spent a year at Jones, Mitchell and Williams as the assistant.')).toContain('ORGANIZATION:Jones, Mitchell and Williams');
-    expect(flagged('Please send the refill to the Walgreens on Route 9.')).toContain('ORGANIZATION:Walgreens');
+    expect(flagged('Aristóteles spent a year at Jones, Mitchell and Williams as the assistant.')).toContain(
+      'ORGANIZATION:Jones, Mitchell and Williams',
+    );
+    expect(flagged('Please send the refill to the Walgreens on Route 9.')).toContain(
+      'ORGANIZATION:Walgreens',
+    );
     expect(flagged('Home meds: Lasix, Coreg and Lisinopril.')).toEqual([]);
   });
 });
 
 describe('known identifiers', () => {
-  const make = (): KnownIdentifiers => ({ client: { given: 'Dana', family: 'Delgado' }, dob: '1992-07-22', mrn: 'A1234567' });
+  const make = (): KnownIdentifiers => ({
+    client: { given: 'Dana', family: 'Delgado' },
+    dob: '1992-07-22',
+    mrn: 'A1234567',
+  });
 
   it('matches a family initial after a title, and not a lowercase "d/c"', () => {
     expect(flagged('Ms. D. called back.', make())).toContain('NAME:D');

@@ -28,7 +28,10 @@ describe('structured identifiers', () => {
   });
 
   it('tells a fax from a phone by the word before it', () => {
-    expect(flagged('Call (555) 234-5678 or fax 555-234-9999.')).toEqual(['PHONE:555) 234-5678', 'FAX:555-234-9999']);
+    expect(flagged('Call (555) 234-5678 or fax 555-234-9999.')).toEqual([
+      'PHONE:555) 234-5678',
+      'FAX:555-234-9999',
+    ]);
   });
 
   it('reads a number labelled "(fax)" after it as a fax', () => {
@@ -36,20 +39,22 @@ describe('structured identifiers', () => {
   });
 
   it('flags emails, URLs and bare domains', () => {
-    expect(flagged('Email maria.lopez92@gmail.com or see https://portal.example.org/x and carerelay.org.')).toEqual([
-      'EMAIL:maria.lopez92@gmail.com',
-      'URL:https://portal.example.org/x',
-      'URL:carerelay.org',
-    ]);
+    expect(
+      flagged('Email maria.lopez92@gmail.com or see https://portal.example.org/x and carerelay.org.'),
+    ).toEqual(['EMAIL:maria.lopez92@gmail.com', 'URL:https://portal.example.org/x', 'URL:carerelay.org']);
   });
 
   it('flags valid IPv4 and IPv6 addresses, not version numbers', () => {
-    expect(flagged('Login from 192.168.10.4 and 2001:db8::8a2e:370:7334.')).toEqual(['IP:192.168.10.4', 'IP:2001:db8::8a2e:370:7334']);
+    expect(flagged('Login from 192.168.10.4 and 2001:db8::8a2e:370:7334.')).toEqual([
+      'IP:192.168.10.4',
+      'IP:2001:db8::8a2e:370:7334',
+    ]);
     expect(detect('IP 999.1.1.1').filter((s) => s.type === 'IP')).toEqual([]);
   });
 
   it('flags labelled record, plan, licence, vehicle and device numbers by their labels', () => {
-    const text = 'MRN: 00012345. Member ID XQK123456789. DL# D1234567. VIN 1HGCM82633A004352. Serial number SN-88812A.';
+    const text =
+      'MRN: 00012345. Member ID XQK123456789. DL# D1234567. VIN 1HGCM82633A004352. Serial number SN-88812A.';
     expect(flagged(text)).toEqual([
       'MRN:00012345',
       'HEALTH_PLAN:XQK123456789',

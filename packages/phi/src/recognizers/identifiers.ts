@@ -10,14 +10,17 @@ const URL_FULL = /\b(?:https?:\/\/|www\.)[^\s<>"'()[\]{}]+/gi;
 const DOMAIN_LABEL = /[a-z0-9-]/i;
 const IPV4 = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]*\d)/g;
 const IPV6 = /(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/g;
-const TLD = /\.(?:com|org|net|edu|gov|io|co|us|info|biz|me|health|app|ai|uk|ca|de|fr|au|nl|ly|tv|mil|int|xyz|site|online)\b(?:\/[^\s<>"'()]*)?/gi;
+const TLD =
+  /\.(?:com|org|net|edu|gov|io|co|us|info|biz|me|health|app|ai|uk|ca|de|fr|au|nl|ly|tv|mil|int|xyz|site|online)\b(?:\/[^\s<>"'()]*)?/gi;
 const MAC = /\b(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}\b/g;
 const SSN = /(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-])/g;
 const NINE_DIGITS = /(?<![\d-])\d{9}(?![\d-])/g;
-const SSN_CONTEXT = /(?:\bssn|\bss#|\bsocial(?: security)?(?: number| no\.?| #)?|\bsocial sec(?:urity)?\.?)\W{0,6}$/i;
+const SSN_CONTEXT =
+  /(?:\bssn|\bss#|\bsocial(?: security)?(?: number| no\.?| #)?|\bsocial sec(?:urity)?\.?)\W{0,6}$/i;
 const NANP =
   /(?<![\w+])(?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}(?:[ ]?(?:x|ext\.?|extension)[ ]?\d{1,5})?(?![\w-])/gi;
-const INTL_PHONE = /(?<![\w+])(?:\+|00(?=[1-9]))\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,5}(?:[ .-]\d{2,5}){1,4}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?(?![\w-])/gi;
+const INTL_PHONE =
+  /(?<![\w+])(?:\+|00(?=[1-9]))\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,5}(?:[ .-]\d{2,5}){1,4}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?(?![\w-])/gi;
 const LABELED_PHONE =
   /(?:phone|tel|telephone|cell|cellphone|mobile|mob|home|work|ph|fax|pager|contact|call(?: me)?(?: at)?|text(?: me)?(?: at)?|reach(?: me)?(?: at)?|number)\s*(?:#|no\.?|number)?\s*[:.]?\s*([+(]?\d[\d ().-]{5,20}\d(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?)/giy;
 const FAX_BEFORE = /\b(?:fax|facsimile|fx|f)\b[^\n\d]{0,12}$/i;
@@ -32,14 +35,38 @@ const CODE_SYSTEMS = /\b(?:cpt|icd(?:-?10)?(?:-cm)?|loinc|ndc|snomed|rxnorm|hcpc
 
 /** Labels that say what kind of identifier follows ("MRN: 00012345", "Member ID 88-2271"). */
 const LABELS: ReadonlyArray<readonly [PhiType, string]> = [
-  ['MRN', String.raw`mrn|mr\s?#|mr no|medical record(?: number| no| #)?|chart(?: number| no| #| id)|patient(?: id| number| #)|pt(?: id| #)|record(?: number| no| #)|e[hm]r(?: id| #| number)|hospital(?: number| #| id)|acct\/mrn`],
-  ['HEALTH_PLAN', String.raw`member(?: id| number| no| #)|subscriber(?: id| number| #)|policy(?: number| no| #| id)?|insurance(?: id| number| no| #)|plan(?: id| number| #)|group(?: number| no| #| id)|medicaid(?: id| number| no| #)?|medicare(?: id| number| no| #)?|mbi|beneficiary(?: id| number| #)?|hicn|health plan(?: id| number| #)?|payer id|rx ?bin|rx ?pcn`],
-  ['ACCOUNT', String.raw`account(?: number| no| #| id)?|acct(?: number| no| #)?|a\/c(?: no| #)?|billing(?: id| number| #)|invoice(?: number| no| #)?|claim(?: number| no| #| id)?|routing(?: number| no| #)?|card(?: number| no| #)|credit card|debit card|iban|bank account`],
-  ['LICENSE', String.raw`driver'?s licen[cs]e(?: number| no| #)?|drivers licen[cs]e(?: number| no| #)?|dl(?: number| no| #)?|licen[cs]e(?: number| no| #| id)?|lic(?:\.| #| no)|npi|dea(?: number| no| #)?|certificate(?: number| no| #)?|cert(?: number| no| #)|permit(?: number| no| #)?|passport(?: number| no| #)?|state id(?: number| #)?`],
-  ['VEHICLE', String.raw`vin|vehicle(?: identification number| id| number| #)|licen[cs]e plate(?: number| no| #)?|plate(?: number| no| #)?|tag(?: number| no| #)`],
-  ['DEVICE', String.raw`serial(?: number| no| #)?|s\/n|sn|device(?: id| serial| number| #)|imei|udi|mac address|model(?: number| no| #)|implant(?: id| serial| #)|pacemaker(?: id| serial| #)`],
-  ['BIOMETRIC', String.raw`fingerprint(?: id| template| #)?|retina(?:l)? scan(?: id)?|iris(?: scan)?(?: id| template)|voice ?print(?: id)?|biometric(?: id| template| identifier)?|palm ?print(?: id)?|face ?id(?: template)?`],
-  ['ID', String.raw`id|identifier|case(?: number| no| #| id)|ticket(?: number| no| #)?|employee(?: id| number| no| #)|student(?: id| number| no| #)|badge(?: number| no| #)?|confirmation(?: number| no| #| code)|reference(?: number| no| #)|ref(?: no| #)|tax id|ein|tin|itin|alien(?: number| no| #)|a-number|inmate(?: number| no| #)|booking(?: number| no| #)|docket(?: number| no| #)?|order(?: number| no| #)|tracking(?: number| no| #)|file(?: number| no| #)|client(?: id| number| #)|user ?id|username|login`],
+  [
+    'MRN',
+    String.raw`mrn|mr\s?#|mr no|medical record(?: number| no| #)?|chart(?: number| no| #| id)|patient(?: id| number| #)|pt(?: id| #)|record(?: number| no| #)|e[hm]r(?: id| #| number)|hospital(?: number| #| id)|acct\/mrn`,
+  ],
+  [
+    'HEALTH_PLAN',
+    String.raw`member(?: id| number| no| #)|subscriber(?: id| number| #)|policy(?: number| no| #| id)?|insurance(?: id| number| no| #)|plan(?: id| number| #)|group(?: number| no| #| id)|medicaid(?: id| number| no| #)?|medicare(?: id| number| no| #)?|mbi|beneficiary(?: id| number| #)?|hicn|health plan(?: id| number| #)?|payer id|rx ?bin|rx ?pcn`,
+  ],
+  [
+    'ACCOUNT',
+    String.raw`account(?: number| no| #| id)?|acct(?: number| no| #)?|a\/c(?: no| #)?|billing(?: id| number| #)|invoice(?: number| no| #)?|claim(?: number| no| #| id)?|routing(?: number| no| #)?|card(?: number| no| #)|credit card|debit card|iban|bank account`,
+  ],
+  [
+    'LICENSE',
+    String.raw`driver'?s licen[cs]e(?: number| no| #)?|drivers licen[cs]e(?: number| no| #)?|dl(?: number| no| #)?|licen[cs]e(?: number| no| #| id)?|lic(?:\.| #| no)|npi|dea(?: number| no| #)?|certificate(?: number| no| #)?|cert(?: number| no| #)|permit(?: number| no| #)?|passport(?: number| no| #)?|state id(?: number| #)?`,
+  ],
+  [
+    'VEHICLE',
+    String.raw`vin|vehicle(?: identification number| id| number| #)|licen[cs]e plate(?: number| no| #)?|plate(?: number| no| #)?|tag(?: number| no| #)`,
+  ],
+  [
+    'DEVICE',
+    String.raw`serial(?: number| no| #)?|s\/n|sn|device(?: id| serial| number| #)|imei|udi|mac address|model(?: number| no| #)|implant(?: id| serial| #)|pacemaker(?: id| serial| #)`,
+  ],
+  [
+    'BIOMETRIC',
+    String.raw`fingerprint(?: id| template| #)?|retina(?:l)? scan(?: id)?|iris(?: scan)?(?: id| template)|voice ?print(?: id)?|biometric(?: id| template| identifier)?|palm ?print(?: id)?|face ?id(?: template)?`,
+  ],
+  [
+    'ID',
+    String.raw`id|identifier|case(?: number| no| #| id)|ticket(?: number| no| #)?|employee(?: id| number| no| #)|student(?: id| number| no| #)|badge(?: number| no| #)?|confirmation(?: number| no| #| code)|reference(?: number| no| #)|ref(?: no| #)|tax id|ein|tin|itin|alien(?: number| no| #)|a-number|inmate(?: number| no| #)|booking(?: number| no| #)|docket(?: number| no| #)?|order(?: number| no| #)|tracking(?: number| no| #)|file(?: number| no| #)|client(?: id| number| #)|user ?id|username|login`,
+  ],
 ];
 
 // One pass for every label: each type's labels are a capture group, so the group that
@@ -58,12 +85,23 @@ const LABEL_STARTS = new Set(
   faceid id identifier case ticket employee student badge confirmation reference ref tax ein tin
   itin alien inmate booking docket order tracking file client user userid username login`.split(/\s+/),
 );
-const PHONE_LABEL_STARTS = new Set('phone tel telephone cell cellphone mobile mob home work ph fax pager contact call text reach number'.split(' '));
+const PHONE_LABEL_STARTS = new Set(
+  'phone tel telephone cell cellphone mobile mob home work ph fax pager contact call text reach number'.split(
+    ' ',
+  ),
+);
 
 const LABEL_BIT = triggerBit(LABEL_STARTS);
 const PHONE_LABEL_BIT = triggerBit(PHONE_LABEL_STARTS);
 
-function push(out: Span[], start: number, end: number, type: PhiType, confidence: number, source: string): void {
+function push(
+  out: Span[],
+  start: number,
+  end: number,
+  type: PhiType,
+  confidence: number,
+  source: string,
+): void {
   out.push({ start, end, type, confidence, source });
 }
 
@@ -91,27 +129,37 @@ export function detectIdentifiers(text: string, tokens: readonly Token[]): Span[
   const hasDot = text.includes('.');
   const hasColon = text.includes(':');
   if (hasAt) detectEmails(text, out);
-  if (hasDot || text.includes('://')) forEachMatch(URL_FULL, text, (m) => push(out, m.index, m.index + trimUrl(m[0]).length, 'URL', 0.95, 'pattern:url'));
+  if (hasDot || text.includes('://'))
+    forEachMatch(URL_FULL, text, (m) =>
+      push(out, m.index, m.index + trimUrl(m[0]).length, 'URL', 0.95, 'pattern:url'),
+    );
   if (hasDot) detectDomains(text, out);
   // What the digits of the note allow: most notes have no long number, no letter-digit code.
   const shape = digitShape(text, tokens);
-  if (hasDot && shape.dotted) forEachMatch(IPV4, text, (m) => {
-    if (ipv4Valid(m[0])) push(out, m.index, m.index + m[0].length, 'IP', 0.9, 'pattern:ipv4');
-  });
-  if (hasColon && colonsClose(text)) forEachMatch(IPV6, text, (m) => {
-    if (m[0].length >= 6 && /[a-f]/i.test(m[0]) !== false && ipv6Valid(m[0])) push(out, m.index, m.index + m[0].length, 'IP', 0.9, 'pattern:ipv6');
-  });
-  if (hasColon && colonsClose(text)) forEachMatch(MAC, text, (m) => push(out, m.index, m.index + m[0].length, 'DEVICE', 0.8, 'pattern:mac'));
-  if (shape.run >= 9) forEachMatch(SSN, text, (m) => {
-    if (!ssnValid(m[1] as string, m[3] as string, m[4] as string)) return;
-    const ctx = SSN_CONTEXT.test(text.slice(Math.max(0, m.index - 30), m.index));
-    push(out, m.index, m.index + m[0].length, 'SSN', ctx ? 0.98 : 0.85, 'pattern:ssn');
-  });
-  if (shape.longest >= 9) forEachMatch(NINE_DIGITS, text, (m) => {
-    const d = m[0];
-    if (!SSN_CONTEXT.test(text.slice(Math.max(0, m.index - 30), m.index))) return;
-    if (ssnValid(d.slice(0, 3), d.slice(3, 5), d.slice(5))) push(out, m.index, m.index + 9, 'SSN', 0.95, 'pattern:ssn');
-  });
+  if (hasDot && shape.dotted)
+    forEachMatch(IPV4, text, (m) => {
+      if (ipv4Valid(m[0])) push(out, m.index, m.index + m[0].length, 'IP', 0.9, 'pattern:ipv4');
+    });
+  if (hasColon && colonsClose(text))
+    forEachMatch(IPV6, text, (m) => {
+      if (m[0].length >= 6 && /[a-f]/i.test(m[0]) !== false && ipv6Valid(m[0]))
+        push(out, m.index, m.index + m[0].length, 'IP', 0.9, 'pattern:ipv6');
+    });
+  if (hasColon && colonsClose(text))
+    forEachMatch(MAC, text, (m) => push(out, m.index, m.index + m[0].length, 'DEVICE', 0.8, 'pattern:mac'));
+  if (shape.run >= 9)
+    forEachMatch(SSN, text, (m) => {
+      if (!ssnValid(m[1] as string, m[3] as string, m[4] as string)) return;
+      const ctx = SSN_CONTEXT.test(text.slice(Math.max(0, m.index - 30), m.index));
+      push(out, m.index, m.index + m[0].length, 'SSN', ctx ? 0.98 : 0.85, 'pattern:ssn');
+    });
+  if (shape.longest >= 9)
+    forEachMatch(NINE_DIGITS, text, (m) => {
+      const d = m[0];
+      if (!SSN_CONTEXT.test(text.slice(Math.max(0, m.index - 30), m.index))) return;
+      if (ssnValid(d.slice(0, 3), d.slice(3, 5), d.slice(5)))
+        push(out, m.index, m.index + 9, 'SSN', 0.95, 'pattern:ssn');
+    });
   const plus = text.includes('+') || text.includes('00');
   for (const re of plus ? [NANP, INTL_PHONE] : [NANP]) {
     if (shape.run < 8) break;
@@ -131,30 +179,42 @@ export function detectIdentifiers(text: string, tokens: readonly Token[]): Span[
     const n = digitsOf(value).length;
     if (n < 7 || n > 15) continue;
     const start = m.index + m[0].length - value.length;
-    push(out, start, start + value.length, phoneType(text, start, start + value.length), 0.85, 'pattern:phone-labelled');
+    push(
+      out,
+      start,
+      start + value.length,
+      phoneType(text, start, start + value.length),
+      0.85,
+      'pattern:phone-labelled',
+    );
   }
-  if (shape.run >= 13) forEachMatch(CARD, text, (m) => {
-    const d = digitsOf(m[0]);
-    if (d.length >= 13 && d.length <= 19 && luhnValid(d)) push(out, m.index, m.index + m[0].length, 'ACCOUNT', 0.9, 'pattern:luhn');
-  });
-  if (shape.mixed) forEachMatch(IBAN, text, (m) => {
-    if (ibanValid(m[0])) push(out, m.index, m.index + m[0].length, 'ACCOUNT', 0.9, 'pattern:iban');
-  });
+  if (shape.run >= 13)
+    forEachMatch(CARD, text, (m) => {
+      const d = digitsOf(m[0]);
+      if (d.length >= 13 && d.length <= 19 && luhnValid(d))
+        push(out, m.index, m.index + m[0].length, 'ACCOUNT', 0.9, 'pattern:luhn');
+    });
+  if (shape.mixed)
+    forEachMatch(IBAN, text, (m) => {
+      if (ibanValid(m[0])) push(out, m.index, m.index + m[0].length, 'ACCOUNT', 0.9, 'pattern:iban');
+    });
   detectLabelled(text, tokens, out);
-  if (shape.mixed) mixedCodes(text, tokens, (m) => {
-    const v = m[0];
-    if (VIN.test(v)) {
-      const valid = vinCheckDigitValid(v);
-      push(out, m.index, m.index + 17, valid ? 'VEHICLE' : 'ID', valid ? 0.9 : 0.6, 'pattern:vin');
-      return;
-    }
-    if (v.length < 6 || digitsOf(v).length < 3) return;
-    push(out, m.index, m.index + v.length, 'ID', 0.6, 'pattern:code');
-  });
-  if (shape.longest >= 7) forEachMatch(LONG_DIGITS, text, (m) => {
-    if (CODE_SYSTEMS.test(text.slice(Math.max(0, m.index - 24), m.index))) return;
-    push(out, m.index, m.index + m[0].length, 'ID', 0.55, 'pattern:digits');
-  });
+  if (shape.mixed)
+    mixedCodes(text, tokens, (m) => {
+      const v = m[0];
+      if (VIN.test(v)) {
+        const valid = vinCheckDigitValid(v);
+        push(out, m.index, m.index + 17, valid ? 'VEHICLE' : 'ID', valid ? 0.9 : 0.6, 'pattern:vin');
+        return;
+      }
+      if (v.length < 6 || digitsOf(v).length < 3) return;
+      push(out, m.index, m.index + v.length, 'ID', 0.6, 'pattern:code');
+    });
+  if (shape.longest >= 7)
+    forEachMatch(LONG_DIGITS, text, (m) => {
+      if (CODE_SYSTEMS.test(text.slice(Math.max(0, m.index - 24), m.index))) return;
+      push(out, m.index, m.index + m[0].length, 'ID', 0.55, 'pattern:digits');
+    });
   return out;
 }
 
@@ -214,7 +274,7 @@ function digitShape(text: string, tokens: readonly Token[]): DigitShape {
 
 /** IPv6 and MAC addresses need two colons within a few characters. */
 function colonsClose(text: string): boolean {
-  for (let i = text.indexOf(':'); i !== -1; ) {
+  for (let i = text.indexOf(':'); i !== -1;) {
     const j = text.indexOf(':', i + 1);
     if (j !== -1 && j - i <= 5) return true;
     i = j;
@@ -227,7 +287,12 @@ function detectDomains(text: string, out: Span[]): void {
   TLD.lastIndex = 0;
   for (let m = TLD.exec(text); m; m = TLD.exec(text)) {
     let s = m.index;
-    while (s > 0 && (DOMAIN_LABEL.test(text[s - 1] as string) || (text[s - 1] === '.' && s > 1 && DOMAIN_LABEL.test(text[s - 2] as string)))) s--;
+    while (
+      s > 0 &&
+      (DOMAIN_LABEL.test(text[s - 1] as string) ||
+        (text[s - 1] === '.' && s > 1 && DOMAIN_LABEL.test(text[s - 2] as string)))
+    )
+      s--;
     if (s === m.index || text[s - 1] === '@' || text[s - 1] === '/') continue;
     push(out, s, m.index + trimUrl(m[0]).length, 'URL', 0.8, 'pattern:domain');
   }

@@ -7,14 +7,44 @@ import { dobPatternParts, escapeRegExp, normalizeCode } from './known-values.js'
 // runs them). Each pattern is tried only at tokens that can start it, so a note costs a few
 // Map look-ups per token, not a dozen regex scans of the text.
 
-const PARTICLES = new Set(['de', 'la', 'del', 'van', 'von', 'da', 'di', 'le', 'du', 'dos', 'das', 'der', 'den', 'y', 'st']);
+const PARTICLES = new Set([
+  'de',
+  'la',
+  'del',
+  'van',
+  'von',
+  'da',
+  'di',
+  'le',
+  'du',
+  'dos',
+  'das',
+  'der',
+  'den',
+  'y',
+  'st',
+]);
 const STREET_SUFFIXES: Record<string, string> = {
-  street: 'st', avenue: 'ave', road: 'rd', boulevard: 'blvd', drive: 'dr', lane: 'ln', court: 'ct',
-  place: 'pl', terrace: 'ter', circle: 'cir', parkway: 'pkwy', highway: 'hwy', trail: 'trl', square: 'sq',
+  street: 'st',
+  avenue: 'ave',
+  road: 'rd',
+  boulevard: 'blvd',
+  drive: 'dr',
+  lane: 'ln',
+  court: 'ct',
+  place: 'pl',
+  terrace: 'ter',
+  circle: 'cir',
+  parkway: 'pkwy',
+  highway: 'hwy',
+  trail: 'trl',
+  square: 'sq',
 };
 /** Two-letter clinical abbreviations that bare initials must not be mistaken for. */
 const CLINICAL_PAIRS = new Set(
-  'AM PM BP HR RR LS NC PO IV IM SQ SC GI GU CV ED ER OR OT PT ST RN MD DO NP PA BM UA UO IO OD OS OU SI HI VS AC HS QD DX HX TX SX RX FX CT MR US EF LE UE RA HA CP SB MS MG ML ID OK TV PE DM CA CO NA AA RT LT DC'.split(' '),
+  'AM PM BP HR RR LS NC PO IV IM SQ SC GI GU CV ED ER OR OT PT ST RN MD DO NP PA BM UA UO IO OD OS OU SI HI VS AC HS QD DX HX TX SX RX FX CT MR US EF LE UE RA HA CP SB MS MG ML ID OK TV PE DM CA CO NA AA RT LT DC'.split(
+    ' ',
+  ),
 );
 const SUFFIX_KEYS = new Set([...Object.keys(STREET_SUFFIXES), ...Object.values(STREET_SUFFIXES)]);
 
@@ -79,12 +109,26 @@ const ALNUM_START = /^[A-Za-z0-9]/;
  * letters or digits a match begins at a token, so the pattern is tried (sticky) only at tokens
  * starting with one of them instead of scanning the text.
  */
-function addPattern(m: KnownMatcher, re: RegExp, type: PhiType, source: string, starts?: string, words?: readonly string[], prefixes?: readonly string[], next?: RegExp): void {
+function addPattern(
+  m: KnownMatcher,
+  re: RegExp,
+  type: PhiType,
+  source: string,
+  starts?: string,
+  words?: readonly string[],
+  prefixes?: readonly string[],
+  next?: RegExp,
+): void {
   if (starts === undefined || starts === '' || ![...starts].every((c) => ALNUM_START.test(c))) {
     m.scans.push({ re, type, source, capital: false });
     return;
   }
-  const sticky: KnownPattern = { re: new RegExp(re.source, re.flags.replace('g', '') + 'y'), type, source, capital: !re.flags.includes('i') };
+  const sticky: KnownPattern = {
+    re: new RegExp(re.source, re.flags.replace('g', '') + 'y'),
+    type,
+    source,
+    capital: !re.flags.includes('i'),
+  };
   if (next) sticky.next = next;
   if (words) {
     for (const w of new Set(words)) {
@@ -107,9 +151,8 @@ function addPattern(m: KnownMatcher, re: RegExp, type: PhiType, source: string, 
 
 const DIGITS = '0123456789';
 /** A numeric date goes on after its first number with a separator, an ordinal, a space or nothing (compact). */
-const DATE_NEXT = /^(?:[/.-]\d|(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|$|\.(?!\d)|[^\w/.\-\s])/i;
-
-
+const DATE_NEXT =
+  /^(?:[/.-]\d|(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|$|\.(?!\d)|[^\w/.\-\s])/i;
 
 function maskKey(m: KnownMatcher, key: string): void {
   setMask(m.exactMask, key);
@@ -122,7 +165,7 @@ function setMask(mask: Int32Array, key: string): void {
 }
 
 export function inMask(mask: Int32Array, key: string): boolean {
-  return ((((mask[key.charCodeAt(0) & 31] as number) >>> Math.min(key.length, 31)) & 1) === 1);
+  return (((mask[key.charCodeAt(0) & 31] as number) >>> Math.min(key.length, 31)) & 1) === 1;
 }
 
 function addPhrase(m: KnownMatcher, value: string, type: PhiType, source: string): void {
@@ -179,24 +222,46 @@ function addPerson(m: KnownMatcher, person: KnownPerson, role: string): void {
 
 function addAddress(m: KnownMatcher, a: KnownAddress): void {
   for (const v of [a.city, a.county]) if (v) addPhrase(m, v, 'LOCATION', 'known:address');
-  if (a.zip) addPattern(m, new RegExp(`(?<!\\d)${escapeRegExp(a.zip.slice(0, 5))}(?:-\\d{4})?(?!\\d)`, 'g'), 'LOCATION', 'known:address', a.zip.trim()[0], [a.zip.trim().slice(0, 5)]);
+  if (a.zip)
+    addPattern(
+      m,
+      new RegExp(`(?<!\\d)${escapeRegExp(a.zip.slice(0, 5))}(?:-\\d{4})?(?!\\d)`, 'g'),
+      'LOCATION',
+      'known:address',
+      a.zip.trim()[0],
+      [a.zip.trim().slice(0, 5)],
+    );
   for (const line of [a.line1, a.line2]) {
     if (!line) continue;
-    const words = line.trim().split(/[\s,]+/).filter(Boolean);
+    const words = line
+      .trim()
+      .split(/[\s,]+/)
+      .filter(Boolean);
     const pattern = words
       .map((w) => {
         const k = w.toLowerCase().replace(/\.$/, '');
         const full = Object.keys(STREET_SUFFIXES).find((f) => f === k || STREET_SUFFIXES[f] === k);
-        return full ? `(?:${full}|${STREET_SUFFIXES[full]})\\.?` : `${escapeRegExp(w.replace(/\.$/, ''))}\\.?`;
+        return full
+          ? `(?:${full}|${STREET_SUFFIXES[full]})\\.?`
+          : `${escapeRegExp(w.replace(/\.$/, ''))}\\.?`;
       })
       .join('[\\s,]+');
-    addPattern(m, new RegExp(`(?<![\\w])${pattern}(?![\\w])`, 'gi'), 'LOCATION', 'known:address', words[0]?.[0], undefined, words[0] ? [foldKey(words[0])] : undefined);
+    addPattern(
+      m,
+      new RegExp(`(?<![\\w])${pattern}(?![\\w])`, 'gi'),
+      'LOCATION',
+      'known:address',
+      words[0]?.[0],
+      undefined,
+      words[0] ? [foldKey(words[0])] : undefined,
+    );
     // The street without the house number ("lives on Maple Street"), and its distinctive words.
     const named = words.filter((w) => !/\d/.test(w));
     if (named.length >= 2) addPhrase(m, named.join(' '), 'LOCATION', 'known:address');
     for (const w of named) {
       const key = foldKey(w);
-      if (!SUFFIX_KEYS.has(key) && key.length >= 4 && /^[A-Z]/.test(w)) addPhrase(m, w, 'LOCATION', 'known:address');
+      if (!SUFFIX_KEYS.has(key) && key.length >= 4 && /^[A-Z]/.test(w))
+        addPhrase(m, w, 'LOCATION', 'known:address');
     }
   }
 }
@@ -208,11 +273,31 @@ function addCode(m: KnownMatcher, value: string, type: PhiType, source: string):
   const spelled = (s: string) => [...s].map(escapeRegExp).join('[-./# ]?');
   const trimmed = n.replace(/^0+/, '');
   const alt = trimmed.length >= 4 && trimmed !== n ? `|${spelled(trimmed)}` : '';
-  addPattern(m, new RegExp(`(?<![A-Za-z0-9])(?:${spelled(n)}${alt})(?![A-Za-z0-9])`, 'gi'), type, source, `${n[0]}${alt ? trimmed[0] : ''}`, undefined, [n.toLowerCase(), trimmed.toLowerCase()]);
+  addPattern(
+    m,
+    new RegExp(`(?<![A-Za-z0-9])(?:${spelled(n)}${alt})(?![A-Za-z0-9])`, 'gi'),
+    type,
+    source,
+    `${n[0]}${alt ? trimmed[0] : ''}`,
+    undefined,
+    [n.toLowerCase(), trimmed.toLowerCase()],
+  );
 }
 
 export function compile(known: KnownIdentifiers): KnownMatcher {
-  const m: KnownMatcher = { names: new Map(), fuzzy: [], exactMask: new Int32Array(32), fuzzyLengths: 0, phrases: new Map(), byStart: new Array<KnownPattern[] | undefined>(128).fill(undefined), byWord: new Map(), wordMask: new Int32Array(32), fuzzyMemo: new Map(), scans: [], phones: [] };
+  const m: KnownMatcher = {
+    names: new Map(),
+    fuzzy: [],
+    exactMask: new Int32Array(32),
+    fuzzyLengths: 0,
+    phrases: new Map(),
+    byStart: new Array<KnownPattern[] | undefined>(128).fill(undefined),
+    byWord: new Map(),
+    wordMask: new Int32Array(32),
+    fuzzyMemo: new Map(),
+    scans: [],
+    phones: [],
+  };
   if (known.client) addPerson(m, known.client, 'known:client');
   for (const r of known.relatives ?? []) addPerson(m, r, 'known:relative');
   for (const c of known.careTeam ?? []) addPerson(m, c, 'known:care-team');
@@ -239,7 +324,13 @@ export function compile(known: KnownIdentifiers): KnownMatcher {
     const localPart = local.length >= 3 ? `|(?<![\\w.])${escapeRegExp(local)}(?![\\w])` : '';
     // Run only when the local part occurs, as written or in upper or title case.
     const cap = local.charAt(0).toUpperCase() + local.slice(1);
-    m.scans.push({ re: new RegExp(`${escapeRegExp(email)}${localPart}`, 'gi'), type: 'EMAIL', source: 'known:email', capital: false, literals: [local, local.toLowerCase(), local.toUpperCase(), cap] });
+    m.scans.push({
+      re: new RegExp(`${escapeRegExp(email)}${localPart}`, 'gi'),
+      type: 'EMAIL',
+      source: 'known:email',
+      capital: false,
+      literals: [local, local.toLowerCase(), local.toUpperCase(), cap],
+    });
   }
   return m;
 }

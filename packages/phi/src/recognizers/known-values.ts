@@ -1,7 +1,16 @@
 const MONTHS = [
-  ['january', 'jan'], ['february', 'feb'], ['march', 'mar'], ['april', 'apr'], ['may', 'may'],
-  ['june', 'jun'], ['july', 'jul'], ['august', 'aug'], ['september', 'sept?'], ['october', 'oct'],
-  ['november', 'nov'], ['december', 'dec'],
+  ['january', 'jan'],
+  ['february', 'feb'],
+  ['march', 'mar'],
+  ['april', 'apr'],
+  ['may', 'may'],
+  ['june', 'jun'],
+  ['july', 'jul'],
+  ['august', 'aug'],
+  ['september', 'sept?'],
+  ['october', 'oct'],
+  ['november', 'nov'],
+  ['december', 'dec'],
 ] as const;
 
 export function escapeRegExp(s: string): string {
@@ -22,7 +31,9 @@ export function dobPattern(iso: string): RegExp | undefined {
  * with the month's name (`monthWords`: its folded spellings; `numberWords`: the numbers a numeric
  * form starts with), so each is tried only at tokens that can start it.
  */
-export function dobPatternParts(iso: string): { numeric: RegExp; named: RegExp; monthWords: string[]; numberWords: string[] } | undefined {
+export function dobPatternParts(
+  iso: string,
+): { numeric: RegExp; named: RegExp; monthWords: string[]; numberWords: string[] } | undefined {
   const m = /^(\d{4})-(\d{1,2})-(\d{1,2})/.exec(iso.trim());
   if (!m) return undefined;
   const [, y, mo, d] = m as unknown as [string, string, string, string];
@@ -54,7 +65,16 @@ export function dobPatternParts(iso: string): { numeric: RegExp; named: RegExp; 
   const wrap = (body: string) => new RegExp(`(?<![\\d/.-])(?:${body})(?![\\d/]|[.-]\\d)`, 'gi');
   const monthWords = names[1] === 'sept?' ? [names[0], 'sep', 'sept'] : [names[0], names[1]];
   // The first number of every numeric form: month, day, year, or the compact eight digits.
-  const numberWords = [String(month), mm, String(day), dd, y, `${mm}${dd}${y}`, `${y}${mm}${dd}`, `${dd}${mm}${y}`];
+  const numberWords = [
+    String(month),
+    mm,
+    String(day),
+    dd,
+    y,
+    `${mm}${dd}${y}`,
+    `${y}${mm}${dd}`,
+    `${dd}${mm}${y}`,
+  ];
   return { numeric: wrap(forms.join('|')), named: wrap(named), monthWords, numberWords };
 }
 

@@ -14,7 +14,12 @@ const compiled = new WeakMap<KnownIdentifiers, KnownMatcher>();
 const bySignature = new Map<string, KnownMatcher>();
 const SIGNATURE_CACHE = 256;
 
-export function detectKnown(text: string, tokens: readonly Token[], known: KnownIdentifiers, lex: Lexicon): Span[] {
+export function detectKnown(
+  text: string,
+  tokens: readonly Token[],
+  known: KnownIdentifiers,
+  lex: Lexicon,
+): Span[] {
   let m = compiled.get(known);
   if (!m) {
     // A caller that builds a new object per note with the same fields still compiles once.
@@ -44,7 +49,8 @@ export function detectKnown(text: string, tokens: readonly Token[], known: Known
     const worded = inMask(m.wordMask, t.key) ? m.byWord.get(t.key) : undefined;
     if (worded) {
       for (const p of worded) {
-        if ((p.capital && t.shape === 'lower') || (p.next && !p.next.test(text.slice(t.end, t.end + 8)))) continue;
+        if ((p.capital && t.shape === 'lower') || (p.next && !p.next.test(text.slice(t.end, t.end + 8))))
+          continue;
         p.re.lastIndex = t.start;
         const x = p.re.exec(text);
         if (x) add(x.index, x.index + x[0].length, p.type, p.source);
@@ -53,7 +59,9 @@ export function detectKnown(text: string, tokens: readonly Token[], known: Known
     if (t.shape === 'digit') continue;
     const key = t.key;
     const exact = inMask(m.exactMask, key);
-    const role = (exact ? m.names.get(key) : undefined) ?? (((m.fuzzyLengths >>> Math.min(key.length, 31)) & 1) === 1 ? fuzzyRole(m, t, lex) : undefined);
+    const role =
+      (exact ? m.names.get(key) : undefined) ??
+      (((m.fuzzyLengths >>> Math.min(key.length, 31)) & 1) === 1 ? fuzzyRole(m, t, lex) : undefined);
     if (role) add(t.start, t.end, 'NAME', role);
     if (!exact) continue;
     const phrases = m.phrases.get(key);
@@ -78,7 +86,11 @@ export function detectKnown(text: string, tokens: readonly Token[], known: Known
     PHONE_RUN.lastIndex = 0;
     for (let x = PHONE_RUN.exec(text); x; x = PHONE_RUN.exec(text)) {
       const d = x[0].replace(/\D/g, '');
-      if (m.phones.some((w) => d.includes(w) || (w.length >= 10 && d.length >= 7 && d.length < 10 && w.endsWith(d)))) {
+      if (
+        m.phones.some(
+          (w) => d.includes(w) || (w.length >= 10 && d.length >= 7 && d.length < 10 && w.endsWith(d)),
+        )
+      ) {
         add(x.index, x.index + x[0].length, 'PHONE', 'known:phone');
       }
     }

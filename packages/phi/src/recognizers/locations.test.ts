@@ -7,7 +7,9 @@ function flagged(text: string): string[] {
 
 describe('geography smaller than a state', () => {
   it('flags a full street address as one span', () => {
-    expect(flagged('Lives at 123 Maple St, Springfield, IL 62704 with her son.')).toContain('LOCATION:123 Maple St, Springfield, IL 62704');
+    expect(flagged('Lives at 123 Maple St, Springfield, IL 62704 with her son.')).toContain(
+      'LOCATION:123 Maple St, Springfield, IL 62704',
+    );
   });
 
   it('flags a street named without a number', () => {
@@ -19,7 +21,10 @@ describe('geography smaller than a state', () => {
   });
 
   it('flags a city after "in" and a county', () => {
-    expect(flagged('Her family lives in Chattanooga; court is in Hamilton County.')).toEqual(['LOCATION:Chattanooga', 'LOCATION:Hamilton County']);
+    expect(flagged('Her family lives in Chattanooga; court is in Hamilton County.')).toEqual([
+      'LOCATION:Chattanooga',
+      'LOCATION:Hamilton County',
+    ]);
   });
 
   it('does not flag states or countries', () => {

@@ -24,8 +24,28 @@ const STREET = new RegExp(
 // Non-US street names: Koskikatu 25, Pachergasse 64, Rua do Arenque 1634, Rákóczi út 13.
 const FOREIGN_STREET = String.raw`(?:\b[\p{Lu}][\p{L}'’-]*(?:katu|tie|kuja|polku|straße|strasse|weg|gasse|laan|straat|vej|gade|gatan|vägen|veien|allee|platz|dijk|plein|graben|ufer|damm)|\b(?:ul\.|Ul\.|Rue|Via|Viale|Piazza|Piazzetta|Calle|Avenida|Rua|Praça|Carrer|Paseo|Plaza|Largo|Strada|Vicolo|Corso)(?:[ \t]+[\p{L}'’.-]+){1,3}?|\b[\p{Lu}][\p{L}'’-]*[ \t]+(?:út|útja|utca|ulica))`;
 /** The first words and endings of FOREIGN_STREET: the costly pattern runs only when one occurs. */
-const FOREIGN_PREFIXES = new Set(['ul', 'Ul', 'Rue', 'Via', 'Viale', 'Piazza', 'Piazzetta', 'Calle', 'Avenida', 'Rua', 'Praça', 'Carrer', 'Paseo', 'Plaza', 'Largo', 'Strada', 'Vicolo', 'Corso']);
-const FOREIGN_SUFFIX = /(?:katu|tie|kuja|polku|straße|strasse|weg|gasse|laan|straat|vej|gade|gatan|vägen|veien|allee|platz|dijk|plein|graben|ufer|damm|út|útja|utca|ulica)$/i;
+const FOREIGN_PREFIXES = new Set([
+  'ul',
+  'Ul',
+  'Rue',
+  'Via',
+  'Viale',
+  'Piazza',
+  'Piazzetta',
+  'Calle',
+  'Avenida',
+  'Rua',
+  'Praça',
+  'Carrer',
+  'Paseo',
+  'Plaza',
+  'Largo',
+  'Strada',
+  'Vicolo',
+  'Corso',
+]);
+const FOREIGN_SUFFIX =
+  /(?:katu|tie|kuja|polku|straße|strasse|weg|gasse|laan|straat|vej|gade|gatan|vägen|veien|allee|platz|dijk|plein|graben|ufer|damm|út|útja|utca|ulica)$/i;
 const WORD_CHAR = /\w/;
 /** Street words written in lowercase after the name: "Rákóczi út 13", "Miła ulica 5". */
 const LOWER_STREET_WORDS = new Set(['ut', 'utja', 'utca', 'ulica']);
@@ -33,19 +53,23 @@ const SUFFIX_BIT = triggerBit(new Set(SUFFIX.split('|')));
 
 /** STREET needs a street-type word within six tokens of the house number. */
 function suffixAhead(tokens: readonly Token[], i: number): boolean {
-  for (let j = i + 1; j <= i + 7 && j < tokens.length; j++) if (hasTrigger(tokens[j], SUFFIX_BIT)) return true;
+  for (let j = i + 1; j <= i + 7 && j < tokens.length; j++)
+    if (hasTrigger(tokens[j], SUFFIX_BIT)) return true;
   return false;
 }
 const FOREIGN = new RegExp(
   String.raw`(?:\b\d{1,6}[ \t]+)?(?:\b[\p{Lu}][\p{L}'’-]*[ \t]+){0,2}${FOREIGN_STREET}[ \t]+\d{1,5}[A-Za-z]?\b\.?(?:,?[ \t]*${UNIT})?`,
   'gu',
 );
-const ROUTE = /\b(?:Route|Rte\.?|Highway|Hwy\.?|Interstate|I-|US-|SR-|County Road|CR|Exit)[ -]?\d{1,4}[A-Z]?\b/g;
+const ROUTE =
+  /\b(?:Route|Rte\.?|Highway|Hwy\.?|Interstate|I-|US-|SR-|County Road|CR|Exit)[ -]?\d{1,4}[A-Z]?\b/g;
 const PO_BOX = /\bP\.?[ \t]?O\.?[ \t]*Box[ \t]+\d{1,6}\b/gi;
-const MILITARY = /\b(?:PSC|Unit|USNS|USS|USCGC)[ \t]+[\w ]{1,20}?,?[ \t]*(?:Box[ \t]+\d{1,5})?[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5}\b/gi;
+const MILITARY =
+  /\b(?:PSC|Unit|USNS|USS|USCGC)[ \t]+[\w ]{1,20}?,?[ \t]*(?:Box[ \t]+\d{1,5})?[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5}\b/gi;
 // "zip code is 35350", and postcodes abroad: "394 13", "7412 SL", "53-320", "K1A 0B1".
 const ZIP_WORDS = ['zip', 'Zip', 'ZIP', 'ostal', 'ostcode', 'OSTAL', 'OSTCODE'];
-const ZIP_LABEL = /\b(?:zip(?:[ \t]?code)?|postal[ \t]code|zipcode|postcode)(?:[ \t]+is)?\W{0,3}(\d{3}[ ]\d{2}(?!\d)|\d{4}[ ]?[A-Z]{2}|\d{2}-\d{3}|\d{3,5}(?:-\d{4})?|[A-Z]\d[A-Z][ ]?\d[A-Z]\d)\b/gi;
+const ZIP_LABEL =
+  /\b(?:zip(?:[ \t]?code)?|postal[ \t]code|zipcode|postcode)(?:[ \t]+is)?\W{0,3}(\d{3}[ ]\d{2}(?!\d)|\d{4}[ ]?[A-Z]{2}|\d{2}-\d{3}|\d{3,5}(?:-\d{4})?|[A-Z]\d[A-Z][ ]?\d[A-Z]\d)\b/gi;
 /** Each pattern with the literal words one of its matches must contain. */
 const PATTERNS: ReadonlyArray<readonly [RegExp, readonly string[]]> = [
   [ROUTE, ['Route', 'Rte', 'Highway', 'Hwy', 'Interstate', 'I-', 'US-', 'SR-', 'County Road', 'CR', 'Exit']],
@@ -53,14 +77,70 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, readonly string[]]> = [
   [MILITARY, ['APO', 'FPO', 'DPO', 'apo', 'fpo', 'dpo']],
 ];
 const CUES = new Set([
-  'in', 'from', 'to', 'near', 'outside', 'around', 'visiting', 'visited', 'toward', 'towards',
-  'via', 'into', 'downtown', 'suburban', 'rural', 'lives', 'moved', 'relocated', 'born', 'raised',
+  'in',
+  'from',
+  'to',
+  'near',
+  'outside',
+  'around',
+  'visiting',
+  'visited',
+  'toward',
+  'towards',
+  'via',
+  'into',
+  'downtown',
+  'suburban',
+  'rural',
+  'lives',
+  'moved',
+  'relocated',
+  'born',
+  'raised',
 ]);
 const NOT_CITY = new Set([
-  'home', 'school', 'church', 'work', 'office', 'session', 'person', 'group', 'crisis', 'treatment',
-  'recovery', 'therapy', 'care', 'hospital', 'jail', 'prison', 'court', 'class', 'bed', 'town', 'city',
-  'may', 'march', 'june', 'july', 'april', 'august', 'god', 'english', 'spanish', 'canada', 'mexico',
-  'patient', 'client', 'general', 'center', 'progress', 'the', 'a', 'an', 'plan', 'mood',
+  'home',
+  'school',
+  'church',
+  'work',
+  'office',
+  'session',
+  'person',
+  'group',
+  'crisis',
+  'treatment',
+  'recovery',
+  'therapy',
+  'care',
+  'hospital',
+  'jail',
+  'prison',
+  'court',
+  'class',
+  'bed',
+  'town',
+  'city',
+  'may',
+  'march',
+  'june',
+  'july',
+  'april',
+  'august',
+  'god',
+  'english',
+  'spanish',
+  'canada',
+  'mexico',
+  'patient',
+  'client',
+  'general',
+  'center',
+  'progress',
+  'the',
+  'a',
+  'an',
+  'plan',
+  'mood',
 ]);
 
 function push(out: Span[], start: number, end: number, confidence: number, source: string): void {
@@ -79,29 +159,45 @@ export function detectLocations(text: string, tokens: readonly Token[], lex: Lex
       continue;
     }
     const prev = tokens[i - 1];
-    if (!hint && prev && (prev.shape === 'cap' ? FOREIGN_SUFFIX.test(prev.text) : LOWER_STREET_WORDS.has(prev.key)) && /^[ \t]+$/.test(text.slice(prev.end, t.start))) hint = true;
+    if (
+      !hint &&
+      prev &&
+      (prev.shape === 'cap' ? FOREIGN_SUFFIX.test(prev.text) : LOWER_STREET_WORDS.has(prev.key)) &&
+      /^[ \t]+$/.test(text.slice(prev.end, t.start))
+    )
+      hint = true;
     if (t.start < after || WORD_CHAR.test(text[t.start - 1] ?? ' ') || !suffixAhead(tokens, i)) continue;
     STREET.lastIndex = t.start;
     const m = STREET.exec(text);
     if (!m) continue;
     // "Dr"/"St" after a lowercase word are usually "Dr. Smith" / "St. Mark's": need capitals.
-    if (/\b(?:dr|st|ct|pl|way|park|green|point|pt|run|walk|row|close|commons)\.?$/i.test(m[0].split(/[,\n]/)[0] ?? '') && !/[A-Z]/.test(m[0].replace(/^\d+\s*/, '').charAt(0))) continue;
+    if (
+      /\b(?:dr|st|ct|pl|way|park|green|point|pt|run|walk|row|close|commons)\.?$/i.test(
+        m[0].split(/[,\n]/)[0] ?? '',
+      ) &&
+      !/[A-Z]/.test(m[0].replace(/^\d+\s*/, '').charAt(0))
+    )
+      continue;
     after = m.index + m[0].length;
     push(out, m.index, m.index + m[0].replace(/[.,\s]+$/, '').length, 0.9, 'location:street');
   }
-  if (hint) forEachMatch(FOREIGN, text, (m) => {
-    push(out, m.index, m.index + m[0].replace(/[.,\s]+$/, '').length, 0.7, 'location:street-intl');
-  });
+  if (hint)
+    forEachMatch(FOREIGN, text, (m) => {
+      push(out, m.index, m.index + m[0].replace(/[.,\s]+$/, '').length, 0.7, 'location:street-intl');
+    });
   for (const [re, words] of PATTERNS) {
     if (!words.some((w) => text.includes(w))) continue;
-    forEachMatch(re, text, (m) => push(out, m.index, m.index + m[0].replace(/[.,\s]+$/, '').length, 0.85, 'location:pattern'));
+    forEachMatch(re, text, (m) =>
+      push(out, m.index, m.index + m[0].replace(/[.,\s]+$/, '').length, 0.85, 'location:pattern'),
+    );
   }
   detectPlaceWords(text, tokens, lex, out);
-  if (ZIP_WORDS.some((w) => text.includes(w))) forEachMatch(ZIP_LABEL, text, (m) => {
-    const v = m[1] as string;
-    const s = m.index + m[0].length - v.length;
-    push(out, s, s + v.length, 0.95, 'location:zip');
-  });
+  if (ZIP_WORDS.some((w) => text.includes(w)))
+    forEachMatch(ZIP_LABEL, text, (m) => {
+      const v = m[1] as string;
+      const s = m.index + m[0].length - v.length;
+      push(out, s, s + v.length, 0.95, 'location:zip');
+    });
   detectCities(text, tokens, lex, out);
   postcodeAfterCountry(tokens, out);
   return extendAddressBlocks(text, out);
@@ -112,15 +208,29 @@ function postcodeAfterCountry(tokens: readonly Token[], out: Span[]): void {
   for (let i = 0; i + 1 < tokens.length; i++) {
     const t = tokens[i] as Token;
     const n = tokens[i + 1] as Token;
-    if (n.shape === 'digit' && n.text.length >= 4 && n.text.length <= 6 && t.shape !== 'lower' && COUNTRIES.has(t.key)) {
+    if (
+      n.shape === 'digit' &&
+      n.text.length >= 4 &&
+      n.text.length <= 6 &&
+      t.shape !== 'lower' &&
+      COUNTRIES.has(t.key)
+    ) {
       push(out, n.start, n.end, 0.8, 'location:postcode');
     }
   }
 }
 
-const TOWN_AFTER_COMMA = /^,[ \t]*(?:\d{4,5}[ \t]+)?(?!(?:Dr|Mr|Mrs|Ms|Apt|Suite|Unit|Room|Rm|Bed|Pt|Patient|He|She|They|We|I|And|But|The|Then|Please|Thanks)\b)\p{Lu}[\p{L}'’-]+(?:[ \t]+\p{Lu}[\p{L}'’-]+){0,2}(?=[ \t]*(?:[,.;:?!)]|$|\n)|[ \t]+(?:[A-Z]{2}\b|\d{5}))/u;
-const CONTINUATION = /^[ \t>]*,?[ \t]*(?=\S)(?:[\p{Lu}\d][\p{L}\d'’.()-]*(?:[ \t,]+[\p{L}\d][\p{L}\d'’.()-]*){0,4})[ \t,.]*$/u;
-const STREET_SOURCES = new Set(['location:street', 'location:street-intl', 'location:unit', 'location:pattern', 'location:address-cue']);
+const TOWN_AFTER_COMMA =
+  /^,[ \t]*(?:\d{4,5}[ \t]+)?(?!(?:Dr|Mr|Mrs|Ms|Apt|Suite|Unit|Room|Rm|Bed|Pt|Patient|He|She|They|We|I|And|But|The|Then|Please|Thanks)\b)\p{Lu}[\p{L}'’-]+(?:[ \t]+\p{Lu}[\p{L}'’-]+){0,2}(?=[ \t]*(?:[,.;:?!)]|$|\n)|[ \t]+(?:[A-Z]{2}\b|\d{5}))/u;
+const CONTINUATION =
+  /^[ \t>]*,?[ \t]*(?=\S)(?:[\p{Lu}\d][\p{L}\d'’.()-]*(?:[ \t,]+[\p{L}\d][\p{L}\d'’.()-]*){0,4})[ \t,.]*$/u;
+const STREET_SOURCES = new Set([
+  'location:street',
+  'location:street-intl',
+  'location:unit',
+  'location:pattern',
+  'location:address-cue',
+]);
 
 /**
  * A street line starts an address block: the short lines under it (unit, town, region,
@@ -164,10 +274,19 @@ function detectCities(text: string, tokens: readonly Token[], lex: Lexicon, out:
     let population = 0;
     for (let j = i; j < Math.min(tokens.length, i + lex.maxCityWords); j++) {
       const tj = tokens[j] as Token;
-      if (j > i && (tj.shape === 'lower' || tj.shape === 'digit' || !gapIs(text, tokens[j - 1] as Token, tj, ' '))) break;
+      if (
+        j > i &&
+        (tj.shape === 'lower' || tj.shape === 'digit' || !gapIs(text, tokens[j - 1] as Token, tj, ' '))
+      )
+        break;
       if (j > i && !lex.cityPrefixes.has(key)) break;
       key = j === i ? t.key : `${key} ${tj.key}`;
-      const pop = j === i ? (info.cityPopulation < 0 ? undefined : info.cityPopulation) : (lex.usCities.get(key) ?? lex.worldCities.get(key));
+      const pop =
+        j === i
+          ? info.cityPopulation < 0
+            ? undefined
+            : info.cityPopulation
+          : (lex.usCities.get(key) ?? lex.worldCities.get(key));
       if (pop !== undefined) {
         best = j;
         fullKey = key;
@@ -181,10 +300,12 @@ function detectCities(text: string, tokens: readonly Token[], lex: Lexicon, out:
     const cued = prev !== undefined && CUES.has(prev.key) && text.slice(prev.end, t.start) === ' ';
     const wordRank = best === i ? info.wordRank : 0;
     const isWord = wordRank > 0 && wordRank <= 30_000;
-    const isPersonName = best === i && (info.first >= 2000 || (info.surnameRank > 0 && info.surnameRank <= 5000));
+    const isPersonName =
+      best === i && (info.first >= 2000 || (info.surnameRank > 0 && info.surnameRank <= 5000));
     // "the Columbia Suicide Severity Rating Scale", "Chicago Bulls": part of a longer name.
     const next = tokens[best + 1];
-    const partOfLonger = next !== undefined && (next.shape === 'cap' || next.shape === 'upper') && gapIs(text, last, next, ' ');
+    const partOfLonger =
+      next !== undefined && (next.shape === 'cap' || next.shape === 'upper') && gapIs(text, last, next, ' ');
     let confidence = 0;
     if (partOfLonger && !cued) confidence = 0;
     else if (cued) confidence = isWord ? (t.caseless || t.sentenceStart ? 0 : 0.55) : 0.85;

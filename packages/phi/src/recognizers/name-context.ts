@@ -19,21 +19,77 @@ export type NameContext =
 const NAMED = new Set(['named', 'called', 'nicknamed', 'aka', 'surnamed', 'née', 'nee']);
 const PATIENT = new Set(['pt', 'patient', 'client', 'resident']);
 const POSSESSORS = new Set([
-  'my', 'his', 'her', 'their', 'our', 'your', 'pts', 'clients', 'patients', 'the', 'a', 'whose',
+  'my',
+  'his',
+  'her',
+  'their',
+  'our',
+  'your',
+  'pts',
+  'clients',
+  'patients',
+  'the',
+  'a',
+  'whose',
 ]);
 
 /** Clinical roles before a surname: "Cardiology fellow Smith", "RN Pat", "SW Janet". */
 const ROLES = new Set([
-  'fellow', 'resident', 'intern', 'attending', 'hospitalist', 'intensivist', 'surgeon', 'cardiologist',
-  'neurologist', 'nephrologist', 'oncologist', 'pulmonologist', 'anesthesiologist', 'radiologist', 'chaplain',
-  'pharmacist', 'dietitian', 'nutritionist', 'physician', 'sw', 'rn', 'np', 'pa', 'cm', 'lpn', 'cna', 'pca',
+  'fellow',
+  'resident',
+  'intern',
+  'attending',
+  'hospitalist',
+  'intensivist',
+  'surgeon',
+  'cardiologist',
+  'neurologist',
+  'nephrologist',
+  'oncologist',
+  'pulmonologist',
+  'anesthesiologist',
+  'radiologist',
+  'chaplain',
+  'pharmacist',
+  'dietitian',
+  'nutritionist',
+  'physician',
+  'sw',
+  'rn',
+  'np',
+  'pa',
+  'cm',
+  'lpn',
+  'cna',
+  'pca',
 ]);
 /** Words after which a person introduces themselves or is quoted: "I'm Raj", "says Berg". */
 const INTRO = new Set(['im', 'am', 'me', 'is', 'says', 'said', 'starring', 'him', 'her', 'by']);
 const INTRO_ONLY = new Set([...INTRO].filter((w) => w !== 'by' && w !== 'is'));
 const GREETINGS = new Set(['hi', 'hello', 'hey', 'dear', 'yes', 'ok', 'and']);
 
-const ABBREVIATED_TITLES = new Set(['dr', 'mr', 'mrs', 'ms', 'mx', 'prof', 'rev', 'fr', 'sr', 'br', 'det', 'capt', 'sgt', 'lt', 'col', 'gen', 'sen', 'rep', 'gov', 'st']);
+const ABBREVIATED_TITLES = new Set([
+  'dr',
+  'mr',
+  'mrs',
+  'ms',
+  'mx',
+  'prof',
+  'rev',
+  'fr',
+  'sr',
+  'br',
+  'det',
+  'capt',
+  'sgt',
+  'lt',
+  'col',
+  'gen',
+  'sen',
+  'rep',
+  'gov',
+  'st',
+]);
 // "... worried. -June": a hyphen attached to the name after a sentence end signs it too.
 const INLINE_DASH = /[.!?,;][ \t]*(?:—|–|--)[ \t]*$|[.!?][ \t]+-$/;
 const SPACE_ONLY = /^[ \t]{1,3}$/;
@@ -43,7 +99,9 @@ const RELATION_GAP = /^(?:,[ \t]*|[ \t]+|[ \t]*\([ \t]*)$/;
 const DASH_LINE = /(?:^|\n)[ \t]*(?:-{1,2}|—|–|~)[ \t]*$/;
 const SIGN_OFF_GAP = /^,?[ \t]*\r?\n?[ \t]*$/;
 
-const TRIGGER_BIT = triggerBit(new Set([...TITLES, ...NAME_LABELS, ...RELATIONS, ...NAMED, ...PATIENT, ...SIGN_OFFS, ...ROLES, ...INTRO]));
+const TRIGGER_BIT = triggerBit(
+  new Set([...TITLES, ...NAME_LABELS, ...RELATIONS, ...NAMED, ...PATIENT, ...SIGN_OFFS, ...ROLES, ...INTRO]),
+);
 const CREDENTIAL_BIT = triggerBit(CREDENTIALS);
 
 /** A dash or tilde between the previous token and this one (a signature: "—Jane"). */
@@ -75,12 +133,20 @@ export function contextBefore(text: string, tokens: readonly Token[], i: number)
   const abbreviated = ABBREVIATED_TITLES.has(k) || !between.includes('.');
   if (TITLES.has(k) && TITLE_GAP.test(between) && prev.shape !== 'upper' && abbreviated) {
     // "Father" and "Sister" are titles only when capitalised: "her father took" is not.
-    if (prev.shape === 'cap' || t.shape !== 'lower' || k === 'dr' || k === 'mr' || k === 'mrs' || k === 'ms') {
+    if (
+      prev.shape === 'cap' ||
+      t.shape !== 'lower' ||
+      k === 'dr' ||
+      k === 'mr' ||
+      k === 'mrs' ||
+      k === 'ms'
+    ) {
       return 'title';
     }
   }
   // "What's your name? Jildau": a question mark ends a label only after "name".
-  if (NAME_LABELS.has(k) && LABEL_GAP.test(between) && (k === 'name' || !between.includes('?'))) return 'label';
+  if (NAME_LABELS.has(k) && LABEL_GAP.test(between) && (k === 'name' || !between.includes('?')))
+    return 'label';
   if (RELATIONS.has(k) && RELATION_GAP.test(between)) {
     const before = tokens[i - 2];
     // "her husband Tom", "pt's sister jessica", "Mother: Ana", "sponsor Dave"
@@ -89,14 +155,16 @@ export function contextBefore(text: string, tokens: readonly Token[], i: number)
   }
   if (ROLES.has(k) && SPACE_ONLY.test(between)) return 'role';
   // "called" is mostly "phoned" in notes: "Called Pharmacy" is not a name, "called Joy" is.
-  if (NAMED.has(k) && (SPACE_ONLY.test(between) || between.trim() === ',')) return k === 'called' ? 'intro' : 'named';
+  if (NAMED.has(k) && (SPACE_ONLY.test(between) || between.trim() === ','))
+    return k === 'called' ? 'intro' : 'named';
   if (INTRO.has(k)) {
     const intro = introBefore(tokens, i, between);
     if (intro !== 'none') return intro;
   }
   if (k === 'is' && SPACE_ONLY.test(between) && tokens[i - 2]?.key === 'name') return 'named';
   if (k === 'by' && SPACE_ONLY.test(between) && tokens[i - 2]?.key === 'goes') return 'named';
-  if (PATIENT.has(k) && (SPACE_ONLY.test(between) || (k === 'pt' && TITLE_GAP.test(between)))) return 'patient';
+  if (PATIENT.has(k) && (SPACE_ONLY.test(between) || (k === 'pt' && TITLE_GAP.test(between))))
+    return 'patient';
   if (SIGN_OFFS.has(k) && SIGN_OFF_GAP.test(between) && between.length > 0) {
     // "Thanks,\nJane" / "Best, Jane": only at the end of a message or line.
     if (between.includes(',') || between.includes('\n')) return 'signature';

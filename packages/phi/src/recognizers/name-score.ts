@@ -3,7 +3,18 @@ import { classifyName } from '../lexicon/classify.js';
 import { US_STATES } from '../lexicon/geography.js';
 import type { FuzzyIndex, NameInfo } from '../lexicon/classify.js';
 import type { Lexicon } from '../lexicon/load.js';
-import { CREDENTIALS, EPONYM_HEADS, EPONYMS, NAME_LABELS, NOT_NAMES, RELATIONS, REPORTING_VERBS, TITLES, UNITS_AND_ABBREVIATIONS, WORD_DOMINANT } from '../lexicon/vocabulary.js';
+import {
+  CREDENTIALS,
+  EPONYM_HEADS,
+  EPONYMS,
+  NAME_LABELS,
+  NOT_NAMES,
+  RELATIONS,
+  REPORTING_VERBS,
+  TITLES,
+  UNITS_AND_ABBREVIATIONS,
+  WORD_DOMINANT,
+} from '../lexicon/vocabulary.js';
 import { hasTrigger, triggerBit } from '../lexicon/triggers.js';
 import { gap } from '../text/tokens.js';
 import type { Token } from '../text/tokens.js';
@@ -13,15 +24,52 @@ import type { NameContext } from './name-context.js';
 
 /** Verbs too common to mark a person on their own ("Hope is important"). */
 const WEAK_VERBS = new Set(['is', 'was', 'has', 'had', 'will', 'would', 'did', 'does', 'can', 'could']);
-const DETERMINERS = new Set(['the', 'a', 'an', 'this', 'that', 'these', 'those', 'any', 'no', 'some', 'every']);
+const DETERMINERS = new Set([
+  'the',
+  'a',
+  'an',
+  'this',
+  'that',
+  'these',
+  'those',
+  'any',
+  'no',
+  'some',
+  'every',
+]);
 const MONTHS_AND_DAYS = new Set([
-  'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september',
-  'october', 'november', 'december', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday',
-  'saturday', 'sunday',
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
 ]);
 export const CONJUNCTIONS = new Set(['and', 'or', '&']);
 export const THRESHOLD = 0.5;
-export const PROPAGATED: NameInfo = { cls: 'name', frequent: true, first: 0, surnameRank: 0, wordRank: 0, cityPopulation: -1, cityPrefix: false, triggers: 0 };
+export const PROPAGATED: NameInfo = {
+  cls: 'name',
+  frequent: true,
+  first: 0,
+  surnameRank: 0,
+  wordRank: 0,
+  cityPopulation: -1,
+  cityPrefix: false,
+  triggers: 0,
+};
 
 export interface Scored {
   score: number;
@@ -78,7 +126,13 @@ function strongContextScore(ctx: NameContext, t: Token, info: NameInfo): number 
     case 'intro':
       if (MONTHS_AND_DAYS.has(t.key)) return 0;
       // "i am marcus", but not "I am belizian", "i'm exhausted": adjective endings are not names.
-      return cap && info.cls !== 'word' ? 0.85 : info.cls === 'name' ? 0.8 : info.cls === 'unknown' && t.key.length >= 3 && !ADJECTIVE_ENDING.test(t.key) ? 0.55 : 0;
+      return cap && info.cls !== 'word'
+        ? 0.85
+        : info.cls === 'name'
+          ? 0.8
+          : info.cls === 'unknown' && t.key.length >= 3 && !ADJECTIVE_ENDING.test(t.key)
+            ? 0.55
+            : 0;
     case 'none':
       return 0;
   }
@@ -107,18 +161,41 @@ function baseScore(t: Token, info: NameInfo, fuzzy: boolean): number {
 
 /** Person names: lexicon evidence, capitalisation, and the words around each token. */
 /** Words after which a capitalised word is a person: "argued with Joy", "texted njeri". */
-const OBJECT_BIT = triggerBit(new Set(['with', 'to', 'about', 'visit', 'visiting', 'visited', 'meet', 'met', 'saw']));
+const OBJECT_BIT = triggerBit(
+  new Set(['with', 'to', 'about', 'visit', 'visiting', 'visited', 'meet', 'met', 'saw']),
+);
 /** Verbs whose object is nearly always a person, even in lowercase: "texted hunter". */
-const PERSON_VERB_BIT = triggerBit(new Set([
-  'texted', 'called', 'told', 'asked', 'hugged', 'married', 'divorced', 'dating', 'dated', 'miss', 'misses',
-  'missed', 'blames', 'trusts', 'messaged', 'facetimed', 'kissed', 'punched', 'hit', 'pushed', 'visited',
-]));
+const PERSON_VERB_BIT = triggerBit(
+  new Set([
+    'texted',
+    'called',
+    'told',
+    'asked',
+    'hugged',
+    'married',
+    'divorced',
+    'dating',
+    'dated',
+    'miss',
+    'misses',
+    'missed',
+    'blames',
+    'trusts',
+    'messaged',
+    'facetimed',
+    'kissed',
+    'punched',
+    'hit',
+    'pushed',
+    'visited',
+  ]),
+);
 export const HEAD_BIT = triggerBit(EPONYM_HEADS);
 /** Generic drug-name endings (quetiapine, pimavanserin, lorazepam): not people. */
-const DRUG_SUFFIX = /(?:ine|pine|done|pam|lam|zole|pril|olol|mab|tidine|statin|sartan|oxetine|apine|idone|azine|amine|triptan|prazole|cycline|mycin|cillin|vir|zepam|serin|afil|oxacin|profen|phen|dronate|lukast|gliptin|gliflozin|pramine|faxine|tropin|parin|olone|sone|terol)$/;
+const DRUG_SUFFIX =
+  /(?:ine|pine|done|pam|lam|zole|pril|olol|mab|tidine|statin|sartan|oxetine|apine|idone|azine|amine|triptan|prazole|cycline|mycin|cillin|vir|zepam|serin|afil|oxacin|profen|phen|dronate|lukast|gliptin|gliflozin|pramine|faxine|tropin|parin|olone|sone|terol)$/;
 const ADJECTIVE_ENDING = /(?:ian|ean|ese|ish|ic|al|ous|ive|ed|ing|ly|ful|less|able|ible|ary)$/;
 const CONTRACTION = /['’](?:ve|ll|re|d|m|t)$/i;
-
 
 function hyphenatedToWord(text: string, tokens: readonly Token[], i: number): boolean {
   const t = tokens[i] as Token;
@@ -135,31 +212,42 @@ const SHORT_TITLES = new Set(['dr', 'mr', 'mrs', 'ms', 'mx', 'prof']);
 function surnameInitial(text: string, tokens: readonly Token[], i: number): Scored | undefined {
   const t = tokens[i] as Token;
   const prev = tokens[i - 1];
-  if (t.shape !== 'cap' || t.key === 'i' || !prev || !SHORT_TITLES.has(prev.key) || prev.shape === 'lower') return undefined;
+  if (t.shape !== 'cap' || t.key === 'i' || !prev || !SHORT_TITLES.has(prev.key) || prev.shape === 'lower')
+    return undefined;
   const g = gap(text, prev, t);
   if (g !== '. ' && g !== ' ') return undefined;
   return { score: 0.9, info: t.info ?? PROPAGATED, ctx: 'title' };
 }
 
-export function scoreToken(text: string, tokens: readonly Token[], i: number, lex: Lexicon, fuzzy: FuzzyIndex): Scored | undefined {
+export function scoreToken(
+  text: string,
+  tokens: readonly Token[],
+  i: number,
+  lex: Lexicon,
+  fuzzy: FuzzyIndex,
+): Scored | undefined {
   const t = tokens[i] as Token;
   if (t.shape === 'digit') return undefined;
   if (t.text.length < 2) return surnameInitial(text, tokens, i);
   // Short all-caps words in running text are acronyms (ROI, RE, MD), not names.
   if (t.shape === 'upper' && t.text.length <= 3 && !t.upperLine) return undefined;
-  if (((t.text.includes("'") || t.text.includes('’')) && CONTRACTION.test(t.text)) || hasTrigger(t, HEAD_BIT)) return undefined;
+  if (((t.text.includes("'") || t.text.includes('’')) && CONTRACTION.test(t.text)) || hasTrigger(t, HEAD_BIT))
+    return undefined;
   const prev = tokens[i - 1];
-  if (isContextWord(t) && !(t.shape === 'cap' && !t.sentenceStart && prev && TITLES.has(prev.key))) return undefined;
+  if (isContextWord(t) && !(t.shape === 'cap' && !t.sentenceStart && prev && TITLES.has(prev.key)))
+    return undefined;
   const info = t.info ?? classifyName(t.key, lex);
   // A lowercase ordinary word can be a name only after a title ("dr will"): skip the rest.
   if (t.shape === 'lower' && info.cls === 'word' && !(prev && TITLES.has(prev.key))) return undefined;
   let ctx = contextBefore(text, tokens, i);
   // "Jane Doe, LCSW", but not "SICU RN": an acronym before a credential is a unit.
-  if (ctx === 'none' && (t.shape !== 'upper' || t.caseless) && credentialAfter(text, tokens, i)) ctx = 'credential';
+  if (ctx === 'none' && (t.shape !== 'upper' || t.caseless) && credentialAfter(text, tokens, i))
+    ctx = 'credential';
   const strong = strongContextScore(ctx, t, info);
   if (strong === 0) {
     // States are places, not people, without a title or label: "moved to Florida".
-    if (info.cls === 'word' || NOT_NAMES.has(t.key) || MONTHS_AND_DAYS.has(t.key) || US_STATES.has(t.key)) return undefined;
+    if (info.cls === 'word' || NOT_NAMES.has(t.key) || MONTHS_AND_DAYS.has(t.key) || US_STATES.has(t.key))
+      return undefined;
     if (isEponymUse(text, tokens, i) || hyphenatedToWord(text, tokens, i)) return undefined;
     if (t.text.length < 3) return undefined;
   }
@@ -185,16 +273,37 @@ export function scoreToken(text: string, tokens: readonly Token[], i: number, le
   if ((personVerb || hasTrigger(prev, OBJECT_BIT)) && prev && isSpaceGap(text, prev, t)) {
     // "argued with Joy", "texted njeri": the object of a verb or preposition that takes a person.
     const place = US_STATES.has(t.key) || info.cityPopulation >= 50_000;
-    if (isCapital(t) && !upper && !t.sentenceStart && !t.caseless && info.cls !== 'word' && !place) score = Math.max(score, 0.55);
+    if (isCapital(t) && !upper && !t.sentenceStart && !t.caseless && info.cls !== 'word' && !place)
+      score = Math.max(score, 0.55);
     // Lowercase after "to"/"about" ("plan to extubate", "pt to cath lab") only for names.
-    else if (t.shape === 'lower' && t.text.length >= 4 && !DRUG_SUFFIX.test(t.key) && (personVerb || info.cls === 'name' || (prev.key !== 'to' && prev.key !== 'about'))) {
-      const namey = info.cls === 'name' || (info.cls === 'unknown' && !lex.words.has(t.key)) || (personVerb && info.cls === 'ambiguous' && info.first >= 2_000);
+    else if (
+      t.shape === 'lower' &&
+      t.text.length >= 4 &&
+      !DRUG_SUFFIX.test(t.key) &&
+      (personVerb || info.cls === 'name' || (prev.key !== 'to' && prev.key !== 'about'))
+    ) {
+      const namey =
+        info.cls === 'name' ||
+        (info.cls === 'unknown' && !lex.words.has(t.key)) ||
+        (personVerb && info.cls === 'ambiguous' && info.first >= 2_000);
       if (namey) score = Math.max(score, 0.55);
     }
   }
-  if (t.possessive && isCapital(t) && !t.sentenceStart && info.cls === 'ambiguous' && !WORD_DOMINANT.has(t.key)) score = Math.max(score, 0.55);
+  if (
+    t.possessive &&
+    isCapital(t) &&
+    !t.sentenceStart &&
+    info.cls === 'ambiguous' &&
+    !WORD_DOMINANT.has(t.key)
+  )
+    score = Math.max(score, 0.55);
   // "Ubul: What a wife." A speaker label at the start of a line.
-  if (t.shape === 'cap' && info.cls !== 'ambiguous' && text.charCodeAt(t.end) === 58 && (i === 0 || /\n[ \t]*$/.test(text.slice(Math.max(0, t.start - 8), t.start)))) {
+  if (
+    t.shape === 'cap' &&
+    info.cls !== 'ambiguous' &&
+    text.charCodeAt(t.end) === 58 &&
+    (i === 0 || /\n[ \t]*$/.test(text.slice(Math.max(0, t.start - 8), t.start)))
+  ) {
     score = Math.max(score, 0.6);
   }
   if (prev && DETERMINERS.has(prev.key) && info.cls !== 'name') score = Math.min(score, 0.3);

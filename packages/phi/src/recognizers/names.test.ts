@@ -12,7 +12,8 @@ function covered(text: string, phrase: string): boolean {
   if (at < 0) throw new Error(`"${phrase}" not in text`);
   const spans = detect(text);
   for (let i = at; i < at + phrase.length; i++) {
-    if (/[\p{L}\p{N}]/u.test(text[i] as string) && !spans.some((s) => s.start <= i && s.end > i)) return false;
+    if (/[\p{L}\p{N}]/u.test(text[i] as string) && !spans.some((s) => s.start <= i && s.end > i))
+      return false;
   }
   return true;
 }
@@ -71,13 +72,16 @@ describe('person names', () => {
     expect(covered('Signed: Oluwaseun Adeyemi, LCSW', 'Oluwaseun Adeyemi')).toBe(true);
   });
 
-  it('does not flag eponyms: Parkinson\'s, Alzheimer\'s, Asperger\'s, Tourette\'s, Lewy body', () => {
-    const text = "Family history of Parkinson's disease and Alzheimer's; screened for Asperger's; uncle with Tourette's; Lewy body dementia.";
+  it("does not flag eponyms: Parkinson's, Alzheimer's, Asperger's, Tourette's, Lewy body", () => {
+    const text =
+      "Family history of Parkinson's disease and Alzheimer's; screened for Asperger's; uncle with Tourette's; Lewy body dementia.";
     expect(detect(text)).toEqual([]);
   });
 
   it('does not flag instrument names: Beck Depression Inventory, Columbia scale', () => {
-    expect(detect('Beck Depression Inventory 21. Completed the Columbia Suicide Severity Rating Scale.')).toEqual([]);
+    expect(
+      detect('Beck Depression Inventory 21. Completed the Columbia Suicide Severity Rating Scale.'),
+    ).toEqual([]);
   });
 
   it('still flags an eponym surname used for a person: "Dr. Parkinson"', () => {

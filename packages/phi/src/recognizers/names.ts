@@ -5,7 +5,17 @@ import { gap } from '../text/tokens.js';
 import type { Token } from '../text/tokens.js';
 import type { Span } from '../types.js';
 import { gapIs } from '../text/runs.js';
-import { CONJUNCTIONS, HEAD_BIT, PROPAGATED, THRESHOLD, VERB_BIT, isCapital, isContextWord, isInitial, scoreToken } from './name-score.js';
+import {
+  CONJUNCTIONS,
+  HEAD_BIT,
+  PROPAGATED,
+  THRESHOLD,
+  VERB_BIT,
+  isCapital,
+  isContextWord,
+  isInitial,
+  scoreToken,
+} from './name-score.js';
 import type { Scored } from './name-score.js';
 
 /** Person names: lexicon evidence, capitalisation, and the words around each token. */
@@ -43,26 +53,63 @@ function propagate(tokens: readonly Token[], scored: Array<Scored | undefined>):
 const NAME_SUFFIXES = new Set(['jr', 'sr', 'ii', 'iii', 'iv']);
 
 /** Can token j extend a name run next to an accepted token? */
-function canExtend(text: string, tokens: readonly Token[], j: number, scored: ReadonlyArray<Scored | undefined>, anchorLower: boolean, left: boolean): boolean {
+function canExtend(
+  text: string,
+  tokens: readonly Token[],
+  j: number,
+  scored: ReadonlyArray<Scored | undefined>,
+  anchorLower: boolean,
+  left: boolean,
+): boolean {
   const t = tokens[j] as Token;
   if (isInitial(text, t) || (t.text === 'I' && text[t.end] === '.' && !left)) return true;
   // "benjamin a seiler": a lowercase middle initial between a lowercase first name and surname.
-  if (anchorLower && !left && t.text.length === 1 && t.shape === 'lower' && lowerSurnameAfter(text, tokens, j)) return true;
+  if (
+    anchorLower &&
+    !left &&
+    t.text.length === 1 &&
+    t.shape === 'lower' &&
+    lowerSurnameAfter(text, tokens, j)
+  )
+    return true;
   if (isContextWord(t) || hasTrigger(t, HEAD_BIT)) return false;
   if (!left && NAME_SUFFIXES.has(t.key) && t.shape !== 'lower') return true;
   // "June Davis", "May Nguyen": a month that is also a first name, before a surname.
-  if (left && t.shape === 'cap' && (t.key === 'april' || t.key === 'may' || t.key === 'june' || t.key === 'august')) return true;
+  if (
+    left &&
+    t.shape === 'cap' &&
+    (t.key === 'april' || t.key === 'may' || t.key === 'june' || t.key === 'august')
+  )
+    return true;
   const s = scored[j];
   // "Per Maria's report": a common word opening the sentence is not a first name, but a
   // first name that is a rare word is ("Tilly Nicholson lives").
-  if (s && left && t.sentenceStart && s.info.cls === 'ambiguous' && s.score < 0.5) return rareWordFirstName(t);
+  if (s && left && t.sentenceStart && s.info.cls === 'ambiguous' && s.score < 0.5)
+    return rareWordFirstName(t);
   // "Jildau S Bouts": a capitalised word after a middle initial is the surname, even if it is a word.
-  if (!left && t.shape === 'cap' && !t.sentenceStart && j > 0 && isInitial(text, tokens[j - 1] as Token) && !hasTrigger(t, VERB_BIT)) return true;
+  if (
+    !left &&
+    t.shape === 'cap' &&
+    !t.sentenceStart &&
+    j > 0 &&
+    isInitial(text, tokens[j - 1] as Token) &&
+    !hasTrigger(t, VERB_BIT)
+  )
+    return true;
   if (s && s.score >= 0.2) return anchorLower || isCapital(t);
   // "brittany white", "tremaine cook": lowercase first name + surname that is also a word.
-  if (anchorLower && t.shape === 'lower' && t.info && !hasTrigger(t, VERB_BIT) && !(t.info.wordRank > 0 && t.info.wordRank <= 150)) {
+  if (
+    anchorLower &&
+    t.shape === 'lower' &&
+    t.info &&
+    !hasTrigger(t, VERB_BIT) &&
+    !(t.info.wordRank > 0 && t.info.wordRank <= 150)
+  ) {
     if (left) return t.info.first >= 2_000 && t.info.cls !== 'word';
-    return (t.info.surnameRank > 0 && t.info.surnameRank <= 20_000) || (t.info.cls === 'unknown' && t.text.length >= 4);
+    return (
+      (t.info.surnameRank > 0 && t.info.surnameRank <= 20_000) ||
+      (t.info.cls === 'unknown' && t.text.length >= 4)
+    );
   }
   return false;
 }
@@ -72,7 +119,11 @@ interface Run {
   b: number;
 }
 
-function groupRuns(text: string, tokens: readonly Token[], scored: ReadonlyArray<Scored | undefined>): Span[] {
+function groupRuns(
+  text: string,
+  tokens: readonly Token[],
+  scored: ReadonlyArray<Scored | undefined>,
+): Span[] {
   const runs: Run[] = [];
   const spans: Span[] = [];
   let i = 0;
@@ -86,10 +137,27 @@ function groupRuns(text: string, tokens: readonly Token[], scored: ReadonlyArray
     let a = i;
     let b = i;
     const anchorLower = !isCapital(tokens[i] as Token);
-    while (b + 1 < tokens.length && nameGap(text, tokens[b] as Token, tokens[b + 1] as Token) && canExtend(text, tokens, b + 1, scored, anchorLower, false)) b++;
-    while (a - 1 >= 0 && nameGap(text, tokens[a - 1] as Token, tokens[a] as Token) && canExtend(text, tokens, a - 1, scored, anchorLower, true)) a--;
+    while (
+      b + 1 < tokens.length &&
+      nameGap(text, tokens[b] as Token, tokens[b + 1] as Token) &&
+      canExtend(text, tokens, b + 1, scored, anchorLower, false)
+    )
+      b++;
+    while (
+      a - 1 >= 0 &&
+      nameGap(text, tokens[a - 1] as Token, tokens[a] as Token) &&
+      canExtend(text, tokens, a - 1, scored, anchorLower, true)
+    )
+      a--;
     // "Per Maria's report": a common word opening the sentence is not a first name.
-    while (a < b && (tokens[a] as Token).sentenceStart && scored[a]?.info.cls === 'ambiguous' && (scored[a]?.score ?? 0) < THRESHOLD && !rareWordFirstName(tokens[a] as Token)) a++;
+    while (
+      a < b &&
+      (tokens[a] as Token).sentenceStart &&
+      scored[a]?.info.cls === 'ambiguous' &&
+      (scored[a]?.score ?? 0) < THRESHOLD &&
+      !rareWordFirstName(tokens[a] as Token)
+    )
+      a++;
     let best = 0;
     let sum = 0;
     let capCount = 0;
@@ -101,7 +169,8 @@ function groupRuns(text: string, tokens: readonly Token[], scored: ReadonlyArray
     }
     // Two capitalised name-ish words together ("Grace Baker") are a name even if each is ambiguous,
     // and so are two unknown words around a middle initial ("Hanne I. Kreutzmann").
-    const pair = (capCount >= 2 && sum >= 0.8 && !(tokens[a] as Token).caseless) || initialInside(text, tokens, a, b);
+    const pair =
+      (capCount >= 2 && sum >= 0.8 && !(tokens[a] as Token).caseless) || initialInside(text, tokens, a, b);
     if (best >= THRESHOLD || pair) {
       runs.push({ a, b });
       spans.push({
@@ -127,7 +196,11 @@ function rareWordFirstName(t: Token): boolean {
 function lowerSurnameAfter(text: string, tokens: readonly Token[], j: number): boolean {
   const n = tokens[j + 1];
   if (!n || n.shape !== 'lower' || gap(text, tokens[j] as Token, n) !== ' ' || !n.info) return false;
-  return n.info.cls === 'name' || (n.info.cls === 'unknown' && n.text.length >= 3) || (n.info.cls === 'ambiguous' && n.info.surnameRank > 0 && n.info.surnameRank <= 5_000);
+  return (
+    n.info.cls === 'name' ||
+    (n.info.cls === 'unknown' && n.text.length >= 3) ||
+    (n.info.cls === 'ambiguous' && n.info.surnameRank > 0 && n.info.surnameRank <= 5_000)
+  );
 }
 
 /** First name, middle initial with a period, surname: capitalised words that are not common words. */
@@ -137,7 +210,11 @@ function initialInside(text: string, tokens: readonly Token[], a: number, b: num
     if (t.text.length !== 1 || t.shape !== 'cap' || text[t.end] !== '.') continue;
     const l = tokens[k - 1] as Token;
     const r = tokens[k + 1] as Token;
-    const namey = (x: Token) => x.shape === 'cap' && x.text.length >= 2 && x.info !== undefined && (x.info.cls === 'name' || x.info.cls === 'unknown');
+    const namey = (x: Token) =>
+      x.shape === 'cap' &&
+      x.text.length >= 2 &&
+      x.info !== undefined &&
+      (x.info.cls === 'name' || x.info.cls === 'unknown');
     if (namey(l) && namey(r) && !l.caseless) return true;
   }
   return false;
@@ -147,14 +224,25 @@ function initialInside(text: string, tokens: readonly Token[], a: number, b: num
 function nameGap(text: string, a: Token, b: Token): boolean {
   if (a.possessive) return false;
   const g = gap(text, a, b);
-  return g === ' ' || g === '-' || g === ', ' && /^(?:jr|sr|ii|iii|iv)$/i.test(b.text) || ((g === '. ' || g === '.') && (a.text.length === 1 || /^(?:jr|sr)$/i.test(a.text)));
+  return (
+    g === ' ' ||
+    g === '-' ||
+    (g === ', ' && /^(?:jr|sr|ii|iii|iv)$/i.test(b.text)) ||
+    ((g === '. ' || g === '.') && (a.text.length === 1 || /^(?:jr|sr)$/i.test(a.text)))
+  );
 }
 
 /**
  * "Maria and Will", "Gaetane, Hannah, Anthony": capitalised name-ish words listed with an
  * accepted name. A sentence start counts here when the word is not an ordinary word.
  */
-function joinCoordinated(text: string, tokens: readonly Token[], runs: readonly Run[], scored: ReadonlyArray<Scored | undefined>, out: Span[]): void {
+function joinCoordinated(
+  text: string,
+  tokens: readonly Token[],
+  runs: readonly Run[],
+  scored: ReadonlyArray<Scored | undefined>,
+  out: Span[],
+): void {
   const accepted = new Set<number>();
   for (const { a, b } of runs) for (let k = a; k <= b; k++) accepted.add(k);
   const queue = runs.map(({ a, b }) => [a, b] as [number, number]);

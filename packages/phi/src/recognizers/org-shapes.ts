@@ -11,11 +11,44 @@ import type { Span } from '../types.js';
 
 /** Pharmacy, grocery and retail chains: named without any suffix, and identifying with a street. */
 const CHAINS = new Set([
-  'cvs', 'walgreens', 'rite aid', 'duane reade', 'walmart', 'costco', 'kroger', 'safeway', 'publix',
-  'meijer', 'wegmans', 'heb', 'albertsons', 'walgreen', 'osco', 'hannaford', 'shaws', 'stop & shop',
-  'market basket', 'big y', 'aldi', 'trader joes', 'whole foods', 'home depot', 'lowes', 'starbucks',
-  'dunkin', 'mcdonalds', 'wendys', 'dollar general', 'dollar tree', 'family dollar', 'petsmart',
-  'fedex', 'kaiser', 'kaiser permanente', 'minuteclinic', 'planned parenthood',
+  'cvs',
+  'walgreens',
+  'rite aid',
+  'duane reade',
+  'walmart',
+  'costco',
+  'kroger',
+  'safeway',
+  'publix',
+  'meijer',
+  'wegmans',
+  'heb',
+  'albertsons',
+  'walgreen',
+  'osco',
+  'hannaford',
+  'shaws',
+  'stop & shop',
+  'market basket',
+  'big y',
+  'aldi',
+  'trader joes',
+  'whole foods',
+  'home depot',
+  'lowes',
+  'starbucks',
+  'dunkin',
+  'mcdonalds',
+  'wendys',
+  'dollar general',
+  'dollar tree',
+  'family dollar',
+  'petsmart',
+  'fedex',
+  'kaiser',
+  'kaiser permanente',
+  'minuteclinic',
+  'planned parenthood',
 ]);
 const CHAIN_SECOND = new Set([...CHAINS].map((c) => c.split(' ').slice(-1)[0] as string));
 const CHAIN_FIRST = new Set([...CHAINS].map((c) => c.split(' ')[0] as string));
@@ -42,7 +75,14 @@ export function ofTail(text: string, tokens: readonly Token[], i: number): numbe
 /** The trigger bits of the shapes below: organizations.ts calls orgShapeAt() at tokens carrying one. */
 export const SHAPE_BITS = CHAIN_BIT | SAINT_BIT | JOIN_BIT;
 
-export function orgShapeAt(text: string, tokens: readonly Token[], i: number, bits: number, lex: Lexicon, out: Span[]): void {
+export function orgShapeAt(
+  text: string,
+  tokens: readonly Token[],
+  i: number,
+  bits: number,
+  lex: Lexicon,
+  out: Span[],
+): void {
   const t = tokens[i] as Token;
   if (bits & SAINT_BIT && t.shape === 'cap') saint(text, tokens, i, out);
   if (bits & CHAIN_BIT && t.shape !== 'lower') chain(text, tokens, i, out);
@@ -67,7 +107,13 @@ function chain(text: string, tokens: readonly Token[], i: number, out: Span[]): 
     const n2 = tokens[i + 2];
     if (n && isCapitalised(n) && CHAIN_SECOND.has(n.key) && CHAINS.has(`${key} ${n.key}`)) {
       end = i + 1;
-    } else if (n && n2 && CHAIN_SECOND.has(n2.key) && text.slice(t.end, n2.start) === ' & ' && CHAINS.has(`${key} & ${n2.key}`)) {
+    } else if (
+      n &&
+      n2 &&
+      CHAIN_SECOND.has(n2.key) &&
+      text.slice(t.end, n2.start) === ' & ' &&
+      CHAINS.has(`${key} & ${n2.key}`)
+    ) {
       end = i + 2;
     } else return;
   }
@@ -82,7 +128,14 @@ function firm(text: string, tokens: readonly Token[], i: number, lex: Lexicon, o
   const c = tokens[i + 1];
   const b = tokens[i - 1];
   const a = tokens[i - 2];
-  if (!a || !b || !c || !gapIs(text, a, b, ', ') || !(gapIs(text, b, tokens[i] as Token, ' ') || gapIs(text, b, tokens[i] as Token, ', '))) return;
+  if (
+    !a ||
+    !b ||
+    !c ||
+    !gapIs(text, a, b, ', ') ||
+    !(gapIs(text, b, tokens[i] as Token, ' ') || gapIs(text, b, tokens[i] as Token, ', '))
+  )
+    return;
   if (!spaceBetween(text, tokens[i] as Token, c)) return;
   const before = tokens[i - 3];
   // A longer list ("Ana, Maria, Jose and Luis") is people, not a firm.
@@ -91,7 +144,12 @@ function firm(text: string, tokens: readonly Token[], i: number, lex: Lexicon, o
     const info = x.info;
     if (!info || !isCapitalised(x) || x.caseless || MEDICATIONS.has(x.key)) return false;
     const rank = lex.surnames.get(x.key) ?? 0;
-    return rank > 0 && rank <= 30_000 && info.cls !== 'word' && !(info.cls === 'ambiguous' && info.wordRank <= 3_000);
+    return (
+      rank > 0 &&
+      rank <= 30_000 &&
+      info.cls !== 'word' &&
+      !(info.cls === 'ambiguous' && info.wordRank <= 3_000)
+    );
   };
   if (!surname(a) || !surname(b) || !surname(c)) return;
   // "Ana, Maria and Jose" are people: at most one of the three may be a common first name.

@@ -12,21 +12,44 @@ import { SHAPE_BITS, ofTail, orgShapeAt } from './org-shapes.js';
 
 /** Suffixes that make the capitalised words before them an organisation on their own. */
 const STRONG =
-  "Inc|Incorporated|Corp|Corporation|LLC|L\\.L\\.C|LLP|Ltd|Limited|PLC|GmbH|Co|Company|Companies|Church|Temple|Mosque|Synagogue|Chapel|Cathedral|Ministries|Ministry|Tabernacle|Congregation|Fellowship|Parish|University|College|Elementary|Academy|Preschool|Kindergarten|Montessori|Seminary|Hospital|Clinic|Bank|Foundation|Institute|Pharmacy|Motors|Industries|Enterprises|Logistics|Laboratories|Labs|Restaurant|Cafe|Café|Diner|Bakery|Grill|Pizzeria|Salon|Gym|Library|Shelter|Association|Society|Partners|Associates|Holdings|Consulting|Construction|Plumbing|Electric|Insurance|Realty|Airlines|Trucking|Steakhouse|Brewery|Tavern|Pub|Hotel|Motel|Inn|Resort|Casino|Firm|Daycare|YMCA|YWCA|Facility|Hospice|Infirmary";
+  'Inc|Incorporated|Corp|Corporation|LLC|L\\.L\\.C|LLP|Ltd|Limited|PLC|GmbH|Co|Company|Companies|Church|Temple|Mosque|Synagogue|Chapel|Cathedral|Ministries|Ministry|Tabernacle|Congregation|Fellowship|Parish|University|College|Elementary|Academy|Preschool|Kindergarten|Montessori|Seminary|Hospital|Clinic|Bank|Foundation|Institute|Pharmacy|Motors|Industries|Enterprises|Logistics|Laboratories|Labs|Restaurant|Cafe|Café|Diner|Bakery|Grill|Pizzeria|Salon|Gym|Library|Shelter|Association|Society|Partners|Associates|Holdings|Consulting|Construction|Plumbing|Electric|Insurance|Realty|Airlines|Trucking|Steakhouse|Brewery|Tavern|Pub|Hotel|Motel|Inn|Resort|Casino|Firm|Daycare|YMCA|YWCA|Facility|Hospice|Infirmary';
 /** Weaker suffixes: need a distinctive word before them ("Riverside Behavioral Health"). */
 const WEAK =
-  "School|High|Middle|Health|Healthcare|Center|Centre|Services|Service|Systems|Solutions|Group|Department|Dept|Agency|Club|Market|Supermarket|Store|Stores|Foods|Care|Counseling|Recovery|Hall|House|Home|Homes|Program|Project|Network|Alliance|League|Council|Union|Team|Technologies|Tech|Studio|Studios|Media|Farms|Farm|Ranch|Mart|Outlet|Depot|Express|Auto|Garage|Station|Mall|Plaza|Living|Staffing|Roofing|Warehousing|Freight|Practice|Rehabilitation|Rehab|Physicians|Pediatrics|Medicine|Orthopedics|Dialysis|Cardiology|Oncology|Dermatology|Imaging|Radiology|Urgent";
+  'School|High|Middle|Health|Healthcare|Center|Centre|Services|Service|Systems|Solutions|Group|Department|Dept|Agency|Club|Market|Supermarket|Store|Stores|Foods|Care|Counseling|Recovery|Hall|House|Home|Homes|Program|Project|Network|Alliance|League|Council|Union|Team|Technologies|Tech|Studio|Studios|Media|Farms|Farm|Ranch|Mart|Outlet|Depot|Express|Auto|Garage|Station|Mall|Plaza|Living|Staffing|Roofing|Warehousing|Freight|Practice|Rehabilitation|Rehab|Physicians|Pediatrics|Medicine|Orthopedics|Dialysis|Cardiology|Oncology|Dermatology|Imaging|Radiology|Urgent';
 
 const STRONG_SET: ReadonlySet<string> = new Set(STRONG.replace(/\\/g, '').split('|'));
 const WEAK_SET: ReadonlySet<string> = new Set(WEAK.split('|'));
-const SUFFIX_BIT = triggerBit(new Set([...STRONG_SET, ...WEAK_SET].map((w) => w.toLowerCase().replace(/[.']/g, ''))));
+const SUFFIX_BIT = triggerBit(
+  new Set([...STRONG_SET, ...WEAK_SET].map((w) => w.toLowerCase().replace(/[.']/g, ''))),
+);
 const WORD = String.raw`(?:St\.|[A-Z][\p{L}'’.-]*|&|[0-9]+(?:st|nd|rd|th)?)`;
 const JOIN = String.raw`(?:[ \t]+(?:of|and|&|the|for|de|del|la)(?=[ \t]+[A-Z]))?`;
 const ORG_PREFIX = new RegExp(
   String.raw`(?:University|College|Bank|Church|Institute|Academy|Museum|Department|Dept\.?|Office|Bureau|Hospital|School|Temple|Congregation|Diocese|Archdiocese|Sisters|Brothers|Friends)[ \t]+of[ \t]+(?:the[ \t]+)?[A-Z][\p{L}'’.-]*(?:[ \t]+(?:of[ \t]+|and[ \t]+)?[A-Z][\p{L}'’.-]*){0,3}`,
   'uy',
 );
-const PREFIX_STARTS = new Set(['university', 'college', 'bank', 'church', 'institute', 'academy', 'museum', 'department', 'dept', 'office', 'bureau', 'hospital', 'school', 'temple', 'congregation', 'diocese', 'archdiocese', 'sisters', 'brothers', 'friends']);
+const PREFIX_STARTS = new Set([
+  'university',
+  'college',
+  'bank',
+  'church',
+  'institute',
+  'academy',
+  'museum',
+  'department',
+  'dept',
+  'office',
+  'bureau',
+  'hospital',
+  'school',
+  'temple',
+  'congregation',
+  'diocese',
+  'archdiocese',
+  'sisters',
+  'brothers',
+  'friends',
+]);
 const EMPLOYMENT = new RegExp(
   String.raw`(?:works?|worked|working|employed|employment|job|shifts?|hired|fired|laid off|terminated|quit|interning|internship|interned|volunteers?|volunteered|volunteering|enrolled|attends|attending|attended|graduated|student|students|manager|cashier|clerk|teacher|driver|server|waitress|waiter|bartender|cook|technician|assistant|employee|position|career|contract|placement|member|parishioner|congregant|practice)[ \t]+(?:(?:part[- ]time|full[- ]time|nights|days|now|currently|still|again|there|as an? [a-z]+)[ \t]+){0,2}(?:at|for|by|with|from|in|of)[ \t]+(?:the[ \t]+)?(${WORD}(?:${JOIN}[ \t]+${WORD}){0,3})`,
   'uy',
@@ -38,19 +61,93 @@ const EMPLOYMENT_STARTS = new Set(
   career contract placement member parishioner congregant practice`.split(/\s+/),
 );
 /** Form fields whose value is an organisation: "Employer: Evergreen Senior Living". */
-const ORG_LABEL = /(?:employer|school|company|workplace|church|agency|facility|pharmacy|place of employment|employed by|works for|referring agency|program)[ \t]*:[ \t]*([A-Z0-9][^\n,;()]{1,60})/iy;
-const LABEL_STARTS = new Set(['employer', 'school', 'company', 'workplace', 'church', 'agency', 'facility', 'pharmacy', 'place', 'employed', 'works', 'referring', 'program']);
+const ORG_LABEL =
+  /(?:employer|school|company|workplace|church|agency|facility|pharmacy|place of employment|employed by|works for|referring agency|program)[ \t]*:[ \t]*([A-Z0-9][^\n,;()]{1,60})/iy;
+const LABEL_STARTS = new Set([
+  'employer',
+  'school',
+  'company',
+  'workplace',
+  'church',
+  'agency',
+  'facility',
+  'pharmacy',
+  'place',
+  'employed',
+  'works',
+  'referring',
+  'program',
+]);
 /** Leading words the suffix pattern may swallow: "The", "Called", "Pt" at a sentence start. */
 const PREFIX_BIT = triggerBit(PREFIX_STARTS);
 const EMPLOYMENT_BIT = triggerBit(EMPLOYMENT_STARTS);
 const LABEL_BIT = triggerBit(LABEL_STARTS);
 const LEADING_NOISE = new Set([
-  'the', 'a', 'an', 'at', 'in', 'from', 'to', 'our', 'my', 'his', 'her', 'their', 'this', 'that', 'and',
-  'with', 'for', 'by', 'of', 'called', 'works', 'worked', 'attends', 'attended', 'visited', 'went', 'per',
-  'via', 'when', 'while', 'since', 'after', 'before', 'on', 'pt', 'client', 'patient', 'referred',
-  'discussed', 'contacted', 'both', 'new', 'local', 'plan', 'goal', 'recommend', 'recommended',
+  'the',
+  'a',
+  'an',
+  'at',
+  'in',
+  'from',
+  'to',
+  'our',
+  'my',
+  'his',
+  'her',
+  'their',
+  'this',
+  'that',
+  'and',
+  'with',
+  'for',
+  'by',
+  'of',
+  'called',
+  'works',
+  'worked',
+  'attends',
+  'attended',
+  'visited',
+  'went',
+  'per',
+  'via',
+  'when',
+  'while',
+  'since',
+  'after',
+  'before',
+  'on',
+  'pt',
+  'client',
+  'patient',
+  'referred',
+  'discussed',
+  'contacted',
+  'both',
+  'new',
+  'local',
+  'plan',
+  'goal',
+  'recommend',
+  'recommended',
 ]);
-const NOT_ORG_HEAD = new Set(['mental', 'behavioral', 'behavioural', 'primary', 'home', 'public', 'health', 'family', 'high', 'middle', 'day', 'group', 'medical', 'urgent', 'emergency']);
+const NOT_ORG_HEAD = new Set([
+  'mental',
+  'behavioral',
+  'behavioural',
+  'primary',
+  'home',
+  'public',
+  'health',
+  'family',
+  'high',
+  'middle',
+  'day',
+  'group',
+  'medical',
+  'urgent',
+  'emergency',
+]);
 
 function push(out: Span[], start: number, end: number, confidence: number, source: string): void {
   if (end > start) out.push({ start, end, type: 'ORGANIZATION', confidence, source });
@@ -74,7 +171,13 @@ export function detectOrganizations(text: string, tokens: readonly Token[], lex:
     if (a === i) continue;
     // Strip noise words the run swallowed at a sentence start ("The", "Called"), and
     // credentials of a clinician named just before ("LCSW at ...").
-    while (a < i && (((tokens[a] as Token).sentenceStart && LEADING_NOISE.has((tokens[a] as Token).key)) || CREDENTIALS.has((tokens[a] as Token).key) || TITLES.has((tokens[a] as Token).key))) a++;
+    while (
+      a < i &&
+      (((tokens[a] as Token).sentenceStart && LEADING_NOISE.has((tokens[a] as Token).key)) ||
+        CREDENTIALS.has((tokens[a] as Token).key) ||
+        TITLES.has((tokens[a] as Token).key))
+    )
+      a++;
     const head = tokens.slice(a, i).filter((x) => isCapitalised(x) || x.shape === 'digit');
     if (head.length === 0) continue;
     if (!strong) {
@@ -90,8 +193,20 @@ export function detectOrganizations(text: string, tokens: readonly Token[], lex:
     const prev = tokens[i - 1] as Token;
     // "ran into her at Publix": an unknown capitalised word after "at" is a business or place.
     const info = t.info;
-    const odd = info !== undefined && (info.cls === 'unknown' || (info.cls === 'word' && info.wordRank > 20_000) || (t.possessive && info.cls !== 'word'));
-    if (prev.key === 'at' && odd && t.shape !== 'lower' && !t.sentenceStart && !t.caseless && t.text.length >= 3 && spaceBetween(text, prev, t)) {
+    const odd =
+      info !== undefined &&
+      (info.cls === 'unknown' ||
+        (info.cls === 'word' && info.wordRank > 20_000) ||
+        (t.possessive && info.cls !== 'word'));
+    if (
+      prev.key === 'at' &&
+      odd &&
+      t.shape !== 'lower' &&
+      !t.sentenceStart &&
+      !t.caseless &&
+      t.text.length >= 3 &&
+      spaceBetween(text, prev, t)
+    ) {
       const b = capitalRunAfter(text, tokens, i, 2);
       const last = tokens[b] as Token;
       push(out, t.start, last.end + (last.possessive ? 2 : 0), 0.55, 'org:at');
@@ -132,7 +247,12 @@ function employment(text: string, t: Token, lex: Lexicon, out: Span[]): void {
   const name = m[1] as string;
   const key = name.toLowerCase();
   if (US_STATES.has(key) || lex.usCities.has(key) || lex.worldCities.has(key)) return;
-  if (/^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Christmas|Easter|AA|NA|Medicaid|Medicare|First|Second|Third|Last|Next)$/.test(name)) return;
+  if (
+    /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Christmas|Easter|AA|NA|Medicaid|Medicare|First|Second|Third|Last|Next)$/.test(
+      name,
+    )
+  )
+    return;
   const start = m.index + m[0].length - name.length;
   push(out, start, start + name.length, 0.85, 'org:context');
 }

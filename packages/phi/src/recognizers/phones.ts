@@ -12,7 +12,8 @@ import type { Span } from '../types.js';
 const EXTENSION = /(?:x(\d{4,5})|(?:ext|extension)\.?[ \t]?#?[ \t]?(\d{2,5}))(?![\w.]\d|\w)/iy;
 const EXT_BIT = triggerBit(new Set(['x', 'ext', 'extension']));
 /** Two to six groups of digits joined by one space, dot or dash; optional "(area)" and "+CC". */
-const GROUPED = /(?<![\w+./:-])(?:\+[ ]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,8}(?:[ .-]\(?\d{1,8}\)?){1,6}(?![\w/:]|[.,-]\d)/y;
+const GROUPED =
+  /(?<![\w+./:-])(?:\+[ ]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,8}(?:[ .-]\(?\d{1,8}\)?){1,6}(?![\w/:]|[.,-]\d)/y;
 const CUE_BEFORE =
   /\b(?:call(?:ed|ing|s)?|phone|ph|tel|telephone|cell|mobile|mob|number|no|reach(?:ed)?|ring|text(?:ed)?|sms|messages?|contact|fax|pager|page|paged|beeper|answering|dial(?:ed)?|whatsapp|hotline|helpline|office|desk|home|work|landline|registered|at|on)\b[^\n\d]{0,12}$|#[ \t]*$/i;
 const CUE_AFTER = /^[ \t]*[-–(]?[ \t]*(?:office|fax|mobile|cell|home|work|phone|tel|desk|direct|landline)\b/i;
@@ -47,7 +48,13 @@ function extension(text: string, t: Token, out: Span[]): void {
   if (!m) return;
   const digits = (m[1] ?? m[2]) as string;
   const start = m.index + m[0].length - digits.length;
-  out.push({ start, end: start + digits.length, type: 'PHONE', confidence: 0.8, source: 'pattern:extension' });
+  out.push({
+    start,
+    end: start + digits.length,
+    type: 'PHONE',
+    confidence: 0.8,
+    source: 'pattern:extension',
+  });
 }
 
 export function detectPhones(text: string, tokens: readonly Token[]): Span[] {
@@ -94,10 +101,17 @@ export function detectPhones(text: string, tokens: readonly Token[]): Span[] {
     const strongCue = cue !== null && !WEAK_CUES.has(cue[0].trim().split(/\W/)[0]?.toLowerCase() ?? '');
     const tail = CUE_AFTER.test(text.slice(after, after + 16));
     // No measurement starts with a trunk zero and runs 9+ digits in 3+ groups.
-    const shape = v.startsWith('+') || v.startsWith('(') || (groups.length >= 3 && count >= 9 && v.startsWith('0'));
+    const shape =
+      v.startsWith('+') || v.startsWith('(') || (groups.length >= 3 && count >= 9 && v.startsWith('0'));
     const weak = cue !== null && count >= 8 && groups.length <= 4 && groups.every((g) => g.length >= 2);
     if (!(strongCue || tail || shape || weak)) continue;
-    out.push({ start: m.index, end: after, type: /fax/i.test(head.slice(-20)) ? 'FAX' : 'PHONE', confidence: strongCue || tail ? 0.8 : 0.65, source: 'pattern:phone-grouped' });
+    out.push({
+      start: m.index,
+      end: after,
+      type: /fax/i.test(head.slice(-20)) ? 'FAX' : 'PHONE',
+      confidence: strongCue || tail ? 0.8 : 0.65,
+      source: 'pattern:phone-grouped',
+    });
   }
   return out;
 }

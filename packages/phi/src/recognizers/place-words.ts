@@ -11,15 +11,72 @@ import type { Span } from '../types.js';
 // tokens instead of one regex scan per pattern.
 
 const STREET_WORDS = new Set([
-  'street', 'st', 'avenue', 'ave', 'road', 'rd', 'boulevard', 'blvd', 'drive', 'lane', 'ln', 'court',
-  'terrace', 'circle', 'parkway', 'pkwy', 'highway', 'trail', 'place', 'pike', 'alley',
+  'street',
+  'st',
+  'avenue',
+  'ave',
+  'road',
+  'rd',
+  'boulevard',
+  'blvd',
+  'drive',
+  'lane',
+  'ln',
+  'court',
+  'terrace',
+  'circle',
+  'parkway',
+  'pkwy',
+  'highway',
+  'trail',
+  'place',
+  'pike',
+  'alley',
 ]);
 const AREA_WORDS = new Set([
-  'county', 'parish', 'borough', 'township', 'twp', 'heights', 'hills', 'village', 'valley', 'springs',
-  'falls', 'beach', 'harbor', 'harbour', 'creek', 'ridge', 'estates', 'gardens', 'meadows', 'manor',
-  'commons', 'projects', 'apartments', 'apts', 'towers', 'neighborhood', 'district', 'precinct',
+  'county',
+  'parish',
+  'borough',
+  'township',
+  'twp',
+  'heights',
+  'hills',
+  'village',
+  'valley',
+  'springs',
+  'falls',
+  'beach',
+  'harbor',
+  'harbour',
+  'creek',
+  'ridge',
+  'estates',
+  'gardens',
+  'meadows',
+  'manor',
+  'commons',
+  'projects',
+  'apartments',
+  'apts',
+  'towers',
+  'neighborhood',
+  'district',
+  'precinct',
 ]);
-const PLACE_PREFIXES = new Set(['lake', 'mount', 'mt', 'fort', 'ft', 'port', 'camp', 'glen', 'east', 'west', 'north', 'south']);
+const PLACE_PREFIXES = new Set([
+  'lake',
+  'mount',
+  'mt',
+  'fort',
+  'ft',
+  'port',
+  'camp',
+  'glen',
+  'east',
+  'west',
+  'north',
+  'south',
+]);
 const UNIT_WORDS = new Set(['apt', 'apartment', 'suite', 'ste', 'unit']);
 const STATE_WORDS = new Set([...US_STATES].map((s) => s.split(' ')[0] as string));
 const STREET_BIT = triggerBit(STREET_WORDS);
@@ -29,16 +86,55 @@ const UNIT_BIT = triggerBit(UNIT_WORDS);
 const STATE_BIT = triggerBit(new Set([...STATE_WORDS, ...[...STATE_ABBRS].map((a) => a.toLowerCase())]));
 const ANY_BIT = STREET_BIT | AREA_BIT | PREFIX_BIT | UNIT_BIT | STATE_BIT;
 /** Capitalised words that end a run of place words rather than belong to it. */
-const NOT_PLACE = new Set(['the', 'a', 'an', 'in', 'on', 'at', 'to', 'from', 'lives', 'moved', 'client', 'pt', 'patient', 'and']);
+const NOT_PLACE = new Set([
+  'the',
+  'a',
+  'an',
+  'in',
+  'on',
+  'at',
+  'to',
+  'from',
+  'lives',
+  'moved',
+  'client',
+  'pt',
+  'patient',
+  'and',
+]);
 /** State abbreviations that are also common capitalised words or credentials. */
-const WEAK_ABBRS = new Set(['MD', 'DO', 'PA', 'NP', 'RN', 'OR', 'IN', 'ME', 'OK', 'HI', 'ID', 'CO', 'MA', 'MS', 'DC', 'LA', 'AL', 'DE']);
+const WEAK_ABBRS = new Set([
+  'MD',
+  'DO',
+  'PA',
+  'NP',
+  'RN',
+  'OR',
+  'IN',
+  'ME',
+  'OK',
+  'HI',
+  'ID',
+  'CO',
+  'MA',
+  'MS',
+  'DC',
+  'LA',
+  'AL',
+  'DE',
+]);
 
 function push(out: Span[], start: number, end: number, confidence: number, source: string): void {
   if (end > start) out.push({ start, end, type: 'LOCATION', confidence, source });
 }
 
 function trimRunStart(tokens: readonly Token[], a: number, b: number): number {
-  while (a < b && (NOT_PLACE.has((tokens[a] as Token).key) || (tokens[a] as Token).sentenceStart && NOT_PLACE.has((tokens[a] as Token).key))) a++;
+  while (
+    a < b &&
+    (NOT_PLACE.has((tokens[a] as Token).key) ||
+      ((tokens[a] as Token).sentenceStart && NOT_PLACE.has((tokens[a] as Token).key)))
+  )
+    a++;
   return a;
 }
 
@@ -51,16 +147,33 @@ export function detectPlaceWords(text: string, tokens: readonly Token[], lex: Le
     if (capital && bits & STREET_BIT && i > 0 && (t.shape !== 'upper' || t.caseless)) {
       const next = tokens[i + 1];
       // "St. Mark's" is a saint, "Dr. Smith" a doctor: a street type before a name is not a street.
-      if ((t.key === 'st' || t.key === 'place') && next && isCapitalised(next) && (gapIs(text, t, next, '. ') || spaceBetween(text, t, next))) continue;
+      if (
+        (t.key === 'st' || t.key === 'place') &&
+        next &&
+        isCapitalised(next) &&
+        (gapIs(text, t, next, '. ') || spaceBetween(text, t, next))
+      )
+        continue;
       const a = trimRunStart(tokens, capitalRunBefore(text, tokens, i, 3), i);
-      if (a < i && !(tokens[a] as Token).caseless) push(out, (tokens[a] as Token).start, t.end, 0.85, 'location:street-name');
+      if (a < i && !(tokens[a] as Token).caseless)
+        push(out, (tokens[a] as Token).start, t.end, 0.85, 'location:street-name');
     } else if (capital && bits & AREA_BIT && i > 0) {
       const a = trimRunStart(tokens, capitalRunBefore(text, tokens, i, 2), i);
-      if (a < i) push(out, (tokens[a] as Token).start, t.end, t.key === 'county' || t.key === 'parish' ? 0.9 : 0.75, 'location:area');
+      if (a < i)
+        push(
+          out,
+          (tokens[a] as Token).start,
+          t.end,
+          t.key === 'county' || t.key === 'parish' ? 0.9 : 0.75,
+          'location:area',
+        );
     } else if (capital && bits & PREFIX_BIT) {
       const b = capitalRunAfter(text, tokens, i, 2);
       if (b > i && !t.caseless) {
-        const key = tokens.slice(i, b + 1).map((x) => x.key).join(' ');
+        const key = tokens
+          .slice(i, b + 1)
+          .map((x) => x.key)
+          .join(' ');
         if (!US_STATES.has(key)) push(out, t.start, (tokens[b] as Token).end, 0.6, 'location:place');
       }
     } else if (bits & UNIT_BIT) {
@@ -90,34 +203,64 @@ function isStateName(tokens: readonly Token[], i: number): boolean {
 function cityBeforeState(text: string, tokens: readonly Token[], i: number, lex: Lexicon, out: Span[]): void {
   const st = tokens[i] as Token;
   const prev = tokens[i - 1];
-  if (!prev || !(gapIs(text, prev, st, ', ') || gapIs(text, prev, st, ',') || spaceBetween(text, prev, st))) return;
+  if (!prev || !(gapIs(text, prev, st, ', ') || gapIs(text, prev, st, ',') || spaceBetween(text, prev, st)))
+    return;
   const last = i - 1;
   const first = capitalRunBefore(text, tokens, last, 3);
   // A town is a word of 2+ letters standing on its own ("2L NC" is two litres by nasal cannula).
-  if (!isCapitalised(prev) || prev.text.length < 2 || (tokens[last - 1]?.end === prev.start)) return;
+  if (!isCapitalised(prev) || prev.text.length < 2 || tokens[last - 1]?.end === prev.start) return;
   const comma = gapIs(text, prev, st, ', ') || gapIs(text, prev, st, ',');
   // Keep the longest known city that ends the run ("Maria Lopez Springfield" → "Springfield").
   let start = -1;
   for (let k = first; k <= last; k++) {
-    const key = tokens.slice(k, last + 1).map((x) => x.key).join(' ');
+    const key = tokens
+      .slice(k, last + 1)
+      .map((x) => x.key)
+      .join(' ');
     if (lex.usCities.has(key) || lex.worldCities.has(key)) {
       start = k;
       break;
     }
   }
-  const stateEnd = US_STATES.has(st.key) ? i : i + 1 < tokens.length && US_STATES.has(`${st.key} ${(tokens[i + 1] as Token).key}`) ? i + 1 : i;
+  const stateEnd = US_STATES.has(st.key)
+    ? i
+    : i + 1 < tokens.length && US_STATES.has(`${st.key} ${(tokens[i + 1] as Token).key}`)
+      ? i + 1
+      : i;
   const zipTok = tokens[stateEnd + 1];
-  const zip = zipTok && zipTok.shape === 'digit' && zipTok.text.length === 5 && /^[ \t,]{1,3}$/.test(text.slice((tokens[stateEnd] as Token).end, zipTok.start)) ? zipTok : undefined;
+  const zip =
+    zipTok &&
+    zipTok.shape === 'digit' &&
+    zipTok.text.length === 5 &&
+    /^[ \t,]{1,3}$/.test(text.slice((tokens[stateEnd] as Token).end, zipTok.start))
+      ? zipTok
+      : undefined;
   const known = start >= 0;
   if (!known && !zip && (!comma || (st.shape === 'upper' ? WEAK_ABBRS.has(st.text) : true))) return;
   if (!known) start = last; // an unknown town: take the word before the state only
-  const cityKey = tokens.slice(start, last + 1).map((x) => x.key).join(' ');
+  const cityKey = tokens
+    .slice(start, last + 1)
+    .map((x) => x.key)
+    .join(' ');
   if (US_STATES.has(cityKey) || NOT_PLACE.has(cityKey)) return;
-  push(out, (tokens[start] as Token).start, (tokens[last] as Token).end, known ? 0.9 : 0.7, 'location:city-state');
+  push(
+    out,
+    (tokens[start] as Token).start,
+    (tokens[last] as Token).end,
+    known ? 0.9 : 0.7,
+    'location:city-state',
+  );
   if (zip) {
     let end = zip.end;
     const plus4 = tokens[stateEnd + 2];
-    if (plus4 && plus4.shape === 'digit' && plus4.text.length === 4 && text[zip.end] === '-' && plus4.start === zip.end + 1) end = plus4.end;
+    if (
+      plus4 &&
+      plus4.shape === 'digit' &&
+      plus4.text.length === 4 &&
+      text[zip.end] === '-' &&
+      plus4.start === zip.end + 1
+    )
+      end = plus4.end;
     push(out, zip.start, end, isUsZip(zip.text, lex) ? 0.95 : 0.85, 'location:zip');
   }
 }

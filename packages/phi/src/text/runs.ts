@@ -29,7 +29,14 @@ const JOINERS = new Set(['of', 'and', 'the', 'for', 'de', 'del', 'la', 'los', 'l
  * `idx` (same line, single spaces, "St." and "&" allowed; lowercase joiners like "of" only
  * between capitalised words). Returns `idx` when there is no such run.
  */
-export function capitalRunBefore(text: string, tokens: readonly Token[], idx: number, maxWords: number, joiners = false, digits = false): number {
+export function capitalRunBefore(
+  text: string,
+  tokens: readonly Token[],
+  idx: number,
+  maxWords: number,
+  joiners = false,
+  digits = false,
+): number {
   let a = idx;
   let words = 0;
   while (a > 0 && words < maxWords) {
@@ -37,14 +44,24 @@ export function capitalRunBefore(text: string, tokens: readonly Token[], idx: nu
     const cur = tokens[a] as Token;
     // "St. Mark's", "Mt. Sinai": a period only after a short abbreviation, never a sentence end.
     const abbreviation = prev.text.length <= 3 && prev.shape === 'cap' && gapIs(text, prev, cur, '. ');
-    const sep = spaceBetween(text, prev, cur) || abbreviation || gapIs(text, prev, cur, ' & ') || gapIs(text, prev, cur, '-');
+    const sep =
+      spaceBetween(text, prev, cur) ||
+      abbreviation ||
+      gapIs(text, prev, cur, ' & ') ||
+      gapIs(text, prev, cur, '-');
     if (!sep) break;
     if (isCapitalised(prev) || (digits && prev.shape === 'digit')) {
       a--;
       words++;
       continue;
     }
-    if (joiners && JOINERS.has(prev.key) && a - 2 >= 0 && isCapitalised(tokens[a - 2] as Token) && spaceBetween(text, tokens[a - 2] as Token, prev)) {
+    if (
+      joiners &&
+      JOINERS.has(prev.key) &&
+      a - 2 >= 0 &&
+      isCapitalised(tokens[a - 2] as Token) &&
+      spaceBetween(text, tokens[a - 2] as Token, prev)
+    ) {
       a -= 2;
       words++;
       continue;
@@ -55,7 +72,12 @@ export function capitalRunBefore(text: string, tokens: readonly Token[], idx: nu
 }
 
 /** Index of the last token of the run of capitalised words that starts right after `idx`. */
-export function capitalRunAfter(text: string, tokens: readonly Token[], idx: number, maxWords: number): number {
+export function capitalRunAfter(
+  text: string,
+  tokens: readonly Token[],
+  idx: number,
+  maxWords: number,
+): number {
   let b = idx;
   while (b + 1 < tokens.length && b - idx < maxWords) {
     const next = tokens[b + 1] as Token;

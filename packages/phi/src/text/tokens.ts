@@ -81,7 +81,19 @@ export function tokenize(text: string): Token[] {
         line++;
         boundary = true;
         afterNewline = true;
-      } else if (ch === 46 || ch === 33 || ch === 63 || ch === 58 || ch === 59 || ch === 8226 || ch === 42 || ch === 34 || ch === 8220 || ch === 40 || ch === 91) {
+      } else if (
+        ch === 46 ||
+        ch === 33 ||
+        ch === 63 ||
+        ch === 58 ||
+        ch === 59 ||
+        ch === 8226 ||
+        ch === 42 ||
+        ch === 34 ||
+        ch === 8220 ||
+        ch === 40 ||
+        ch === 91
+      ) {
         boundary = true;
       } else if (ch === 45 && afterNewline) {
         boundary = true;
@@ -134,12 +146,17 @@ export function tokenize(text: string): Token[] {
     const word = text.slice(start, end);
     const prev = tokens[tokens.length - 1];
     // "Dr. Smith": a period after a short title does not start a sentence.
-    const abbreviationBefore = prev !== undefined && prev.end - prev.start <= 3 && prev.shape === 'cap' && SENTENCE_ABBREVIATIONS.has(prev.key);
+    const abbreviationBefore =
+      prev !== undefined &&
+      prev.end - prev.start <= 3 &&
+      prev.shape === 'cap' &&
+      SENTENCE_ABBREVIATIONS.has(prev.key);
     tokens.push({
       start,
       end,
       text: word,
-      key: shape === 'digit' || (plain && shape === 'lower') ? word : plain ? word.toLowerCase() : foldKey(word),
+      key:
+        shape === 'digit' || (plain && shape === 'lower') ? word : plain ? word.toLowerCase() : foldKey(word),
       shape: possessive && shape === 'upper' && word.length === 1 ? 'cap' : shape,
       possessive,
       sentenceStart: tokens.length === 0 || (boundary && !abbreviationBefore),
@@ -156,7 +173,21 @@ export function tokenize(text: string): Token[] {
   return tokens;
 }
 
-const FUNCTION_WORDS = new Set(['of', 'and', 'the', 'in', 'to', 'for', 'with', 'a', 'an', 'on', 'at', 'or', 'by']);
+const FUNCTION_WORDS = new Set([
+  'of',
+  'and',
+  'the',
+  'in',
+  'to',
+  'for',
+  'with',
+  'a',
+  'an',
+  'on',
+  'at',
+  'or',
+  'by',
+]);
 
 function markCaselessLines(tokens: Token[], lineOf: readonly number[]): void {
   let lineStart = 0;
