@@ -23,7 +23,8 @@ export interface ScriptedResponse {
 
 export type Responder = (request: RecordedRequest, index: number) => ScriptedResponse;
 
-const ROUTE = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
+// Azure's route, and the OpenAI-compatible one (vLLM, Ollama) for self-hosted endpoints.
+const ROUTE = /^\/openai\/deployments\/([^/]+)\/chat\/completions$|^\/v1\/chat\/completions$/;
 
 /** A minimal instance of a JSON Schema (strict-mode subset): what a model that obeys the schema could return. */
 export function exampleFor(schema: unknown): unknown {
