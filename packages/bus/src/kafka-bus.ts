@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import {
   Kafka,
   Partitioners,
@@ -33,7 +34,7 @@ export interface KafkaBusOptions {
   /** How long a publish may wait for others to share its request. */
   readonly lingerMs?: number;
   readonly maxBatch?: number;
-  /** Commit at least this often while working through a large batch. */
+  /** Finished offsets are committed together at most this often (default 500 ms); a crash redelivers at most this much work. */
   readonly commitIntervalMs?: number;
   readonly ssl?: boolean;
   /**
@@ -57,14 +58,19 @@ function toHeaders(raw: IHeaders | undefined): Headers {
 
 const nextOffset = (offset: string): string => (BigInt(offset) + 1n).toString();
 
+interface ConsumerState {
+  readonly groupId: string;
+  joined: boolean;
+  crashed: boolean;
+  stopping: boolean;
+  stop: () => Promise<void>;
+}
+
 export class KafkaBus implements Bus {
   private readonly kafka: Kafka;
   private readonly producer: Producer;
   private readonly batcher: PublishBatcher;
-  private readonly consumers = new Map<
-    Consumer,
-    { groupId: string; joined: boolean; crashed: boolean; stopping: boolean }
-  >();
+  private readonly consumers = new Map<Consumer, ConsumerState>();
   private producerReady = false;
 
   static fromConfig(options: KafkaBusOptions): KafkaBus {
@@ -205,7 +211,13 @@ export class KafkaBus implements Bus {
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 100,
     });
-    const state = { groupId, joined: false, crashed: false, stopping: false };
+    const state: ConsumerState = {
+      groupId,
+      joined: false,
+      crashed: false,
+      stopping: false,
+      stop: async () => {},
+    };
     this.consumers.set(consumer, state);
     consumer.on(consumer.events.GROUP_JOIN, () => {
       state.joined = true;
@@ -216,64 +228,94 @@ export class KafkaBus implements Bus {
     });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning });
-    const commitEvery = this.options.commitIntervalMs ?? 1_000;
+
+    // Offsets of records that are done (handled or dead-lettered), not yet committed, by partition.
+    // They are committed together, at most every `commitEvery` ms: one OffsetCommit per batch
+    // would queue behind the next Fetch on the broker connection and add latency per partition.
+    const pending = new Map<number, string>();
+    const commitEvery = this.options.commitIntervalMs ?? 500;
+    let lastCommit = Date.now();
+    let inFlight = 0;
+    const idle = new EventEmitter();
+    const drain = ():
+      | { topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }> }
+      | undefined => {
+      if (pending.size === 0) return undefined;
+      const partitions = [...pending].map(([partition, offset]) => ({ partition, offset }));
+      pending.clear();
+      lastCommit = Date.now();
+      return { topics: [{ topic, partitions }] };
+    };
+    const commitFailed = (err: unknown): void => {
+      // Typically a rebalance took the partition away: the new owner redelivers from the
+      // last commit, and handlers are idempotent (at-least-once).
+      this.options.logger.warn({ topic, groupId, err: (err as Error).message }, 'offset commit failed');
+    };
+
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: concurrency,
       eachBatch: async (payload) => {
         const { batch } = payload;
-        let pending: string | undefined;
-        let lastCommit = Date.now();
-        const commit = async (): Promise<void> => {
-          if (pending === undefined) return;
-          try {
-            // The batch's own commit (not consumer.commitOffsets, which kafkajs skips
-            // once stop() began): records finished during a graceful stop are committed.
-            await payload.commitOffsetsIfNecessary({
-              topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: pending }] }],
-            });
-          } catch (err) {
-            // Typically a rebalance took the partition away: the new owner redelivers
-            // from the last commit, and handlers are idempotent (at-least-once).
-            this.options.logger.warn({ topic, groupId, err: (err as Error).message }, 'offset commit failed');
+        inFlight += 1;
+        try {
+          for (const message of batch.messages) {
+            if (!payload.isRunning() || payload.isStale() || state.stopping) break;
+            const began = Date.now();
+            const outcome = await process(
+              {
+                topic: batch.topic,
+                partition: batch.partition,
+                offset: message.offset,
+                key: message.key ? message.key.toString('utf8') : null,
+                value: message.value,
+                headers: toHeaders(message.headers),
+              },
+              state,
+            );
+            this.options.observer?.recordProcessed(batch.topic, groupId, outcome, Date.now() - began);
+            if (outcome === 'aborted') break;
+            // Committable only now: the handler succeeded or the record is safe in the DLQ.
+            payload.resolveOffset(message.offset);
+            pending.set(batch.partition, nextOffset(message.offset));
+            await payload.heartbeat();
           }
-          pending = undefined;
-          lastCommit = Date.now();
-        };
-        for (const message of batch.messages) {
-          if (!payload.isRunning() || payload.isStale() || state.stopping) break;
-          const began = Date.now();
-          const outcome = await process(
-            {
-              topic: batch.topic,
-              partition: batch.partition,
-              offset: message.offset,
-              key: message.key ? message.key.toString('utf8') : null,
-              value: message.value,
-              headers: toHeaders(message.headers),
-            },
-            state,
-          );
-          this.options.observer?.recordProcessed(batch.topic, groupId, outcome, Date.now() - began);
-          if (outcome === 'aborted') break;
-          // Committed only now: the handler succeeded or the record is safe in the DLQ.
-          payload.resolveOffset(message.offset);
-          pending = nextOffset(message.offset);
-          if (Date.now() - lastCommit >= commitEvery) await commit();
-          await payload.heartbeat();
+          if (state.stopping || Date.now() - lastCommit >= commitEvery) {
+            const offsets = drain();
+            // The batch's own commit works even once stop() began (consumer.commitOffsets does not).
+            if (offsets) await payload.commitOffsetsIfNecessary(offsets).catch(commitFailed);
+          }
+        } finally {
+          inFlight -= 1;
+          if (inFlight === 0) idle.emit('idle');
         }
-        await commit();
       },
     });
-    return {
-      stop: async () => {
-        state.stopping = true;
-        // disconnect() waits for the running batch, which commits what it finished.
-        await consumer.disconnect();
-        this.consumers.delete(consumer);
-      },
+    // Offsets left pending by a quiet consumer are committed on a timer too.
+    const timer = setInterval(() => {
+      if (inFlight > 0 || state.stopping || Date.now() - lastCommit < commitEvery) return;
+      const offsets = drain();
+      if (offsets)
+        void consumer
+          .commitOffsets(offsets.topics[0]!.partitions.map((p) => ({ topic, ...p })))
+          .catch(commitFailed);
+    }, commitEvery);
+    timer.unref();
+    state.stop = async () => {
+      state.stopping = true;
+      clearInterval(timer);
+      // Let the batch in flight finish its record, then commit everything done before leaving.
+      if (inFlight > 0) await new Promise((resolve) => idle.once('idle', resolve));
+      const offsets = drain();
+      if (offsets)
+        await consumer
+          .commitOffsets(offsets.topics[0]!.partitions.map((p) => ({ topic, ...p })))
+          .catch(commitFailed);
+      await consumer.disconnect();
+      this.consumers.delete(consumer);
     };
+    return { stop: () => state.stop() };
   }
 
   health(): BusHealth {
@@ -293,11 +335,7 @@ export class KafkaBus implements Bus {
   }
 
   async shutdown(): Promise<void> {
-    for (const [consumer, state] of this.consumers) {
-      state.stopping = true;
-      await consumer.disconnect();
-    }
-    this.consumers.clear();
+    for (const state of [...this.consumers.values()]) await state.stop();
     await this.batcher.flush();
     this.producerReady = false;
     await this.producer.disconnect();
