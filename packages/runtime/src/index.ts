@@ -6,3 +6,5 @@ export type { HealthSource, OpsServerOptions } from './ops-server.js';
 export { createPendingServiceApp } from './service.js';
 export type { ServiceApp, ServiceContext } from './service.js';
 export { connectRedis } from './redis.js';
+export { createConsumerApp } from './consumer-app.js';
+export type { ConsumerAppOptions } from './consumer-app.js';

@@ -1,9 +1,8 @@
 import { AuditTrail } from '@carerelay/audit';
-import type { Subscription } from '@carerelay/bus';
 import type { KeyProvider } from '@carerelay/crypto';
-import { aiRequestTopic, aiTaskTopic, auditEventTopic, type AiTask } from '@carerelay/events';
+import { aiRequestTopic, aiTaskTopic, auditEventTopic } from '@carerelay/events';
 import type { TokenVault } from '@carerelay/phi';
-import type { ServiceApp, ServiceContext } from '@carerelay/runtime';
+import { createConsumerApp, type ServiceApp, type ServiceContext } from '@carerelay/runtime';
 import { deidentifyTask } from './handlers/deidentify-task.js';
 
 export const SERVICE_NAME = 'deidentifier';
@@ -26,48 +25,28 @@ export interface DeidentifierOptions {
 export function createDeidentifierApp(context: ServiceContext, options: DeidentifierOptions): ServiceApp {
   const audit = new AuditTrail(context.bus, SERVICE_NAME);
   const logger = context.logger.child({ component: SERVICE_NAME });
-  let subscription: Subscription | undefined;
-  return {
+  return createConsumerApp(context, {
     name: SERVICE_NAME,
-    consumes: [aiTaskTopic],
+    consumes: aiTaskTopic,
     produces: [aiRequestTopic, auditEventTopic],
-    start: async () => {
-      subscription = await context.bus.subscribe<AiTask>({
-        topic: aiTaskTopic,
-        groupId: options.groupId ?? SERVICE_NAME,
-        fromBeginning: options.fromBeginning ?? true,
-        concurrency: context.concurrency,
-        retry: {
-          maxAttempts: options.maxAttempts,
-          initialDelayMs: options.retryInitialMs,
-          maxDelayMs: 60_000,
-        },
-        handler: (delivery) =>
-          deidentifyTask(delivery, {
-            keys: options.keys,
-            vault: options.vault,
-            audit,
-            logger,
-            vaultTtlSeconds: options.vaultTtlSeconds,
-            dateShift: options.dateShift,
-            publish: (request) =>
-              context.bus.publish(aiRequestTopic, {
-                key: `${request.tenantId}:${request.subjectRef}`,
-                value: request,
-              }),
+    groupId: options.groupId,
+    fromBeginning: options.fromBeginning,
+    close: options.close,
+    retry: { maxAttempts: options.maxAttempts, initialDelayMs: options.retryInitialMs, maxDelayMs: 60_000 },
+    onDeadLetter: (letter) => audit.deadLettered(letter),
+    handler: (delivery) =>
+      deidentifyTask(delivery, {
+        keys: options.keys,
+        vault: options.vault,
+        audit,
+        logger,
+        vaultTtlSeconds: options.vaultTtlSeconds,
+        dateShift: options.dateShift,
+        publish: (request) =>
+          context.bus.publish(aiRequestTopic, {
+            key: `${request.tenantId}:${request.subjectRef}`,
+            value: request,
           }),
-        onDeadLetter: (letter) => audit.deadLettered(letter),
-      });
-    },
-    stop: async () => {
-      await subscription?.stop();
-      subscription = undefined;
-      await options.close?.();
-    },
-    health: () => ({
-      healthy: true,
-      ready: subscription !== undefined,
-      details: { [SERVICE_NAME]: subscription ? 'consuming' : 'stopped' },
-    }),
-  };
+      }),
+  });
 }

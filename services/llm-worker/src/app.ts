@@ -1,9 +1,8 @@
 import { AuditTrail } from '@carerelay/audit';
-import type { Subscription } from '@carerelay/bus';
 import type { KeyProvider } from '@carerelay/crypto';
 import { aiDraftTopic, aiRequestTopic, auditEventTopic, type AiRequest } from '@carerelay/events';
 import type { ModelClient } from '@carerelay/llm';
-import type { ServiceApp, ServiceContext } from '@carerelay/runtime';
+import { createConsumerApp, type ServiceApp, type ServiceContext } from '@carerelay/runtime';
 import { CircuitBreaker } from './domain/circuit-breaker.js';
 import type { DraftCache, RateGate } from './domain/ports.js';
 import { draftRequest } from './handlers/draft-request.js';
@@ -35,62 +34,46 @@ export function createLlmWorkerApp(context: ServiceContext, options: LlmWorkerOp
   const audit = new AuditTrail(context.bus, SERVICE_NAME);
   const logger = context.logger.child({ component: SERVICE_NAME });
   const breaker = new CircuitBreaker(options.circuit.threshold, options.circuit.resetMs);
-  let subscription: Subscription | undefined;
   let stopping = false;
-  return {
+  return createConsumerApp(context, {
     name: SERVICE_NAME,
-    consumes: [aiRequestTopic],
+    consumes: aiRequestTopic,
     produces: [aiDraftTopic, auditEventTopic],
-    start: async () => {
-      stopping = false;
-      subscription = await context.bus.subscribe<AiRequest>({
-        topic: aiRequestTopic,
-        groupId: options.groupId ?? SERVICE_NAME,
-        fromBeginning: options.fromBeginning ?? true,
-        concurrency: context.concurrency,
-        retry: {
-          maxAttempts: options.deliveryAttempts,
-          initialDelayMs: options.retryInitialMs,
-          maxDelayMs: 60_000,
-        },
-        handler: (delivery) =>
-          draftRequest(delivery, {
-            model: options.model,
-            deploymentFor: options.deploymentFor,
-            limiter: options.limiter,
-            breaker,
-            idempotency: options.drafts,
-            audit,
-            logger,
-            fingerprintKey: (tenantId) => options.keys.deriveKey(tenantId, 'fingerprint'),
-            publish: (draft) =>
-              context.bus.publish(aiDraftTopic, {
-                key: `${draft.tenantId}:${draft.subjectRef}`,
-                value: draft,
-              }),
-            call: {
-              attempts: options.callAttempts,
-              initialDelayMs: options.retryInitialMs,
-              maxRetryAfterMs: options.maxRetryAfterMs,
-              stopping: () => stopping,
-            },
-            maxTokens: options.maxTokens,
-            timeoutMs: options.timeoutMs,
-            rateWaitMs: options.rateMaxWaitMs,
-          }),
-        onDeadLetter: (letter) => audit.deadLettered(letter),
-      });
-    },
-    stop: async () => {
+    groupId: options.groupId,
+    fromBeginning: options.fromBeginning,
+    close: options.close,
+    details: { provider: options.model.kind },
+    // A model call waiting to be retried is abandoned on stop; the record is redelivered.
+    onStopping: () => {
       stopping = true;
-      await subscription?.stop();
-      subscription = undefined;
-      await options.close?.();
     },
-    health: () => ({
-      healthy: true,
-      ready: subscription !== undefined,
-      details: { [SERVICE_NAME]: subscription ? 'consuming' : 'stopped', provider: options.model.kind },
-    }),
-  };
+    retry: {
+      maxAttempts: options.deliveryAttempts,
+      initialDelayMs: options.retryInitialMs,
+      maxDelayMs: 60_000,
+    },
+    onDeadLetter: (letter) => audit.deadLettered(letter),
+    handler: (delivery) =>
+      draftRequest(delivery, {
+        model: options.model,
+        deploymentFor: options.deploymentFor,
+        limiter: options.limiter,
+        breaker,
+        idempotency: options.drafts,
+        audit,
+        logger,
+        fingerprintKey: (tenantId) => options.keys.deriveKey(tenantId, 'fingerprint'),
+        publish: (draft) =>
+          context.bus.publish(aiDraftTopic, { key: `${draft.tenantId}:${draft.subjectRef}`, value: draft }),
+        call: {
+          attempts: options.callAttempts,
+          initialDelayMs: options.retryInitialMs,
+          maxRetryAfterMs: options.maxRetryAfterMs,
+          stopping: () => stopping,
+        },
+        maxTokens: options.maxTokens,
+        timeoutMs: options.timeoutMs,
+        rateWaitMs: options.rateMaxWaitMs,
+      }),
+  });
 }

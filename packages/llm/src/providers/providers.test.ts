@@ -1,22 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeidentifiedContext } from '@carerelay/events';
 import { obeySchema, startAzureRecorder } from '../testing/azure-recorder.js';
 import type { CompletionRequest } from '../provider.js';
+import { EMPTY_CONTEXT } from '../templates/fixtures.js';
 import { AzureOpenAIModelClient } from './azure-openai.js';
 import { OpenAICompatibleModelClient } from './openai-compatible.js';
 
-const context: DeidentifiedContext = {
-  client: { ref: '[CLIENT]', age: '41', gender: null, pronouns: null },
-  people: [],
-  encounter: null,
-  sessionNotes: null,
-  priorNotes: [],
-  goals: [],
-  assessments: [],
-  diagnoses: [],
-  messages: [],
-  intakeAnswers: [],
-};
+const context = EMPTY_CONTEXT;
 const request: CompletionRequest = {
   useCase: 'soap_note',
   messages: [
