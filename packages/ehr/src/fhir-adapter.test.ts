@@ -1,0 +1,160 @@
+import type { Condition, DocumentReference, Patient } from '@medplum/fhirtypes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_CLIENTS, SANDBOX_PRACTITIONERS, startSandboxEhr, type SandboxEhr } from './sandbox/index.js';
+import { FhirAdapter } from './fhir-adapter.js';
+import { FhirClient } from './fhir-client.js';
+import { SmartBackendAuth } from './smart-auth.js';
+
+let sandbox: SandboxEhr;
+let fhir: FhirClient;
+let adapter: FhirAdapter;
+const { avery, jordan, riley } = SANDBOX_CLIENTS;
+const { therapist, psychiatrist } = SANDBOX_PRACTITIONERS;
+
+function note(patientId: string, day: string, docStatus: DocumentReference['docStatus']): DocumentReference {
+  return {
+    resourceType: 'DocumentReference',
+    status: 'current',
+    docStatus,
+    type: { coding: [{ system: 'http://loinc.org', code: '11506-3' }] },
+    subject: { reference: `Patient/${patientId}` },
+    date: `2025-10-${day}T11:00:00Z`,
+    content: [
+      { attachment: { contentType: 'text/plain', data: Buffer.from(`note of ${day}`).toString('base64') } },
+    ],
+  };
+}
+
+beforeAll(async () => {
+  sandbox = await startSandboxEhr();
+  const client = sandbox.clients.rs384;
+  const auth = new SmartBackendAuth({
+    clientId: client.clientId,
+    privateJwk: client.privateJwk,
+    fhirBaseUrl: sandbox.baseUrl,
+  });
+  fhir = new FhirClient({ baseUrl: sandbox.baseUrl, auth });
+  adapter = new FhirAdapter(fhir);
+});
+
+afterAll(async () => {
+  await sandbox.stop();
+});
+
+describe('FhirAdapter.readTaskContext', () => {
+  it('maps the client of the 53-minute session: name, DOB, MRN, session times, notes, scores, diagnoses', async () => {
+    const { context, securityLabels, sourceRefs } = await adapter.readTaskContext({
+      clientId: avery.patientId,
+      encounterId: avery.encounterIds.session53,
+    });
+    expect(context.client).toMatchObject({
+      id: 'sbx-patient-avery',
+      givenNames: ['Avery'],
+      familyName: 'Lindqvist',
+      birthDate: '1988-03-14',
+      gender: 'female',
+      mrn: 'SBX-100001',
+      phones: ['555-0141'],
+      emails: ['avery.avery@example.org'],
+      address: { lines: ['418 Alder Hollow Rd'], city: 'Brookfield', state: 'NY', postalCode: '01506' },
+    });
+    expect(context.encounter).toEqual({
+      id: 'sbx-enc-avery-2025-09-16',
+      start: '2025-09-16T14:00:00-04:00',
+      end: '2025-09-16T14:53:00-04:00',
+      serviceType: 'individual',
+      telehealth: false,
+      clientPresent: true,
+      withMedicalEvaluation: false,
+    });
+    // The session's own note is not a prior note; the intake note is, decoded from base64.
+    expect(context.priorNotes.map((n) => n.id)).toEqual(['sbx-note-avery-2025-09-02']);
+    expect(context.priorNotes[0]?.date).toBe('2025-09-02');
+    expect(context.priorNotes[0]?.text).toMatch(/^S: Avery Lindqvist, 37, self-referred for low mood/);
+    const phq9 = context.assessments.find((a) => a.instrument === 'PHQ-9');
+    expect(phq9).toMatchObject({ loinc: '44261-6', date: '2025-09-16', total: 14 });
+    expect(phq9?.items['44260-8']).toBe(0);
+    expect(context.assessments.find((a) => a.instrument === 'GAD-7')?.total).toBe(8);
+    expect(context.diagnoses).toEqual([
+      { code: 'F33.1', display: 'Major depressive disorder, recurrent, moderate' },
+    ]);
+    expect(context.relatedPersons).toEqual([
+      {
+        givenNames: ['Sam'],
+        familyName: 'Lindqvist',
+        relationship: 'domestic partner',
+        phones: ['555-0142'],
+      },
+    ]);
+    expect(context.careTeam).toEqual([
+      { givenNames: [therapist.given], familyName: therapist.family, role: 'primary clinician' },
+      { givenNames: [psychiatrist.given], familyName: psychiatrist.family, role: 'consulting clinician' },
+    ]);
+    expect(context.goals.map((g) => g.id)).toEqual([...avery.goalIds]);
+    expect(context.messages.map((m) => m.id)).toEqual([...avery.communicationIds]);
+    expect(securityLabels).toEqual([]);
+    expect(sourceRefs).toContainEqual(expect.stringMatching(/^Patient\/sbx-patient-avery\/_history\/.+$/));
+    expect(sourceRefs).toContainEqual(
+      expect.stringMatching(/^Encounter\/sbx-enc-avery-2025-09-16\/_history\/.+$/),
+    );
+    expect(sourceRefs).toContainEqual(
+      expect.stringMatching(/^Observation\/sbx-obs-avery-phq9\/_history\/.+$/),
+    );
+  });
+
+  it('without an encounter, prior notes are all signed notes, newest first', async () => {
+    const { context } = await adapter.readTaskContext({ clientId: avery.patientId });
+    expect(context.encounter).toBeNull();
+    expect(context.priorNotes.map((n) => n.id)).toEqual([
+      'sbx-note-avery-2025-09-16',
+      'sbx-note-avery-2025-09-02',
+    ]);
+  });
+
+  it('carries PHQ-9 item 9 into items when it is positive', async () => {
+    const { context } = await adapter.readTaskContext({ clientId: jordan.patientId });
+    const phq9 = context.assessments.find((a) => a.instrument === 'PHQ-9');
+    expect(phq9?.total).toBe(11);
+    expect(phq9?.items['44260-8']).toBe(1);
+    expect(context.diagnoses.map((d) => d.code)).toEqual(['F41.1', 'Z56.6']);
+  });
+
+  it('labels the Part 2 client 42CFRPart2 (with ETH and R from meta.security)', async () => {
+    const { context, securityLabels } = await adapter.readTaskContext({ clientId: riley.patientId });
+    expect(securityLabels).toEqual(['42CFRPart2', 'ETH', 'R']);
+    expect(context.diagnoses.map((d) => d.code)).toContain('F10.20');
+  });
+
+  it('labels 42CFRPart2 from an F10–F19 diagnosis even when the EHR set no meta.security', async () => {
+    const patient = await fhir.create<Patient>({
+      resourceType: 'Patient',
+      name: [{ given: ['Test'], family: 'Unlabeled' }],
+    });
+    await fhir.create<Condition>({
+      resourceType: 'Condition',
+      clinicalStatus: {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+      },
+      code: {
+        coding: [
+          { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'F11.20', display: 'Opioid dependence' },
+        ],
+      },
+      subject: { reference: `Patient/${patient.id ?? ''}` },
+    });
+    const { securityLabels } = await adapter.readTaskContext({ clientId: patient.id ?? '' });
+    expect(securityLabels).toEqual(['42CFRPart2']);
+  });
+
+  it('includes at most 3 prior notes, only final ones, newest first', async () => {
+    const patient = await fhir.create<Patient>({
+      resourceType: 'Patient',
+      name: [{ given: ['Test'], family: 'Notes' }],
+    });
+    const id = patient.id ?? '';
+    for (const day of ['01', '02', '03', '04']) await fhir.create(note(id, day, 'final'));
+    await fhir.create(note(id, '05', 'preliminary'));
+    const { context } = await adapter.readTaskContext({ clientId: id });
+    expect(context.priorNotes.map((n) => n.text)).toEqual(['note of 04', 'note of 03', 'note of 02']);
+  });
+});
