@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startSandboxEhr, type SandboxEhr } from '@carerelay/ehr/sandbox';
 
 const root = join(import.meta.dirname, '..');
 const SERVICES = [
@@ -46,9 +47,21 @@ async function opsUrl(run: Run, timeoutMs = 45_000): Promise<string> {
   throw new Error(`service did not start:\n${run.output()}`);
 }
 
-describe('service skeletons (distributed mode, real Kafka and registry)', () => {
+describe('services (distributed mode, real Kafka, registry, Redis and sandbox EHR)', () => {
+  let sandbox: SandboxEhr;
+  let privateKeyFile: string;
+  beforeAll(async () => {
+    sandbox = await startSandboxEhr();
+    privateKeyFile = join(mkdtempSync(join(tmpdir(), 'smart-')), 'key.json');
+    writeFileSync(privateKeyFile, JSON.stringify(sandbox.clients.rs384.privateJwk), { mode: 0o600 });
+  });
+  afterAll(() => sandbox.stop());
+
   it.each(SERVICES)('%s starts, reports ready and metrics, and exits 0 on SIGTERM', async (service) => {
     const run = runMain(service, {
+      FHIR_BASE_URL: sandbox.baseUrl,
+      SMART_CLIENT_ID: sandbox.clients.rs384.clientId,
+      SMART_PRIVATE_KEY_FILE: privateKeyFile,
       KAFKA_BROKERS: inject('kafkaBrokers'),
       SCHEMA_REGISTRY_URL: inject('schemaRegistryUrl'),
       OPS_PORT: '0',

@@ -39,6 +39,7 @@ async function start(): Promise<undefined> {
   process.stdout.write(
     `\nCareRelay is running in embedded mode (one process, embedded bus).\n` +
       `  services: ${runtime.apps.map((a) => a.name).join(', ')}\n` +
+      `  EHR:      ${runtime.fhirBaseUrl} (sandbox FHIR R4, synthetic clients)\n` +
       `  health:   ${runtime.opsUrl}/health\n  ready:    ${runtime.opsUrl}/ready\n  metrics:  ${runtime.opsUrl}/metrics\n` +
       `Press Ctrl-C to stop.\n`,
   );

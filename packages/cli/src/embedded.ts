@@ -1,5 +1,7 @@
 import { EmbeddedBus } from '@carerelay/bus';
 import { LocalKeyProvider } from '@carerelay/crypto';
+import { FhirAdapter, FhirClient, SmartBackendAuth } from '@carerelay/ehr';
+import { startSandboxEhr, type SandboxEhr } from '@carerelay/ehr/sandbox';
 import { InMemoryTokenVault } from '@carerelay/phi';
 import { AvroSerde, InMemorySchemaStore } from '@carerelay/events';
 import { createLogger, type Logger } from '@carerelay/logger';
@@ -23,45 +25,62 @@ export interface EmbeddedRuntime {
   readonly opsUrl: string;
   readonly apps: readonly ServiceApp[];
   readonly bus: EmbeddedBus;
+  /** The sandbox EHR the embedded connector reads from. */
+  readonly fhirBaseUrl: string;
   stop(): Promise<void>;
 }
 
 const keys = LocalKeyProvider.ephemeral();
 
-const FACTORIES: ReadonlyArray<(context: ServiceContext) => ServiceApp> = [
-  createEhrConnectorApp,
-  // Embedded default: keys live in memory, the vault too; nothing survives the process.
-  (context) =>
-    createDeidentifierApp(context, {
-      keys,
-      vault: new InMemoryTokenVault(keys),
-      vaultTtlSeconds: 24 * 3600,
-      dateShift: false,
-      maxAttempts: 5,
-      retryInitialMs: 500,
-    }),
-  // Offline template provider unless a model is configured (issue #5 wires the rest of the path).
-  (context) =>
-    createLlmWorkerApp(context, {
-      model: new OfflineTemplateProvider(),
-      deploymentFor: () => 'offline-template',
-      keys,
-      limiter: new InMemoryRateGate({ requestsPerMinute: 600, tokensPerMinute: 0 }),
-      drafts: new InMemoryDraftCache(),
-      rateMaxWaitMs: 30_000,
-      callAttempts: 3,
-      retryInitialMs: 500,
-      maxRetryAfterMs: 30_000,
-      circuit: { threshold: 5, resetMs: 30_000 },
-      deliveryAttempts: 3,
-      timeoutMs: 60_000,
-      maxTokens: 2_000,
-    }),
-  createRiskScannerApp,
-  createCoderApp,
-  createWritebackApp,
-  createAuditSinkApp,
-];
+function factories(sandbox: SandboxEhr): ReadonlyArray<(context: ServiceContext) => ServiceApp> {
+  const auth = new SmartBackendAuth({
+    clientId: sandbox.clients.rs384.clientId,
+    privateJwk: sandbox.clients.rs384.privateJwk,
+    fhirBaseUrl: sandbox.baseUrl,
+  });
+  const fhir = new FhirClient({ baseUrl: sandbox.baseUrl, auth, scope: 'system/*.read' });
+  return [
+    (context) =>
+      createEhrConnectorApp(context, {
+        adapter: new FhirAdapter(fhir),
+        keys,
+        noteFormat: 'soap_note',
+        maxAttempts: 5,
+        retryInitialMs: 500,
+      }),
+    // Embedded default: keys live in memory, the vault too; nothing survives the process.
+    (context) =>
+      createDeidentifierApp(context, {
+        keys,
+        vault: new InMemoryTokenVault(keys),
+        vaultTtlSeconds: 24 * 3600,
+        dateShift: false,
+        maxAttempts: 5,
+        retryInitialMs: 500,
+      }),
+    // Offline template provider unless a model is configured (issue #5 wires the rest of the path).
+    (context) =>
+      createLlmWorkerApp(context, {
+        model: new OfflineTemplateProvider(),
+        deploymentFor: () => 'offline-template',
+        keys,
+        limiter: new InMemoryRateGate({ requestsPerMinute: 600, tokensPerMinute: 0 }),
+        drafts: new InMemoryDraftCache(),
+        rateMaxWaitMs: 30_000,
+        callAttempts: 3,
+        retryInitialMs: 500,
+        maxRetryAfterMs: 30_000,
+        circuit: { threshold: 5, resetMs: 30_000 },
+        deliveryAttempts: 3,
+        timeoutMs: 60_000,
+        maxTokens: 2_000,
+      }),
+    createRiskScannerApp,
+    createCoderApp,
+    createWritebackApp,
+    createAuditSinkApp,
+  ];
+}
 
 /**
  * The single-process default: all seven services on the embedded bus, with the
@@ -74,7 +93,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
   const serde = new AvroSerde(new InMemorySchemaStore());
   const bus = EmbeddedBus.fromConfig({ serde, logger, observer: metrics });
   await bus.start();
-  const apps = FACTORIES.map((create) =>
+  // The embedded default's EHR: the sandbox FHIR server, seeded with synthetic clients.
+  const sandbox = await startSandboxEhr();
+  const apps = factories(sandbox).map((create) =>
     create({ bus, logger: logger.child({ component: 'service' }), concurrency: 1 }),
   );
   for (const app of apps) {
@@ -92,10 +113,12 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
     opsUrl: ops.url,
     apps,
     bus,
+    fhirBaseUrl: sandbox.baseUrl,
     stop: async () => {
       for (const app of [...apps].reverse()) await app.stop();
       await bus.shutdown();
       await ops.server.close();
+      await sandbox.stop();
     },
   };
 }

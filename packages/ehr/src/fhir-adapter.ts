@@ -53,6 +53,8 @@ export interface TaskContextRead {
 /** What the connector needs from an EHR, whatever speaks to it (FHIR today, webhooks/polling later). */
 export interface EhrAdapter {
   readTaskContext(request: TaskContextRequest): Promise<TaskContextRead>;
+  /** Whether a practitioner is on the client's active care team (the access check's relationship test). */
+  isOnCareTeam(clientId: string, practitionerId: string): Promise<boolean>;
 }
 
 export interface FhirAdapterOptions {
@@ -92,6 +94,12 @@ export class FhirAdapter implements EhrAdapter {
     private readonly fhir: FhirClient,
     private readonly options: FhirAdapterOptions = {},
   ) {}
+
+  async isOnCareTeam(clientId: string, practitionerId: string): Promise<boolean> {
+    const teams = await this.fhir.search<CareTeam>('CareTeam', { patient: clientId, status: 'active' });
+    const member = `Practitioner/${practitionerId}`;
+    return teams.some((team) => (team.participant ?? []).some((p) => p.member?.reference === member));
+  }
 
   async readTaskContext(request: TaskContextRequest): Promise<TaskContextRead> {
     const log = new ReadLog();

@@ -1,2 +1,31 @@
-/** Variables of ehr-connector beyond the common ones (see @carerelay/runtime commonConfigSchema). */
-export const ehrConnectorConfigSchema = {} as const;
+import { bool, int, oneOf, str, url } from '@carerelay/config';
+
+/** Variables of the ehr-connector beyond the common ones (see @carerelay/runtime commonConfigSchema). */
+export const ehrConnectorConfigSchema = {
+  FHIR_BASE_URL: url({ description: 'FHIR R4 base URL of the EHR', protocols: ['https', 'http'] }),
+  SMART_CLIENT_ID: str({ description: 'SMART Backend Services client id' }),
+  SMART_PRIVATE_KEY_FILE: str({
+    description: 'private JWK (JSON) the client assertion is signed with (RS384/ES384)',
+  }),
+  SMART_TOKEN_ENDPOINT: url({
+    description: 'token endpoint (default: from .well-known/smart-configuration)',
+    protocols: ['https', 'http'],
+    optional: true,
+  }),
+  KEY_FILE: str({ description: 'local key file (envelope encryption of ai.task.v1 contexts)' }),
+  KEY_FILE_CREATE: bool({ description: 'create KEY_FILE if missing (development only)', default: false }),
+  NOTE_FORMAT: oneOf(['soap_note', 'dap_note', 'birp_note'], {
+    description: 'note format drafted when a session ends',
+    default: 'soap_note',
+  }),
+  CONNECTOR_MAX_ATTEMPTS: int({
+    description: 'attempts before a change is dead-lettered',
+    min: 1,
+    default: 5,
+  }),
+  CONNECTOR_RETRY_INITIAL_MS: int({
+    description: 'first retry delay (doubles, with jitter)',
+    min: 1,
+    default: 500,
+  }),
+} as const;

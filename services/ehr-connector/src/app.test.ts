@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EmbeddedBus } from '@carerelay/bus';
+import { collectRaw, eventually } from '@carerelay/bus/testing';
+import { LocalKeyProvider, openEnvelope } from '@carerelay/crypto';
+import { FhirAdapter, FhirClient, SmartBackendAuth } from '@carerelay/ehr';
+import { SANDBOX_CLIENTS, SANDBOX_PRACTITIONERS, startSandboxEhr } from '@carerelay/ehr/sandbox';
+import {
+  AvroSerde,
+  InMemorySchemaStore,
+  PayloadCodec,
+  aiTaskTopic,
+  auditEventTopic,
+  ehrChangeTopic,
+  taskContextPayload,
+  type AuditEvent,
+  type EhrChange,
+} from '@carerelay/events';
+import { createLogger } from '@carerelay/logger';
+import type { ServiceApp } from '@carerelay/runtime';
+import { createEhrConnectorApp } from './app.js';
+
+const serde = new AvroSerde(new InMemorySchemaStore());
+const logger = createLogger({ service: 'test', level: 'silent' });
+const avery = SANDBOX_CLIENTS.avery;
+const riley = SANDBOX_CLIENTS.riley;
+
+function change(clientId: string, encounterId: string, actor: string): EhrChange {
+  return {
+    eventId: randomUUID(),
+    tenantId: 't1',
+    clientId,
+    changeType: 'SESSION_ENDED',
+    source: 'POLL',
+    vendor: 'fhir-r4',
+    resourceType: 'Encounter',
+    resourceId: encounterId,
+    resourceVersion: '1',
+    encounterId,
+    actorUserId: actor,
+    occurredAt: Date.now(),
+    receivedAt: Date.now(),
+  };
+}
+
+describe('ehr-connector task planner on the sandbox EHR', () => {
+  let sandbox: Awaited<ReturnType<typeof startSandboxEhr>>;
+  let bus: EmbeddedBus;
+  let app: ServiceApp;
+  const keys = LocalKeyProvider.ephemeral();
+
+  beforeEach(async () => {
+    sandbox = await startSandboxEhr();
+    bus = EmbeddedBus.fromConfig({ serde, logger });
+    await bus.start();
+    const auth = new SmartBackendAuth({
+      clientId: sandbox.clients.rs384.clientId,
+      privateJwk: sandbox.clients.rs384.privateJwk,
+      fhirBaseUrl: sandbox.baseUrl,
+    });
+    const fhir = new FhirClient({ baseUrl: sandbox.baseUrl, auth, scope: 'system/*.read' });
+    app = createEhrConnectorApp(
+      { bus, logger, concurrency: 1 },
+      { adapter: new FhirAdapter(fhir), keys, noteFormat: 'soap_note', maxAttempts: 2, retryInitialMs: 10 },
+    );
+    await app.start();
+  });
+  afterEach(async () => {
+    await app.stop();
+    await bus.shutdown();
+    await sandbox.stop();
+  });
+
+  const audits = async (records: { value: Buffer | null }[]): Promise<AuditEvent[]> =>
+    Promise.all(records.map((r) => serde.decode(auditEventTopic, r.value!)));
+
+  it('a finished session of a care-team clinician becomes one sealed soap_note task', async () => {
+    const tasks = await collectRaw(bus, aiTaskTopic.name);
+    const c = change(avery.patientId, avery.encounterIds.session53, SANDBOX_PRACTITIONERS.therapist.id);
+    await bus.publish(ehrChangeTopic, { key: `t1:${avery.patientId}`, value: c });
+    await eventually(() => tasks.records.length === 1, 'the task', 10_000);
+    const bytes = tasks.records[0]!.value!;
+    expect(bytes.includes(Buffer.from(avery.family))).toBe(false); // the context travels sealed
+    const task = await serde.decode(aiTaskTopic, bytes);
+    expect(task).toMatchObject({
+      useCase: 'soap_note',
+      clientId: avery.patientId,
+      encounterId: avery.encounterIds.session53,
+      purposeOfUse: 'TREATMENT',
+    });
+    const context = new PayloadCodec(taskContextPayload).decode(
+      await openEnvelope(task.context, { tenantId: 't1', aad: `t1:${task.taskId}`, keys }),
+    );
+    expect(context.client.familyName).toBe(avery.family);
+    expect(context.encounter?.id).toBe(avery.encounterIds.session53);
+    expect(task.sourceRefs.some((r) => r.startsWith(`Encounter/${avery.encounterIds.session53}`))).toBe(true);
+  });
+
+  it("denies a clinician who is not on the client's care team: no task, an audited denial", async () => {
+    const tasks = await collectRaw(bus, aiTaskTopic.name);
+    const audit = await collectRaw(bus, auditEventTopic.name);
+    await bus.publish(ehrChangeTopic, {
+      key: `t1:${avery.patientId}`,
+      value: change(avery.patientId, avery.encounterIds.session53, SANDBOX_PRACTITIONERS.counselor.id),
+    });
+    await eventually(() => audit.records.length >= 1, 'the policy decision');
+    const [decision] = await audits(audit.records);
+    expect(decision).toMatchObject({
+      action: 'POLICY_DECISION',
+      outcome: 'DENIED',
+      reasonCode: 'NOT_ON_CARE_TEAM',
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(tasks.records).toHaveLength(0);
+  });
+
+  it("never sends a Part 2 client's records without a verified consent (fail closed)", async () => {
+    const tasks = await collectRaw(bus, aiTaskTopic.name);
+    const audit = await collectRaw(bus, auditEventTopic.name);
+    const encounterId = Object.values(riley.encounterIds)[0]!;
+    await bus.publish(ehrChangeTopic, {
+      key: `t1:${riley.patientId}`,
+      value: change(riley.patientId, encounterId, SANDBOX_PRACTITIONERS.counselor.id),
+    });
+    await eventually(() => audit.records.length >= 3, 'audit events', 10_000);
+    const events = await audits(audit.records);
+    expect(events.map((e) => `${e.action}:${e.outcome}`)).toEqual([
+      'POLICY_DECISION:SUCCESS',
+      'PHI_ACCESS:SUCCESS',
+      'CONSENT_CHECK:DENIED',
+    ]);
+    expect(events[2]).toMatchObject({ part2: true, reasonCode: 'PART2_CONSENT_NOT_VERIFIED' });
+    expect(tasks.records).toHaveLength(0);
+  });
+
+  it('the same change redelivered plans the same task id', async () => {
+    const tasks = await collectRaw(bus, aiTaskTopic.name);
+    const c = change(avery.patientId, avery.encounterIds.session53, SANDBOX_PRACTITIONERS.therapist.id);
+    await bus.publish(ehrChangeTopic, { key: `t1:${avery.patientId}`, value: c });
+    await bus.publish(ehrChangeTopic, { key: `t1:${avery.patientId}`, value: c });
+    await eventually(() => tasks.records.length === 2, 'two tasks', 10_000);
+    const [a, b] = await Promise.all(tasks.records.map((r) => serde.decode(aiTaskTopic, r.value!)));
+    expect(a!.taskId).toBe(b!.taskId);
+  });
+});

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import type { AuditTrail } from '@carerelay/audit';
+import type { Delivery } from '@carerelay/bus';
+import { sealEnvelope, type KeyProvider } from '@carerelay/crypto';
+import type { EhrAdapter } from '@carerelay/ehr';
+import { PayloadCodec, taskContextPayload, type AiTask, type EhrChange } from '@carerelay/events';
+import type { Logger } from '@carerelay/logger';
+import { decideAccess } from '../domain/access.js';
+import { useCaseFor, type NoteFormat } from '../domain/planner.js';
+
+export interface PlanDeps {
+  readonly adapter: EhrAdapter;
+  /** Whether the practitioner is on the client's active care team. */
+  readonly onCareTeam: (clientId: string, practitionerId: string) => Promise<boolean>;
+  readonly keys: KeyProvider;
+  readonly audit: AuditTrail;
+  readonly logger: Logger;
+  readonly publishTask: (task: AiTask) => Promise<void>;
+  readonly noteFormat: NoteFormat;
+}
+
+const contextCodec = new PayloadCodec(taskContextPayload);
+
+/** The same change asking for the same use case always yields the same task id: redelivery is idempotent downstream. */
+export function taskIdFor(tenantId: string, changeEventId: string, useCase: string): string {
+  const h = createHash('sha256').update(`${tenantId}\u0000${changeEventId}\u0000${useCase}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * ehr.change.v1 → ai.task.v1: plan the use case, check access before any fetch,
+ * read the minimum-necessary context, seal it (AES-256-GCM envelope bound to
+ * tenant and task) and publish. Every decision and every PHI read is audited.
+ */
+export async function planChange(delivery: Delivery<EhrChange>, deps: PlanDeps): Promise<void> {
+  const change = delivery.value;
+  const useCase = useCaseFor(change.changeType, deps.noteFormat);
+  if (!useCase) return;
+  const practitioner = change.actorUserId;
+  const role = practitioner ? 'clinician' : 'system';
+  const onCareTeam = practitioner ? await deps.onCareTeam(change.clientId, practitioner) : false;
+  const decision = decideAccess({ role, useCase, onCareTeam });
+  const base = {
+    tenantId: change.tenantId,
+    clientId: change.clientId,
+    correlationId: change.eventId,
+    userId: practitioner,
+    role,
+  };
+  await deps.audit.record({
+    ...base,
+    action: 'POLICY_DECISION',
+    outcome: decision.allowed ? 'SUCCESS' : 'DENIED',
+    reasonCode: decision.reason,
+    description: `use case ${useCase}`,
+  });
+  if (!decision.allowed) return;
+
+  const taskId = taskIdFor(change.tenantId, change.eventId, useCase);
+  const read = await deps.adapter.readTaskContext({
+    clientId: change.clientId,
+    encounterId: change.encounterId ?? undefined,
+  });
+  const part2 = read.securityLabels.includes('42CFRPart2');
+  await deps.audit.record({
+    ...base,
+    taskId,
+    action: 'PHI_ACCESS',
+    outcome: 'SUCCESS',
+    purposeOfUse: 'TREATMENT',
+    part2,
+    counts: { resources: read.sourceRefs.length },
+  });
+  if (part2) {
+    // 42 CFR Part 2: no disclosure without a verified consent. Consent verification is the
+    // policy engine's (a later issue); until then Part 2 records are never sent (fail closed).
+    await deps.audit.record({
+      ...base,
+      taskId,
+      action: 'CONSENT_CHECK',
+      outcome: 'DENIED',
+      part2,
+      reasonCode: 'PART2_CONSENT_NOT_VERIFIED',
+    });
+    return;
+  }
+  const context = await sealEnvelope(contextCodec.encode(read.context), {
+    tenantId: change.tenantId,
+    aad: `${change.tenantId}:${taskId}`,
+    keys: deps.keys,
+  });
+  await deps.publishTask({
+    taskId,
+    tenantId: change.tenantId,
+    clientId: change.clientId,
+    useCase,
+    requestedBy: { userId: practitioner ?? 'ehr-connector', role },
+    purposeOfUse: useCase === 'coding' ? 'PAYMENT' : 'TREATMENT',
+    changeEventId: change.eventId,
+    encounterId: change.encounterId,
+    securityLabels: read.securityLabels,
+    sourceRefs: read.sourceRefs,
+    context,
+    createdAt: Date.now(),
+  });
+  deps.logger.info({ taskId, useCase, sources: read.sourceRefs.length }, 'task planned');
+}
