@@ -62,6 +62,7 @@ describe('services (distributed mode, real Kafka, registry, Redis and sandbox EH
       FHIR_BASE_URL: sandbox.baseUrl,
       SMART_CLIENT_ID: sandbox.clients.rs384.clientId,
       SMART_PRIVATE_KEY_FILE: privateKeyFile,
+      TENANT_ID: 'tenant-services-test',
       KAFKA_BROKERS: inject('kafkaBrokers'),
       SCHEMA_REGISTRY_URL: inject('schemaRegistryUrl'),
       OPS_PORT: '0',

@@ -3,13 +3,17 @@ import { LocalKeyProvider } from '@carerelay/crypto';
 import { FhirAdapter, FhirClient, SmartBackendAuth } from '@carerelay/ehr';
 import { startSandboxEhr, type SandboxEhr } from '@carerelay/ehr/sandbox';
 import { InMemoryTokenVault } from '@carerelay/phi';
-import { AvroSerde, InMemorySchemaStore } from '@carerelay/events';
+import { AvroSerde, InMemorySchemaStore, ehrChangeTopic } from '@carerelay/events';
 import { createLogger, type Logger } from '@carerelay/logger';
 import { ServiceMetrics, startOpsServer, type ServiceApp, type ServiceContext } from '@carerelay/runtime';
 import { createAuditSinkApp } from '@carerelay/service-audit-sink';
 import { createCoderApp } from '@carerelay/service-coder';
 import { createDeidentifierApp } from '@carerelay/service-deidentifier';
-import { createEhrConnectorApp } from '@carerelay/service-ehr-connector';
+import {
+  FhirChangePoller,
+  InMemoryCursorStore,
+  createEhrConnectorApp,
+} from '@carerelay/service-ehr-connector';
 import { InMemoryDraftCache, InMemoryRateGate, createLlmWorkerApp } from '@carerelay/service-llm-worker';
 import { OfflineTemplateProvider } from '@carerelay/llm';
 import { createRiskScannerApp } from '@carerelay/service-risk-scanner';
@@ -25,12 +29,15 @@ export interface EmbeddedRuntime {
   readonly opsUrl: string;
   readonly apps: readonly ServiceApp[];
   readonly bus: EmbeddedBus;
-  /** The sandbox EHR the embedded connector reads from. */
+  /** The sandbox EHR the embedded connector reads from and writes drafts to. */
   readonly fhirBaseUrl: string;
+  readonly sandbox: SandboxEhr;
   stop(): Promise<void>;
 }
 
 const keys = LocalKeyProvider.ephemeral();
+/** The one practice the embedded default serves. */
+export const EMBEDDED_TENANT = 'embedded';
 
 function factories(sandbox: SandboxEhr): ReadonlyArray<(context: ServiceContext) => ServiceApp> {
   const auth = new SmartBackendAuth({
@@ -38,27 +45,45 @@ function factories(sandbox: SandboxEhr): ReadonlyArray<(context: ServiceContext)
     privateJwk: sandbox.clients.rs384.privateJwk,
     fhirBaseUrl: sandbox.baseUrl,
   });
-  const fhir = new FhirClient({ baseUrl: sandbox.baseUrl, auth, scope: 'system/*.read' });
+  const reader = new FhirClient({ baseUrl: sandbox.baseUrl, auth, scope: 'system/*.read' });
+  const writer = new FhirClient({ baseUrl: sandbox.baseUrl, auth, scope: 'system/*.read system/*.write' });
+  // One vault for the process: the deidentifier writes it, writeback reads and purges it.
+  const vault = new InMemoryTokenVault(keys);
   return [
     (context) =>
       createEhrConnectorApp(context, {
-        adapter: new FhirAdapter(fhir),
+        adapter: new FhirAdapter(reader),
         keys,
         noteFormat: 'soap_note',
         maxAttempts: 5,
         retryInitialMs: 500,
+        polling: {
+          intervalMs: 2_000,
+          poller: new FhirChangePoller({
+            fhir: reader,
+            cursors: new InMemoryCursorStore(),
+            tenantId: EMBEDDED_TENANT,
+            vendor: 'fhir-r4',
+            logger: context.logger,
+            publish: (change) =>
+              context.bus.publish(ehrChangeTopic, {
+                key: `${change.tenantId}:${change.clientId}`,
+                value: change,
+              }),
+          }),
+        },
       }),
     // Embedded default: keys live in memory, the vault too; nothing survives the process.
     (context) =>
       createDeidentifierApp(context, {
         keys,
-        vault: new InMemoryTokenVault(keys),
+        vault,
         vaultTtlSeconds: 24 * 3600,
         dateShift: false,
         maxAttempts: 5,
         retryInitialMs: 500,
       }),
-    // Offline template provider unless a model is configured (issue #5 wires the rest of the path).
+    // The offline template provider: the embedded default never calls a model.
     (context) =>
       createLlmWorkerApp(context, {
         model: new OfflineTemplateProvider(),
@@ -77,7 +102,14 @@ function factories(sandbox: SandboxEhr): ReadonlyArray<(context: ServiceContext)
       }),
     createRiskScannerApp,
     createCoderApp,
-    createWritebackApp,
+    (context) =>
+      createWritebackApp(context, {
+        vault,
+        fhir: writer,
+        ehrEndpoint: sandbox.baseUrl,
+        maxAttempts: 5,
+        retryInitialMs: 500,
+      }),
     createAuditSinkApp,
   ];
 }
@@ -114,6 +146,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
     apps,
     bus,
     fhirBaseUrl: sandbox.baseUrl,
+    sandbox,
     stop: async () => {
       for (const app of [...apps].reverse()) await app.stop();
       await bus.shutdown();

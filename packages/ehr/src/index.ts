@@ -9,3 +9,30 @@ export type {
 } from './fhir-client.js';
 export { FhirAdapter } from './fhir-adapter.js';
 export type { EhrAdapter, FhirAdapterOptions, TaskContextRead, TaskContextRequest } from './fhir-adapter.js';
+export {
+  createWebhookHandler,
+  MemoryReplayStore,
+  readBodyLimited,
+  signWebhook,
+  validateVendorEvent,
+  verifyWebhook,
+  VENDOR_EVENT_TYPES,
+  WEBHOOK_HEADERS,
+  WEBHOOK_MAX_BODY_BYTES,
+  WEBHOOK_REPLAY_TTL_SECONDS,
+  WEBHOOK_TOLERANCE_SECONDS,
+  webhookSignatureHeader,
+} from './webhook/index.js';
+export type {
+  EventValidation,
+  ReplayStore,
+  VendorChangeEvent,
+  VendorEventType,
+  VerifyWebhookDeps,
+  VerifyWebhookInput,
+  WebhookHandler,
+  WebhookHandlerOptions,
+  WebhookRejection,
+  WebhookRejectStatus,
+  WebhookVerification,
+} from './webhook/index.js';

@@ -5,6 +5,7 @@ import { aiTaskTopic, auditEventTopic, ehrChangeTopic, reviewOutcomeTopic } from
 import { createConsumerApp, type ServiceApp, type ServiceContext } from '@carerelay/runtime';
 import type { NoteFormat } from './domain/planner.js';
 import { planChange } from './handlers/plan-change.js';
+import type { FhirChangePoller } from './ingress/change-poller.js';
 
 export const SERVICE_NAME = 'ehr-connector';
 
@@ -17,13 +18,15 @@ export interface EhrConnectorOptions {
   readonly groupId?: string;
   readonly fromBeginning?: boolean;
   readonly close?: () => Promise<void>;
+  /** Polling ingress: one pass every `intervalMs` (EHRs without webhooks or subscriptions). */
+  readonly polling?: { readonly poller: FhirChangePoller; readonly intervalMs: number };
 }
 
 /** The task planner: ehr.change.v1 → access check → minimum-necessary context → ai.task.v1. */
 export function createEhrConnectorApp(context: ServiceContext, options: EhrConnectorOptions): ServiceApp {
   const audit = new AuditTrail(context.bus, SERVICE_NAME);
   const logger = context.logger.child({ component: SERVICE_NAME });
-  return createConsumerApp(context, {
+  const app = createConsumerApp(context, {
     name: SERVICE_NAME,
     consumes: ehrChangeTopic,
     produces: [ehrChangeTopic, aiTaskTopic, reviewOutcomeTopic, auditEventTopic],
@@ -44,4 +47,27 @@ export function createEhrConnectorApp(context: ServiceContext, options: EhrConne
           context.bus.publish(aiTaskTopic, { key: `${task.tenantId}:${task.clientId}`, value: task }),
       }),
   });
+  if (!options.polling) return app;
+  const { poller, intervalMs } = options.polling;
+  let timer: NodeJS.Timeout | undefined;
+  let polling: Promise<unknown> = Promise.resolve();
+  const tick = (): void => {
+    polling = poller.pollOnce().catch((err: unknown) => {
+      // The EHR being down is not a crash: the cursor did not move, the next pass retries.
+      logger.warn({ errorCode: (err as { code?: string }).code ?? 'POLL_FAILED' }, 'poll failed');
+    });
+  };
+  return {
+    ...app,
+    start: async () => {
+      await app.start();
+      tick();
+      timer = setInterval(tick, intervalMs);
+    },
+    stop: async () => {
+      clearInterval(timer);
+      await polling;
+      await app.stop();
+    },
+  };
 }

@@ -18,6 +18,9 @@ export const ehrConnectorConfigSchema = {
     description: 'note format drafted when a session ends',
     default: 'soap_note',
   }),
+  TENANT_ID: str({ description: 'tenant (practice) this connector serves' }),
+  REDIS_URL: url({ description: 'Redis for the polling cursor', protocols: ['redis', 'rediss'] }),
+  POLL_INTERVAL_MS: int({ description: 'polling period (0 = no polling)', min: 0, default: 15_000 }),
   CONNECTOR_MAX_ATTEMPTS: int({
     description: 'attempts before a change is dead-lettered',
     min: 1,

@@ -3,9 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { LocalKeyProvider } from '@carerelay/crypto';
 import { FhirAdapter, FhirClient, SmartBackendAuth, type SmartBackendAuthOptions } from '@carerelay/ehr';
-import { runServiceMain } from '@carerelay/runtime';
+import { ehrChangeTopic } from '@carerelay/events';
+import { connectRedis, runServiceMain } from '@carerelay/runtime';
 import { createEhrConnectorApp, SERVICE_NAME } from './app.js';
 import { ehrConnectorConfigSchema } from './config.js';
+import { FhirChangePoller } from './ingress/change-poller.js';
+import { RedisCursorStore } from './ingress/redis-cursor-store.js';
 
 runServiceMain({
   name: SERVICE_NAME,
@@ -20,7 +23,19 @@ runServiceMain({
       ...(config.SMART_TOKEN_ENDPOINT ? { tokenEndpoint: config.SMART_TOKEN_ENDPOINT } : {}),
     });
     const fhir = new FhirClient({ baseUrl: config.FHIR_BASE_URL, auth, scope: 'system/*.read' });
+    const { redis, close } = connectRedis(config.REDIS_URL, context.logger);
+    const poller = new FhirChangePoller({
+      fhir,
+      cursors: new RedisCursorStore(redis),
+      tenantId: config.TENANT_ID,
+      vendor: 'fhir-r4',
+      logger: context.logger,
+      publish: (change) =>
+        context.bus.publish(ehrChangeTopic, { key: `${change.tenantId}:${change.clientId}`, value: change }),
+    });
     return createEhrConnectorApp(context, {
+      close,
+      ...(config.POLL_INTERVAL_MS > 0 ? { polling: { poller, intervalMs: config.POLL_INTERVAL_MS } } : {}),
       adapter: new FhirAdapter(fhir),
       keys: LocalKeyProvider.fromFile(config.KEY_FILE, { create: config.KEY_FILE_CREATE }),
       noteFormat: config.NOTE_FORMAT,

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { FhirClient, SmartBackendAuth } from '@carerelay/ehr';
+import { SANDBOX_CLIENTS } from '@carerelay/ehr/sandbox';
+import { createLogger } from '@carerelay/logger';
+import { startEmbedded } from './embedded.js';
+
+interface DocRef {
+  readonly docStatus?: string;
+  readonly identifier?: ReadonlyArray<{ readonly system?: string; readonly value?: string }>;
+  readonly content?: ReadonlyArray<{ readonly attachment?: { readonly data?: string } }>;
+}
+
+describe('embedded default, end to end', () => {
+  it('a session that ends in the sandbox EHR comes back as one preliminary, re-identified draft, within seconds', async () => {
+    const runtime = await startEmbedded({
+      host: '127.0.0.1',
+      port: 0,
+      logger: createLogger({ service: 't', level: process.env.E2E_LOG ?? 'silent' }),
+    });
+    try {
+      const { clientId, privateJwk } = runtime.sandbox.clients.rs384;
+      const auth = new SmartBackendAuth({ clientId, privateJwk, fhirBaseUrl: runtime.fhirBaseUrl });
+      const fhir = new FhirClient({ baseUrl: runtime.fhirBaseUrl, auth });
+      const avery = SANDBOX_CLIENTS.avery;
+      const encounter = await fhir.read('Encounter', avery.encounterIds.open);
+      const period = (encounter as { period?: { start?: string } }).period;
+      // The session ran 50 minutes.
+      const end = new Date(Date.parse(period?.start ?? '') + 50 * 60_000).toISOString();
+      await fhir.update({ ...encounter, status: 'finished', period: { ...period, end } } as typeof encounter);
+
+      let drafts: DocRef[] = [];
+      for (const deadline = Date.now() + 30_000; drafts.length === 0 && Date.now() < deadline;) {
+        drafts = (
+          (await fhir.search('DocumentReference', { patient: avery.patientId })) as unknown as DocRef[]
+        ).filter((d) => d.docStatus === 'preliminary');
+        if (drafts.length === 0) await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(drafts).toHaveLength(1);
+      const text = Buffer.from(drafts[0]!.content?.[0]?.attachment?.data ?? '', 'base64').toString('utf8');
+      expect(text).toMatch(/review and sign/);
+      if (process.env.E2E_LOG) console.log(text);
+      // Re-identified inside the trust boundary: no identifier token is left, dates are real again.
+      expect(text).not.toMatch(/\[(CLIENT|PERSON_\d+|CLINICIAN_\d+|DATE_\d+)\]/);
+      expect(text).toContain('50 minutes');
+      expect(text).toMatch(/PHQ-9 total 14 \(moderate\) on 2025-09-16/);
+      // The offline provider drafts from structured inputs only, and says it is not AI.
+      expect(text.startsWith('Template draft: not AI-generated')).toBe(true);
+      expect(drafts[0]!.identifier?.[0]?.system).toBe('urn:carerelay:task');
+    } finally {
+      await runtime.stop();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FhirClient, SmartBackendAuth } from '@carerelay/ehr';
+import {
+  SANDBOX_CLIENTS,
+  SANDBOX_PRACTITIONERS,
+  startSandboxEhr,
+  type SandboxEhr,
+} from '@carerelay/ehr/sandbox';
+import type { EhrChange } from '@carerelay/events';
+import { createLogger } from '@carerelay/logger';
+import { FhirChangePoller, InMemoryCursorStore } from './change-poller.js';
+
+const logger = createLogger({ service: 'test', level: 'silent' });
+
+describe('polling ingress on the sandbox EHR', () => {
+  let sandbox: SandboxEhr;
+  let fhir: FhirClient;
+  beforeAll(async () => {
+    sandbox = await startSandboxEhr();
+    const auth = new SmartBackendAuth({
+      clientId: sandbox.clients.rs384.clientId,
+      privateJwk: sandbox.clients.rs384.privateJwk,
+      fhirBaseUrl: sandbox.baseUrl,
+    });
+    fhir = new FhirClient({ baseUrl: sandbox.baseUrl, auth });
+  });
+  afterAll(() => sandbox.stop());
+
+  function poller(cursors: InMemoryCursorStore, published: EhrChange[], startAt?: string): FhirChangePoller {
+    return new FhirChangePoller({
+      fhir,
+      cursors,
+      tenantId: 't1',
+      vendor: 'fhir-r4',
+      logger,
+      ...(startAt ? { startAt } : {}),
+      publish: (c) => {
+        published.push(c);
+        return Promise.resolve();
+      },
+    });
+  }
+
+  async function finishOpenSession(): Promise<void> {
+    const encounter = await fhir.read('Encounter', SANDBOX_CLIENTS.avery.encounterIds.open);
+    const period = (encounter as { period?: { start?: string } }).period;
+    await fhir.update({
+      ...encounter,
+      status: 'finished',
+      period: { ...period, end: new Date().toISOString() },
+    } as typeof encounter);
+  }
+
+  it('a change made after a first empty pass is found by the next pass (the baseline is saved at once)', async () => {
+    const cursors = new InMemoryCursorStore();
+    const published: EhrChange[] = [];
+    const p = poller(cursors, published);
+    expect(await p.pollOnce()).toBe(0);
+    await new Promise((r) => setTimeout(r, 20));
+    const encounter = await fhir.read('Encounter', SANDBOX_CLIENTS.jordan.encounterIds.intake);
+    await fhir.update({ ...encounter });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await p.pollOnce()).toBe(1);
+    expect(published[0]?.clientId).toBe(SANDBOX_CLIENTS.jordan.patientId);
+  });
+
+  it('a restarted poller neither misses a change made while it was down nor repeats one', async () => {
+    const cursors = new InMemoryCursorStore();
+    const first: EhrChange[] = [];
+    const seeded = await poller(cursors, first, '2000-01-01T00:00:00Z').pollOnce();
+    expect(seeded).toBeGreaterThan(0);
+    expect(new Set(first.map((c) => c.eventId)).size).toBe(first.length);
+
+    // Nothing new: the same poller and a "restarted" one (same cursor store) publish nothing.
+    expect(await poller(cursors, first).pollOnce()).toBe(0);
+
+    // A session ends while the connector is down; the restarted poller picks it up exactly once.
+    await finishOpenSession();
+    const afterRestart: EhrChange[] = [];
+    expect(await poller(cursors, afterRestart).pollOnce()).toBe(1);
+    expect(afterRestart[0]).toMatchObject({
+      changeType: 'SESSION_ENDED',
+      clientId: SANDBOX_CLIENTS.avery.patientId,
+      encounterId: SANDBOX_CLIENTS.avery.encounterIds.open,
+      source: 'POLL',
+    });
+    expect(afterRestart[0]!.actorUserId).toBe(SANDBOX_PRACTITIONERS.therapist.id);
+    expect(await poller(cursors, afterRestart).pollOnce()).toBe(0);
+  });
+});

@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import type { FhirClient } from '@carerelay/ehr';
+import type { ChangeType, EhrChange } from '@carerelay/events';
+import type { Logger } from '@carerelay/logger';
+
+/** Where polling resumes: the last `meta.lastUpdated` seen, and the ids already emitted at that instant. */
+export interface PollCursor {
+  readonly lastUpdated: string;
+  readonly idsAtCursor: readonly string[];
+}
+
+/** Persisted between restarts (Redis in distributed mode, memory in tests and embedded mode). */
+export interface CursorStore {
+  load(key: string): Promise<PollCursor | undefined>;
+  save(key: string, cursor: PollCursor): Promise<void>;
+}
+
+export class InMemoryCursorStore implements CursorStore {
+  private readonly cursors = new Map<string, PollCursor>();
+  load(key: string): Promise<PollCursor | undefined> {
+    return Promise.resolve(this.cursors.get(key));
+  }
+  save(key: string, cursor: PollCursor): Promise<void> {
+    this.cursors.set(key, cursor);
+    return Promise.resolve();
+  }
+}
+
+interface Polled {
+  readonly resourceType: string;
+  readonly id?: string;
+  readonly meta?: { readonly lastUpdated?: string; readonly versionId?: string };
+  readonly subject?: { readonly reference?: string };
+  readonly participant?: ReadonlyArray<{ readonly individual?: { readonly reference?: string } }>;
+  readonly period?: { readonly end?: string };
+}
+
+/** What is polled, and what change each match means (DOMAIN.md: polling with _lastUpdated). */
+const WATCHES: ReadonlyArray<{
+  readonly resourceType: string;
+  readonly query: Record<string, string>;
+  readonly change: ChangeType;
+}> = [{ resourceType: 'Encounter', query: { status: 'finished' }, change: 'SESSION_ENDED' }];
+
+const refId = (reference: string | undefined, type: string): string | undefined =>
+  reference?.startsWith(`${type}/`) ? reference.slice(type.length + 1) : undefined;
+
+/**
+ * Polls the EHR for changes by `_lastUpdated`. The cursor is saved only after the
+ * changes up to it were published, and resources at the cursor's instant are
+ * remembered by id: a restart neither misses a change (`ge`, not `gt`) nor repeats
+ * one. Event ids come from the resource version, so a repeat would be idempotent
+ * downstream anyway.
+ */
+export class FhirChangePoller {
+  constructor(
+    private readonly options: {
+      readonly fhir: FhirClient;
+      readonly cursors: CursorStore;
+      readonly tenantId: string;
+      readonly vendor: string;
+      readonly publish: (change: EhrChange) => Promise<void>;
+      readonly logger: Logger;
+      /** Where a first poll starts (default: now, so history is not replayed). */
+      readonly startAt?: string;
+    },
+  ) {}
+
+  /** One pass over every watch; returns how many changes were published. */
+  async pollOnce(): Promise<number> {
+    let published = 0;
+    for (const watch of WATCHES) {
+      const key = `${this.options.tenantId}:${watch.resourceType}:${watch.change}`;
+      let cursor = await this.options.cursors.load(key);
+      if (!cursor) {
+        // The first pass fixes the baseline at once: later passes must resume from it, not
+        // from their own "now", or a change made between two empty passes would be missed.
+        cursor = { lastUpdated: this.options.startAt ?? new Date().toISOString(), idsAtCursor: [] };
+        await this.options.cursors.save(key, cursor);
+      }
+      const found = await this.options.fhir.search(watch.resourceType as 'Encounter', {
+        ...watch.query,
+        _lastUpdated: `ge${cursor.lastUpdated}`,
+        _sort: '_lastUpdated',
+        _count: '100',
+      });
+      const resources = (found as unknown as Polled[])
+        .filter((r) => r.id && r.meta?.lastUpdated)
+        .sort((a, b) => a.meta!.lastUpdated!.localeCompare(b.meta!.lastUpdated!));
+      let next: PollCursor = cursor;
+      for (const r of resources) {
+        const at = r.meta!.lastUpdated!;
+        if (at === cursor.lastUpdated && cursor.idsAtCursor.includes(r.id!)) continue;
+        const clientId = refId(r.subject?.reference, 'Patient');
+        if (clientId) {
+          await this.options.publish(this.changeOf(r, watch.change, clientId));
+          published += 1;
+        }
+        next =
+          at === next.lastUpdated
+            ? { lastUpdated: at, idsAtCursor: [...next.idsAtCursor, r.id!] }
+            : { lastUpdated: at, idsAtCursor: [r.id!] };
+      }
+      if (next !== cursor) await this.options.cursors.save(key, next);
+    }
+    if (published > 0) this.options.logger.info({ published }, 'changes polled');
+    return published;
+  }
+
+  private changeOf(r: Polled, changeType: ChangeType, clientId: string): EhrChange {
+    const version = r.meta?.versionId ?? r.meta?.lastUpdated ?? '';
+    const digest = createHash('sha256')
+      .update(`${this.options.tenantId}\u0000${r.resourceType}/${r.id}/_history/${version}`)
+      .digest('hex');
+    const now = Date.now();
+    return {
+      eventId: `poll-${digest.slice(0, 32)}`,
+      tenantId: this.options.tenantId,
+      clientId,
+      changeType,
+      source: 'POLL',
+      vendor: this.options.vendor,
+      resourceType: r.resourceType,
+      resourceId: r.id!,
+      resourceVersion: r.meta?.versionId ?? null,
+      encounterId: r.resourceType === 'Encounter' ? r.id! : null,
+      actorUserId:
+        (r.participant ?? []).map((p) => refId(p.individual?.reference, 'Practitioner')).find(Boolean) ??
+        null,
+      occurredAt: Date.parse(r.period?.end ?? r.meta?.lastUpdated ?? '') || now,
+      receivedAt: now,
+    };
+  }
+}

@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DLQ_HEADERS, EmbeddedBus } from '@carerelay/bus';
+import { collectRaw, eventually } from '@carerelay/bus/testing';
+import { LocalKeyProvider } from '@carerelay/crypto';
+import { FhirClient, SmartBackendAuth } from '@carerelay/ehr';
+import { SANDBOX_CLIENTS, startSandboxEhr, type SandboxEhr } from '@carerelay/ehr/sandbox';
+import {
+  AvroSerde,
+  InMemorySchemaStore,
+  aiDraftTopic,
+  auditEventTopic,
+  dlqTopicName,
+  ehrWritebackTopic,
+  type AiDraft,
+  type AuditEvent,
+  type EhrWriteback,
+} from '@carerelay/events';
+import { createLogger } from '@carerelay/logger';
+import { InMemoryTokenVault, vaultKeyOf } from '@carerelay/phi';
+import { CareRelayError } from '@carerelay/errors';
+import { createWritebackApp, type WritebackOptions } from './app.js';
+import type { DocumentReference, Provenance } from './domain/fhir-resources.js';
+
+const serde = new AvroSerde(new InMemorySchemaStore());
+const logger = createLogger({ service: 'test', level: 'silent' });
+const { avery } = SANDBOX_CLIENTS;
+const averyName = `${avery.given} ${avery.family}`;
+const SOAP = {
+  draftLabel: 'AI-Assisted Draft',
+  subjective: '[CLIENT] reports low mood most days; slept poorly.',
+  objective: 'PHQ-9 14. [PERSON_7] attended.',
+  assessment: 'Recurrent depression, moderate.',
+  plan: '[PLAN_DETAIL]',
+  riskStatement: 'No SI reported.',
+  goalsAddressed: ['G1'],
+};
+
+let sandbox: SandboxEhr;
+let fhir: FhirClient;
+
+beforeAll(async () => {
+  sandbox = await startSandboxEhr();
+  const client = sandbox.clients.rs384;
+  const auth = new SmartBackendAuth({
+    clientId: client.clientId,
+    privateJwk: client.privateJwk,
+    fhirBaseUrl: sandbox.baseUrl,
+  });
+  fhir = new FhirClient({ baseUrl: sandbox.baseUrl, auth });
+});
+afterAll(() => sandbox.stop());
+
+function aiDraft(taskId = randomUUID(), useCase: AiDraft['useCase'] = 'soap_note'): AiDraft {
+  return {
+    taskId,
+    tenantId: 't1',
+    subjectRef: 'pseudo-1',
+    useCase,
+    content: JSON.stringify(SOAP),
+    placeholders: ['[PLAN_DETAIL]'],
+    provenance: {
+      provider: 'AZURE_OPENAI',
+      deployment: 'gpt-4o-notes',
+      modelVersion: '2024-08-06',
+      templateId: 'soap_note',
+      templateVersion: '1.0.0',
+      templateHash: 'a'.repeat(64),
+      promptTokens: 100,
+      completionTokens: 50,
+      latencyMs: 900,
+      finishReason: 'stop',
+    },
+    createdAt: Date.now(),
+  };
+}
+
+const putVault = (vault: InMemoryTokenVault, taskId: string) =>
+  vault.put(
+    {
+      tenantId: 't1',
+      taskId,
+      clientId: avery.patientId,
+      tokens: { '[CLIENT]': { value: averyName, type: 'NAME' } },
+      dateShiftDays: null,
+      createdAt: Date.now(),
+    },
+    60,
+  );
+
+describe('writeback: ai.draft.v1 → preliminary DocumentReference in the sandbox EHR', () => {
+  let bus: EmbeddedBus;
+  afterEach(() => bus.shutdown());
+
+  async function setup() {
+    bus = EmbeddedBus.fromConfig({ serde, logger });
+    await bus.start();
+    const outcomes = await collectRaw(bus, ehrWritebackTopic.name);
+    const audits = await collectRaw(bus, auditEventTopic.name);
+    const dlq = await collectRaw(bus, dlqTopicName(aiDraftTopic.name));
+    const vault = new InMemoryTokenVault(LocalKeyProvider.ephemeral());
+    const app = createWritebackApp(
+      { bus, logger, concurrency: 1 },
+      { vault, fhir, ehrEndpoint: sandbox.baseUrl, maxAttempts: 3, retryInitialMs: 5 },
+    );
+    await app.start();
+    return {
+      vault,
+      outcomes: outcomes.records,
+      audits: audits.records,
+      dlq: dlq.records,
+      outcomeEvents: (): Promise<EhrWriteback[]> =>
+        Promise.all(outcomes.records.map((r) => serde.decode(ehrWritebackTopic, r.value!))),
+      auditEvents: (): Promise<AuditEvent[]> =>
+        Promise.all(audits.records.map((r) => serde.decode(auditEventTopic, r.value!))),
+    };
+  }
+
+  const draftsOf = (taskId: string) =>
+    fhir.search<DocumentReference>('DocumentReference', { identifier: `urn:carerelay:task|${taskId}` });
+
+  it('writes one re-identified preliminary draft with its Provenance, purges the vault, reports ids only', async () => {
+    const env = await setup();
+    const draft = aiDraft();
+    await putVault(env.vault, draft.taskId);
+    await bus.publish(aiDraftTopic, { key: 't1:pseudo-1', value: draft });
+    await eventually(() => env.outcomes.length === 1, 'the write-back outcome');
+
+    const [outcome] = await env.outcomeEvents();
+    expect(outcome).toMatchObject({
+      taskId: draft.taskId,
+      clientId: avery.patientId,
+      kind: 'NOTE_DRAFT',
+      status: 'CREATED',
+    });
+    const docs = await draftsOf(draft.taskId);
+    expect(docs).toHaveLength(1);
+    const doc = docs[0]!;
+    expect(outcome!.resourceRef).toBe(`DocumentReference/${doc.id}`);
+    expect(doc.docStatus).toBe('preliminary');
+    expect(doc.status).toBe('current');
+    expect(doc.description).toBe('AI-Assisted Draft');
+    expect(doc.subject?.reference).toBe(`Patient/${avery.patientId}`);
+    expect(doc.type?.coding?.[0]?.code).toBe('34904-3');
+    const text = Buffer.from(doc.content[0]!.attachment.data!, 'base64').toString('utf8');
+    expect(text.split('\n')[0]).toBe('AI-Assisted Draft — review and sign');
+    expect(text).toContain(`${averyName} reports low mood`);
+    expect(text).toContain('SUBJECTIVE');
+    expect(text).toContain('[PERSON_7]'); // unresolved: left visible and listed on the record
+    expect(doc.extension?.map((e) => e.valueString)).toEqual(['[PERSON_7]']);
+
+    const [prov] = await fhir.search<Provenance>('Provenance', { target: `DocumentReference/${doc.id}` });
+    expect(outcome!.provenanceRef).toBe(`Provenance/${prov!.id}`);
+    expect(prov!.agent[0]?.who?.display).toBe('AZURE_OPENAI/gpt-4o-notes/2024-08-06');
+    expect(prov!.entity?.[0]?.what.identifier?.value).toBe(`soap_note@1.0.0#${'a'.repeat(64)}`);
+
+    expect(await env.vault.get('t1', vaultKeyOf('t1', draft.taskId))).toBeUndefined();
+    // The outcome event carries ids, never clinical text.
+    const raw = JSON.stringify(outcome);
+    for (const s of [avery.given, avery.family, 'low mood', 'SOAP', 'Recurrent'])
+      expect(raw).not.toContain(s);
+    await eventually(() => env.audits.length >= 2, 'audit events');
+    const audits = await env.auditEvents();
+    expect(audits.map((a) => a.action)).toEqual(['DRAFT_WRITTEN', 'PHI_DISCLOSURE']);
+    expect(audits[0]!.counts).toMatchObject({ replaced: 1, unresolvedTokens: 1 });
+    expect(audits[1]!.recipient).toBe(sandbox.baseUrl);
+    expect(JSON.stringify(audits)).not.toContain(avery.family);
+  });
+
+  it('a redelivered draft (vault refilled or already purged) never makes a second DocumentReference', async () => {
+    const env = await setup();
+    const draft = aiDraft();
+    await putVault(env.vault, draft.taskId);
+    await bus.publish(aiDraftTopic, { key: 't1:pseudo-1', value: draft });
+    await eventually(() => env.outcomes.length === 1, 'the first outcome');
+    await putVault(env.vault, draft.taskId); // redelivery before the purge was seen
+    await bus.publish(aiDraftTopic, { key: 't1:pseudo-1', value: draft });
+    await eventually(() => env.outcomes.length === 2, 'the second outcome');
+    await bus.publish(aiDraftTopic, { key: 't1:pseudo-1', value: draft }); // after the purge
+    await eventually(() => env.outcomes.length === 3, 'the third outcome');
+
+    const outcomes = await env.outcomeEvents();
+    expect(outcomes.map((o) => o.status)).toEqual(['CREATED', 'ALREADY_EXISTS', 'ALREADY_EXISTS']);
+    expect(new Set(outcomes.map((o) => o.resourceRef)).size).toBe(1);
+    expect(new Set(outcomes.map((o) => o.provenanceRef)).size).toBe(1);
+    expect(await draftsOf(draft.taskId)).toHaveLength(1);
+    const docId = outcomes[0]!.resourceRef!.split('/')[1]!;
+    expect(await fhir.search('Provenance', { target: `DocumentReference/${docId}` })).toHaveLength(1);
+    expect(env.dlq).toEqual([]);
+  });
+
+  it('a draft without a vault entry goes to the DLQ, audited, and writes nothing', async () => {
+    const env = await setup();
+    const draft = aiDraft();
+    await bus.publish(aiDraftTopic, { key: 't1:pseudo-1', value: draft });
+    await eventually(() => env.dlq.length === 1, 'the draft in the DLQ');
+    expect(env.dlq[0]!.headers[DLQ_HEADERS.errorCode]).toBe('WRITEBACK_VAULT_MISSING');
+    expect(env.dlq[0]!.headers[DLQ_HEADERS.attempts]).toBe('1');
+    expect(env.outcomes).toEqual([]);
+    expect(await draftsOf(draft.taskId)).toEqual([]);
+    await eventually(() => env.audits.length >= 2, 'audit events');
+    expect((await env.auditEvents()).map((a) => `${a.action}:${a.reasonCode}`)).toEqual([
+      'DRAFT_WRITTEN:WRITEBACK_VAULT_MISSING',
+      'TASK_DEAD_LETTERED:WRITEBACK_VAULT_MISSING',
+    ]);
+  });
+
+  it('an offline template draft is labelled as not AI-generated', async () => {
+    const env = await setup();
+    const base = aiDraft();
+    const draft: AiDraft = {
+      ...base,
+      provenance: {
+        ...base.provenance,
+        provider: 'OFFLINE_TEMPLATE',
+        deployment: null,
+        modelVersion: 'offline-template@1.0.0',
+      },
+    };
+    await putVault(env.vault, draft.taskId);
+    await bus.publish(aiDraftTopic, { key: 't1:pseudo-1', value: draft });
+    await eventually(() => env.outcomes.length === 1, 'the outcome');
+    const [doc] = await draftsOf(draft.taskId);
+    const text = Buffer.from(doc!.content[0]!.attachment.data!, 'base64').toString('utf8');
+    expect(text.split('\n')[0]).toBe('Template draft: not AI-generated — review and sign');
+  });
+
+  it('a use case without a write-back target publishes nothing and is audited as skipped', async () => {
+    const env = await setup();
+    const draft = aiDraft(randomUUID(), 'message_triage');
+    await putVault(env.vault, draft.taskId);
+    await bus.publish(aiDraftTopic, { key: 't1:pseudo-1', value: draft });
+    await eventually(() => env.audits.length === 1, 'the audit event');
+    const [audit] = await env.auditEvents();
+    expect(audit).toMatchObject({ action: 'OTHER', reasonCode: 'WRITEBACK_SKIPPED_USE_CASE' });
+    expect(env.outcomes).toEqual([]);
+    expect(env.dlq).toEqual([]);
+  });
+});
+
+describe('writeback: EHR failures', () => {
+  let bus: EmbeddedBus;
+  afterEach(() => bus.shutdown());
+
+  /** The sandbox client, failing the first `failures` conditional creates with `error`. */
+  async function setup(error: CareRelayError, failures: number) {
+    bus = EmbeddedBus.fromConfig({ serde, logger });
+    await bus.start();
+    const outcomes = await collectRaw(bus, ehrWritebackTopic.name);
+    const dlq = await collectRaw(bus, dlqTopicName(aiDraftTopic.name));
+    const vault = new InMemoryTokenVault(LocalKeyProvider.ephemeral());
+    let left = failures;
+    const flaky: WritebackOptions['fhir'] = {
+      search: (type, params) => fhir.search(type, params),
+      createIfNoneExist: (resource, query) =>
+        left-- > 0 ? Promise.reject(error) : fhir.createIfNoneExist(resource, query),
+    };
+    const app = createWritebackApp(
+      { bus, logger, concurrency: 1 },
+      { vault, fhir: flaky, ehrEndpoint: sandbox.baseUrl, maxAttempts: 3, retryInitialMs: 5 },
+    );
+    await app.start();
+    const draft = aiDraft();
+    await putVault(vault, draft.taskId);
+    await bus.publish(aiDraftTopic, { key: 't1:pseudo-1', value: draft });
+    return { draft, vault, outcomes: outcomes.records, dlq: dlq.records };
+  }
+
+  it('EHR unavailable (5xx, timeout) is retried and still writes one draft', async () => {
+    const unavailable = new CareRelayError('EHR_UNAVAILABLE', 'create failed with 503', { retryable: true });
+    const env = await setup(unavailable, 2);
+    await eventually(() => env.outcomes.length === 1, 'the outcome after retries');
+    expect(env.dlq).toEqual([]);
+    const docs = await fhir.search('DocumentReference', {
+      identifier: `urn:carerelay:task|${env.draft.taskId}`,
+    });
+    expect(docs).toHaveLength(1);
+  });
+
+  it.each(['EHR_REQUEST_REJECTED', 'EHR_SIGNED_RECORD'])(
+    '%s goes to the DLQ at once, vault kept',
+    async (code) => {
+      const env = await setup(
+        new CareRelayError(code, 'create DocumentReference rejected with 422', { retryable: false }),
+        1,
+      );
+      await eventually(() => env.dlq.length === 1, 'the draft in the DLQ');
+      expect(env.dlq[0]!.headers[DLQ_HEADERS.errorCode]).toBe(code);
+      expect(env.dlq[0]!.headers[DLQ_HEADERS.attempts]).toBe('1');
+      expect(await env.vault.get('t1', vaultKeyOf('t1', env.draft.taskId))).toBeDefined();
+      const statuses = (
+        await Promise.all(env.outcomes.map((r) => serde.decode(ehrWritebackTopic, r.value!)))
+      ).map((o) => o.status);
+      expect(statuses).toEqual(code === 'EHR_SIGNED_RECORD' ? ['REFUSED_SIGNED'] : []);
+    },
+  );
+});
