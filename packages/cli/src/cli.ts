@@ -1,5 +1,5 @@
 import { deidDetect } from './deid-detect.js';
-import { startEmbedded } from './embedded.js';
+import { draftFromBundle } from './draft.js';
 
 const USAGE = `Usage: carerelay <command>
 
@@ -7,6 +7,10 @@ Commands:
   start            Run all seven services in one process on the embedded bus
                    (ops server on CARERELAY_HOST:CARERELAY_PORT, default 127.0.0.1:7070)
   deid detect      Read JSONL {"id","text"} on stdin; write {"id","spans":[{start,end,type}]} per line
+  draft --bundle FILE --use-case USE_CASE
+                   Draft from a FHIR R4 Bundle through the full path (minimum necessary,
+                   de-identification, leak guard, model per AZURE_OPENAI_* or offline,
+                   re-identification); prints the draft and its audit trail
   help             Show this text
 `;
 
@@ -16,6 +20,19 @@ export async function runCli(argv: readonly string[]): Promise<number | undefine
   switch (command) {
     case 'start':
       return start();
+    case 'draft': {
+      const flag = (name: string): string | undefined => {
+        const i = argv.indexOf(name);
+        return i >= 0 ? argv[i + 1] : undefined;
+      };
+      const bundle = flag('--bundle');
+      const useCase = flag('--use-case');
+      if (!bundle || !useCase) {
+        process.stderr.write(`carerelay: draft needs --bundle FILE and --use-case USE_CASE\n\n${USAGE}`);
+        return 2;
+      }
+      return draftFromBundle({ bundle, useCase }, process.stdout);
+    }
     case 'deid':
       if (argv[1] === 'detect') return deidDetect(process.stdin, process.stdout, process.stderr);
       process.stderr.write(`carerelay: unknown deid command '${argv[1] ?? ''}'\n\n${USAGE}`);
@@ -35,6 +52,8 @@ export async function runCli(argv: readonly string[]): Promise<number | undefine
 async function start(): Promise<undefined> {
   const host = process.env.CARERELAY_HOST ?? '127.0.0.1';
   const port = Number(process.env.CARERELAY_PORT ?? 7070);
+  // Loaded on demand: the sandbox EHR and every service load only for `start`.
+  const { startEmbedded } = await import('./embedded.js');
   const runtime = await startEmbedded({ host, port });
   process.stdout.write(
     `\nCareRelay is running in embedded mode (one process, embedded bus).\n` +

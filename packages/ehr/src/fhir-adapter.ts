@@ -51,6 +51,9 @@ export interface TaskContextRead {
 }
 
 /** What the connector needs from an EHR, whatever speaks to it (FHIR today, webhooks/polling later). */
+/** What the adapter reads through: the EHR's FHIR API, or a Bundle (`BundleFhirReader`). */
+export type FhirReader = Pick<FhirClient, 'read' | 'search'>;
+
 export interface EhrAdapter {
   readTaskContext(request: TaskContextRequest): Promise<TaskContextRead>;
   /** Whether a practitioner is on the client's active care team (the access check's relationship test). */
@@ -91,7 +94,7 @@ function isActiveCondition(condition: Condition): boolean {
 /** The FHIR R4 adapter: builds the minimum-necessary TaskContext per DOMAIN.md's FHIR mapping. */
 export class FhirAdapter implements EhrAdapter {
   constructor(
-    private readonly fhir: FhirClient,
+    private readonly fhir: FhirReader,
     private readonly options: FhirAdapterOptions = {},
   ) {}
 

@@ -8,7 +8,14 @@ export type {
   SearchParams,
 } from './fhir-client.js';
 export { FhirAdapter } from './fhir-adapter.js';
-export type { EhrAdapter, FhirAdapterOptions, TaskContextRead, TaskContextRequest } from './fhir-adapter.js';
+export type {
+  EhrAdapter,
+  FhirAdapterOptions,
+  FhirReader,
+  TaskContextRead,
+  TaskContextRequest,
+} from './fhir-adapter.js';
+export { BundleFhirReader } from './bundle-reader.js';
 export {
   createWebhookHandler,
   MemoryReplayStore,
