@@ -16,7 +16,6 @@ import { fetchSandboxToken } from './token.js';
 const FULL = 'system/*.read system/*.write';
 let sandbox: SandboxEhr;
 let token: string;
-let startMs: number;
 
 async function fhir<T = unknown>(
   path: string,
@@ -34,9 +33,7 @@ async function fhir<T = unknown>(
 }
 
 beforeAll(async () => {
-  const started = Date.now();
   sandbox = await startSandboxEhr();
-  startMs = Date.now() - started;
   token = (await fetchSandboxToken(sandbox, sandbox.clients.rs384.clientId, FULL)).accessToken;
 });
 
@@ -45,8 +42,8 @@ afterAll(async () => {
 });
 
 describe('sandbox EHR: startup and SMART Backend Services auth', () => {
-  it('starts within a few seconds on a loopback port', () => {
-    expect(startMs).toBeLessThan(5_000);
+  // Start-up time is a figure for benchmarks, not a test assertion (it varies with machine load).
+  it('listens on a loopback port', () => {
     expect(sandbox.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/fhir\/R4$/);
   });
 
