@@ -9,6 +9,7 @@ import {
   AzureOpenAIModelClient,
   OfflineTemplateProvider,
   OpenAICompatibleModelClient,
+  provenanceOf,
   templateFor,
   validateOutput,
   type ModelClient,
@@ -163,18 +164,7 @@ export async function draftFromBundle(
     createdAt: Date.now(),
   };
   const draft = reidentifyDraft(result.content, entry);
-  const provenance = {
-    provider: model.kind,
-    deployment: result.deployment,
-    modelVersion: result.modelVersion,
-    templateId: template.id,
-    templateVersion: template.version,
-    templateHash: template.hash,
-    promptTokens: result.promptTokens,
-    completionTokens: result.completionTokens,
-    latencyMs: result.latencyMs,
-    finishReason: result.finishReason,
-  };
+  const provenance = provenanceOf(model, template, result);
   const text = renderNote(draft.content, {
     title: `${useCase} draft`,
     provenance,

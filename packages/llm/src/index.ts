@@ -6,3 +6,4 @@ export type { OpenAICompatibleOptions } from './providers/openai-compatible.js';
 export { retryAfterMs } from './providers/openai-chat.js';
 export * from './templates/index.js';
 export * from './offline/index.js';
+export { provenanceOf } from './provenance.js';

@@ -4,7 +4,7 @@ import type { Delivery } from '@carerelay/bus';
 import { keyedHash } from '@carerelay/crypto';
 import { CareRelayError, toCareRelayError } from '@carerelay/errors';
 import type { AiDraft, AiRequest, DeidentifiedContext } from '@carerelay/events';
-import { placeholdersIn, templateFor, validateOutput, type ModelClient } from '@carerelay/llm';
+import { placeholdersIn, provenanceOf, templateFor, validateOutput, type ModelClient } from '@carerelay/llm';
 import type { Logger } from '@carerelay/logger';
 import { scanOutbound } from '@carerelay/phi';
 import type { CircuitBreaker } from '../domain/circuit-breaker.js';
@@ -130,18 +130,7 @@ export async function draftRequest(delivery: Delivery<AiRequest>, deps: DraftDep
       useCase: request.useCase,
       content: JSON.stringify(checked.value),
       placeholders: placeholdersIn(checked.value),
-      provenance: {
-        provider: deps.model.kind,
-        deployment: result.deployment,
-        modelVersion: result.modelVersion,
-        templateId: template.id,
-        templateVersion: template.version,
-        templateHash: template.hash,
-        promptTokens: result.promptTokens,
-        completionTokens: result.completionTokens,
-        latencyMs: result.latencyMs,
-        finishReason: result.finishReason,
-      },
+      provenance: provenanceOf(deps.model, template, result),
       createdAt: Date.now(),
     };
     await deps.idempotency.store(draft);
