@@ -1,19 +1,8 @@
 import { AuditTrail } from '@carerelay/audit';
 import type { FhirClient } from '@carerelay/ehr';
-import {
-  aiDraftTopic,
-  auditEventTopic,
-  codingSuggestionTopic,
-  ehrWritebackTopic,
-  riskAlertTopic,
-} from '@carerelay/events';
+import { aiDraftTopic, auditEventTopic, ehrWritebackTopic } from '@carerelay/events';
 import type { TokenVault } from '@carerelay/phi';
-import {
-  createConsumerApp,
-  createPendingServiceApp,
-  type ServiceApp,
-  type ServiceContext,
-} from '@carerelay/runtime';
+import { createConsumerApp, type ServiceApp, type ServiceContext } from '@carerelay/runtime';
 import { writeDraft } from './handlers/write-draft.js';
 
 export const SERVICE_NAME = 'writeback';
@@ -34,22 +23,10 @@ export interface WritebackOptions {
 }
 
 /**
- * writeback: ai.draft.v1 → EHR draft records → ehr.writeback.v1. Without options
- * (an embedded runtime that has no EHR wired yet) it stays the pending app that
- * registers its schemas and reports ready. risk.alert.v1 and coding.suggestion.v1
- * are not consumed yet.
+ * writeback: ai.draft.v1 → EHR draft records → ehr.writeback.v1.
+ * risk.alert.v1 and coding.suggestion.v1 are not consumed yet.
  */
-export function createWritebackApp(context: ServiceContext, options?: WritebackOptions): ServiceApp {
-  if (!options) {
-    return createPendingServiceApp(
-      SERVICE_NAME,
-      {
-        consumes: [aiDraftTopic, riskAlertTopic, codingSuggestionTopic],
-        produces: [ehrWritebackTopic, auditEventTopic],
-      },
-      context,
-    );
-  }
+export function createWritebackApp(context: ServiceContext, options: WritebackOptions): ServiceApp {
   const audit = new AuditTrail(context.bus, SERVICE_NAME);
   const logger = context.logger.child({ component: SERVICE_NAME });
   return createConsumerApp(context, {
