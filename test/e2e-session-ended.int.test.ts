@@ -3,8 +3,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { KafkaBus } from '@carerelay/bus';
 import { LocalKeyProvider } from '@carerelay/crypto';
-import { FhirAdapter, FhirClient, SmartBackendAuth } from '@carerelay/ehr';
-import { SANDBOX_CLIENTS, startSandboxEhr, type SandboxEhr } from '@carerelay/ehr/sandbox';
+import { FhirAdapter, type FhirClient } from '@carerelay/ehr';
+import { SANDBOX_CLIENTS, sandboxFhirClient, startSandboxEhr, type SandboxEhr } from '@carerelay/ehr/sandbox';
 import { AvroSerde, RegistrySchemaStore, ehrChangeTopic } from '@carerelay/events';
 import { AzureOpenAIModelClient } from '@carerelay/llm';
 import { obeySchema, startAzureRecorder } from '@carerelay/llm/testing';
@@ -55,12 +55,7 @@ describe('session ended → draft in the EHR (real Kafka, registry, Redis, sandb
         }),
       };
     });
-    const auth = new SmartBackendAuth({
-      clientId: sandbox.clients.rs384.clientId,
-      privateJwk: sandbox.clients.rs384.privateJwk,
-      fhirBaseUrl: sandbox.baseUrl,
-    });
-    fhir = new FhirClient({ baseUrl: sandbox.baseUrl, auth });
+    fhir = sandboxFhirClient(sandbox);
     const keys = LocalKeyProvider.ephemeral();
     const prefix = `e2e:${randomUUID()}:`;
     const vault = new RedisTokenVault(redis, keys, prefix);

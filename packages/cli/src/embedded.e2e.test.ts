@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FhirClient, SmartBackendAuth } from '@carerelay/ehr';
-import { SANDBOX_CLIENTS } from '@carerelay/ehr/sandbox';
+import { SANDBOX_CLIENTS, sandboxFhirClient } from '@carerelay/ehr/sandbox';
 import { createLogger } from '@carerelay/logger';
 import { startEmbedded } from './embedded.js';
 
@@ -18,9 +17,7 @@ describe('embedded default, end to end', () => {
       logger: createLogger({ service: 't', level: process.env.E2E_LOG ?? 'silent' }),
     });
     try {
-      const { clientId, privateJwk } = runtime.sandbox.clients.rs384;
-      const auth = new SmartBackendAuth({ clientId, privateJwk, fhirBaseUrl: runtime.fhirBaseUrl });
-      const fhir = new FhirClient({ baseUrl: runtime.fhirBaseUrl, auth });
+      const fhir = sandboxFhirClient(runtime.sandbox);
       const avery = SANDBOX_CLIENTS.avery;
       const encounter = await fhir.read('Encounter', avery.encounterIds.open);
       const period = (encounter as { period?: { start?: string } }).period;

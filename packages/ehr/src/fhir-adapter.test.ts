@@ -1,9 +1,14 @@
 import type { Condition, DocumentReference, Patient } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_CLIENTS, SANDBOX_PRACTITIONERS, startSandboxEhr, type SandboxEhr } from './sandbox/index.js';
+import {
+  SANDBOX_CLIENTS,
+  SANDBOX_PRACTITIONERS,
+  sandboxFhirClient,
+  startSandboxEhr,
+  type SandboxEhr,
+} from './sandbox/index.js';
 import { FhirAdapter } from './fhir-adapter.js';
-import { FhirClient } from './fhir-client.js';
-import { SmartBackendAuth } from './smart-auth.js';
+import type { FhirClient } from './fhir-client.js';
 
 let sandbox: SandboxEhr;
 let fhir: FhirClient;
@@ -27,13 +32,7 @@ function note(patientId: string, day: string, docStatus: DocumentReference['docS
 
 beforeAll(async () => {
   sandbox = await startSandboxEhr();
-  const client = sandbox.clients.rs384;
-  const auth = new SmartBackendAuth({
-    clientId: client.clientId,
-    privateJwk: client.privateJwk,
-    fhirBaseUrl: sandbox.baseUrl,
-  });
-  fhir = new FhirClient({ baseUrl: sandbox.baseUrl, auth });
+  fhir = sandboxFhirClient(sandbox);
   adapter = new FhirAdapter(fhir);
 });
 

@@ -1,7 +1,7 @@
 import type { DocumentReference, Encounter } from '@medplum/fhirtypes';
 import { CareRelayError } from '@carerelay/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_CLIENTS, startSandboxEhr, type SandboxEhr } from './sandbox/index.js';
+import { SANDBOX_CLIENTS, sandboxFhirClient, startSandboxEhr, type SandboxEhr } from './sandbox/index.js';
 import { FhirClient } from './fhir-client.js';
 import { SmartBackendAuth } from './smart-auth.js';
 
@@ -37,13 +37,7 @@ function draft(taskId: string): DocumentReference {
 
 beforeAll(async () => {
   sandbox = await startSandboxEhr();
-  const client = sandbox.clients.es384;
-  const auth = new SmartBackendAuth({
-    clientId: client.clientId,
-    privateJwk: client.privateJwk,
-    fhirBaseUrl: sandbox.baseUrl,
-  });
-  fhir = new FhirClient({ baseUrl: sandbox.baseUrl, auth });
+  fhir = sandboxFhirClient(sandbox, { client: 'es384' });
 });
 
 afterAll(async () => {

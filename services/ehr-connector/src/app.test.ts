@@ -3,8 +3,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmbeddedBus } from '@carerelay/bus';
 import { collectRaw, eventually } from '@carerelay/bus/testing';
 import { LocalKeyProvider, openEnvelope } from '@carerelay/crypto';
-import { FhirAdapter, FhirClient, SmartBackendAuth } from '@carerelay/ehr';
-import { SANDBOX_CLIENTS, SANDBOX_PRACTITIONERS, startSandboxEhr } from '@carerelay/ehr/sandbox';
+import { FhirAdapter } from '@carerelay/ehr';
+import {
+  SANDBOX_CLIENTS,
+  SANDBOX_PRACTITIONERS,
+  sandboxFhirClient,
+  startSandboxEhr,
+} from '@carerelay/ehr/sandbox';
 import {
   AvroSerde,
   InMemorySchemaStore,
@@ -53,12 +58,7 @@ describe('ehr-connector task planner on the sandbox EHR', () => {
     sandbox = await startSandboxEhr();
     bus = EmbeddedBus.fromConfig({ serde, logger });
     await bus.start();
-    const auth = new SmartBackendAuth({
-      clientId: sandbox.clients.rs384.clientId,
-      privateJwk: sandbox.clients.rs384.privateJwk,
-      fhirBaseUrl: sandbox.baseUrl,
-    });
-    const fhir = new FhirClient({ baseUrl: sandbox.baseUrl, auth, scope: 'system/*.read' });
+    const fhir = sandboxFhirClient(sandbox, { scope: 'system/*.read' });
     app = createEhrConnectorApp(
       { bus, logger, concurrency: 1 },
       { adapter: new FhirAdapter(fhir), keys, noteFormat: 'soap_note', maxAttempts: 2, retryInitialMs: 10 },

@@ -3,8 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DLQ_HEADERS, EmbeddedBus } from '@carerelay/bus';
 import { collectRaw, eventually } from '@carerelay/bus/testing';
 import { LocalKeyProvider } from '@carerelay/crypto';
-import { FhirClient, SmartBackendAuth } from '@carerelay/ehr';
-import { SANDBOX_CLIENTS, startSandboxEhr, type SandboxEhr } from '@carerelay/ehr/sandbox';
+import type { FhirClient } from '@carerelay/ehr';
+import { SANDBOX_CLIENTS, sandboxFhirClient, startSandboxEhr, type SandboxEhr } from '@carerelay/ehr/sandbox';
 import {
   AvroSerde,
   InMemorySchemaStore,
@@ -41,13 +41,7 @@ let fhir: FhirClient;
 
 beforeAll(async () => {
   sandbox = await startSandboxEhr();
-  const client = sandbox.clients.rs384;
-  const auth = new SmartBackendAuth({
-    clientId: client.clientId,
-    privateJwk: client.privateJwk,
-    fhirBaseUrl: sandbox.baseUrl,
-  });
-  fhir = new FhirClient({ baseUrl: sandbox.baseUrl, auth });
+  fhir = sandboxFhirClient(sandbox);
 });
 afterAll(() => sandbox.stop());
 

@@ -18,3 +18,4 @@ export {
   sandboxSeedResources,
 } from './seed/index.js';
 export type { SandboxClientKey } from './seed/index.js';
+export { sandboxFhirClient } from './client.js';

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FhirClient, SmartBackendAuth } from '@carerelay/ehr';
+import type { FhirClient } from '@carerelay/ehr';
 import {
   SANDBOX_CLIENTS,
   SANDBOX_PRACTITIONERS,
+  sandboxFhirClient,
   startSandboxEhr,
   type SandboxEhr,
 } from '@carerelay/ehr/sandbox';
@@ -17,12 +18,7 @@ describe('polling ingress on the sandbox EHR', () => {
   let fhir: FhirClient;
   beforeAll(async () => {
     sandbox = await startSandboxEhr();
-    const auth = new SmartBackendAuth({
-      clientId: sandbox.clients.rs384.clientId,
-      privateJwk: sandbox.clients.rs384.privateJwk,
-      fhirBaseUrl: sandbox.baseUrl,
-    });
-    fhir = new FhirClient({ baseUrl: sandbox.baseUrl, auth });
+    fhir = sandboxFhirClient(sandbox);
   });
   afterAll(() => sandbox.stop());
 
