@@ -20,6 +20,7 @@ export interface AuditFacts {
   readonly part2?: boolean;
   readonly model?: string | null;
   readonly templateVersion?: string | null;
+  readonly useCase?: string | null;
   readonly counts?: Readonly<Record<string, number>>;
   readonly hashes?: Readonly<Record<string, string>>;
 }
@@ -46,6 +47,7 @@ export function auditEvent(facts: AuditFacts, now: () => number = Date.now): Aud
     part2: facts.part2 ?? false,
     model: facts.model ?? null,
     templateVersion: facts.templateVersion ?? null,
+    useCase: facts.useCase ?? null,
     counts: { ...facts.counts },
     hashes: { ...facts.hashes },
   };
