@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import { auditEvent, type AuditFacts } from '@carerelay/audit';
 import { BundleFhirReader, FhirAdapter } from '@carerelay/ehr';
 import { CareRelayError } from '@carerelay/errors';
-import type { AuditEvent, UseCase } from '@carerelay/events';
+import { USE_CASE_VALUES, type AuditEvent, type UseCase } from '@carerelay/events';
 import {
   AzureOpenAIModelClient,
   OfflineTemplateProvider,
@@ -17,18 +17,6 @@ import {
 import { deidentifyContext, scanOutbound } from '@carerelay/phi';
 import { applyMinimumNecessary } from '@carerelay/policy';
 import { renderNote, reidentifyDraft } from '@carerelay/service-writeback';
-
-export const USE_CASES: readonly UseCase[] = [
-  'soap_note',
-  'dap_note',
-  'birp_note',
-  'treatment_plan',
-  'chart_summary',
-  'intake_extraction',
-  'message_triage',
-  'coding',
-  'goal_progress',
-];
 
 const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
@@ -71,8 +59,8 @@ export async function draftFromBundle(
   out: Writable,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  if (!(USE_CASES as readonly string[]).includes(args.useCase)) {
-    throw new CareRelayError('CLI_BAD_USE_CASE', `--use-case must be one of: ${USE_CASES.join(', ')}`);
+  if (!(USE_CASE_VALUES as readonly string[]).includes(args.useCase)) {
+    throw new CareRelayError('CLI_BAD_USE_CASE', `--use-case must be one of: ${USE_CASE_VALUES.join(', ')}`);
   }
   const useCase = args.useCase as UseCase;
   const trail: AuditEvent[] = [];

@@ -64,7 +64,13 @@ function tsType(t, ns) {
   switch (t.type) {
     case 'enum': {
       const full = fullName(t, ns);
-      define(full, `${docComment(t.doc)}export type ${shortName(full)} = ${t.symbols.map((s) => `'${s}'`).join(' | ')};\n`, t);
+      const values = `${shortName(full).replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}_VALUES`;
+      define(
+        full,
+        `${docComment(t.doc)}export type ${shortName(full)} = ${t.symbols.map((s) => `'${s}'`).join(' | ')};\n` +
+          `/** Every symbol of ${shortName(full)}, in schema order. */\nexport const ${values}: readonly ${shortName(full)}[] = ${JSON.stringify(t.symbols)};\n`,
+        t,
+      );
       return shortName(full);
     }
     case 'record': {

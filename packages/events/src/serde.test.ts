@@ -25,6 +25,7 @@ const audit: AuditEvent = {
   part2: false,
   model: 'gpt-4o-2024-08-06',
   templateVersion: 'soap_note@1.0.0',
+  useCase: 'soap_note',
   counts: { promptTokens: 812 },
   hashes: { prompt: 'ab'.repeat(32) },
 };

@@ -8,3 +8,5 @@ export type { ServiceApp, ServiceContext } from './service.js';
 export { connectRedis } from './redis.js';
 export { createConsumerApp } from './consumer-app.js';
 export type { ConsumerAppOptions } from './consumer-app.js';
+export { createBearerVerifier } from './bearer-auth.js';
+export type { BearerAuthOptions, BearerVerifier, Principal } from './bearer-auth.js';

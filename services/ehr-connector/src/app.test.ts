@@ -24,6 +24,7 @@ import {
 import { createLogger } from '@carerelay/logger';
 import type { ServiceApp } from '@carerelay/runtime';
 import { createEhrConnectorApp } from './app.js';
+import { taskIdFor } from './handlers/plan-change.js';
 
 const serde = new AvroSerde(new InMemorySchemaStore());
 const logger = createLogger({ service: 'test', level: 'silent' });
@@ -45,6 +46,8 @@ function change(clientId: string, encounterId: string, actor: string): EhrChange
     actorUserId: actor,
     occurredAt: Date.now(),
     receivedAt: Date.now(),
+    requestedUseCase: null,
+    actorRole: null,
   };
 }
 
@@ -141,5 +144,23 @@ describe('ehr-connector task planner on the sandbox EHR', () => {
     await eventually(() => tasks.records.length === 2, 'two tasks', 10_000);
     const [a, b] = await Promise.all(tasks.records.map((r) => serde.decode(aiTaskTopic, r.value!)));
     expect(a!.taskId).toBe(b!.taskId);
+  });
+  it('an on-demand request plans the use case asked for, in the role the ingress authenticated', async () => {
+    const tasks = await collectRaw(bus, aiTaskTopic.name);
+    const c: EhrChange = {
+      ...change(avery.patientId, avery.encounterIds.session53, SANDBOX_PRACTITIONERS.therapist.id),
+      source: 'ON_DEMAND',
+      changeType: 'OTHER',
+      requestedUseCase: 'treatment_plan',
+      actorRole: 'clinician',
+    };
+    await bus.publish(ehrChangeTopic, { key: `t1:${avery.patientId}`, value: c });
+    await eventually(() => tasks.records.length === 1, 'the task', 10_000);
+    const task = await serde.decode(aiTaskTopic, tasks.records[0]!.value!);
+    expect(task).toMatchObject({
+      useCase: 'treatment_plan',
+      requestedBy: { userId: SANDBOX_PRACTITIONERS.therapist.id, role: 'clinician' },
+    });
+    expect(task.taskId).toBe(taskIdFor('t1', c.eventId, 'treatment_plan'));
   });
 });

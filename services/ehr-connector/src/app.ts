@@ -1,11 +1,18 @@
 import { AuditTrail } from '@carerelay/audit';
 import type { KeyProvider } from '@carerelay/crypto';
 import type { EhrAdapter } from '@carerelay/ehr';
-import { aiTaskTopic, auditEventTopic, ehrChangeTopic, reviewOutcomeTopic } from '@carerelay/events';
+import {
+  aiTaskTopic,
+  auditEventTopic,
+  ehrChangeTopic,
+  reviewOutcomeTopic,
+  type EhrChange,
+} from '@carerelay/events';
 import { createConsumerApp, type ServiceApp, type ServiceContext } from '@carerelay/runtime';
 import type { NoteFormat } from './domain/planner.js';
 import { planChange } from './handlers/plan-change.js';
 import type { FhirChangePoller } from './ingress/change-poller.js';
+import { startIngress, type IngressOptions, type RunningIngress } from './ingress/http-ingress.js';
 
 export const SERVICE_NAME = 'ehr-connector';
 
@@ -20,10 +27,20 @@ export interface EhrConnectorOptions {
   readonly close?: () => Promise<void>;
   /** Polling ingress: one pass every `intervalMs` (EHRs without webhooks or subscriptions). */
   readonly polling?: { readonly poller: FhirChangePoller; readonly intervalMs: number };
+  /** HTTP ingress (signed webhooks, on-demand `POST /v1/tasks`) for this tenant. */
+  readonly ingress?: Pick<IngressOptions, 'host' | 'port' | 'tenantId' | 'webhook' | 'tasks'>;
+}
+
+/** The ingress URL once started (tests and the embedded default read it). */
+export interface EhrConnectorApp extends ServiceApp {
+  ingressUrl(): string | undefined;
 }
 
 /** The task planner: ehr.change.v1 → access check → minimum-necessary context → ai.task.v1. */
-export function createEhrConnectorApp(context: ServiceContext, options: EhrConnectorOptions): ServiceApp {
+export function createEhrConnectorApp(
+  context: ServiceContext,
+  options: EhrConnectorOptions,
+): EhrConnectorApp {
   const audit = new AuditTrail(context.bus, SERVICE_NAME);
   const logger = context.logger.child({ component: SERVICE_NAME });
   const app = createConsumerApp(context, {
@@ -47,11 +64,12 @@ export function createEhrConnectorApp(context: ServiceContext, options: EhrConne
           context.bus.publish(aiTaskTopic, { key: `${task.tenantId}:${task.clientId}`, value: task }),
       }),
   });
-  if (!options.polling) return app;
-  const { poller, intervalMs } = options.polling;
+  const publishChange = (change: EhrChange): Promise<void> =>
+    context.bus.publish(ehrChangeTopic, { key: `${change.tenantId}:${change.clientId}`, value: change });
+  let ingress: RunningIngress | undefined;
   let timer: NodeJS.Timeout | undefined;
   let polling: Promise<unknown> = Promise.resolve();
-  const tick = (): void => {
+  const tick = (poller: FhirChangePoller): void => {
     polling = poller.pollOnce().catch((err: unknown) => {
       // The EHR being down is not a crash: the cursor did not move, the next pass retries.
       logger.warn({ errorCode: (err as { code?: string }).code ?? 'POLL_FAILED' }, 'poll failed');
@@ -59,12 +77,21 @@ export function createEhrConnectorApp(context: ServiceContext, options: EhrConne
   };
   return {
     ...app,
+    ingressUrl: () => ingress?.url,
     start: async () => {
       await app.start();
-      tick();
-      timer = setInterval(tick, intervalMs);
+      if (options.ingress) {
+        ingress = await startIngress({ ...options.ingress, logger, audit, publishChange });
+      }
+      if (options.polling) {
+        const { poller, intervalMs } = options.polling;
+        tick(poller);
+        timer = setInterval(() => tick(poller), intervalMs);
+      }
     },
     stop: async () => {
+      // Stop taking new work first, then finish what is in flight.
+      await ingress?.close();
       clearInterval(timer);
       await polling;
       await app.stop();

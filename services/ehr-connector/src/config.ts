@@ -21,6 +21,29 @@ export const ehrConnectorConfigSchema = {
   TENANT_ID: str({ description: 'tenant (practice) this connector serves' }),
   REDIS_URL: url({ description: 'Redis for the polling cursor', protocols: ['redis', 'rediss'] }),
   POLL_INTERVAL_MS: int({ description: 'polling period (0 = no polling)', min: 0, default: 15_000 }),
+  INGRESS_HOST: str({ description: 'address the HTTP ingress binds to', default: '127.0.0.1' }),
+  INGRESS_PORT: int({
+    description: 'port of the HTTP ingress (webhooks, POST /v1/tasks); 0 = no ingress',
+    min: 0,
+    max: 65_535,
+    default: 8080,
+  }),
+  WEBHOOK_SECRET_FILE: str({
+    description: "file holding the tenant's webhook HMAC secret (enables POST /v1/webhooks/ehr)",
+    optional: true,
+  }),
+  WEBHOOK_VENDOR: str({ description: 'vendor name recorded on webhook changes', default: 'webhook' }),
+  AUTH_JWKS_URL: url({
+    description: "JWKS of the practice's identity provider (enables POST /v1/tasks)",
+    protocols: ['https', 'http'],
+    optional: true,
+  }),
+  AUTH_PUBLIC_KEY_FILE: str({
+    description: 'PEM public key user tokens are signed with (instead of AUTH_JWKS_URL)',
+    optional: true,
+  }),
+  AUTH_ISSUER: str({ description: 'expected iss of user tokens', optional: true }),
+  AUTH_AUDIENCE: str({ description: 'expected aud of user tokens', default: 'carerelay' }),
   CONNECTOR_MAX_ATTEMPTS: int({
     description: 'attempts before a change is dead-lettered',
     min: 1,

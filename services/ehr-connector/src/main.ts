@@ -4,11 +4,19 @@ import { readFileSync } from 'node:fs';
 import { LocalKeyProvider } from '@carerelay/crypto';
 import { FhirAdapter, FhirClient, SmartBackendAuth, type SmartBackendAuthOptions } from '@carerelay/ehr';
 import { ehrChangeTopic } from '@carerelay/events';
-import { connectRedis, runServiceMain } from '@carerelay/runtime';
+import { ConfigError } from '@carerelay/config';
+import { connectRedis, createBearerVerifier, runServiceMain } from '@carerelay/runtime';
 import { createEhrConnectorApp, SERVICE_NAME } from './app.js';
 import { ehrConnectorConfigSchema } from './config.js';
 import { FhirChangePoller } from './ingress/change-poller.js';
 import { RedisCursorStore } from './ingress/redis-cursor-store.js';
+import { RedisReplayStore } from './ingress/redis-replay-store.js';
+
+function requireIssuer(issuer: string | undefined): string {
+  if (!issuer)
+    throw new ConfigError(['AUTH_ISSUER: required when AUTH_JWKS_URL or AUTH_PUBLIC_KEY_FILE is set']);
+  return issuer;
+}
 
 runServiceMain({
   name: SERVICE_NAME,
@@ -33,8 +41,38 @@ runServiceMain({
       publish: (change) =>
         context.bus.publish(ehrChangeTopic, { key: `${change.tenantId}:${change.clientId}`, value: change }),
     });
+    const keyFile = config.AUTH_JWKS_URL ? undefined : config.AUTH_PUBLIC_KEY_FILE;
+    const verify =
+      config.AUTH_JWKS_URL || keyFile
+        ? createBearerVerifier({
+            ...(config.AUTH_JWKS_URL
+              ? { jwksUrl: config.AUTH_JWKS_URL }
+              : { publicKeyPem: readFileSync(keyFile!, 'utf8') }),
+            issuer: requireIssuer(config.AUTH_ISSUER),
+            audience: config.AUTH_AUDIENCE,
+          })
+        : undefined;
     return createEhrConnectorApp(context, {
       close,
+      ...(config.INGRESS_PORT > 0
+        ? {
+            ingress: {
+              host: config.INGRESS_HOST,
+              port: config.INGRESS_PORT,
+              tenantId: config.TENANT_ID,
+              ...(config.WEBHOOK_SECRET_FILE
+                ? {
+                    webhook: {
+                      secret: readFileSync(config.WEBHOOK_SECRET_FILE),
+                      vendor: config.WEBHOOK_VENDOR,
+                      replay: new RedisReplayStore(redis),
+                    },
+                  }
+                : {}),
+              ...(verify ? { tasks: { verify } } : {}),
+            },
+          }
+        : {}),
       ...(config.POLL_INTERVAL_MS > 0 ? { polling: { poller, intervalMs: config.POLL_INTERVAL_MS } } : {}),
       adapter: new FhirAdapter(fhir),
       keys: LocalKeyProvider.fromFile(config.KEY_FILE, { create: config.KEY_FILE_CREATE }),

@@ -3,7 +3,15 @@ import type { AuditTrail } from '@carerelay/audit';
 import type { Delivery } from '@carerelay/bus';
 import { sealEnvelope, type KeyProvider } from '@carerelay/crypto';
 import type { EhrAdapter } from '@carerelay/ehr';
-import { PayloadCodec, taskContextPayload, type AiTask, type EhrChange } from '@carerelay/events';
+import { CareRelayError } from '@carerelay/errors';
+import {
+  PayloadCodec,
+  taskContextPayload,
+  USE_CASE_VALUES,
+  type AiTask,
+  type EhrChange,
+  type UseCase,
+} from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';
 import { decideAccess } from '../domain/access.js';
 import { useCaseFor, type NoteFormat } from '../domain/planner.js';
@@ -27,6 +35,13 @@ export function taskIdFor(tenantId: string, changeEventId: string, useCase: stri
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+function requestedUseCase(value: string): UseCase {
+  if ((USE_CASE_VALUES as readonly string[]).includes(value)) return value as UseCase;
+  throw new CareRelayError('CHANGE_USE_CASE_UNKNOWN', 'requestedUseCase is not a known use case', {
+    retryable: false,
+  });
+}
+
 /**
  * ehr.change.v1 → ai.task.v1: plan the use case, check access before any fetch,
  * read the minimum-necessary context, seal it (AES-256-GCM envelope bound to
@@ -34,10 +49,13 @@ export function taskIdFor(tenantId: string, changeEventId: string, useCase: stri
  */
 export async function planChange(delivery: Delivery<EhrChange>, deps: PlanDeps): Promise<void> {
   const change = delivery.value;
-  const useCase = useCaseFor(change.changeType, deps.noteFormat);
+  const useCase = change.requestedUseCase
+    ? requestedUseCase(change.requestedUseCase)
+    : useCaseFor(change.changeType, deps.noteFormat);
   if (!useCase) return;
   const practitioner = change.actorUserId;
-  const role = practitioner ? 'clinician' : 'system';
+  // An authenticated ingress (POST /v1/tasks) names the role; the EHR names only a clinician.
+  const role = change.actorRole ?? (practitioner ? 'clinician' : 'system');
   const onCareTeam = practitioner ? await deps.onCareTeam(change.clientId, practitioner) : false;
   const decision = decideAccess({ role, useCase, onCareTeam });
   const base = {
@@ -46,6 +64,7 @@ export async function planChange(delivery: Delivery<EhrChange>, deps: PlanDeps):
     correlationId: change.eventId,
     userId: practitioner,
     role,
+    useCase,
   };
   await deps.audit.record({
     ...base,

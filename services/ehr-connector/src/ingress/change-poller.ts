@@ -129,6 +129,8 @@ export class FhirChangePoller {
         null,
       occurredAt: Date.parse(r.period?.end ?? r.meta?.lastUpdated ?? '') || now,
       receivedAt: now,
+      requestedUseCase: null,
+      actorRole: null,
     };
   }
 }

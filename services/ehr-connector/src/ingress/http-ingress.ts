@@ -1,0 +1,142 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AuditTrail } from '@carerelay/audit';
+import { createWebhookHandler, type ReplayStore } from '@carerelay/ehr';
+import { CareRelayError } from '@carerelay/errors';
+import { USE_CASE_VALUES, type EhrChange } from '@carerelay/events';
+import type { Logger } from '@carerelay/logger';
+import type { BearerVerifier } from '@carerelay/runtime';
+import Fastify, { type FastifyError } from 'fastify';
+import { acceptOnDemand, type OnDemandRequest } from './on-demand.js';
+import { changeFromWebhook } from './vendor-change.js';
+
+export const WEBHOOK_PATH = '/v1/webhooks/ehr';
+export const TASKS_PATH = '/v1/tasks';
+
+export interface IngressOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly tenantId: string;
+  readonly logger: Logger;
+  readonly audit: AuditTrail;
+  readonly publishChange: (change: EhrChange) => Promise<void>;
+  /** Signed-webhook ingress (vendors without FHIR); absent = the path answers 404. */
+  readonly webhook?: { readonly secret: Buffer; readonly vendor: string; readonly replay: ReplayStore };
+  /** On-demand requests with a user's JWT; absent = the path answers 404. */
+  readonly tasks?: { readonly verify: BearerVerifier };
+}
+
+export interface RunningIngress {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+// Identifiers: 1–256 characters, no control characters.
+const ID = { type: 'string', minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001f\\u007f]+$' } as const;
+
+const taskBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['clientId', 'useCase'],
+  properties: {
+    clientId: ID,
+    useCase: { type: 'string', enum: USE_CASE_VALUES },
+    encounterId: ID,
+    role: { type: 'string', minLength: 1, maxLength: 64 },
+  },
+} as const;
+
+const idempotencyHeaderSchema = {
+  type: 'object',
+  properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 128 } },
+} as const;
+
+/**
+ * The connector's public HTTP ingress: `POST /v1/webhooks/ehr` (signed vendor webhooks,
+ * read raw so the signature covers the exact bytes; protocol in packages/ehr/src/webhook)
+ * and `POST /v1/tasks` (on-demand requests with a user's JWT). Both end in `ehr.change.v1`.
+ * Every rejection is a 4xx `{code, reason}`; a bus outage is a 503 and nothing is lost.
+ */
+export async function startIngress(options: IngressOptions): Promise<RunningIngress> {
+  const log = options.logger.child({ component: 'ingress' });
+  const { webhook, tasks } = options;
+  const webhookHandler = webhook
+    ? createWebhookHandler({
+        secretFor: (tenantId) => (tenantId === options.tenantId ? webhook.secret : undefined),
+        replay: webhook.replay,
+        onEvent: (event, tenantId) =>
+          options.publishChange(changeFromWebhook(event, tenantId, webhook.vendor)),
+        onError: (err) => log.warn({ errorCode: err.code }, 'webhook delivery not accepted'),
+      })
+    : undefined;
+
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 16 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    serverFactory: (fastifyHandler) =>
+      createServer((req: IncomingMessage, res: ServerResponse) => {
+        const path = (req.url ?? '').split('?')[0];
+        if (path === WEBHOOK_PATH && webhookHandler) void webhookHandler(req, res);
+        else fastifyHandler(req, res);
+      }),
+  });
+
+  app.setErrorHandler((error: FastifyError | CareRelayError, _request, reply) => {
+    if (error instanceof CareRelayError) {
+      if (error.httpStatus >= 500) log.warn({ errorCode: error.code }, 'on-demand request failed');
+      return reply
+        .code(error.httpStatus >= 400 ? error.httpStatus : 500)
+        .send({ code: error.code, reason: error.message });
+    }
+    if (error.validation) {
+      return reply.code(400).send({
+        code: 'TASK_REQUEST_INVALID',
+        reason: `${error.validationContext ?? 'body'}${error.validation[0]?.instancePath ?? ''} ${error.validation[0]?.message ?? 'is invalid'}`,
+      });
+    }
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 503;
+    if (status >= 500) log.warn({ errorCode: error.code ?? 'INGRESS_FAILED' }, 'on-demand request failed');
+    return reply.code(status).send({
+      code: status === 503 ? 'TASK_NOT_ACCEPTED' : (error.code ?? 'BAD_REQUEST'),
+      reason: status === 503 ? 'request could not be queued; retry later' : error.message,
+    });
+  });
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).send({ code: 'NOT_FOUND', reason: 'no such endpoint' }),
+  );
+
+  if (tasks) {
+    app.post<{ Body: OnDemandRequest; Headers: { 'idempotency-key'?: string } }>(
+      TASKS_PATH,
+      { schema: { body: taskBodySchema, headers: idempotencyHeaderSchema } },
+      async (request, reply) => {
+        const accepted = await acceptOnDemand(
+          request.headers.authorization,
+          request.headers['idempotency-key'],
+          request.body,
+          {
+            tenantId: options.tenantId,
+            verify: tasks.verify,
+            audit: options.audit,
+            publishChange: options.publishChange,
+          },
+        );
+        return reply.code(202).send(accepted);
+      },
+    );
+  }
+
+  await app.listen({ host: options.host, port: options.port });
+  const address = app.server.address() as AddressInfo;
+  const url = `http://${options.host}:${address.port}`;
+  log.info({ url, webhook: Boolean(webhook), tasks: Boolean(tasks) }, 'ingress listening');
+  return {
+    url,
+    close: async () => {
+      app.server.closeIdleConnections();
+      await app.close();
+    },
+  };
+}

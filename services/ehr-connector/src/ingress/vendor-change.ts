@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import type { VendorChangeEvent, VendorEventType } from '@carerelay/ehr';
+import type { ChangeType, EhrChange } from '@carerelay/events';
+
+const CHANGE_TYPES: Readonly<Record<VendorEventType, ChangeType>> = {
+  'session.ended': 'SESSION_ENDED',
+  'intake.submitted': 'INTAKE_SUBMITTED',
+  'message.received': 'MESSAGE_RECEIVED',
+  'note.signed': 'NOTE_SIGNED',
+  'plan.review_due': 'PLAN_REVIEW_DUE',
+};
+
+/**
+ * The event id of a vendor's delivery: the same vendor event id always maps to the same
+ * id, so a delivery repeated after the replay window still plans the same task (task ids
+ * derive from it) and nothing downstream is done twice.
+ */
+export function webhookEventId(tenantId: string, vendor: string, vendorEventId: string): string {
+  const digest = createHash('sha256')
+    .update(`${tenantId}\u0000${vendor}\u0000${vendorEventId}`)
+    .digest('hex');
+  return `webhook-${digest.slice(0, 32)}`;
+}
+
+/** A verified signed-webhook event as `ehr.change.v1` (identifiers only, as received). */
+export function changeFromWebhook(
+  event: VendorChangeEvent,
+  tenantId: string,
+  vendor: string,
+  now: number = Date.now(),
+): EhrChange {
+  return {
+    eventId: webhookEventId(tenantId, vendor, event.eventId),
+    tenantId,
+    clientId: event.clientId,
+    changeType: CHANGE_TYPES[event.type],
+    source: 'WEBHOOK',
+    vendor,
+    resourceType: event.resourceType,
+    resourceId: event.resourceId,
+    resourceVersion: null,
+    encounterId: event.encounterId ?? null,
+    actorUserId: event.actorUserId ?? null,
+    occurredAt: Date.parse(event.occurredAt),
+    receivedAt: now,
+    requestedUseCase: null,
+    actorRole: null,
+  };
+}
