@@ -116,7 +116,7 @@ describe('writeback killed between the EHR write and the commit', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.push(child);
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout });
     await new Promise<void>((resolve, reject) => {
       lines.on('line', (line) => line === 'ready' && resolve());
       child.once('exit', (code) => reject(new Error(`writeback child exited early (${code})`)));
