@@ -77,6 +77,18 @@ export class FhirClient {
     return this.request<T>('read', resourceType, `${resourceType}/${encodeURIComponent(id)}`);
   }
 
+  /** Every version of one resource, newest first (`Type/id/_history`, first page). */
+  async history<T extends Resource>(resourceType: T['resourceType'], id: string): Promise<T[]> {
+    const bundle = await this.request<Bundle>(
+      'history',
+      resourceType,
+      `${resourceType}/${encodeURIComponent(id)}/_history`,
+    );
+    return (bundle.entry ?? [])
+      .map((entry) => entry.resource)
+      .filter((r): r is T => r?.resourceType === resourceType);
+  }
+
   /** Every match of a type search, following `next` links up to maxPages (same origin only). */
   async search<T extends Resource>(resourceType: T['resourceType'], params: SearchParams = {}): Promise<T[]> {
     const query = new URLSearchParams();

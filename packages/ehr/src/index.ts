@@ -43,3 +43,5 @@ export type {
   WebhookRejectStatus,
   WebhookVerification,
 } from './webhook/index.js';
+export { PROMPT_TEMPLATE_SYSTEM, readSignedNote, TASK_IDENTIFIER_SYSTEM } from './signed-note.js';
+export type { SignedNote } from './signed-note.js';

@@ -1,6 +1,6 @@
 import { AuditTrail } from '@carerelay/audit';
 import type { KeyProvider } from '@carerelay/crypto';
-import type { EhrAdapter } from '@carerelay/ehr';
+import type { EhrAdapter, SignedNote } from '@carerelay/ehr';
 import {
   aiTaskTopic,
   auditEventTopic,
@@ -28,6 +28,8 @@ export interface EhrConnectorOptions {
   /** Polling ingress: one pass every `intervalMs` (EHRs without webhooks or subscriptions). */
   readonly polling?: { readonly poller: FhirChangePoller; readonly intervalMs: number };
   /** HTTP ingress (signed webhooks, on-demand `POST /v1/tasks`) for this tenant. */
+  /** Reads a signed note and its draft (review capture on NOTE_SIGNED). */
+  readonly signedNote?: (documentId: string) => Promise<SignedNote | undefined>;
   readonly ingress?: Pick<IngressOptions, 'host' | 'port' | 'tenantId' | 'webhook' | 'tasks'>;
 }
 
@@ -60,6 +62,18 @@ export function createEhrConnectorApp(
         audit,
         logger,
         noteFormat: options.noteFormat,
+        ...(options.signedNote
+          ? {
+              review: {
+                signedNote: options.signedNote,
+                publishReview: (review) =>
+                  context.bus.publish(reviewOutcomeTopic, {
+                    key: `${review.tenantId}:${review.clientId}`,
+                    value: review,
+                  }),
+              },
+            }
+          : {}),
         publishTask: (task) =>
           context.bus.publish(aiTaskTopic, { key: `${task.tenantId}:${task.clientId}`, value: task }),
       }),

@@ -2,7 +2,13 @@
 // Composition root of the ehr-connector in distributed mode: nothing but wiring.
 import { readFileSync } from 'node:fs';
 import { LocalKeyProvider } from '@carerelay/crypto';
-import { FhirAdapter, FhirClient, SmartBackendAuth, type SmartBackendAuthOptions } from '@carerelay/ehr';
+import {
+  FhirAdapter,
+  FhirClient,
+  readSignedNote,
+  SmartBackendAuth,
+  type SmartBackendAuthOptions,
+} from '@carerelay/ehr';
 import { ehrChangeTopic } from '@carerelay/events';
 import { ConfigError } from '@carerelay/config';
 import { connectRedis, createBearerVerifier, runServiceMain } from '@carerelay/runtime';
@@ -75,6 +81,7 @@ runServiceMain({
         : {}),
       ...(config.POLL_INTERVAL_MS > 0 ? { polling: { poller, intervalMs: config.POLL_INTERVAL_MS } } : {}),
       adapter: new FhirAdapter(fhir),
+      signedNote: (documentId) => readSignedNote(fhir, documentId),
       keys: LocalKeyProvider.fromFile(config.KEY_FILE, { create: config.KEY_FILE_CREATE }),
       noteFormat: config.NOTE_FORMAT,
       maxAttempts: config.CONNECTOR_MAX_ATTEMPTS,

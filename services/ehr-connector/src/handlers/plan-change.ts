@@ -15,6 +15,7 @@ import {
 import type { Logger } from '@carerelay/logger';
 import { decideAccess } from '../domain/access.js';
 import { useCaseFor, type NoteFormat } from '../domain/planner.js';
+import { captureReview, type ReviewDeps } from './capture-review.js';
 
 export interface PlanDeps {
   readonly adapter: EhrAdapter;
@@ -25,6 +26,8 @@ export interface PlanDeps {
   readonly logger: Logger;
   readonly publishTask: (task: AiTask) => Promise<void>;
   readonly noteFormat: NoteFormat;
+  /** Review capture on NOTE_SIGNED (absent: signed notes only plan coding). */
+  readonly review?: Omit<ReviewDeps, 'audit'>;
 }
 
 const contextCodec = new PayloadCodec(taskContextPayload);
@@ -49,6 +52,7 @@ function requestedUseCase(value: string): UseCase {
  */
 export async function planChange(delivery: Delivery<EhrChange>, deps: PlanDeps): Promise<void> {
   const change = delivery.value;
+  if (deps.review) await captureReview(change, { ...deps.review, audit: deps.audit });
   const useCase = change.requestedUseCase
     ? requestedUseCase(change.requestedUseCase)
     : useCaseFor(change.changeType, deps.noteFormat);

@@ -33,6 +33,10 @@ interface Polled {
   readonly subject?: { readonly reference?: string };
   readonly participant?: ReadonlyArray<{ readonly individual?: { readonly reference?: string } }>;
   readonly period?: { readonly end?: string };
+  readonly docStatus?: string;
+  readonly authenticator?: { readonly reference?: string };
+  readonly author?: ReadonlyArray<{ readonly reference?: string }>;
+  readonly context?: { readonly encounter?: ReadonlyArray<{ readonly reference?: string }> };
 }
 
 /** What is polled, and what change each match means (DOMAIN.md: polling with _lastUpdated). */
@@ -40,7 +44,17 @@ const WATCHES: ReadonlyArray<{
   readonly resourceType: string;
   readonly query: Record<string, string>;
   readonly change: ChangeType;
-}> = [{ resourceType: 'Encounter', query: { status: 'finished' }, change: 'SESSION_ENDED' }];
+  /** A test the search cannot express (R4 DocumentReference has no docStatus parameter). */
+  readonly matches?: (r: Polled) => boolean;
+}> = [
+  { resourceType: 'Encounter', query: { status: 'finished' }, change: 'SESSION_ENDED' },
+  {
+    resourceType: 'DocumentReference',
+    query: { status: 'current' },
+    change: 'NOTE_SIGNED',
+    matches: (r) => r.docStatus === 'final',
+  },
+];
 
 const refId = (reference: string | undefined, type: string): string | undefined =>
   reference?.startsWith(`${type}/`) ? reference.slice(type.length + 1) : undefined;
@@ -78,12 +92,15 @@ export class FhirChangePoller {
         cursor = { lastUpdated: this.options.startAt ?? new Date().toISOString(), idsAtCursor: [] };
         await this.options.cursors.save(key, cursor);
       }
-      const found = await this.options.fhir.search(watch.resourceType as 'Encounter', {
-        ...watch.query,
-        _lastUpdated: `ge${cursor.lastUpdated}`,
-        _sort: '_lastUpdated',
-        _count: '100',
-      });
+      const found = await this.options.fhir.search(
+        watch.resourceType as 'Encounter',
+        {
+          ...watch.query,
+          _lastUpdated: `ge${cursor.lastUpdated}`,
+          _sort: '_lastUpdated',
+          _count: '100',
+        },
+      );
       const resources = (found as unknown as Polled[])
         .filter((r) => r.id && r.meta?.lastUpdated)
         .sort((a, b) => a.meta!.lastUpdated!.localeCompare(b.meta!.lastUpdated!));
@@ -92,7 +109,7 @@ export class FhirChangePoller {
         const at = r.meta!.lastUpdated!;
         if (at === cursor.lastUpdated && cursor.idsAtCursor.includes(r.id!)) continue;
         const clientId = refId(r.subject?.reference, 'Patient');
-        if (clientId) {
+        if (clientId && (watch.matches?.(r) ?? true)) {
           await this.options.publish(this.changeOf(r, watch.change, clientId));
           published += 1;
         }
@@ -123,10 +140,16 @@ export class FhirChangePoller {
       resourceType: r.resourceType,
       resourceId: r.id!,
       resourceVersion: r.meta?.versionId ?? null,
-      encounterId: r.resourceType === 'Encounter' ? r.id! : null,
+      encounterId:
+        r.resourceType === 'Encounter'
+          ? r.id!
+          : (refId(r.context?.encounter?.[0]?.reference, 'Encounter') ?? null),
       actorUserId:
-        (r.participant ?? []).map((p) => refId(p.individual?.reference, 'Practitioner')).find(Boolean) ??
-        null,
+        [
+          refId(r.authenticator?.reference, 'Practitioner'),
+          ...(r.author ?? []).map((a) => refId(a.reference, 'Practitioner')),
+          ...(r.participant ?? []).map((p) => refId(p.individual?.reference, 'Practitioner')),
+        ].find(Boolean) ?? null,
       occurredAt: Date.parse(r.period?.end ?? r.meta?.lastUpdated ?? '') || now,
       receivedAt: now,
       requestedUseCase: null,
