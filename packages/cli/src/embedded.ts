@@ -1,6 +1,6 @@
 import { EmbeddedBus } from '@carerelay/bus';
 import { LocalKeyProvider } from '@carerelay/crypto';
-import { FhirAdapter, FhirClient, SmartBackendAuth } from '@carerelay/ehr';
+import { FhirAdapter, FhirClient, readSignedNote, SmartBackendAuth } from '@carerelay/ehr';
 import { startSandboxEhr, type SandboxEhr } from '@carerelay/ehr/sandbox';
 import { InMemoryTokenVault } from '@carerelay/phi';
 import { AvroSerde, InMemorySchemaStore, ehrChangeTopic } from '@carerelay/events';
@@ -53,6 +53,7 @@ function factories(sandbox: SandboxEhr): ReadonlyArray<(context: ServiceContext)
     (context) =>
       createEhrConnectorApp(context, {
         adapter: new FhirAdapter(reader),
+        signedNote: (documentId) => readSignedNote(reader, documentId),
         keys,
         noteFormat: 'soap_note',
         maxAttempts: 5,
