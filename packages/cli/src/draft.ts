@@ -66,7 +66,7 @@ export async function draftFromBundle(
   const trail: AuditEvent[] = [];
   const taskId = randomUUID();
   const audit = (facts: Omit<AuditFacts, 'service' | 'tenantId' | 'taskId'>): void => {
-    trail.push(auditEvent({ ...facts, service: 'carerelay-cli', tenantId: 'local', taskId }));
+    trail.push(auditEvent({ ...facts, service: 'carerelay-cli', tenantId: 'local', taskId, useCase }));
   };
   const reader = new BundleFhirReader(
     JSON.parse(readFileSync(args.bundle, 'utf8')) as ConstructorParameters<typeof BundleFhirReader>[0],

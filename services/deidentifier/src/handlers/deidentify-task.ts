@@ -49,6 +49,7 @@ export async function deidentifyTask(delivery: Delivery<AiTask>, deps: Deidentif
     taskId: task.taskId,
     clientId: task.clientId,
     purposeOfUse: task.purposeOfUse,
+    useCase: task.useCase,
   };
   const part2 = task.securityLabels.includes('42CFRPart2');
   try {

@@ -39,7 +39,12 @@ export async function draftRequest(delivery: Delivery<AiRequest>, deps: DraftDep
   const request = delivery.value;
   // Coding requests are the coder's (rules, no model): not this worker's to draft.
   if (request.useCase === 'coding') return;
-  const base = { tenantId: request.tenantId, taskId: request.taskId, purposeOfUse: request.purposeOfUse };
+  const base = {
+    tenantId: request.tenantId,
+    taskId: request.taskId,
+    purposeOfUse: request.purposeOfUse,
+    useCase: request.useCase,
+  };
   const cached = await deps.idempotency.cached(request.tenantId, request.taskId);
   if (cached) {
     // Redelivery after a crash between caching and committing: republish, never pay twice.
