@@ -14,7 +14,8 @@ export const writebackConfigSchema = {
     description: 'private JWK (JSON file, RSA → RS384 or EC P-384 → ES384) signing the client assertion',
   }),
   WRITEBACK_MAX_ATTEMPTS: int({
-    description: 'attempts before a draft is dead-lettered (EHR 5xx and timeouts are retried)',
+    description:
+      'attempts before a draft, alert or coding suggestion is dead-lettered (EHR 5xx and timeouts are retried)',
     min: 1,
     max: 20,
     default: 5,

@@ -6,11 +6,27 @@ import { AI_DRAFT_LABEL } from './draft-text.js';
 type FhirResource = Parameters<FhirClient['create']>[0];
 export type DocumentReference = Extract<FhirResource, { resourceType: 'DocumentReference' }>;
 export type Provenance = Extract<FhirResource, { resourceType: 'Provenance' }>;
+export type Flag = Extract<FhirResource, { resourceType: 'Flag' }>;
+export type Task = Extract<FhirResource, { resourceType: 'Task' }>;
+export type Claim = Extract<FhirResource, { resourceType: 'Claim' }>;
+type Extension = NonNullable<DocumentReference['extension']>[number];
 
 /** The business identifier system of everything writeback creates: value = taskId. */
 export const TASK_IDENTIFIER_SYSTEM = 'urn:carerelay:task';
 export const UNRESOLVED_TOKEN_EXTENSION = 'urn:carerelay:fhir:extension:unresolved-token';
 export const PROMPT_TEMPLATE_SYSTEM = 'urn:carerelay:prompt-template';
+/** The business identifier system of alerts (Flag, Task): value = alertId. */
+export const ALERT_IDENTIFIER_SYSTEM = 'urn:carerelay:alert';
+export const RULE_SET_SYSTEM = 'urn:carerelay:rule-set';
+/** Labels on non-draft records (alerts, suggestions): a meta tag for systems and an extension for people. */
+export const AI_LABEL_SYSTEM = 'urn:carerelay:label';
+export const AI_LABEL_EXTENSION = 'urn:carerelay:fhir:extension:ai-label';
+
+/** The tokens re-identification could not resolve, listed on the record they stay visible in. */
+export const unresolvedExtensions = (unresolved: readonly string[]): Extension[] =>
+  unresolved.map((t) => ({ url: UNRESOLVED_TOKEN_EXTENSION, valueString: t }));
+
+export const identifierQuery = (system: string, value: string): string => `identifier=${system}|${value}`;
 
 interface NoteTarget {
   readonly kind: WritebackKind;
@@ -33,9 +49,15 @@ export const NOTE_TARGETS: Partial<Record<UseCase, NoteTarget>> = {
 };
 
 /** `identifier=urn:carerelay:task|<taskId>`: the If-None-Exist query of the draft. */
-export const draftQuery = (taskId: string): string => `identifier=${TASK_IDENTIFIER_SYSTEM}|${taskId}`;
-/** Provenance has no identifier element in R4: it carries the task as a meta tag instead. */
-export const provenanceQuery = (taskId: string): string => `_tag=${TASK_IDENTIFIER_SYSTEM}|${taskId}`;
+export const draftQuery = (taskId: string): string => identifierQuery(TASK_IDENTIFIER_SYSTEM, taskId);
+/**
+ * Provenance has no identifier element in R4: it carries its target's business
+ * identifier as a meta tag, and the query names the target too, so the Provenance
+ * of one record (a draft) never satisfies the If-None-Exist of another (a claim or
+ * an alert of the same task).
+ */
+export const provenanceQuery = (tag: { system: string; code: string }, targetRef: string): string =>
+  `_tag=${tag.system}|${tag.code}&target=${targetRef}`;
 
 export interface DocumentInput {
   readonly taskId: string;
@@ -50,9 +72,7 @@ export function draftDocument(input: DocumentInput): DocumentReference {
   const { loinc } = input.target;
   return {
     resourceType: 'DocumentReference',
-    ...(input.unresolved.length > 0
-      ? { extension: input.unresolved.map((t) => ({ url: UNRESOLVED_TOKEN_EXTENSION, valueString: t })) }
-      : {}),
+    ...(input.unresolved.length > 0 ? { extension: unresolvedExtensions(input.unresolved) } : {}),
     identifier: [{ system: TASK_IDENTIFIER_SYSTEM, value: input.taskId }],
     status: 'current',
     docStatus: 'preliminary',
@@ -80,12 +100,25 @@ export function modelDisplay(p: AiDraft['provenance']): string {
 export const templateDisplay = (p: AiDraft['provenance']): string =>
   `${p.templateId}@${p.templateVersion}#${p.templateHash}`;
 
-export function draftProvenance(draft: AiDraft, documentRef: string, now: number): Provenance {
+/** What a Provenance of a write-back names: the agent that produced the content and its source rules. */
+export interface ProvenanceInput {
+  /** The business identifier of the target as a meta tag (Provenance has no identifier in R4). */
+  readonly tag: { readonly system: string; readonly code: string };
+  readonly targets: readonly string[];
+  /** The producing agent (model, or rule engine and version), recorded as a Device display. */
+  readonly agent: string;
+  /** What the content was derived from (prompt template, rule set). */
+  readonly entity: { readonly system: string; readonly value: string; readonly display: string };
+  readonly now: number;
+}
+
+/** The Provenance of every record writeback creates: one author agent, one derivation entity. */
+export function writebackProvenance(input: ProvenanceInput): Provenance {
   return {
     resourceType: 'Provenance',
-    meta: { tag: [{ system: TASK_IDENTIFIER_SYSTEM, code: draft.taskId }] },
-    target: [{ reference: documentRef }],
-    recorded: new Date(now).toISOString(),
+    meta: { tag: [{ system: input.tag.system, code: input.tag.code }] },
+    target: input.targets.map((reference) => ({ reference })),
+    recorded: new Date(input.now).toISOString(),
     activity: {
       coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'CREATE' }],
     },
@@ -100,17 +133,31 @@ export function draftProvenance(draft: AiDraft, documentRef: string, now: number
             },
           ],
         },
-        who: { type: 'Device', display: modelDisplay(draft.provenance) },
+        who: { type: 'Device', display: input.agent },
       },
     ],
     entity: [
       {
         role: 'derivation',
         what: {
-          identifier: { system: PROMPT_TEMPLATE_SYSTEM, value: templateDisplay(draft.provenance) },
-          display: `prompt template ${templateDisplay(draft.provenance)}`,
+          identifier: { system: input.entity.system, value: input.entity.value },
+          display: input.entity.display,
         },
       },
     ],
   };
+}
+
+export function draftProvenance(draft: AiDraft, documentRef: string, now: number): Provenance {
+  return writebackProvenance({
+    tag: { system: TASK_IDENTIFIER_SYSTEM, code: draft.taskId },
+    targets: [documentRef],
+    agent: modelDisplay(draft.provenance),
+    entity: {
+      system: PROMPT_TEMPLATE_SYSTEM,
+      value: templateDisplay(draft.provenance),
+      display: `prompt template ${templateDisplay(draft.provenance)}`,
+    },
+    now,
+  });
 }

@@ -1,11 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
-import type { AuditTrail } from '@carerelay/audit';
 import type { Delivery } from '@carerelay/bus';
-import type { FhirClient } from '@carerelay/ehr';
-import { CareRelayError, toCareRelayError } from '@carerelay/errors';
-import type { AiDraft, EhrWriteback, WritebackKind, WritebackStatus } from '@carerelay/events';
-import type { Logger } from '@carerelay/logger';
-import { vaultKeyOf, type TokenVault } from '@carerelay/phi';
+import { CareRelayError } from '@carerelay/errors';
+import type { AiDraft, WritebackStatus } from '@carerelay/events';
+import { vaultKeyOf } from '@carerelay/phi';
 import { renderNote, reidentifyDraft } from '../domain/draft-text.js';
 import {
   NOTE_TARGETS,
@@ -15,21 +11,16 @@ import {
   draftQuery,
   modelDisplay,
   provenanceQuery,
-  type DocumentReference,
 } from '../domain/fhir-resources.js';
+import {
+  findWritten,
+  outcomePublisher,
+  sha256,
+  writeFailure,
+  type WritebackDeps,
+} from './writeback-support.js';
 
-export interface WriteDraftDeps {
-  readonly vault: TokenVault;
-  readonly fhir: Pick<FhirClient, 'createIfNoneExist' | 'search'>;
-  readonly audit: AuditTrail;
-  readonly logger: Logger;
-  readonly publish: (outcome: EhrWriteback) => Promise<void>;
-  /** The EHR's FHIR base URL: the recipient in the accounting of disclosures. */
-  readonly ehrEndpoint: string;
-  readonly now?: () => number;
-}
-
-const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+export type WriteDraftDeps = WritebackDeps;
 
 /**
  * ai.draft.v1 → a preliminary DocumentReference with its Provenance in the EHR,
@@ -40,7 +31,7 @@ const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8
 export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDeps): Promise<void> {
   const draft = delivery.value;
   const now = deps.now ?? Date.now;
-  const base = { tenantId: draft.tenantId, taskId: draft.taskId };
+  const base = { tenantId: draft.tenantId, taskId: draft.taskId, useCase: draft.useCase };
   const ai = {
     model: modelDisplay(draft.provenance),
     templateVersion: `${draft.provenance.templateId}@${draft.provenance.templateVersion}`,
@@ -58,24 +49,7 @@ export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDe
     deps.logger.info({ taskId: draft.taskId, useCase: draft.useCase }, 'draft skipped: no write-back target');
     return;
   }
-  const outcome = (
-    clientId: string,
-    status: WritebackStatus,
-    kind: WritebackKind,
-    refs: { resourceRef?: string | null; provenanceRef?: string | null; errorCode?: string | null } = {},
-  ): Promise<void> =>
-    deps.publish({
-      writebackId: randomUUID(),
-      taskId: draft.taskId,
-      tenantId: draft.tenantId,
-      clientId,
-      kind,
-      status,
-      resourceRef: refs.resourceRef ?? null,
-      provenanceRef: refs.provenanceRef ?? null,
-      errorCode: refs.errorCode ?? null,
-      writtenAt: now(),
-    });
+  const outcome = outcomePublisher(deps, base, target.kind);
 
   let clientId: string | null = null;
   try {
@@ -83,18 +57,12 @@ export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDe
     const entry = await deps.vault.get(draft.tenantId, vaultKey);
     if (!entry) {
       // Purged after a write whose commit was lost: the draft exists, report it again.
-      const [existing] = await deps.fhir.search<DocumentReference>('DocumentReference', {
-        identifier: `${TASK_IDENTIFIER_SYSTEM}|${draft.taskId}`,
+      const existing = await findWritten(deps.fhir, 'DocumentReference', {
+        system: TASK_IDENTIFIER_SYSTEM,
+        value: draft.taskId,
       });
-      const patient = existing?.subject?.reference?.replace(/^Patient\//, '');
-      if (existing?.id && patient) {
-        const [prov] = await deps.fhir.search('Provenance', {
-          _tag: `${TASK_IDENTIFIER_SYSTEM}|${draft.taskId}`,
-        });
-        await outcome(patient, 'ALREADY_EXISTS', target.kind, {
-          resourceRef: `DocumentReference/${existing.id}`,
-          provenanceRef: prov?.id ? `Provenance/${prov.id}` : null,
-        });
+      if (existing) {
+        await outcome(existing.clientId, 'ALREADY_EXISTS', existing);
         return;
       }
       await deps.audit.record({
@@ -135,13 +103,13 @@ export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDe
     const resourceRef = `DocumentReference/${doc.resource.id ?? ''}`;
     const prov = await deps.fhir.createIfNoneExist(
       draftProvenance(draft, resourceRef, now()),
-      provenanceQuery(draft.taskId),
+      provenanceQuery({ system: TASK_IDENTIFIER_SYSTEM, code: draft.taskId }, resourceRef),
     );
     const provenanceRef = `Provenance/${prov.resource.id ?? ''}`;
     await deps.vault.purge(draft.tenantId, vaultKey);
 
     const status: WritebackStatus = doc.created ? 'CREATED' : 'ALREADY_EXISTS';
-    await outcome(entry.clientId, status, target.kind, { resourceRef, provenanceRef });
+    await outcome(entry.clientId, status, { resourceRef, provenanceRef });
     const who = { ...base, ...ai, clientId: entry.clientId };
     await deps.audit.record({
       ...who,
@@ -171,28 +139,13 @@ export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDe
       'draft written',
     );
   } catch (err) {
-    const error = toCareRelayError(err);
-    if (error.code === 'EHR_SIGNED_RECORD') {
-      // Never modify a signed record: audited, reported, then dead-lettered.
-      await deps.audit.record({
-        ...base,
-        ...ai,
-        clientId,
-        action: 'DRAFT_WRITTEN',
-        outcome: 'DENIED',
-        reasonCode: error.code,
-      });
-      if (clientId) await outcome(clientId, 'REFUSED_SIGNED', target.kind, { errorCode: error.code });
-    } else if (error.retryable) {
-      await deps.audit.record({
-        ...base,
-        clientId,
-        action: 'DEPENDENCY_UNAVAILABLE',
-        outcome: 'FAILURE',
-        reasonCode: error.code,
-        counts: { attempt: delivery.attempt },
-      });
-    }
-    throw error;
+    throw await writeFailure(err, {
+      deps,
+      facts: { ...base, ...ai },
+      action: 'DRAFT_WRITTEN',
+      attempt: delivery.attempt,
+      report: outcome,
+      clientId,
+    });
   }
 }

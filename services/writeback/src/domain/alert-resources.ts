@@ -1,0 +1,167 @@
+import type { RiskAlert, RiskSeverity, RiskTrigger } from '@carerelay/events';
+import { reidentify, type VaultEntry } from '@carerelay/phi';
+import {
+  AI_LABEL_EXTENSION,
+  AI_LABEL_SYSTEM,
+  ALERT_IDENTIFIER_SYSTEM,
+  RULE_SET_SYSTEM,
+  identifierQuery,
+  unresolvedExtensions,
+  writebackProvenance,
+  type Flag,
+  type Provenance,
+  type Task,
+} from './fhir-resources.js';
+
+/** Shown on every alert record: the rules flag a signal for a clinician; they do not diagnose. */
+export const ALERT_LABEL =
+  'AI-Assisted risk alert: a screening signal, not a diagnosis. Clinician review and acknowledgement required.';
+export const REVIEW_TASK_CODE_TEXT = 'Review AI risk alert';
+export const EVIDENCE_EXTENSION = 'urn:carerelay:fhir:extension:risk-evidence';
+export const RISK_TRIGGER_SYSTEM = 'urn:carerelay:risk-trigger';
+
+const ALERT_TAGS = [
+  { system: AI_LABEL_SYSTEM, code: 'AI-ASSISTED', display: 'AI-Assisted' },
+  { system: AI_LABEL_SYSTEM, code: 'NON-DIAGNOSTIC', display: 'Non-diagnostic screening signal' },
+];
+
+const SEVERITY_TEXT: Record<RiskSeverity, string> = { LOW: 'Low', MODERATE: 'Moderate', HIGH: 'High' };
+
+/** The trigger in plain words (DOMAIN.md, Instruments: PHQ-9 item 9, C-SSRS bands, intent/plan language). */
+export const TRIGGER_TEXT: Record<RiskTrigger, string> = {
+  PHQ9_ITEM9: 'PHQ-9 item 9 (thoughts of death or self-harm) answered above 0; same-day follow-up',
+  CSSRS_HIGH:
+    'C-SSRS screen high risk (suicidal intent or plan, or suicidal behavior in the past 3 months); immediate evaluation',
+  CSSRS_MODERATE:
+    'C-SSRS screen moderate risk (suicidal thoughts with a method, or lifetime suicidal behavior)',
+  CSSRS_LOW: 'C-SSRS screen low risk (wish to be dead or suicidal thoughts only)',
+  INTENT_OR_PLAN_LANGUAGE: 'language stating suicidal intent or a plan',
+  TEXT_SIGNAL: 'possible risk language in the record',
+};
+
+/** "High risk: PHQ-9 item 9 (…) answered above 0; same-day follow-up". */
+export const alertTitle = (alert: Pick<RiskAlert, 'severity' | 'trigger'>): string =>
+  `${SEVERITY_TEXT[alert.severity]} risk: ${TRIGGER_TEXT[alert.trigger]}`;
+
+export const alertIdentifier = (alertId: string) => ({ system: ALERT_IDENTIFIER_SYSTEM, value: alertId });
+/** `identifier=urn:carerelay:alert|<alertId>`: the If-None-Exist query of the Flag and of the Task. */
+export const alertQuery = (alertId: string): string => identifierQuery(ALERT_IDENTIFIER_SYSTEM, alertId);
+export const alertTag = (alertId: string) => ({ system: ALERT_IDENTIFIER_SYSTEM, code: alertId });
+
+export interface AlertEvidence {
+  /** One line per span: the re-identified excerpt and the context field it came from. */
+  readonly lines: readonly string[];
+  readonly unresolved: readonly string[];
+  readonly replaced: number;
+}
+
+/**
+ * Re-identifies the evidence excerpts. Without a vault entry (purged after the
+ * task's draft was written) every token stays as written and is listed: a visible
+ * placeholder, never a guess.
+ */
+export function reidentifyEvidence(
+  evidence: RiskAlert['evidence'],
+  entry: VaultEntry | undefined,
+): AlertEvidence {
+  const unresolved = new Set<string>();
+  let replaced = 0;
+  const lines = evidence.map((span) => {
+    const r = reidentify(span.excerpt, entry?.tokens ?? {}, { dateShiftDays: entry?.dateShiftDays ?? null });
+    replaced += r.replaced;
+    for (const t of r.unresolved) unresolved.add(t);
+    return `"${r.text}" (${span.field})`;
+  });
+  return { lines, unresolved: [...unresolved].sort(), replaced };
+}
+
+export interface AlertInput {
+  readonly alert: RiskAlert;
+  readonly clientId: string;
+  readonly evidence: AlertEvidence;
+}
+
+/** An active Flag on the client: the alert itself, with its evidence. */
+export function riskFlag({ alert, clientId, evidence }: AlertInput): Flag {
+  return {
+    resourceType: 'Flag',
+    meta: { tag: ALERT_TAGS },
+    extension: [
+      { url: AI_LABEL_EXTENSION, valueString: ALERT_LABEL },
+      ...evidence.lines.map((line) => ({ url: EVIDENCE_EXTENSION, valueString: line })),
+      ...unresolvedExtensions(evidence.unresolved),
+    ],
+    identifier: [alertIdentifier(alert.alertId)],
+    status: 'active',
+    // A risk to the client's safety is clinical, whatever raised it: one category to filter on.
+    category: [
+      {
+        coding: [
+          {
+            system: 'http://terminology.hl7.org/CodeSystem/flag-category',
+            code: 'clinical',
+            display: 'Clinical',
+          },
+        ],
+      },
+    ],
+    code: {
+      coding: [{ system: RISK_TRIGGER_SYSTEM, code: alert.trigger }],
+      text: `${alertTitle(alert)} (AI-Assisted, non-diagnostic)`,
+    },
+    subject: { reference: `Patient/${clientId}` },
+    period: { start: new Date(alert.raisedAt).toISOString() },
+  };
+}
+
+/** The text a clinician acknowledges: what was found, where, and that it is not a diagnosis. */
+export function reviewDescription(alert: RiskAlert, evidence: AlertEvidence): string {
+  const lines = [ALERT_LABEL, alertTitle(alert), 'Evidence:', ...evidence.lines.map((l) => `- ${l}`)];
+  if (evidence.lines.length === 0) lines.push('- (none recorded)');
+  if (evidence.unresolved.length > 0) {
+    lines.push(`Unresolved tokens (left as written): ${evidence.unresolved.join(', ')}`);
+  }
+  lines.push(`Rule set: risk@${alert.ruleVersion}`);
+  return lines.join('\n');
+}
+
+/**
+ * The Task that makes an interrupting alert wait for a clinician: every alert
+ * needs an acknowledgement (DOMAIN.md, low-noise alerting), and only validated
+ * triggers interrupt.
+ */
+export function riskReviewTask(input: AlertInput & { readonly flagRef: string; readonly now: number }): Task {
+  const { alert, clientId, evidence } = input;
+  return {
+    resourceType: 'Task',
+    meta: { tag: ALERT_TAGS },
+    extension: [
+      { url: AI_LABEL_EXTENSION, valueString: ALERT_LABEL },
+      ...unresolvedExtensions(evidence.unresolved),
+    ],
+    identifier: [alertIdentifier(alert.alertId)],
+    status: 'requested',
+    intent: 'order',
+    priority: alert.severity === 'HIGH' ? 'stat' : 'urgent',
+    code: { text: REVIEW_TASK_CODE_TEXT },
+    description: reviewDescription(alert, evidence),
+    focus: { reference: input.flagRef },
+    for: { reference: `Patient/${clientId}` },
+    authoredOn: new Date(input.now).toISOString(),
+  };
+}
+
+/** Agent = the risk rule engine at its version; the rule set is what the alert derives from. */
+export function alertProvenance(alert: RiskAlert, targets: readonly string[], now: number): Provenance {
+  return writebackProvenance({
+    tag: alertTag(alert.alertId),
+    targets,
+    agent: `CareRelay risk rules ${alert.ruleVersion}`,
+    entity: {
+      system: RULE_SET_SYSTEM,
+      value: `risk@${alert.ruleVersion}`,
+      display: `risk rule set ${alert.ruleVersion}`,
+    },
+    now,
+  });
+}

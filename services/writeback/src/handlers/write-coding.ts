@@ -1,0 +1,111 @@
+import type { Delivery } from '@carerelay/bus';
+import { CareRelayError } from '@carerelay/errors';
+import type { CodingSuggestion, WritebackStatus } from '@carerelay/events';
+import { vaultKeyOf } from '@carerelay/phi';
+import { codingClaim, codingProvenance, reidentifySuggestion } from '../domain/claim-resources.js';
+import { TASK_IDENTIFIER_SYSTEM, identifierQuery, provenanceQuery } from '../domain/fhir-resources.js';
+import {
+  findWritten,
+  outcomePublisher,
+  sha256,
+  writeFailure,
+  type WritebackDeps,
+} from './writeback-support.js';
+
+/**
+ * coding.suggestion.v1 → a draft Claim (never submitted) with its Provenance, then
+ * ehr.writeback.v1 (ids only). Both writes are conditional creates on the task id.
+ * A coding task has no other output, so its vault entry is purged once both exist.
+ */
+export async function writeCodingSuggestion(
+  delivery: Delivery<CodingSuggestion>,
+  deps: WritebackDeps,
+): Promise<void> {
+  const suggestion = delivery.value;
+  const now = deps.now ?? Date.now;
+  const base = { tenantId: suggestion.tenantId, taskId: suggestion.taskId, useCase: 'coding' };
+  const rules = { templateVersion: `coding@${suggestion.ruleVersion}` };
+  const outcome = outcomePublisher(deps, base, 'CODING_SUGGESTION');
+  const taskIdentifier = { system: TASK_IDENTIFIER_SYSTEM, value: suggestion.taskId };
+
+  let clientId: string | null = null;
+  try {
+    const vaultKey = vaultKeyOf(suggestion.tenantId, suggestion.taskId);
+    const entry = await deps.vault.get(suggestion.tenantId, vaultKey);
+    if (!entry) {
+      // Purged after a write whose commit was lost: the Claim exists, report it again.
+      const existing = await findWritten(deps.fhir, 'Claim', taskIdentifier);
+      if (existing) {
+        await outcome(existing.clientId, 'ALREADY_EXISTS', existing);
+        return;
+      }
+      await deps.audit.record({
+        ...base,
+        ...rules,
+        action: 'DRAFT_WRITTEN',
+        outcome: 'FAILURE',
+        reasonCode: 'WRITEBACK_VAULT_MISSING',
+      });
+      throw new CareRelayError(
+        'WRITEBACK_VAULT_MISSING',
+        'no token vault entry for the task (expired or purged)',
+        { retryable: false },
+      );
+    }
+    clientId = entry.clientId;
+
+    const text = reidentifySuggestion(suggestion, entry);
+    const resource = codingClaim({ suggestion, clientId: entry.clientId, text });
+    const claim = await deps.fhir.createIfNoneExist(
+      resource,
+      identifierQuery(taskIdentifier.system, taskIdentifier.value),
+    );
+    const resourceRef = `Claim/${claim.resource.id ?? ''}`;
+    const prov = await deps.fhir.createIfNoneExist(
+      codingProvenance(suggestion, resourceRef, now()),
+      provenanceQuery({ system: TASK_IDENTIFIER_SYSTEM, code: suggestion.taskId }, resourceRef),
+    );
+    const provenanceRef = `Provenance/${prov.resource.id ?? ''}`;
+    await deps.vault.purge(suggestion.tenantId, vaultKey);
+
+    const status: WritebackStatus = claim.created ? 'CREATED' : 'ALREADY_EXISTS';
+    await outcome(entry.clientId, status, { resourceRef, provenanceRef });
+    const who = { ...base, ...rules, clientId: entry.clientId };
+    const count = (system: string) => suggestion.codes.filter((c) => c.system === system).length;
+    await deps.audit.record({
+      ...who,
+      action: 'DRAFT_WRITTEN',
+      outcome: 'SUCCESS',
+      reasonCode: status,
+      description: `CODING_SUGGESTION ${resourceRef} with ${provenanceRef}`,
+      counts: {
+        cpt: count('CPT'),
+        icd10cm: count('ICD10CM'),
+        warnings: suggestion.warnings.length,
+        replaced: text.replaced,
+        unresolvedTokens: text.unresolved.length,
+      },
+      hashes: { claim: sha256(JSON.stringify(resource)) },
+    });
+    if (claim.created) {
+      await deps.audit.record({
+        ...who,
+        action: 'PHI_DISCLOSURE',
+        outcome: 'SUCCESS',
+        purposeOfUse: 'PAYMENT',
+        recipient: deps.ehrEndpoint,
+        description: `coding suggestion written to the EHR as draft ${resourceRef}`,
+      });
+    }
+    deps.logger.info({ taskId: suggestion.taskId, resourceRef, status }, 'coding suggestion written');
+  } catch (err) {
+    throw await writeFailure(err, {
+      deps,
+      facts: { ...base, ...rules },
+      action: 'DRAFT_WRITTEN',
+      attempt: delivery.attempt,
+      report: outcome,
+      clientId,
+    });
+  }
+}

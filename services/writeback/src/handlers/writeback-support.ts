@@ -1,0 +1,129 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { AuditFacts, AuditTrail } from '@carerelay/audit';
+import type { FhirClient } from '@carerelay/ehr';
+import { toCareRelayError, type CareRelayError } from '@carerelay/errors';
+import type { AuditAction, EhrWriteback, WritebackKind, WritebackStatus } from '@carerelay/events';
+import type { Logger } from '@carerelay/logger';
+import type { TokenVault } from '@carerelay/phi';
+import type { Claim, DocumentReference, Flag, Task } from '../domain/fhir-resources.js';
+
+/** What every write-back handler needs: the vault, the EHR, the audit trail and the outcome topic. */
+export interface WritebackDeps {
+  readonly vault: TokenVault;
+  readonly fhir: Pick<FhirClient, 'createIfNoneExist' | 'search'>;
+  readonly audit: AuditTrail;
+  readonly logger: Logger;
+  readonly publish: (outcome: EhrWriteback) => Promise<void>;
+  /** The EHR's FHIR base URL: the recipient in the accounting of disclosures. */
+  readonly ehrEndpoint: string;
+  readonly now?: () => number;
+}
+
+export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+export interface OutcomeRefs {
+  readonly resourceRef?: string | null;
+  readonly provenanceRef?: string | null;
+  readonly errorCode?: string | null;
+}
+
+export type PublishOutcome = (clientId: string, status: WritebackStatus, refs?: OutcomeRefs) => Promise<void>;
+
+/** Publishes ehr.writeback.v1 for one task and kind: ids only, never text. */
+export function outcomePublisher(
+  deps: WritebackDeps,
+  ids: { readonly tenantId: string; readonly taskId: string },
+  kind: WritebackKind,
+): PublishOutcome {
+  const now = deps.now ?? Date.now;
+  return (clientId, status, refs = {}) =>
+    deps.publish({
+      writebackId: randomUUID(),
+      taskId: ids.taskId,
+      tenantId: ids.tenantId,
+      clientId,
+      kind,
+      status,
+      resourceRef: refs.resourceRef ?? null,
+      provenanceRef: refs.provenanceRef ?? null,
+      errorCode: refs.errorCode ?? null,
+      writtenAt: now(),
+    });
+}
+
+type Written = DocumentReference | Claim | Flag | Task;
+
+/** The Patient id a record writeback wrote points at (subject, patient or for). */
+export function patientOf(resource: Written): string | undefined {
+  const ref =
+    resource.resourceType === 'Claim'
+      ? resource.patient.reference
+      : resource.resourceType === 'Task'
+        ? resource.for?.reference
+        : resource.subject?.reference;
+  return ref?.startsWith('Patient/') ? ref.slice('Patient/'.length) : undefined;
+}
+
+export interface WrittenRecord {
+  readonly resourceRef: string;
+  readonly clientId: string;
+  readonly provenanceRef: string | null;
+}
+
+/**
+ * A record writeback already wrote, found by its business identifier, with its
+ * Provenance (tagged with the same identifier). Used when the vault entry is gone
+ * because an earlier delivery succeeded and purged it.
+ */
+export async function findWritten(
+  fhir: WritebackDeps['fhir'],
+  resourceType: Written['resourceType'],
+  identifier: { readonly system: string; readonly value: string },
+): Promise<WrittenRecord | undefined> {
+  const token = `${identifier.system}|${identifier.value}`;
+  const [existing] = await fhir.search<Written>(resourceType, { identifier: token });
+  const clientId = existing ? patientOf(existing) : undefined;
+  if (!existing?.id || !clientId) return undefined;
+  const resourceRef = `${resourceType}/${existing.id}`;
+  const [prov] = await fhir.search('Provenance', {
+    _tag: token,
+    target: resourceRef,
+  });
+  return { resourceRef, clientId, provenanceRef: prov?.id ? `Provenance/${prov.id}` : null };
+}
+
+export interface FailureContext {
+  readonly deps: WritebackDeps;
+  /** Ids (and model or rule facts) of the act that failed. */
+  readonly facts: Omit<AuditFacts, 'service' | 'action' | 'outcome'>;
+  readonly action: AuditAction;
+  readonly attempt: number;
+  /** Reports a refusal on ehr.writeback.v1 once the client is known. */
+  readonly report?: PublishOutcome;
+  readonly clientId: string | null;
+}
+
+/**
+ * Audits a failed write and returns the error for the consumer runtime, which
+ * retries it (EHR 5xx, timeouts: retryable) or dead-letters it (4xx, signed record).
+ */
+export async function writeFailure(err: unknown, ctx: FailureContext): Promise<CareRelayError> {
+  const error = toCareRelayError(err);
+  const facts = { ...ctx.facts, clientId: ctx.clientId };
+  if (error.code === 'EHR_SIGNED_RECORD') {
+    // Never modify a signed record: audited, reported, then dead-lettered.
+    await ctx.deps.audit.record({ ...facts, action: ctx.action, outcome: 'DENIED', reasonCode: error.code });
+    if (ctx.clientId && ctx.report) {
+      await ctx.report(ctx.clientId, 'REFUSED_SIGNED', { errorCode: error.code });
+    }
+  } else if (error.retryable) {
+    await ctx.deps.audit.record({
+      ...facts,
+      action: 'DEPENDENCY_UNAVAILABLE',
+      outcome: 'FAILURE',
+      reasonCode: error.code,
+      counts: { attempt: ctx.attempt },
+    });
+  }
+  return error;
+}

@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { validateResource } from '@medplum/core';
+import { DLQ_HEADERS, EmbeddedBus } from '@carerelay/bus';
+import { collectRaw, eventually } from '@carerelay/bus/testing';
+import { LocalKeyProvider } from '@carerelay/crypto';
+import type { FhirClient } from '@carerelay/ehr';
+import { SANDBOX_CLIENTS, sandboxFhirClient, startSandboxEhr, type SandboxEhr } from '@carerelay/ehr/sandbox';
+import {
+  AvroSerde,
+  InMemorySchemaStore,
+  auditEventTopic,
+  codingSuggestionTopic,
+  dlqTopicName,
+  ehrWritebackTopic,
+  type AuditEvent,
+  type CodingSuggestion,
+  type EhrWriteback,
+} from '@carerelay/events';
+import { createLogger } from '@carerelay/logger';
+import { InMemoryTokenVault, vaultKeyOf } from '@carerelay/phi';
+import { createWritebackApp, type WritebackOptions } from './app.js';
+import type { Claim, Provenance } from './domain/fhir-resources.js';
+
+const serde = new AvroSerde(new InMemorySchemaStore());
+const logger = createLogger({ service: 'test', level: 'silent' });
+const { avery } = SANDBOX_CLIENTS;
+const clinicianName = 'Dana Whitcombe';
+
+let sandbox: SandboxEhr;
+let fhir: FhirClient;
+beforeAll(async () => {
+  sandbox = await startSandboxEhr();
+  fhir = sandboxFhirClient(sandbox);
+});
+afterAll(() => sandbox.stop());
+
+function suggestion(taskId = randomUUID()): CodingSuggestion {
+  const code = (system: 'CPT' | 'ICD10CM', c: string, display: string, addOn = false) => ({
+    system,
+    code: c,
+    display,
+    addOn,
+    rationale: `${c}: rule applied`,
+    confidence: 0.9,
+  });
+  return {
+    taskId,
+    tenantId: 't1',
+    subjectRef: 'pseudo-1',
+    codes: [
+      code('CPT', '90837', 'Psychotherapy, 60 minutes'),
+      code('CPT', '+90785', 'Interactive complexity', true),
+      code('ICD10CM', 'F33.1', 'Major depressive disorder, recurrent, moderate'),
+      code('ICD10CM', 'Z63.0', 'Problems in relationship with spouse or partner'),
+    ],
+    psychotherapyMinutes: 55,
+    warnings: ['Stop time not documented by [CLINICIAN_1]: payers may deny time-based codes.'],
+    ruleVersion: '1.4.0',
+    createdAt: Date.UTC(2025, 2, 14, 17, 0),
+  };
+}
+
+const putVault = (vault: InMemoryTokenVault, taskId: string) =>
+  vault.put(
+    {
+      tenantId: 't1',
+      taskId,
+      clientId: avery.patientId,
+      tokens: { '[CLINICIAN_1]': { value: clinicianName, type: 'NAME' } },
+      dateShiftDays: null,
+      createdAt: Date.now(),
+    },
+    60,
+  );
+
+const claimsOf = (taskId: string) =>
+  fhir.search<Claim>('Claim', { identifier: `urn:carerelay:task|${taskId}` });
+
+describe('writeback: coding.suggestion.v1 → draft Claim in the sandbox EHR', () => {
+  let bus: EmbeddedBus;
+  afterEach(() => bus.shutdown());
+
+  async function setup(ehr: WritebackOptions['fhir'] = fhir) {
+    bus = EmbeddedBus.fromConfig({ serde, logger });
+    await bus.start();
+    const outcomes = await collectRaw(bus, ehrWritebackTopic.name);
+    const audits = await collectRaw(bus, auditEventTopic.name);
+    const dlq = await collectRaw(bus, dlqTopicName(codingSuggestionTopic.name));
+    const vault = new InMemoryTokenVault(LocalKeyProvider.ephemeral());
+    const app = createWritebackApp(
+      { bus, logger, concurrency: 1 },
+      { vault, fhir: ehr, ehrEndpoint: sandbox.baseUrl, maxAttempts: 3, retryInitialMs: 5 },
+    );
+    await app.start();
+    return {
+      vault,
+      outcomes: outcomes.records,
+      audits: audits.records,
+      dlq: dlq.records,
+      publish: (s: CodingSuggestion) => bus.publish(codingSuggestionTopic, { key: 't1:pseudo-1', value: s }),
+      outcomeEvents: (): Promise<EhrWriteback[]> =>
+        Promise.all(outcomes.records.map((r) => serde.decode(ehrWritebackTopic, r.value!))),
+      auditEvents: (): Promise<AuditEvent[]> =>
+        Promise.all(audits.records.map((r) => serde.decode(auditEventTopic, r.value!))),
+    };
+  }
+
+  it('writes one draft Claim with the CPT items and ICD-10-CM diagnoses, then purges the vault', async () => {
+    const env = await setup();
+    const s = suggestion();
+    await putVault(env.vault, s.taskId);
+    await env.publish(s);
+    await eventually(() => env.outcomes.length === 1, 'the write-back outcome');
+
+    const claims = await claimsOf(s.taskId);
+    expect(claims).toHaveLength(1);
+    const claim = claims[0]!;
+    expect(claim).toMatchObject({ status: 'draft', use: 'claim', created: '2025-03-14T17:00:00.000Z' });
+    expect(claim.patient.reference).toBe(`Patient/${avery.patientId}`);
+    expect(claim.type.coding?.[0]?.code).toBe('professional');
+    expect(claim.priority.coding?.[0]?.code).toBe('normal');
+    expect(claim.provider.display).toBe('To be determined by the biller');
+    expect(claim.insurance[0]?.coverage.display).toBe('To be determined by the biller');
+    expect(
+      claim.item?.map((i) => [i.productOrService.coding?.[0]?.system, i.productOrService.coding?.[0]?.code]),
+    ).toEqual([
+      ['http://www.ama-assn.org/go/cpt', '90837'],
+      ['http://www.ama-assn.org/go/cpt', '90785'],
+    ]);
+    expect(
+      claim.diagnosis?.map((d) => [
+        d.diagnosisCodeableConcept?.coding?.[0]?.system,
+        d.diagnosisCodeableConcept?.coding?.[0]?.code,
+      ]),
+    ).toEqual([
+      ['http://hl7.org/fhir/sid/icd-10-cm', 'F33.1'],
+      ['http://hl7.org/fhir/sid/icd-10-cm', 'Z63.0'],
+    ]);
+    expect(claim.item?.[0]?.diagnosisSequence).toEqual([1, 2]);
+    const info = claim.supportingInfo?.map((i) => i.valueString ?? i.valueQuantity?.value);
+    expect(info).toContain(`Stop time not documented by ${clinicianName}: payers may deny time-based codes.`);
+    expect(info).toContain('90837: rule applied');
+    expect(info).toContain(55);
+    expect(claim.meta?.tag?.map((t) => t.code)).toEqual(
+      expect.arrayContaining(['AI-ASSISTED', 'NOT-SUBMITTED']),
+    );
+
+    const [prov] = await fhir.search<Provenance>('Provenance', { target: `Claim/${claim.id}` });
+    expect(prov!.agent[0]?.who?.display).toContain('1.4.0');
+    for (const resource of [claim, prov!]) expect(() => validateResource(resource)).not.toThrow();
+
+    const [outcome] = await env.outcomeEvents();
+    expect(outcome).toMatchObject({
+      taskId: s.taskId,
+      clientId: avery.patientId,
+      kind: 'CODING_SUGGESTION',
+      status: 'CREATED',
+      resourceRef: `Claim/${claim.id}`,
+      provenanceRef: `Provenance/${prov!.id}`,
+    });
+    expect(await env.vault.get('t1', vaultKeyOf('t1', s.taskId))).toBeUndefined();
+    await eventually(() => env.audits.length >= 2, 'audit events');
+    const audits = await env.auditEvents();
+    expect(audits.map((a) => `${a.action}:${a.reasonCode}:${a.useCase}`)).toEqual([
+      'DRAFT_WRITTEN:CREATED:coding',
+      'PHI_DISCLOSURE:null:coding',
+    ]);
+    expect(audits[0]!.counts).toMatchObject({ cpt: 2, icd10cm: 2, warnings: 1, replaced: 1 });
+    expect(audits[1]).toMatchObject({ recipient: sandbox.baseUrl, purposeOfUse: 'PAYMENT' });
+    expect(JSON.stringify(audits)).not.toContain('Whitcombe');
+  });
+
+  it('a redelivered suggestion (vault refilled or already purged) never makes a second Claim', async () => {
+    const env = await setup();
+    const s = suggestion();
+    await putVault(env.vault, s.taskId);
+    await env.publish(s);
+    await eventually(() => env.outcomes.length === 1, 'the first outcome');
+    await putVault(env.vault, s.taskId); // redelivery before the purge was seen
+    await env.publish(s);
+    await eventually(() => env.outcomes.length === 2, 'the second outcome');
+    await env.publish(s); // after the purge
+    await eventually(() => env.outcomes.length === 3, 'the third outcome');
+
+    const outcomes = await env.outcomeEvents();
+    expect(outcomes.map((o) => o.status)).toEqual(['CREATED', 'ALREADY_EXISTS', 'ALREADY_EXISTS']);
+    expect(new Set(outcomes.map((o) => o.resourceRef)).size).toBe(1);
+    expect(new Set(outcomes.map((o) => o.provenanceRef)).size).toBe(1);
+    expect(await claimsOf(s.taskId)).toHaveLength(1);
+    expect(await fhir.search('Provenance', { target: outcomes[0]!.resourceRef! })).toHaveLength(1);
+    expect(env.dlq).toEqual([]);
+  });
+
+  it('an EHR that rejects the Claim (4xx) sends the suggestion to the DLQ with its cause; vault kept', async () => {
+    const env = await setup(sandboxFhirClient(sandbox, { client: 'readOnly' }));
+    const s = suggestion();
+    await putVault(env.vault, s.taskId);
+    await env.publish(s);
+    await eventually(() => env.dlq.length === 1, 'the suggestion in the DLQ');
+    expect(env.dlq[0]!.headers[DLQ_HEADERS.errorCode]).toBe('EHR_REQUEST_REJECTED');
+    expect(env.dlq[0]!.headers[DLQ_HEADERS.groupId]).toBe('writeback.coding-suggestion');
+    expect(env.dlq[0]!.headers[DLQ_HEADERS.errorMessage]).toContain('403');
+    expect(env.dlq[0]!.headers[DLQ_HEADERS.attempts]).toBe('1');
+    expect(await env.vault.get('t1', vaultKeyOf('t1', s.taskId))).toBeDefined();
+    expect(await claimsOf(s.taskId)).toEqual([]);
+  });
+
+  it('a suggestion without a vault entry or a Claim goes to the DLQ as WRITEBACK_VAULT_MISSING', async () => {
+    const env = await setup();
+    const s = suggestion();
+    await env.publish(s);
+    await eventually(() => env.dlq.length === 1, 'the suggestion in the DLQ');
+    expect(env.dlq[0]!.headers[DLQ_HEADERS.errorCode]).toBe('WRITEBACK_VAULT_MISSING');
+    expect(await claimsOf(s.taskId)).toEqual([]);
+    await eventually(() => env.audits.length >= 2, 'audit events');
+    expect((await env.auditEvents()).map((a) => `${a.action}:${a.reasonCode}`)).toEqual([
+      'DRAFT_WRITTEN:WRITEBACK_VAULT_MISSING',
+      'TASK_DEAD_LETTERED:WRITEBACK_VAULT_MISSING',
+    ]);
+  });
+});
