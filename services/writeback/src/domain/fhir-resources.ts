@@ -1,4 +1,4 @@
-import type { FhirClient } from '@carerelay/ehr';
+import { PROMPT_TEMPLATE_SYSTEM, TASK_IDENTIFIER_SYSTEM, type FhirClient } from '@carerelay/ehr';
 import type { AiDraft, UseCase, WritebackKind } from '@carerelay/events';
 import { AI_DRAFT_LABEL } from './draft-text.js';
 
@@ -11,10 +11,9 @@ export type Task = Extract<FhirResource, { resourceType: 'Task' }>;
 export type Claim = Extract<FhirResource, { resourceType: 'Claim' }>;
 type Extension = NonNullable<DocumentReference['extension']>[number];
 
-/** The business identifier system of everything writeback creates: value = taskId. */
-export const TASK_IDENTIFIER_SYSTEM = 'urn:carerelay:task';
+/** Shared with the connector's review capture, which reads these back: see @carerelay/ehr. */
+export { PROMPT_TEMPLATE_SYSTEM, TASK_IDENTIFIER_SYSTEM };
 export const UNRESOLVED_TOKEN_EXTENSION = 'urn:carerelay:fhir:extension:unresolved-token';
-export const PROMPT_TEMPLATE_SYSTEM = 'urn:carerelay:prompt-template';
 /** The business identifier system of alerts (Flag, Task): value = alertId. */
 export const ALERT_IDENTIFIER_SYSTEM = 'urn:carerelay:alert';
 export const RULE_SET_SYSTEM = 'urn:carerelay:rule-set';
