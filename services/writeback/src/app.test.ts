@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { validateResource } from '@medplum/core';
 import { DLQ_HEADERS, EmbeddedBus } from '@carerelay/bus';
 import { collectRaw, eventually } from '@carerelay/bus/testing';
 import { LocalKeyProvider } from '@carerelay/crypto';
@@ -20,7 +21,7 @@ import { createLogger } from '@carerelay/logger';
 import { InMemoryTokenVault, vaultKeyOf } from '@carerelay/phi';
 import { CareRelayError } from '@carerelay/errors';
 import { createWritebackApp, type WritebackOptions } from './app.js';
-import type { DocumentReference, Provenance } from './domain/fhir-resources.js';
+import type { CarePlan, Communication, DocumentReference, Provenance } from './domain/fhir-resources.js';
 
 const serde = new AvroSerde(new InMemorySchemaStore());
 const logger = createLogger({ service: 'test', level: 'silent' });
@@ -219,9 +220,82 @@ describe('writeback: ai.draft.v1 → preliminary DocumentReference in the sandbo
     expect(text.split('\n')[0]).toBe('Template draft: not AI-generated — review and sign');
   });
 
+  it('a treatment plan becomes a draft CarePlan: interventions as activities, the client named in its note', async () => {
+    const env = await setup();
+    const draft = {
+      ...aiDraft(randomUUID(), 'treatment_plan'),
+      content: JSON.stringify({
+        draftLabel: 'AI-Assisted Draft',
+        problems: [{ id: 'P1', statement: '[CLIENT] has low mood most days.', diagnosisCodes: ['F33.1'] }],
+        goals: [
+          {
+            goalRef: null,
+            problemIds: ['P1'],
+            statement: 'Reduce depressive symptoms.',
+            objectives: [{ description: 'PHQ-9 below 10', measure: 'PHQ-9', targetDate: null }],
+            interventions: [
+              { description: 'Behavioral activation', frequency: 'weekly' },
+              { description: 'Sleep hygiene education', frequency: null },
+            ],
+          },
+        ],
+      }),
+      placeholders: [],
+    };
+    await putVault(env.vault, draft.taskId);
+    await bus.publish(aiDraftTopic, { key: 't1:pseudo-1', value: draft });
+    await eventually(() => env.outcomes.length === 1, 'the outcome');
+    const [outcome] = await env.outcomeEvents();
+    expect(outcome).toMatchObject({ kind: 'CARE_PLAN_DRAFT', status: 'CREATED' });
+    const plans = await fhir.search<CarePlan>('CarePlan', {
+      identifier: `urn:carerelay:task|${draft.taskId}`,
+    });
+    expect(plans).toHaveLength(1);
+    const plan = plans[0]!;
+    expect(() => validateResource(plan)).not.toThrow();
+    expect(plan).toMatchObject({ status: 'draft', subject: { reference: `Patient/${avery.patientId}` } });
+    expect(plan.activity?.map((a) => a.detail?.description)).toEqual([
+      'Behavioral activation (weekly)',
+      'Sleep hygiene education',
+    ]);
+    expect(plan.note?.[0]?.text).toContain(`${averyName} has low mood most days.`);
+    expect(plan.title).toContain('AI-Assisted Draft');
+    expect(outcome!.resourceRef).toBe(`CarePlan/${plan.id}`);
+  });
+
+  it('a message triage becomes an unsent Communication (in preparation) with the suggested reply', async () => {
+    const env = await setup();
+    const draft = {
+      ...aiDraft(randomUUID(), 'message_triage'),
+      content: JSON.stringify({
+        draftLabel: 'AI-Assisted Draft',
+        category: 'scheduling',
+        urgency: 'same_day',
+        rationale: 'Asks to move the appointment.',
+        suggestedReply: 'Hi [CLIENT], we can offer Thursday at 3 pm instead.',
+      }),
+      placeholders: [],
+    };
+    await putVault(env.vault, draft.taskId);
+    await bus.publish(aiDraftTopic, { key: 't1:pseudo-1', value: draft });
+    await bus.publish(aiDraftTopic, { key: 't1:pseudo-1', value: draft }); // redelivered
+    await eventually(() => env.outcomes.length === 2, 'two outcomes');
+    const messages = await fhir.search<Communication>('Communication', {
+      identifier: `urn:carerelay:task|${draft.taskId}`,
+    });
+    expect(messages).toHaveLength(1);
+    const message = messages[0]!;
+    expect(() => validateResource(message)).not.toThrow();
+    expect(message).toMatchObject({ status: 'preparation', priority: 'urgent' });
+    expect(message.payload?.[0]?.contentString).toBe(
+      `Hi ${averyName}, we can offer Thursday at 3 pm instead.`,
+    );
+    expect((await env.outcomeEvents()).map((o) => o.status)).toEqual(['CREATED', 'ALREADY_EXISTS']);
+  });
+
   it('a use case without a write-back target publishes nothing and is audited as skipped', async () => {
     const env = await setup();
-    const draft = aiDraft(randomUUID(), 'message_triage');
+    const draft = aiDraft(randomUUID(), 'coding'); // coding is written as a Claim from coding.suggestion.v1
     await putVault(env.vault, draft.taskId);
     await bus.publish(aiDraftTopic, { key: 't1:pseudo-1', value: draft });
     await eventually(() => env.audits.length === 1, 'the audit event');

@@ -1,6 +1,5 @@
 import { PROMPT_TEMPLATE_SYSTEM, TASK_IDENTIFIER_SYSTEM, type FhirClient } from '@carerelay/ehr';
-import type { AiDraft, UseCase, WritebackKind } from '@carerelay/events';
-import { AI_DRAFT_LABEL } from './draft-text.js';
+import type { AiDraft } from '@carerelay/events';
 
 /** FHIR R4 types as @carerelay/ehr's client sees them (no direct dependency on the type package). */
 type FhirResource = Parameters<FhirClient['create']>[0];
@@ -9,6 +8,8 @@ export type Provenance = Extract<FhirResource, { resourceType: 'Provenance' }>;
 export type Flag = Extract<FhirResource, { resourceType: 'Flag' }>;
 export type Task = Extract<FhirResource, { resourceType: 'Task' }>;
 export type Claim = Extract<FhirResource, { resourceType: 'Claim' }>;
+export type CarePlan = Extract<FhirResource, { resourceType: 'CarePlan' }>;
+export type Communication = Extract<FhirResource, { resourceType: 'Communication' }>;
 type Extension = NonNullable<DocumentReference['extension']>[number];
 
 /** Shared with the connector's review capture, which reads these back: see @carerelay/ehr. */
@@ -27,26 +28,6 @@ export const unresolvedExtensions = (unresolved: readonly string[]): Extension[]
 
 export const identifierQuery = (system: string, value: string): string => `identifier=${system}|${value}`;
 
-interface NoteTarget {
-  readonly kind: WritebackKind;
-  readonly title: string;
-  readonly loinc: { readonly code: string; readonly display: string };
-}
-
-const MH_PROGRESS_NOTE = { code: '34904-3', display: 'Mental health Progress note' } as const;
-
-/** The use cases written as a DocumentReference; the others are not written by this handler. */
-export const NOTE_TARGETS: Partial<Record<UseCase, NoteTarget>> = {
-  soap_note: { kind: 'NOTE_DRAFT', title: 'SOAP progress note', loinc: MH_PROGRESS_NOTE },
-  dap_note: { kind: 'NOTE_DRAFT', title: 'DAP progress note', loinc: MH_PROGRESS_NOTE },
-  birp_note: { kind: 'NOTE_DRAFT', title: 'BIRP progress note', loinc: MH_PROGRESS_NOTE },
-  chart_summary: {
-    kind: 'SUMMARY',
-    title: 'Chart summary',
-    loinc: { code: '11506-3', display: 'Progress note' },
-  },
-};
-
 /** `identifier=urn:carerelay:task|<taskId>`: the If-None-Exist query of the draft. */
 export const draftQuery = (taskId: string): string => identifierQuery(TASK_IDENTIFIER_SYSTEM, taskId);
 /**
@@ -57,39 +38,6 @@ export const draftQuery = (taskId: string): string => identifierQuery(TASK_IDENT
  */
 export const provenanceQuery = (tag: { system: string; code: string }, targetRef: string): string =>
   `_tag=${tag.system}|${tag.code}&target=${targetRef}`;
-
-export interface DocumentInput {
-  readonly taskId: string;
-  readonly clientId: string;
-  readonly target: NoteTarget;
-  readonly text: string;
-  readonly unresolved: readonly string[];
-  readonly now: number;
-}
-
-export function draftDocument(input: DocumentInput): DocumentReference {
-  const { loinc } = input.target;
-  return {
-    resourceType: 'DocumentReference',
-    ...(input.unresolved.length > 0 ? { extension: unresolvedExtensions(input.unresolved) } : {}),
-    identifier: [{ system: TASK_IDENTIFIER_SYSTEM, value: input.taskId }],
-    status: 'current',
-    docStatus: 'preliminary',
-    type: { coding: [{ system: 'http://loinc.org', ...loinc }], text: input.target.title },
-    subject: { reference: `Patient/${input.clientId}` },
-    date: new Date(input.now).toISOString(),
-    description: AI_DRAFT_LABEL,
-    content: [
-      {
-        attachment: {
-          contentType: 'text/plain',
-          data: Buffer.from(input.text, 'utf8').toString('base64'),
-          title: AI_DRAFT_LABEL,
-        },
-      },
-    ],
-  };
-}
 
 /** `provider/deployment/modelVersion`, the model as the audit and the Provenance name it. */
 export function modelDisplay(p: AiDraft['provenance']): string {

@@ -3,10 +3,9 @@ import { CareRelayError } from '@carerelay/errors';
 import type { AiDraft, WritebackStatus } from '@carerelay/events';
 import { vaultKeyOf } from '@carerelay/phi';
 import { renderNote, reidentifyDraft } from '../domain/draft-text.js';
+import { DRAFT_TARGETS, draftResource } from '../domain/draft-targets.js';
 import {
-  NOTE_TARGETS,
   TASK_IDENTIFIER_SYSTEM,
-  draftDocument,
   draftProvenance,
   draftQuery,
   modelDisplay,
@@ -23,7 +22,8 @@ import {
 export type WriteDraftDeps = WritebackDeps;
 
 /**
- * ai.draft.v1 → a preliminary DocumentReference with its Provenance in the EHR,
+ * ai.draft.v1 → a draft record (preliminary DocumentReference, draft CarePlan, or
+ * Communication in preparation: see DRAFT_TARGETS) with its Provenance in the EHR,
  * then ehr.writeback.v1 (ids only). Both writes are conditional creates on the
  * task id, so a redelivery never makes a second draft; the vault entry is purged
  * only after both exist. Nothing here ever updates an existing record.
@@ -36,7 +36,7 @@ export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDe
     model: modelDisplay(draft.provenance),
     templateVersion: `${draft.provenance.templateId}@${draft.provenance.templateVersion}`,
   };
-  const target = NOTE_TARGETS[draft.useCase];
+  const target = DRAFT_TARGETS[draft.useCase];
   if (!target) {
     await deps.audit.record({
       ...base,
@@ -57,7 +57,7 @@ export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDe
     const entry = await deps.vault.get(draft.tenantId, vaultKey);
     if (!entry) {
       // Purged after a write whose commit was lost: the draft exists, report it again.
-      const existing = await findWritten(deps.fhir, 'DocumentReference', {
+      const existing = await findWritten(deps.fhir, target.resourceType, {
         system: TASK_IDENTIFIER_SYSTEM,
         value: draft.taskId,
       });
@@ -90,17 +90,19 @@ export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDe
       unresolved: reid.unresolved,
     });
     const doc = await deps.fhir.createIfNoneExist(
-      draftDocument({
+      draftResource({
         taskId: draft.taskId,
         clientId: entry.clientId,
         target,
+        content: reid.content,
         text,
+        provenance: draft.provenance,
         unresolved: reid.unresolved,
         now: now(),
       }),
       draftQuery(draft.taskId),
     );
-    const resourceRef = `DocumentReference/${doc.resource.id ?? ''}`;
+    const resourceRef = `${target.resourceType}/${doc.resource.id ?? ''}`;
     const prov = await deps.fhir.createIfNoneExist(
       draftProvenance(draft, resourceRef, now()),
       provenanceQuery({ system: TASK_IDENTIFIER_SYSTEM, code: draft.taskId }, resourceRef),

@@ -5,7 +5,14 @@ import { toCareRelayError, type CareRelayError } from '@carerelay/errors';
 import type { AuditAction, EhrWriteback, WritebackKind, WritebackStatus } from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';
 import type { TokenVault } from '@carerelay/phi';
-import type { Claim, DocumentReference, Flag, Task } from '../domain/fhir-resources.js';
+import type {
+  CarePlan,
+  Claim,
+  Communication,
+  DocumentReference,
+  Flag,
+  Task,
+} from '../domain/fhir-resources.js';
 
 /** What every write-back handler needs: the vault, the EHR, the audit trail and the outcome topic. */
 export interface WritebackDeps {
@@ -51,7 +58,7 @@ export function outcomePublisher(
     });
 }
 
-type Written = DocumentReference | Claim | Flag | Task;
+type Written = DocumentReference | CarePlan | Communication | Claim | Flag | Task;
 
 /** The Patient id a record writeback wrote points at (subject, patient or for). */
 export function patientOf(resource: Written): string | undefined {
