@@ -4,10 +4,13 @@ import { defineConfig } from 'vitest/config';
 // condition), so tests never run stale builds. Generated event types come from
 // `npm run build` (the test script runs it first).
 const conditions = ['source', 'node', 'import', 'default'];
+// Node gets ssr.resolve.conditions as --conditions; "import" there would make CommonJS
+// packages with an ESM build (pg → pg-pool) load the wrong one.
+const nodeConditions = ['source', 'node', 'default'];
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: conditions } },
+  ssr: { resolve: { conditions: nodeConditions, externalConditions: nodeConditions } },
   test: {
     reporters: ['default'],
     projects: [
