@@ -2,80 +2,122 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { CareRelayError } from '@carerelay/errors';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 
-/** Where user tokens come from: the practice's identity provider (JWKS) or one pinned public key. */
+/** Where user tokens are checked: the identity provider's JWKS, or one pinned public key. */
 export interface BearerAuthOptions {
-  /** JWKS endpoint of the identity provider (keys are fetched and cached by kid). */
+  /** JWKS endpoint of the identity provider (keys fetched and cached by kid). */
   readonly jwksUrl?: string;
   /** A PEM (SPKI) public key, when the issuer signs with one fixed key. */
   readonly publicKeyPem?: string;
   readonly issuer: string;
   readonly audience: string;
+  /** Asymmetric algorithms only: a shared-secret HMAC token would let any verifier mint tokens. */
   readonly algorithms?: readonly string[];
-  /** Seconds of clock skew tolerated on exp/nbf/iat. Default 30. */
+  /** Seconds of clock skew tolerated on exp/nbf. Default 30. */
   readonly clockToleranceSeconds?: number;
 }
 
-/** Who a verified token speaks for. */
+/** Who a verified token speaks for. `tenantId` is null when the token names no valid tenant. */
 export interface Principal {
   readonly userId: string;
-  readonly tenantId: string;
+  readonly tenantId: string | null;
   readonly roles: readonly string[];
 }
 
+/** Resolves the principal, or rejects with a CareRelayError: 401 (bad token) or 503 (keys unreachable). */
 export type BearerVerifier = (authorization: string | undefined) => Promise<Principal>;
 
-const DEFAULT_ALGORITHMS = ['RS256', 'RS384', 'ES256', 'ES384', 'PS256'];
+const DEFAULT_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'];
+const ASYMMETRIC = /^(RS|PS|ES)(256|384|512)$|^EdDSA$/;
+const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
+const TENANT = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
-function unauthorized(code: string, message: string, cause?: unknown): CareRelayError {
-  return new CareRelayError(code, message, { httpStatus: 401, ...(cause ? { cause } : {}) });
+const unauthorized = (code: string, message: string, cause?: unknown): CareRelayError =>
+  new CareRelayError(code, message, { httpStatus: 401, ...(cause === undefined ? {} : { cause }) });
+
+/** Maps jose's refusals to a 401 naming the problem; anything else is the key source failing. */
+function tokenProblem(cause: unknown, remoteKeys: boolean): CareRelayError {
+  if (cause instanceof joseErrors.JWTExpired)
+    return unauthorized('AUTH_TOKEN_EXPIRED', 'token has expired', cause);
+  if (cause instanceof joseErrors.JWTClaimValidationFailed) {
+    return unauthorized('AUTH_TOKEN_INVALID', `token claim "${cause.claim}" is not accepted`, cause);
+  }
+  if (cause instanceof joseErrors.JWSSignatureVerificationFailed) {
+    return unauthorized('AUTH_TOKEN_INVALID', 'token signature is not valid', cause);
+  }
+  if (cause instanceof joseErrors.JWKSNoMatchingKey || cause instanceof joseErrors.JWKSMultipleMatchingKeys) {
+    return unauthorized('AUTH_TOKEN_INVALID', 'token was not signed by a key of the issuer', cause);
+  }
+  if (cause instanceof joseErrors.JOSEAlgNotAllowed || cause instanceof joseErrors.JOSENotSupported) {
+    return unauthorized('AUTH_TOKEN_INVALID', 'token algorithm is not accepted', cause);
+  }
+  if (cause instanceof joseErrors.JWSInvalid || cause instanceof joseErrors.JWTInvalid) {
+    return unauthorized('AUTH_TOKEN_INVALID', 'token is malformed', cause);
+  }
+  if (remoteKeys) {
+    return new CareRelayError(
+      'AUTH_KEYS_UNAVAILABLE',
+      'the identity provider keys could not be read; retry later',
+      {
+        httpStatus: 503,
+        retryable: true,
+        cause,
+      },
+    );
+  }
+  return unauthorized('AUTH_TOKEN_INVALID', 'token is not valid', cause);
+}
+
+function rolesOf(payload: JWTPayload): string[] {
+  const roles = payload['roles'] ?? payload['role'];
+  if (Array.isArray(roles)) return roles.filter((r): r is string => typeof r === 'string');
+  return typeof roles === 'string' ? roles.split(/\s+/).filter(Boolean) : [];
 }
 
 /**
- * Verifies `Authorization: Bearer <JWT>` (signature, issuer, audience, expiry) and reads the
- * principal: `sub` is the user, `tenant_id` the tenant, `roles` (array) or `role` (string)
- * the roles. Anything else is a 401 CareRelayError whose message names the problem and
- * never echoes the token.
+ * Verifies `Authorization: Bearer <JWT>`: signature (JWKS or pinned key), issuer, audience,
+ * expiry; then reads `sub` (the user), `tenant_id` and `roles`. Errors name the problem and
+ * never echo the token. Callers decide what the roles and tenant allow.
  */
 export function createBearerVerifier(options: BearerAuthOptions): BearerVerifier {
   if (!options.jwksUrl === !options.publicKeyPem) {
-    throw new CareRelayError('AUTH_MISCONFIGURED', 'set exactly one of a JWKS URL and a public key');
+    throw new CareRelayError('AUTH_MISCONFIGURED', 'set exactly one of a JWKS URL and a PEM public key');
   }
-  const key: KeyObject | ReturnType<typeof createRemoteJWKSet> = options.jwksUrl
-    ? createRemoteJWKSet(new URL(options.jwksUrl))
-    : createPublicKey(options.publicKeyPem!);
+  const algorithms = [...(options.algorithms ?? DEFAULT_ALGORITHMS)];
+  const symmetric = algorithms.filter((a) => !ASYMMETRIC.test(a));
+  if (symmetric.length > 0) {
+    throw new CareRelayError('AUTH_MISCONFIGURED', `algorithms not accepted: ${symmetric.join(', ')}`);
+  }
+  const remote = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : undefined;
+  const pinned: KeyObject | undefined = options.publicKeyPem
+    ? createPublicKey(options.publicKeyPem)
+    : undefined;
   const verifyOptions = {
     issuer: options.issuer,
     audience: options.audience,
-    algorithms: [...(options.algorithms ?? DEFAULT_ALGORITHMS)],
+    algorithms,
     clockTolerance: options.clockToleranceSeconds ?? 30,
     requiredClaims: ['sub', 'exp'],
   };
 
   return async (authorization) => {
-    const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization?.trim() ?? '');
-    if (!match) throw unauthorized('AUTH_MISSING', 'an Authorization: Bearer token is required');
+    const match = BEARER.exec(authorization?.trim() ?? '');
+    if (!match) throw unauthorized('AUTH_TOKEN_MISSING', 'an Authorization: Bearer <JWT> header is required');
     let payload: JWTPayload;
     try {
-      ({ payload } =
-        key instanceof Function
-          ? await jwtVerify(match[1]!, key, verifyOptions)
-          : await jwtVerify(match[1]!, key, verifyOptions));
+      ({ payload } = remote
+        ? await jwtVerify(match[1]!, remote, verifyOptions)
+        : await jwtVerify(match[1]!, pinned!, verifyOptions));
     } catch (cause) {
-      if (cause instanceof joseErrors.JWTExpired) throw unauthorized('AUTH_EXPIRED', 'token expired', cause);
-      if (cause instanceof joseErrors.JWTClaimValidationFailed) {
-        throw unauthorized('AUTH_CLAIM_INVALID', `token claim "${cause.claim}" is not accepted`, cause);
-      }
-      throw unauthorized('AUTH_INVALID', 'token signature or format is not valid', cause);
+      throw tokenProblem(cause, remote !== undefined);
     }
-    const tenantId = payload['tenant_id'];
-    if (typeof tenantId !== 'string' || tenantId === '') {
-      throw unauthorized('AUTH_CLAIM_INVALID', 'token has no tenant_id claim');
+    if (typeof payload.sub !== 'string' || payload.sub === '') {
+      throw unauthorized('AUTH_TOKEN_INVALID', 'token claim "sub" is not accepted');
     }
-    const roles = Array.isArray(payload['roles'])
-      ? payload['roles'].filter((r): r is string => typeof r === 'string')
-      : typeof payload['role'] === 'string'
-        ? [payload['role']]
-        : [];
-    return { userId: payload.sub!, tenantId, roles };
+    const claimed = payload['tenant_id'];
+    return {
+      userId: payload.sub,
+      tenantId: typeof claimed === 'string' && TENANT.test(claimed) ? claimed : null,
+      roles: rolesOf(payload),
+    };
   };
 }

@@ -237,9 +237,9 @@ describe('ehr-connector ingress (real Kafka, registry, Redis)', () => {
     const refused: Array<
       [string, Promise<{ status: number; json: Record<string, unknown> }>, number, string]
     > = [
-      ['no token', requestTask(body), 401, 'AUTH_MISSING'],
-      ['foreign key', requestTask(body, `Bearer ${await token({}, otherKey)}`), 401, 'AUTH_INVALID'],
-      ['expired', requestTask(body, `Bearer ${await token({}, signingKey, '-1m')}`), 401, 'AUTH_EXPIRED'],
+      ['no token', requestTask(body), 401, 'AUTH_TOKEN_MISSING'],
+      ['foreign key', requestTask(body, `Bearer ${await token({}, otherKey)}`), 401, 'AUTH_TOKEN_INVALID'],
+      ['expired', requestTask(body, `Bearer ${await token({}, signingKey, '-1m')}`), 401, 'AUTH_TOKEN_EXPIRED'],
       [
         'other tenant',
         requestTask(body, `Bearer ${await token({ tenant_id: 'someone-else' })}`),
@@ -306,9 +306,9 @@ describe('ehr-connector ingress (real Kafka, registry, Redis)', () => {
     const reasons = (await ourAudits()).map((a) => `${a.action}:${a.reasonCode}`).sort();
     expect(reasons).toEqual(
       [
-        'AUTH_FAILURE:AUTH_EXPIRED',
-        'AUTH_FAILURE:AUTH_INVALID',
-        'AUTH_FAILURE:AUTH_MISSING',
+        'AUTH_FAILURE:AUTH_TOKEN_EXPIRED',
+        'AUTH_FAILURE:AUTH_TOKEN_INVALID',
+        'AUTH_FAILURE:AUTH_TOKEN_MISSING',
         'AUTH_FAILURE:AUTH_WRONG_TENANT',
         'POLICY_DECISION:USE_CASE_NOT_PERMITTED_FOR_ROLE',
       ].sort(),

@@ -51,7 +51,7 @@ export async function acceptOnDemand(
       throw forbidden('AUTH_WRONG_TENANT', 'token is for another tenant');
     }
   } catch (err) {
-    const code = err instanceof CareRelayError ? err.code : 'AUTH_INVALID';
+    const code = err instanceof CareRelayError ? err.code : 'AUTH_TOKEN_INVALID';
     await deps.audit.record({
       tenantId: deps.tenantId,
       action: 'AUTH_FAILURE',
