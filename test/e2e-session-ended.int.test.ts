@@ -18,6 +18,14 @@ import {
 } from '@carerelay/service-ehr-connector';
 import { DraftIdempotency, SharedRateLimiter, createLlmWorkerApp } from '@carerelay/service-llm-worker';
 import { createWritebackApp } from '@carerelay/service-writeback';
+import {
+  AuditStore,
+  createAuditSinkApp,
+  migrateAuditStore,
+  verifyChain,
+} from '@carerelay/service-audit-sink';
+import { createScratchDatabase, type ScratchDatabase } from '@carerelay/service-audit-sink/testing';
+import pg from 'pg';
 import { captureLogger } from './support/capture-logger.js';
 
 interface DocRef {
@@ -27,12 +35,13 @@ interface DocRef {
 }
 
 /**
- * Issue #5's end-to-end path on real Kafka, registry and Redis, the sandbox FHIR
+ * Issue #5's end-to-end path on real Kafka, registry, Redis and Postgres, the sandbox FHIR
  * server, and the Azure protocol recorded: "session ended" for a seeded client →
  * a preliminary DocumentReference with SOAP sections in the EHR, re-identified,
- * with its Provenance; the model endpoint never saw the client's identifiers.
+ * with its Provenance; the model endpoint never saw the client's identifiers, and the
+ * task's audit trail is in the hash-chained store in Postgres.
  */
-describe('session ended → draft in the EHR (real Kafka, registry, Redis, sandbox EHR, Azure protocol)', () => {
+describe('session ended → draft in the EHR (real Kafka, registry, Redis, Postgres, sandbox EHR, Azure protocol)', () => {
   const avery = SANDBOX_CLIENTS.avery;
   let sandbox: SandboxEhr;
   let recorder: Awaited<ReturnType<typeof startAzureRecorder>>;
@@ -41,6 +50,9 @@ describe('session ended → draft in the EHR (real Kafka, registry, Redis, sandb
   const buses: KafkaBus[] = [];
   const redis = new Redis(inject('redisUrl'));
   const log = captureLogger('e2e');
+  const tenant = `e2e-${randomUUID().slice(0, 8)}`;
+  let db: ScratchDatabase;
+  let reader: pg.Pool;
 
   beforeAll(async () => {
     sandbox = await startSandboxEhr();
@@ -56,6 +68,8 @@ describe('session ended → draft in the EHR (real Kafka, registry, Redis, sandb
       };
     });
     fhir = sandboxFhirClient(sandbox);
+    db = await createScratchDatabase(inject('databaseUrl'), 'carerelay_e2e');
+    reader = new pg.Pool({ connectionString: db.urlAs('carerelay_audit_reader'), max: 2 });
     const keys = LocalKeyProvider.ephemeral();
     const prefix = `e2e:${randomUUID()}:`;
     const vault = new RedisTokenVault(redis, keys, prefix);
@@ -93,7 +107,7 @@ describe('session ended → draft in the EHR (real Kafka, registry, Redis, sandb
           poller: new FhirChangePoller({
             fhir,
             cursors: new InMemoryCursorStore(),
-            tenantId: 'e2e',
+            tenantId: tenant,
             vendor: 'fhir-r4',
             logger: log.logger,
             publish: (change) =>
@@ -144,6 +158,18 @@ describe('session ended → draft in the EHR (real Kafka, registry, Redis, sandb
         fromBeginning: false,
       }),
     );
+    const store = AuditStore.fromConfig({ url: db.urlAs('carerelay_audit_writer') });
+    apps.push(
+      createAuditSinkApp(await ctx('audit'), {
+        store,
+        migrate: async () => {
+          await migrateAuditStore(db.adminUrl);
+        },
+        groupId: group('audit'),
+        fromBeginning: false,
+        close: () => store.close(),
+      }),
+    );
     for (const app of apps) await app.start();
     for (const b of buses) while (!b.health().ready) await new Promise((r) => setTimeout(r, 50));
   });
@@ -154,6 +180,8 @@ describe('session ended → draft in the EHR (real Kafka, registry, Redis, sandb
     redis.disconnect();
     await recorder.close();
     await sandbox.stop();
+    await reader?.end();
+    await db?.drop();
   });
 
   it('a finished session becomes a preliminary, re-identified SOAP draft with Provenance; the model saw no identifier', async () => {
@@ -188,5 +216,25 @@ describe('session ended → draft in the EHR (real Kafka, registry, Redis, sandb
     for (const id of [avery.given, avery.family, avery.mrn, avery.birthDate, avery.phone, avery.patientId])
       expect(sent).not.toContain(id);
     for (const id of [avery.family, avery.mrn, avery.phone]) expect(log.text()).not.toContain(id);
+
+    // The audit trail of the task landed in Postgres, hash-chained, with no clinical text.
+    const expected = ['POLICY_DECISION', 'PHI_ACCESS', 'DEID', 'LLM_CALL', 'DRAFT_WRITTEN', 'PHI_DISCLOSURE'];
+    let rows: Array<{ action: string; task_id: string | null; description: string | null }> = [];
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
+      rows = (
+        await reader.query<{ action: string; task_id: string | null; description: string | null }>(
+          'SELECT action, task_id, description FROM audit.events WHERE tenant_id = $1 ORDER BY seq',
+          [tenant],
+        )
+      ).rows;
+      if (expected.every((a) => rows.some((r) => r.action === a))) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(expected.filter((a) => !rows.some((r) => r.action === a))).toEqual([]);
+    const stored = JSON.stringify(rows);
+    for (const id of [avery.given, avery.family, avery.mrn, avery.phone]) expect(stored).not.toContain(id);
+    expect(stored).not.toContain('sleeping better');
+    const chain = await verifyChain(reader, tenant);
+    expect(chain).toMatchObject({ ok: true, checked: rows.length });
   });
 });

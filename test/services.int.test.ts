@@ -3,7 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
 import { startSandboxEhr, type SandboxEhr } from '@carerelay/ehr/sandbox';
+import { createScratchDatabase, type ScratchDatabase } from '@carerelay/service-audit-sink/testing';
 
 const root = join(import.meta.dirname, '..');
 const SERVICES = [
@@ -50,12 +52,20 @@ async function opsUrl(run: Run, timeoutMs = 45_000): Promise<string> {
 describe('services (distributed mode, real Kafka, registry, Redis and sandbox EHR)', () => {
   let sandbox: SandboxEhr;
   let privateKeyFile: string;
+  let auditDb: ScratchDatabase;
+  const officerKeyFile = join(mkdtempSync(join(tmpdir(), 'officer-')), 'public.pem');
   beforeAll(async () => {
     sandbox = await startSandboxEhr();
+    auditDb = await createScratchDatabase(inject('databaseUrl'), 'carerelay_services');
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    writeFileSync(officerKeyFile, publicKey.export({ type: 'spki', format: 'pem' }));
     privateKeyFile = join(mkdtempSync(join(tmpdir(), 'smart-')), 'key.json');
     writeFileSync(privateKeyFile, JSON.stringify(sandbox.clients.rs384.privateJwk), { mode: 0o600 });
   });
-  afterAll(() => sandbox.stop());
+  afterAll(async () => {
+    await sandbox.stop();
+    await auditDb?.drop();
+  });
 
   it.each(SERVICES)('%s starts, reports ready and metrics, and exits 0 on SIGTERM', async (service) => {
     const run = runMain(service, {
@@ -69,6 +79,14 @@ describe('services (distributed mode, real Kafka, registry, Redis and sandbox EH
       REDIS_URL: inject('redisUrl'),
       KEY_FILE: join(mkdtempSync(join(tmpdir(), 'keys-')), 'keys.json'),
       KEY_FILE_CREATE: 'true',
+      INGRESS_PORT: '0',
+      AUDIT_DATABASE_URL: auditDb.urlAs('carerelay_audit_writer'),
+      AUDIT_ADMIN_DATABASE_URL: auditDb.adminUrl,
+      AUDIT_CONSUMER_GROUP: `audit-sink-services-test-${process.pid}-${Date.now()}`,
+      AUDIT_READER_DATABASE_URL: auditDb.urlAs('carerelay_audit_reader'),
+      AUDIT_API_PORT: '0',
+      AUDIT_API_JWT_PUBLIC_KEY_FILE: officerKeyFile,
+      AUDIT_API_JWT_ISSUER: 'https://idp.services.test',
     });
     const url = await opsUrl(run);
     const ready = await fetch(`${url}/ready`);
@@ -76,6 +94,15 @@ describe('services (distributed mode, real Kafka, registry, Redis and sandbox EH
     expect(((await ready.json()) as { status: string }).status).toBe('ready');
     expect((await fetch(`${url}/health`)).status).toBe(200);
     expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/process_cpu_user_seconds_total\{service="/);
+    if (service === 'audit-sink') {
+      // The compliance API is up beside the sink: its OpenAPI document is public, its data is not.
+      const api = /"url":"(http:\/\/127\.0\.0\.1:\d+)","msg":"compliance API listening"/.exec(
+        run.output(),
+      )?.[1];
+      expect(api).toBeDefined();
+      expect((await fetch(`${api}/openapi.json`)).status).toBe(200);
+      expect((await fetch(`${api}/v1/audit/events`)).status).toBe(401);
+    }
     run.kill('SIGTERM');
     expect(await run.exitCode).toBe(0);
     expect(run.output()).toMatch(/"msg":"stopped"/);

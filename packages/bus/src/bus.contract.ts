@@ -234,6 +234,199 @@ export function busContract(name: string, makeFixture: () => Promise<BusFixture>
       await eventually(() => again.includes('next'), 'next record after restart');
       expect(again).toEqual(['next']);
     });
+
+    describe('batch subscription', () => {
+      const ids = (batch: readonly Delivery<Probe>[]): string[] => batch.map((d) => d.value.id);
+
+      async function publishAll(
+        topic: ReturnType<typeof probeTopic>,
+        values: readonly string[],
+      ): Promise<void> {
+        // One key: one partition, so the order of records is the order of publishing.
+        for (const [seq, id] of values.entries()) {
+          await fixture.bus.publish(topic, { key: 'k', value: { id, seq, payload: '' } });
+        }
+      }
+
+      it('hands records over in batches of at most maxBatchSize, in order, each once', async () => {
+        const topic = await topicWithDlq(1);
+        const published = Array.from({ length: 50 }, (_, i) => `b${i}`);
+        await publishAll(topic, published);
+        const batches: string[][] = [];
+        track(
+          await fixture.bus.subscribeBatch({
+            topic,
+            groupId: uniqueName('g'),
+            maxBatchSize: 8,
+            handler: async (batch) => {
+              batches.push(ids(batch));
+            },
+          }),
+        );
+        await eventually(() => batches.flat().length >= 50, '50 records in batches');
+        expect(batches.flat()).toEqual(published);
+        expect(Math.max(...batches.map((b) => b.length))).toBe(8);
+      });
+
+      it('retries a failing batch as a whole with backoff, then commits it without dead-lettering', async () => {
+        const topic = await topicWithDlq(1);
+        const dlq = await collectRaw(fixture.bus, dlqTopicName(topic.name));
+        track(dlq.subscription);
+        await publishAll(topic, ['r1', 'r2', 'r3']);
+        const calls: { attempt: number; ids: string[] }[] = [];
+        const groupId = uniqueName('g');
+        const subscription = await fixture.bus.subscribeBatch({
+          topic,
+          groupId,
+          retry: fast,
+          handler: async (batch) => {
+            calls.push({ attempt: batch[0]!.attempt, ids: ids(batch) });
+            if (batch[0]!.attempt < 3)
+              throw new CareRelayError('TEST_TRANSIENT', 'transient', { retryable: true });
+          },
+        });
+        await eventually(() => calls.some((c) => c.attempt === 3), 'third attempt');
+        await subscription.stop();
+        expect(calls.map((c) => c.attempt)).toEqual([1, 2, 3]);
+        expect(new Set(calls.map((c) => c.ids.join()))).toEqual(new Set([calls[0]!.ids.join()]));
+        expect(dlq.records).toHaveLength(0);
+        // Committed: the same group sees nothing again.
+        const again: string[] = [];
+        track(
+          await fixture.bus.subscribeBatch({
+            topic,
+            groupId,
+            handler: async (batch) => {
+              again.push(...ids(batch));
+            },
+          }),
+        );
+        await fixture.bus.publish(topic, { key: 'k', value: { id: 'r4', seq: 3, payload: '' } });
+        await eventually(() => again.includes('r4'), 'next record');
+        expect(again).toEqual(['r4']);
+      });
+
+      it('splits a batch that keeps failing: only the poison record is dead-lettered, with its cause', async () => {
+        const topic = await topicWithDlq(1);
+        const dlq = await collectRaw(fixture.bus, dlqTopicName(topic.name));
+        track(dlq.subscription);
+        const published = ['p0', 'p1', 'p2', 'poison', 'p4', 'p5'];
+        await publishAll(topic, published);
+        const handled: string[] = [];
+        const letters: string[] = [];
+        track(
+          await fixture.bus.subscribeBatch({
+            topic,
+            groupId: uniqueName('g'),
+            retry: fast,
+            onDeadLetter: async (l) => {
+              letters.push(`${l.errorCode}@${l.record.offset}`);
+            },
+            handler: async (batch) => {
+              if (ids(batch).includes('poison'))
+                throw new CareRelayError('TEST_POISON', 'cannot store this record');
+              handled.push(...ids(batch));
+            },
+          }),
+        );
+        await eventually(
+          () => dlq.records.length === 1 && handled.length === 5,
+          'poison in DLQ, the rest handled',
+        );
+        expect(handled).toEqual(['p0', 'p1', 'p2', 'p4', 'p5']);
+        const letter = dlq.records[0]!;
+        expect(letter.headers[DLQ_HEADERS.errorCode]).toBe('TEST_POISON');
+        expect(letter.headers[DLQ_HEADERS.errorMessage]).toBe('cannot store this record');
+        expect(letter.headers[DLQ_HEADERS.originalOffset]).toBe('3');
+        expect(letters).toEqual(['TEST_POISON@3']);
+      });
+
+      it('splits a batch that exhausted its retries and dead-letters nothing when each record succeeds alone', async () => {
+        const topic = await topicWithDlq(1);
+        const dlq = await collectRaw(fixture.bus, dlqTopicName(topic.name));
+        track(dlq.subscription);
+        await publishAll(topic, ['s0', 's1', 's2', 's3']);
+        const handled: string[] = [];
+        track(
+          await fixture.bus.subscribeBatch({
+            topic,
+            groupId: uniqueName('g'),
+            retry: fast,
+            handler: async (batch) => {
+              if (batch.length > 1) throw new Error('statement too large');
+              handled.push(...ids(batch));
+            },
+          }),
+        );
+        await eventually(() => handled.length === 4, 'every record handled alone');
+        expect(handled).toEqual(['s0', 's1', 's2', 's3']);
+        await new Promise((r) => setTimeout(r, 300));
+        expect(dlq.records).toHaveLength(0);
+      });
+
+      it('dead-letters undecodable bytes one by one and hands the rest of the batch to the handler', async () => {
+        const topic = await topicWithDlq(1);
+        const dlq = await collectRaw(fixture.bus, dlqTopicName(topic.name));
+        track(dlq.subscription);
+        await fixture.bus.publish(topic, { key: 'k', value: { id: 'd0', seq: 0, payload: '' } });
+        await fixture.bus.publishRaw(topic.name, { key: 'k', value: Buffer.from('{"not":"avro"}') });
+        await fixture.bus.publish(topic, { key: 'k', value: { id: 'd2', seq: 2, payload: '' } });
+        const handled: string[] = [];
+        track(
+          await fixture.bus.subscribeBatch({
+            topic,
+            groupId: uniqueName('g'),
+            retry: fast,
+            handler: async (batch) => {
+              handled.push(...ids(batch));
+            },
+          }),
+        );
+        await eventually(
+          () => dlq.records.length === 1 && handled.length === 2,
+          'DLQ record and the valid ones',
+        );
+        expect(handled).toEqual(['d0', 'd2']);
+        expect(dlq.records[0]!.headers[DLQ_HEADERS.errorCode]).toBe('SERDE_BAD_FRAME');
+        expect(dlq.records[0]!.headers[DLQ_HEADERS.originalOffset]).toBe('1');
+      });
+
+      it('on stop while a batch is being retried, commits none of it: a restart redelivers it all', async () => {
+        const topic = await topicWithDlq(1);
+        const dlq = await collectRaw(fixture.bus, dlqTopicName(topic.name));
+        track(dlq.subscription);
+        await publishAll(topic, ['u0', 'u1', 'u2']);
+        const groupId = uniqueName('g');
+        let attempts = 0;
+        const failing = await fixture.bus.subscribeBatch({
+          topic,
+          groupId,
+          retry: { maxAttempts: 1_000, initialDelayMs: 50, maxDelayMs: 200 },
+          handler: async () => {
+            attempts += 1;
+            throw new CareRelayError('AUDIT_STORE_UNAVAILABLE', 'store down', { retryable: true });
+          },
+        });
+        await eventually(() => attempts >= 2, 'two failed attempts');
+        const stopBegan = Date.now();
+        await failing.stop();
+        expect(Date.now() - stopBegan).toBeLessThan(5_000);
+
+        const redelivered: string[] = [];
+        track(
+          await fixture.bus.subscribeBatch({
+            topic,
+            groupId,
+            handler: async (batch) => {
+              redelivered.push(...ids(batch));
+            },
+          }),
+        );
+        await eventually(() => redelivered.length >= 3, 'the batch again after restart');
+        expect(redelivered).toEqual(['u0', 'u1', 'u2']);
+        expect(dlq.records).toHaveLength(0);
+      });
+    });
   });
 }
 

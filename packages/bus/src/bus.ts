@@ -63,6 +63,33 @@ export interface SubscribeOptions<T> {
   readonly onDeadLetter?: (letter: DeadLetter) => Promise<void>;
 }
 
+/** Receives up to `maxBatchSize` decoded records of one partition, in offset order. */
+export type BatchHandler<T> = (batch: readonly Delivery<T>[]) => Promise<void>;
+
+/**
+ * A subscription that hands records over in batches (e.g. one database transaction per
+ * batch). Offsets are committed only after the handler succeeded for the whole batch.
+ * Undecodable records go to the DLQ one by one and never reach the handler. A batch the
+ * handler keeps failing (after the retry policy, or at once on a non-retryable error) is
+ * split: its records are handled one by one as singleton batches, and only those that
+ * still fail are dead-lettered with their cause, so one poison record neither blocks
+ * nor loses the others.
+ */
+export interface BatchSubscribeOptions<T> {
+  readonly topic: TopicContract<T>;
+  readonly groupId: string;
+  readonly handler: BatchHandler<T>;
+  /** Most records per handler call (default 500). */
+  readonly maxBatchSize?: number;
+  /** Partitions processed in parallel by this instance (order is kept within a partition). */
+  readonly concurrency?: number;
+  readonly retry?: Partial<RetryPolicy>;
+  /** Where a group with no committed offset starts. Default: earliest. */
+  readonly fromBeginning?: boolean;
+  /** Called after a record went to the DLQ. Failures here are logged, not retried. */
+  readonly onDeadLetter?: (letter: DeadLetter) => Promise<void>;
+}
+
 export interface RawSubscribeOptions {
   readonly topic: string;
   readonly groupId: string;
@@ -98,6 +125,7 @@ export interface Bus {
     message: { key: string | null; value: Buffer | null; headers?: Headers },
   ): Promise<void>;
   subscribe<T>(options: SubscribeOptions<T>): Promise<Subscription>;
+  subscribeBatch<T>(options: BatchSubscribeOptions<T>): Promise<Subscription>;
   subscribeRaw(options: RawSubscribeOptions): Promise<Subscription>;
   health(): BusHealth;
   /** Stops every subscription (finishing in-flight work and committing), flushes the producer. */

@@ -95,9 +95,10 @@ export async function processRecord<T>(record: RawRecord, deps: ProcessDeps<T>):
   }
 }
 
-async function deadLetter<T>(
+/** Publishes a record to its topic's DLQ with the cause in headers, then calls the hook. */
+export async function deadLetter(
   record: RawRecord,
-  deps: ProcessDeps<T>,
+  deps: Pick<ProcessDeps<unknown>, 'groupId' | 'logger' | 'publishDeadLetter' | 'onDeadLetter'>,
   errorCode: string,
   message: string,
   attempts: number,

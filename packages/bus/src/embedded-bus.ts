@@ -3,6 +3,7 @@ import { CareRelayError } from '@carerelay/errors';
 import type { Serde, TopicContract } from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';
 import type {
+  BatchSubscribeOptions,
   Bus,
   BusObserver,
   BusHealth,
@@ -13,6 +14,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './bus.js';
+import { DEFAULT_MAX_BATCH_SIZE, processBatch, type Settled } from './batch-runtime.js';
 import { DEFAULT_RETRY, processRecord, type Outcome } from './consumer-runtime.js';
 
 export interface EmbeddedBusOptions {
@@ -39,6 +41,16 @@ function partitionFor(key: string | null, count: number, counter: { n: number })
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   return (h >>> 0) % count;
+}
+
+/** Adapts a one-record processor to the batch loop: a batch of one, settled unless aborted. */
+function oneByOne(
+  process: (record: RawRecord, stopping: () => boolean) => Promise<Outcome>,
+): (records: readonly RawRecord[], stopping: () => boolean) => Promise<Settled[]> {
+  return async (records, stopping) => {
+    const outcome = await process(records[0]!, stopping);
+    return outcome === 'aborted' ? [] : [outcome];
+  };
 }
 
 /**
@@ -113,8 +125,40 @@ export class EmbeddedBus implements Bus {
         options.fromBeginning ?? true,
         options.concurrency ?? 1,
         options.groupId,
-        (record, stopping) =>
+        1,
+        oneByOne((record, stopping) =>
           processRecord(record, {
+            topic: options.topic,
+            groupId: options.groupId,
+            serde: this.options.serde,
+            handler: options.handler,
+            retry,
+            logger,
+            publishDeadLetter: (topic, r) => this.publishRaw(topic, r),
+            onDeadLetter: options.onDeadLetter,
+            stopping,
+          }),
+        ),
+      ),
+    );
+  }
+
+  subscribeBatch<T>(options: BatchSubscribeOptions<T>): Promise<Subscription> {
+    const retry = { ...DEFAULT_RETRY, ...options.retry };
+    const logger = this.options.logger.child({
+      component: 'consumer',
+      topic: options.topic.name,
+      groupId: options.groupId,
+    });
+    return this.safely(() =>
+      this.consume(
+        options.topic.name,
+        options.fromBeginning ?? true,
+        options.concurrency ?? 1,
+        options.groupId,
+        Math.max(1, options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE),
+        (records, stopping) =>
+          processBatch(records, {
             topic: options.topic,
             groupId: options.groupId,
             serde: this.options.serde,
@@ -131,10 +175,17 @@ export class EmbeddedBus implements Bus {
 
   subscribeRaw(options: RawSubscribeOptions): Promise<Subscription> {
     return this.safely(() =>
-      this.consume(options.topic, options.fromBeginning ?? true, 1, options.groupId, async (record) => {
-        await options.handler(record);
-        return 'handled';
-      }),
+      this.consume(
+        options.topic,
+        options.fromBeginning ?? true,
+        1,
+        options.groupId,
+        1,
+        oneByOne(async (record) => {
+          await options.handler(record);
+          return 'handled';
+        }),
+      ),
     );
   }
 
@@ -148,15 +199,16 @@ export class EmbeddedBus implements Bus {
 
   /**
    * One loop per partition; `concurrency` bounds how many partitions are worked
-   * on at once. The committed offset advances only after a record is handled or
-   * dead-lettered.
+   * on at once. Each turn hands up to `maxBatch` records to `process`; the committed
+   * offset advances past the records it settled (handled or dead-lettered) only.
    */
   private consume(
     topic: string,
     fromBeginning: boolean,
     concurrency: number,
     groupId: string,
-    process: (record: RawRecord, stopping: () => boolean) => Promise<Outcome>,
+    maxBatch: number,
+    process: (records: readonly RawRecord[], stopping: () => boolean) => Promise<Settled[]>,
   ): Subscription {
     const log = this.log(topic);
     const groupKey = `${groupId}\u0000${topic}`;
@@ -200,15 +252,19 @@ export class EmbeddedBus implements Bus {
         active++;
         try {
           const offset = committed[partition]!;
-          const stored = records[offset]!;
+          const batch = records
+            .slice(offset, offset + maxBatch)
+            .map((stored, i) => ({ topic, partition, offset: String(offset + i), ...stored }));
           const began = Date.now();
-          const outcome = await process(
-            { topic, partition, offset: String(offset), ...stored },
-            () => stopping,
-          );
-          this.options.observer?.recordProcessed(topic, groupId, outcome, Date.now() - began);
-          if (outcome === 'aborted') break;
-          committed[partition] = offset + 1;
+          const settled = await process(batch, () => stopping);
+          const elapsed = Date.now() - began;
+          for (const outcome of settled)
+            this.options.observer?.recordProcessed(topic, groupId, outcome, elapsed);
+          committed[partition] = offset + settled.length;
+          if (settled.length < batch.length) {
+            this.options.observer?.recordProcessed(topic, groupId, 'aborted', elapsed);
+            break;
+          }
         } finally {
           active--;
           slotFreed.emit('free');

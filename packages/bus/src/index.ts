@@ -1,4 +1,6 @@
 export type {
+  BatchHandler,
+  BatchSubscribeOptions,
   Bus,
   BusHealth,
   BusObserver,
@@ -15,6 +17,7 @@ export type {
 } from './bus.js';
 export { DLQ_HEADERS } from './bus.js';
 export { DEFAULT_RETRY, backoffDelay, processRecord } from './consumer-runtime.js';
+export { DEFAULT_MAX_BATCH_SIZE, processBatch } from './batch-runtime.js';
 export { KafkaBus } from './kafka-bus.js';
 export type { KafkaBusOptions } from './kafka-bus.js';
 export { EmbeddedBus } from './embedded-bus.js';

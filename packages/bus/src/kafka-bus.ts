@@ -11,7 +11,9 @@ import {
 import { CareRelayError } from '@carerelay/errors';
 import type { Serde, TopicContract } from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';
+import { DEFAULT_MAX_BATCH_SIZE, processBatch } from './batch-runtime.js';
 import type {
+  BatchSubscribeOptions,
   Bus,
   BusObserver,
   BusHealth,
@@ -22,7 +24,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './bus.js';
-import { DEFAULT_RETRY, processRecord } from './consumer-runtime.js';
+import { DEFAULT_RETRY, processRecord, type Outcome } from './consumer-runtime.js';
 import { PublishBatcher, type PendingMessage } from './publish-batcher.js';
 
 export interface KafkaBusOptions {
@@ -57,6 +59,19 @@ function toHeaders(raw: IHeaders | undefined): Headers {
 }
 
 const nextOffset = (offset: string): string => (BigInt(offset) + 1n).toString();
+
+/** What a subscription does with one fetched batch of one partition. */
+type Work = (
+  records: readonly RawRecord[],
+  ctx: {
+    readonly state: ConsumerState;
+    /** False once stopping, or once a rebalance took the partition away. */
+    readonly live: () => boolean;
+    readonly heartbeat: () => Promise<void>;
+    /** Marks everything up to this offset done: committed with the next commit. */
+    readonly settle: (offset: string) => void;
+  },
+) => Promise<void>;
 
 interface ConsumerState {
   readonly groupId: string;
@@ -172,7 +187,7 @@ export class KafkaBus implements Bus {
       options.groupId,
       options.fromBeginning ?? true,
       options.concurrency ?? 1,
-      (record, state) =>
+      this.eachRecord(options.groupId, (record, state) =>
         processRecord(record, {
           topic: options.topic,
           groupId: options.groupId,
@@ -184,14 +199,89 @@ export class KafkaBus implements Bus {
           onDeadLetter: options.onDeadLetter,
           stopping: () => state.stopping,
         }),
+      ),
+    );
+  }
+
+  subscribeBatch<T>(options: BatchSubscribeOptions<T>): Promise<Subscription> {
+    const retry = { ...DEFAULT_RETRY, ...options.retry };
+    const maxBatchSize = Math.max(1, options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE);
+    const logger = this.options.logger.child({
+      component: 'consumer',
+      topic: options.topic.name,
+      groupId: options.groupId,
+    });
+    const work: Work = async (records, ctx) => {
+      for (let start = 0; start < records.length; start += maxBatchSize) {
+        if (!ctx.live()) break;
+        const chunk = records.slice(start, start + maxBatchSize);
+        const began = Date.now();
+        const settled = await processBatch(chunk, {
+          topic: options.topic,
+          groupId: options.groupId,
+          serde: this.options.serde,
+          handler: options.handler,
+          retry,
+          logger,
+          publishDeadLetter: (topic, r) => this.publishRaw(topic, r),
+          onDeadLetter: options.onDeadLetter,
+          // A rebalance that took the partition away ends retries too: the new owner redelivers.
+          stopping: () => !ctx.live(),
+          heartbeat: ctx.heartbeat,
+        });
+        const elapsed = Date.now() - began;
+        for (const outcome of settled)
+          this.options.observer?.recordProcessed(chunk[0]!.topic, options.groupId, outcome, elapsed);
+        if (settled.length > 0) ctx.settle(chunk[settled.length - 1]!.offset);
+        if (settled.length < chunk.length) {
+          this.options.observer?.recordProcessed(chunk[0]!.topic, options.groupId, 'aborted', elapsed);
+          break;
+        }
+        await ctx.heartbeat();
+      }
+    };
+    // One fetch should hold a whole batch: about 1 KB per record, never under the kafkajs default of 1 MB.
+    const maxBytesPerPartition = Math.max(1_048_576, maxBatchSize * 1_024);
+    return this.run(
+      options.topic.name,
+      options.groupId,
+      options.fromBeginning ?? true,
+      options.concurrency ?? 1,
+      work,
+      { maxBytesPerPartition, maxBytes: Math.max(10_485_760, 2 * maxBytesPerPartition) },
     );
   }
 
   subscribeRaw(options: RawSubscribeOptions): Promise<Subscription> {
-    return this.run(options.topic, options.groupId, options.fromBeginning ?? true, 1, async (record) => {
-      await options.handler(record);
-      return 'handled';
-    });
+    return this.run(
+      options.topic,
+      options.groupId,
+      options.fromBeginning ?? true,
+      1,
+      this.eachRecord(options.groupId, async (record) => {
+        await options.handler(record);
+        return 'handled';
+      }),
+    );
+  }
+
+  /** One record at a time, committable as soon as it is handled or dead-lettered. */
+  private eachRecord(
+    groupId: string,
+    process: (record: RawRecord, state: { stopping: boolean }) => Promise<Outcome>,
+  ): Work {
+    return async (records, ctx) => {
+      for (const record of records) {
+        if (!ctx.live()) break;
+        const began = Date.now();
+        const outcome = await process(record, ctx.state);
+        this.options.observer?.recordProcessed(record.topic, groupId, outcome, Date.now() - began);
+        if (outcome === 'aborted') break;
+        // Committable only now: the handler succeeded or the record is safe in the DLQ.
+        ctx.settle(record.offset);
+        await ctx.heartbeat();
+      }
+    };
   }
 
   private async run(
@@ -199,10 +289,8 @@ export class KafkaBus implements Bus {
     groupId: string,
     fromBeginning: boolean,
     concurrency: number,
-    process: (
-      record: RawRecord,
-      state: { stopping: boolean },
-    ) => Promise<'handled' | 'dead-lettered' | 'aborted'>,
+    work: Work,
+    fetch: { readonly maxBytesPerPartition?: number; readonly maxBytes?: number } = {},
   ): Promise<Subscription> {
     const consumer = this.kafka.consumer({
       groupId,
@@ -210,6 +298,7 @@ export class KafkaBus implements Bus {
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 100,
+      ...fetch,
     });
     const state: ConsumerState = {
       groupId,
@@ -260,27 +349,25 @@ export class KafkaBus implements Bus {
         const { batch } = payload;
         inFlight += 1;
         try {
-          for (const message of batch.messages) {
-            if (!payload.isRunning() || payload.isStale() || state.stopping) break;
-            const began = Date.now();
-            const outcome = await process(
-              {
-                topic: batch.topic,
-                partition: batch.partition,
-                offset: message.offset,
-                key: message.key ? message.key.toString('utf8') : null,
-                value: message.value,
-                headers: toHeaders(message.headers),
-              },
+          await work(
+            batch.messages.map((message) => ({
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: message.offset,
+              key: message.key ? message.key.toString('utf8') : null,
+              value: message.value,
+              headers: toHeaders(message.headers),
+            })),
+            {
               state,
-            );
-            this.options.observer?.recordProcessed(batch.topic, groupId, outcome, Date.now() - began);
-            if (outcome === 'aborted') break;
-            // Committable only now: the handler succeeded or the record is safe in the DLQ.
-            payload.resolveOffset(message.offset);
-            pending.set(batch.partition, nextOffset(message.offset));
-            await payload.heartbeat();
-          }
+              live: () => payload.isRunning() && !payload.isStale() && !state.stopping,
+              heartbeat: () => payload.heartbeat(),
+              settle: (offset) => {
+                payload.resolveOffset(offset);
+                pending.set(batch.partition, nextOffset(offset));
+              },
+            },
+          );
           if (state.stopping || Date.now() - lastCommit >= commitEvery) {
             const offsets = drain();
             // The batch's own commit works even once stop() began (consumer.commitOffsets does not).

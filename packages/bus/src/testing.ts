@@ -32,10 +32,14 @@ export function probeTopic(name = uniqueName('test.probe')): TopicContract<Probe
   return defineTopic<Probe>(name, probeSchema);
 }
 
-/** Resolves when `predicate` holds, polling; rejects with `what` after the timeout. */
-export async function eventually(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+/** Resolves when `predicate` holds, polling (it may be async); rejects with `what` after the timeout. */
+export async function eventually(
+  predicate: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }

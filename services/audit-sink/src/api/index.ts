@@ -1,0 +1,10 @@
+export { createComplianceApi, buildComplianceServer, DEFAULT_LIMITS } from './server.js';
+export type { ComplianceApi, ComplianceApiOptions } from './server.js';
+export { createOfficerVerifier, COMPLIANCE_OFFICER_ROLE } from './auth.js';
+export type { Officer, OfficerAuthOptions, OfficerVerifier, OfficerVerdict } from './auth.js';
+export type { ChainVerifier, ComplianceLimits } from './routes.js';
+export { accountingOfDisclosures } from './queries/disclosures.js';
+export type { Disclosure, DisclosurePage } from './queries/disclosures.js';
+export { searchAuditEvents } from './queries/audit-events.js';
+export type { AuditRecord, AuditEventFilters, Queryable } from './queries/audit-events.js';
+export { llmOpsMetrics, ACCEPTANCE_MAX_EDIT_DISTANCE } from './queries/llmops-metrics.js';
