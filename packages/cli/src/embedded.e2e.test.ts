@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { SANDBOX_CLIENTS, sandboxFhirClient } from '@carerelay/ehr/sandbox';
 import { createLogger } from '@carerelay/logger';
+import pg from 'pg';
+import { DEFAULT_EMBEDDED_DATABASE_URL } from './embedded-audit.js';
 import { startEmbedded } from './embedded.js';
+
+const embeddedDb = (() => {
+  const url = new URL(process.env['CARERELAY_DATABASE_URL'] ?? DEFAULT_EMBEDDED_DATABASE_URL);
+  url.pathname = '/carerelay_embedded';
+  return url.toString();
+})();
 
 interface DocRef {
   readonly docStatus?: string;
@@ -43,6 +51,28 @@ describe('embedded default, end to end', () => {
       // The offline provider drafts from structured inputs only, and says it is not AI.
       expect(text.startsWith('Template draft: not AI-generated')).toBe(true);
       expect(drafts[0]!.identifier?.[0]?.system).toBe('urn:carerelay:task');
+
+      // Same audit chain as the distributed mode: the task's trail is in the Postgres store.
+      const taskId = drafts[0]!.identifier?.[0]?.value;
+      const db = new pg.Client({ connectionString: embeddedDb });
+      await db.connect();
+      try {
+        let actions: string[] = [];
+        for (
+          const deadline = Date.now() + 15_000;
+          !actions.includes('DRAFT_WRITTEN') && Date.now() < deadline;
+        ) {
+          const rows = await db.query<{ action: string }>(
+            'SELECT action FROM audit.events WHERE tenant_id = $1 AND task_id = $2 ORDER BY seq',
+            ['embedded', taskId],
+          );
+          actions = rows.rows.map((r) => r.action);
+          if (!actions.includes('DRAFT_WRITTEN')) await new Promise((r) => setTimeout(r, 250));
+        }
+        expect(actions).toEqual(expect.arrayContaining(['PHI_ACCESS', 'DEID', 'LLM_CALL', 'DRAFT_WRITTEN']));
+      } finally {
+        await db.end();
+      }
     } finally {
       await runtime.stop();
     }

@@ -25,5 +25,5 @@ describe('embedded single-process runtime', () => {
       await runtime.stop();
     }
     await expect(fetch(`${runtime.opsUrl}/ready`)).rejects.toThrow();
-  });
+  }, 60_000);
 });

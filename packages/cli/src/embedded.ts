@@ -6,7 +6,8 @@ import { InMemoryTokenVault } from '@carerelay/phi';
 import { AvroSerde, InMemorySchemaStore, ehrChangeTopic } from '@carerelay/events';
 import { createLogger, type Logger } from '@carerelay/logger';
 import { ServiceMetrics, startOpsServer, type ServiceApp, type ServiceContext } from '@carerelay/runtime';
-import { createAuditSinkApp } from '@carerelay/service-audit-sink';
+import { createAuditSinkApp, type AuditSinkOptions } from '@carerelay/service-audit-sink';
+import { DEFAULT_EMBEDDED_DATABASE_URL, embeddedAuditStore } from './embedded-audit.js';
 import { createCoderApp } from '@carerelay/service-coder';
 import { createDeidentifierApp } from '@carerelay/service-deidentifier';
 import {
@@ -23,6 +24,8 @@ export interface EmbeddedOptions {
   readonly host: string;
   readonly port: number;
   readonly logger?: Logger;
+  /** Postgres server of the audit store (a `carerelay_embedded` database is created on it). */
+  readonly auditDatabaseUrl?: string;
 }
 
 export interface EmbeddedRuntime {
@@ -39,7 +42,10 @@ const keys = LocalKeyProvider.ephemeral();
 /** The one practice the embedded default serves. */
 export const EMBEDDED_TENANT = 'embedded';
 
-function factories(sandbox: SandboxEhr): ReadonlyArray<(context: ServiceContext) => ServiceApp> {
+function factories(
+  sandbox: SandboxEhr,
+  audit: AuditSinkOptions | undefined,
+): ReadonlyArray<(context: ServiceContext) => ServiceApp> {
   const auth = new SmartBackendAuth({
     clientId: sandbox.clients.rs384.clientId,
     privateJwk: sandbox.clients.rs384.privateJwk,
@@ -111,7 +117,7 @@ function factories(sandbox: SandboxEhr): ReadonlyArray<(context: ServiceContext)
         maxAttempts: 5,
         retryInitialMs: 500,
       }),
-    createAuditSinkApp,
+    (context) => createAuditSinkApp(context, audit),
   ];
 }
 
@@ -128,7 +134,11 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
   await bus.start();
   // The embedded default's EHR: the sandbox FHIR server, seeded with synthetic clients.
   const sandbox = await startSandboxEhr();
-  const apps = factories(sandbox).map((create) =>
+  const audit = await embeddedAuditStore(
+    options.auditDatabaseUrl ?? process.env['CARERELAY_DATABASE_URL'] ?? DEFAULT_EMBEDDED_DATABASE_URL,
+    logger,
+  );
+  const apps = factories(sandbox, audit).map((create) =>
     create({ bus, logger: logger.child({ component: 'service' }), concurrency: 1 }),
   );
   for (const app of apps) {

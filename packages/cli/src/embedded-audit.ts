@@ -1,0 +1,54 @@
+import type { Logger } from '@carerelay/logger';
+import { AuditStore, migrateAuditStore, type AuditSinkOptions } from '@carerelay/service-audit-sink';
+import pg from 'pg';
+
+/** The Postgres server the embedded default keeps its audit store on (database carerelay_embedded). */
+export const DEFAULT_EMBEDDED_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const DATABASE = 'carerelay_embedded';
+
+function inDatabase(serverUrl: string, user?: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${DATABASE}`;
+  if (user) {
+    url.username = user;
+    url.password = '';
+  }
+  return url.toString();
+}
+
+/**
+ * The embedded default's audit store: the same schema, triggers, roles and hash chain as
+ * the distributed mode, in a `carerelay_embedded` database of the local Postgres. The sink
+ * writes as carerelay_audit_writer where the server lets that role log in (trust/peer auth),
+ * else as the URL's own user (the triggers still refuse UPDATE and DELETE). Undefined, with
+ * a warning, when no Postgres answers: the demo still runs, audit events stay on the bus.
+ */
+export async function embeddedAuditStore(
+  serverUrl: string,
+  logger: Logger,
+): Promise<AuditSinkOptions | undefined> {
+  const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 3_000 });
+  try {
+    await admin.connect();
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${DATABASE}`);
+  } catch (err) {
+    logger.warn(
+      { errorCode: (err as { code?: string }).code ?? 'AUDIT_STORE_UNAVAILABLE' },
+      'no Postgres for the embedded audit store: audit events are not persisted',
+    );
+    return undefined;
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+  const adminUrl = inDatabase(serverUrl);
+  await migrateAuditStore(adminUrl, logger);
+  let store = AuditStore.fromConfig({ url: inDatabase(serverUrl, 'carerelay_audit_writer') });
+  try {
+    await store.ping();
+  } catch {
+    await store.close();
+    store = AuditStore.fromConfig({ url: adminUrl });
+  }
+  return { store, migrate: () => Promise.resolve(), close: () => store.close() };
+}
