@@ -31,7 +31,12 @@ export async function embeddedAuditStore(
   try {
     await admin.connect();
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${DATABASE}`);
+    if (exists.rowCount === 0) {
+      // Another process may create it between the check and here (42P04): that is fine.
+      await admin.query(`CREATE DATABASE ${DATABASE}`).catch((err: { code?: string }) => {
+        if (err.code !== '42P04') throw err;
+      });
+    }
   } catch (err) {
     logger.warn(
       { errorCode: (err as { code?: string }).code ?? 'AUDIT_STORE_UNAVAILABLE' },
