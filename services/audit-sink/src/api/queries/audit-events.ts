@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AuditAction, AuditEvent, AuditOutcome } from '@carerelay/events';
 import type { Pool, QueryResult, QueryResultRow } from 'pg';
+import { eventFromRow, type AuditEventRow } from '../../store/rows.js';
 import type { EventPosition } from '../cursor.js';
 import type { TimeRange } from '../time-range.js';
 
@@ -64,57 +65,18 @@ export const EVENT_COLUMNS = `seq, event_id, occurred_at,
   task_id, correlation_id, recipient, description, reason_code, part2, model, template_version,
   use_case, counts, hashes, prev_hash, hash, recorded_at`;
 
-export interface EventRow {
+/** A row as the API selects it (EVENT_COLUMNS): the store's row plus the exact microsecond position. */
+export interface EventRow extends AuditEventRow {
   readonly seq: string;
-  readonly event_id: string;
-  readonly occurred_at: Date;
   readonly occurred_us: string;
-  readonly tenant_id: string;
-  readonly action: AuditAction;
-  readonly outcome: AuditOutcome;
-  readonly actor_service: string;
-  readonly actor_user_id: string | null;
-  readonly actor_role: string | null;
-  readonly client_id: string | null;
-  readonly purpose_of_use: string | null;
-  readonly task_id: string | null;
-  readonly correlation_id: string | null;
-  readonly recipient: string | null;
-  readonly description: string | null;
-  readonly reason_code: string | null;
-  readonly part2: boolean;
-  readonly model: string | null;
-  readonly template_version: string | null;
-  readonly use_case: string | null;
-  readonly counts: Record<string, number>;
-  readonly hashes: Record<string, string>;
-  readonly prev_hash: string;
-  readonly hash: string;
   readonly recorded_at: Date;
 }
 
 export function recordFromRow(row: EventRow): AuditRecord {
   return {
+    ...eventFromRow(row),
     seq: Number(row.seq),
-    eventId: row.event_id,
     occurredAt: row.occurred_at.toISOString(),
-    tenantId: row.tenant_id,
-    action: row.action,
-    outcome: row.outcome,
-    actor: { service: row.actor_service, userId: row.actor_user_id, role: row.actor_role },
-    clientId: row.client_id,
-    purposeOfUse: row.purpose_of_use,
-    taskId: row.task_id,
-    correlationId: row.correlation_id,
-    recipient: row.recipient,
-    description: row.description,
-    reasonCode: row.reason_code,
-    part2: row.part2,
-    model: row.model,
-    templateVersion: row.template_version,
-    useCase: row.use_case,
-    counts: row.counts,
-    hashes: row.hashes,
     prevHash: row.prev_hash,
     hash: row.hash,
     recordedAt: row.recorded_at.toISOString(),
