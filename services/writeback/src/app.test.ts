@@ -6,25 +6,13 @@ import { collectRaw, eventually } from '@carerelay/bus/testing';
 import { LocalKeyProvider } from '@carerelay/crypto';
 import type { FhirClient } from '@carerelay/ehr';
 import { SANDBOX_CLIENTS, sandboxFhirClient, startSandboxEhr, type SandboxEhr } from '@carerelay/ehr/sandbox';
-import {
-  AvroSerde,
-  InMemorySchemaStore,
-  aiDraftTopic,
-  auditEventTopic,
-  dlqTopicName,
-  ehrWritebackTopic,
-  type AiDraft,
-  type AuditEvent,
-  type EhrWriteback,
-} from '@carerelay/events';
-import { createLogger } from '@carerelay/logger';
+import { aiDraftTopic, dlqTopicName, ehrWritebackTopic, type AiDraft } from '@carerelay/events';
 import { InMemoryTokenVault, vaultKeyOf } from '@carerelay/phi';
 import { CareRelayError } from '@carerelay/errors';
 import { createWritebackApp, type WritebackOptions } from './app.js';
+import { logger, serde, startWriteback } from './test-harness.js';
 import type { CarePlan, Communication, DocumentReference, Provenance } from './domain/fhir-resources.js';
 
-const serde = new AvroSerde(new InMemorySchemaStore());
-const logger = createLogger({ service: 'test', level: 'silent' });
 const { avery } = SANDBOX_CLIENTS;
 const averyName = `${avery.given} ${avery.family}`;
 const SOAP = {
@@ -88,27 +76,9 @@ describe('writeback: ai.draft.v1 → preliminary DocumentReference in the sandbo
   afterEach(() => bus.shutdown());
 
   async function setup() {
-    bus = EmbeddedBus.fromConfig({ serde, logger });
-    await bus.start();
-    const outcomes = await collectRaw(bus, ehrWritebackTopic.name);
-    const audits = await collectRaw(bus, auditEventTopic.name);
-    const dlq = await collectRaw(bus, dlqTopicName(aiDraftTopic.name));
-    const vault = new InMemoryTokenVault(LocalKeyProvider.ephemeral());
-    const app = createWritebackApp(
-      { bus, logger, concurrency: 1 },
-      { vault, fhir, ehrEndpoint: sandbox.baseUrl, maxAttempts: 3, retryInitialMs: 5 },
-    );
-    await app.start();
-    return {
-      vault,
-      outcomes: outcomes.records,
-      audits: audits.records,
-      dlq: dlq.records,
-      outcomeEvents: (): Promise<EhrWriteback[]> =>
-        Promise.all(outcomes.records.map((r) => serde.decode(ehrWritebackTopic, r.value!))),
-      auditEvents: (): Promise<AuditEvent[]> =>
-        Promise.all(audits.records.map((r) => serde.decode(auditEventTopic, r.value!))),
-    };
+    const env = await startWriteback(aiDraftTopic, { fhir, ehrEndpoint: sandbox.baseUrl });
+    bus = env.bus;
+    return env;
   }
 
   const draftsOf = (taskId: string) =>

@@ -1,30 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { validateResource } from '@medplum/core';
-import { DLQ_HEADERS, EmbeddedBus } from '@carerelay/bus';
-import { collectRaw, eventually } from '@carerelay/bus/testing';
-import { LocalKeyProvider } from '@carerelay/crypto';
+import { DLQ_HEADERS, type EmbeddedBus } from '@carerelay/bus';
+import { eventually } from '@carerelay/bus/testing';
 import type { FhirClient } from '@carerelay/ehr';
 import { SANDBOX_CLIENTS, sandboxFhirClient, startSandboxEhr, type SandboxEhr } from '@carerelay/ehr/sandbox';
 import { CareRelayError } from '@carerelay/errors';
-import {
-  AvroSerde,
-  InMemorySchemaStore,
-  auditEventTopic,
-  dlqTopicName,
-  ehrWritebackTopic,
-  riskAlertTopic,
-  type AuditEvent,
-  type EhrWriteback,
-  type RiskAlert,
-} from '@carerelay/events';
-import { createLogger } from '@carerelay/logger';
-import { InMemoryTokenVault, vaultKeyOf } from '@carerelay/phi';
-import { createWritebackApp, type WritebackOptions } from './app.js';
+import { riskAlertTopic, type RiskAlert } from '@carerelay/events';
+import { type InMemoryTokenVault, vaultKeyOf } from '@carerelay/phi';
+import type { WritebackOptions } from './app.js';
+import { startWriteback } from './test-harness.js';
 import type { Flag, Provenance, Task } from './domain/fhir-resources.js';
 
-const serde = new AvroSerde(new InMemorySchemaStore());
-const logger = createLogger({ service: 'test', level: 'silent' });
 const { avery, jordan } = SANDBOX_CLIENTS;
 const averyName = `${avery.given} ${avery.family}`;
 
@@ -80,28 +67,9 @@ describe('writeback: risk.alert.v1 → Flag (and Task when interrupting) in the 
   afterEach(() => bus.shutdown());
 
   async function setup(ehr: WritebackOptions['fhir'] = fhir) {
-    bus = EmbeddedBus.fromConfig({ serde, logger });
-    await bus.start();
-    const outcomes = await collectRaw(bus, ehrWritebackTopic.name);
-    const audits = await collectRaw(bus, auditEventTopic.name);
-    const dlq = await collectRaw(bus, dlqTopicName(riskAlertTopic.name));
-    const vault = new InMemoryTokenVault(LocalKeyProvider.ephemeral());
-    const app = createWritebackApp(
-      { bus, logger, concurrency: 1 },
-      { vault, fhir: ehr, ehrEndpoint: sandbox.baseUrl, maxAttempts: 3, retryInitialMs: 5 },
-    );
-    await app.start();
-    return {
-      vault,
-      outcomes: outcomes.records,
-      audits: audits.records,
-      dlq: dlq.records,
-      publish: (alert: RiskAlert) => bus.publish(riskAlertTopic, { key: 't1:pseudo-1', value: alert }),
-      outcomeEvents: (): Promise<EhrWriteback[]> =>
-        Promise.all(outcomes.records.map((r) => serde.decode(ehrWritebackTopic, r.value!))),
-      auditEvents: (): Promise<AuditEvent[]> =>
-        Promise.all(audits.records.map((r) => serde.decode(auditEventTopic, r.value!))),
-    };
+    const env = await startWriteback(riskAlertTopic, { fhir: ehr, ehrEndpoint: sandbox.baseUrl });
+    bus = env.bus;
+    return env;
   }
 
   it('an interrupting HIGH alert makes one active Flag and one stat review Task with re-identified evidence', async () => {

@@ -1,29 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { validateResource } from '@medplum/core';
-import { DLQ_HEADERS, EmbeddedBus } from '@carerelay/bus';
-import { collectRaw, eventually } from '@carerelay/bus/testing';
-import { LocalKeyProvider } from '@carerelay/crypto';
+import { DLQ_HEADERS, type EmbeddedBus } from '@carerelay/bus';
+import { eventually } from '@carerelay/bus/testing';
 import type { FhirClient } from '@carerelay/ehr';
 import { SANDBOX_CLIENTS, sandboxFhirClient, startSandboxEhr, type SandboxEhr } from '@carerelay/ehr/sandbox';
-import {
-  AvroSerde,
-  InMemorySchemaStore,
-  auditEventTopic,
-  codingSuggestionTopic,
-  dlqTopicName,
-  ehrWritebackTopic,
-  type AuditEvent,
-  type CodingSuggestion,
-  type EhrWriteback,
-} from '@carerelay/events';
-import { createLogger } from '@carerelay/logger';
-import { InMemoryTokenVault, vaultKeyOf } from '@carerelay/phi';
-import { createWritebackApp, type WritebackOptions } from './app.js';
+import { codingSuggestionTopic, type CodingSuggestion } from '@carerelay/events';
+import { type InMemoryTokenVault, vaultKeyOf } from '@carerelay/phi';
+import type { WritebackOptions } from './app.js';
+import { startWriteback } from './test-harness.js';
 import type { Claim, Provenance } from './domain/fhir-resources.js';
 
-const serde = new AvroSerde(new InMemorySchemaStore());
-const logger = createLogger({ service: 'test', level: 'silent' });
 const { avery } = SANDBOX_CLIENTS;
 const clinicianName = 'Dana Whitcombe';
 
@@ -82,28 +69,9 @@ describe('writeback: coding.suggestion.v1 → draft Claim in the sandbox EHR', (
   afterEach(() => bus.shutdown());
 
   async function setup(ehr: WritebackOptions['fhir'] = fhir) {
-    bus = EmbeddedBus.fromConfig({ serde, logger });
-    await bus.start();
-    const outcomes = await collectRaw(bus, ehrWritebackTopic.name);
-    const audits = await collectRaw(bus, auditEventTopic.name);
-    const dlq = await collectRaw(bus, dlqTopicName(codingSuggestionTopic.name));
-    const vault = new InMemoryTokenVault(LocalKeyProvider.ephemeral());
-    const app = createWritebackApp(
-      { bus, logger, concurrency: 1 },
-      { vault, fhir: ehr, ehrEndpoint: sandbox.baseUrl, maxAttempts: 3, retryInitialMs: 5 },
-    );
-    await app.start();
-    return {
-      vault,
-      outcomes: outcomes.records,
-      audits: audits.records,
-      dlq: dlq.records,
-      publish: (s: CodingSuggestion) => bus.publish(codingSuggestionTopic, { key: 't1:pseudo-1', value: s }),
-      outcomeEvents: (): Promise<EhrWriteback[]> =>
-        Promise.all(outcomes.records.map((r) => serde.decode(ehrWritebackTopic, r.value!))),
-      auditEvents: (): Promise<AuditEvent[]> =>
-        Promise.all(audits.records.map((r) => serde.decode(auditEventTopic, r.value!))),
-    };
+    const env = await startWriteback(codingSuggestionTopic, { fhir: ehr, ehrEndpoint: sandbox.baseUrl });
+    bus = env.bus;
+    return env;
   }
 
   it('writes one draft Claim with the CPT items and ICD-10-CM diagnoses, then purges the vault', async () => {
