@@ -60,8 +60,8 @@ const refId = (reference: string | undefined, type: string): string | undefined 
   reference?.startsWith(`${type}/`) ? reference.slice(type.length + 1) : undefined;
 
 /**
- * Polls the EHR for changes by `_lastUpdated`. The cursor is saved only after the
- * changes up to it were published, and resources at the cursor's instant are
+ * Polls the EHR for changes by `_lastUpdated`. The cursor is saved after each published
+ * change (never before it was published), and resources at the cursor's instant are
  * remembered by id: a restart neither misses a change (`ge`, not `gt`) nor repeats
  * one. Event ids come from the resource version, so a repeat would be idempotent
  * downstream anyway.
@@ -92,15 +92,12 @@ export class FhirChangePoller {
         cursor = { lastUpdated: this.options.startAt ?? new Date().toISOString(), idsAtCursor: [] };
         await this.options.cursors.save(key, cursor);
       }
-      const found = await this.options.fhir.search(
-        watch.resourceType as 'Encounter',
-        {
-          ...watch.query,
-          _lastUpdated: `ge${cursor.lastUpdated}`,
-          _sort: '_lastUpdated',
-          _count: '100',
-        },
-      );
+      const found = await this.options.fhir.search(watch.resourceType as 'Encounter', {
+        ...watch.query,
+        _lastUpdated: `ge${cursor.lastUpdated}`,
+        _sort: '_lastUpdated',
+        _count: '100',
+      });
       const resources = (found as unknown as Polled[])
         .filter((r) => r.id && r.meta?.lastUpdated)
         .sort((a, b) => a.meta!.lastUpdated!.localeCompare(b.meta!.lastUpdated!));
@@ -109,14 +106,18 @@ export class FhirChangePoller {
         const at = r.meta!.lastUpdated!;
         if (at === cursor.lastUpdated && cursor.idsAtCursor.includes(r.id!)) continue;
         const clientId = refId(r.subject?.reference, 'Patient');
-        if (clientId && (watch.matches?.(r) ?? true)) {
-          await this.options.publish(this.changeOf(r, watch.change, clientId));
+        const relevant = Boolean(clientId) && (watch.matches?.(r) ?? true);
+        if (relevant) {
+          await this.options.publish(this.changeOf(r, watch.change, clientId!));
           published += 1;
         }
         next =
           at === next.lastUpdated
             ? { lastUpdated: at, idsAtCursor: [...next.idsAtCursor, r.id!] }
             : { lastUpdated: at, idsAtCursor: [r.id!] };
+        // Saved after each published change, so a connector that dies mid-pass repeats at
+        // most the one change it was publishing (same event id: idempotent downstream).
+        if (relevant) await this.options.cursors.save(key, next);
       }
       if (next !== cursor) await this.options.cursors.save(key, next);
     }
