@@ -1,13 +1,12 @@
 import type { Delivery } from '@carerelay/bus';
-import { CareRelayError } from '@carerelay/errors';
 import type { CodingSuggestion, WritebackStatus } from '@carerelay/events';
 import { vaultKeyOf } from '@carerelay/phi';
 import { codingClaim, codingProvenance, reidentifySuggestion } from '../domain/claim-resources.js';
 import { TASK_IDENTIFIER_SYSTEM, identifierQuery, provenanceQuery } from '../domain/fhir-resources.js';
 import {
-  findWritten,
   outcomePublisher,
   sha256,
+  vaultEntryOrWritten,
   writeFailure,
   type WritebackDeps,
 } from './writeback-support.js';
@@ -31,27 +30,8 @@ export async function writeCodingSuggestion(
   let clientId: string | null = null;
   try {
     const vaultKey = vaultKeyOf(suggestion.tenantId, suggestion.taskId);
-    const entry = await deps.vault.get(suggestion.tenantId, vaultKey);
-    if (!entry) {
-      // Purged after a write whose commit was lost: the Claim exists, report it again.
-      const existing = await findWritten(deps.fhir, 'Claim', taskIdentifier);
-      if (existing) {
-        await outcome(existing.clientId, 'ALREADY_EXISTS', existing);
-        return;
-      }
-      await deps.audit.record({
-        ...base,
-        ...rules,
-        action: 'DRAFT_WRITTEN',
-        outcome: 'FAILURE',
-        reasonCode: 'WRITEBACK_VAULT_MISSING',
-      });
-      throw new CareRelayError(
-        'WRITEBACK_VAULT_MISSING',
-        'no token vault entry for the task (expired or purged)',
-        { retryable: false },
-      );
-    }
+    const entry = await vaultEntryOrWritten(deps, base, 'Claim', { ...base, ...rules }, outcome);
+    if (!entry) return;
     clientId = entry.clientId;
 
     const text = reidentifySuggestion(suggestion, entry);

@@ -1,5 +1,4 @@
 import type { Delivery } from '@carerelay/bus';
-import { CareRelayError } from '@carerelay/errors';
 import type { AiDraft, WritebackStatus } from '@carerelay/events';
 import { vaultKeyOf } from '@carerelay/phi';
 import { renderNote, reidentifyDraft } from '../domain/draft-text.js';
@@ -12,9 +11,9 @@ import {
   provenanceQuery,
 } from '../domain/fhir-resources.js';
 import {
-  findWritten,
   outcomePublisher,
   sha256,
+  vaultEntryOrWritten,
   writeFailure,
   type WritebackDeps,
 } from './writeback-support.js';
@@ -54,32 +53,8 @@ export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDe
   let clientId: string | null = null;
   try {
     const vaultKey = vaultKeyOf(draft.tenantId, draft.taskId);
-    const entry = await deps.vault.get(draft.tenantId, vaultKey);
-    if (!entry) {
-      // Purged after a write whose commit was lost: the draft exists, report it again.
-      const existing = await findWritten(deps.fhir, target.resourceType, {
-        system: TASK_IDENTIFIER_SYSTEM,
-        value: draft.taskId,
-      });
-      if (existing) {
-        await outcome(existing.clientId, 'ALREADY_EXISTS', existing);
-        return;
-      }
-      await deps.audit.record({
-        ...base,
-        ...ai,
-        action: 'DRAFT_WRITTEN',
-        outcome: 'FAILURE',
-        reasonCode: 'WRITEBACK_VAULT_MISSING',
-      });
-      throw new CareRelayError(
-        'WRITEBACK_VAULT_MISSING',
-        'no token vault entry for the task (expired or purged)',
-        {
-          retryable: false,
-        },
-      );
-    }
+    const entry = await vaultEntryOrWritten(deps, base, target.resourceType, { ...base, ...ai }, outcome);
+    if (!entry) return;
     clientId = entry.clientId;
 
     const reid = reidentifyDraft(draft.content, entry);

@@ -1,17 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AuditFacts, AuditTrail } from '@carerelay/audit';
 import type { FhirClient } from '@carerelay/ehr';
-import { toCareRelayError, type CareRelayError } from '@carerelay/errors';
+import { CareRelayError, toCareRelayError } from '@carerelay/errors';
 import type { AuditAction, EhrWriteback, WritebackKind, WritebackStatus } from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';
-import type { TokenVault } from '@carerelay/phi';
-import type {
-  CarePlan,
-  Claim,
-  Communication,
-  DocumentReference,
-  Flag,
-  Task,
+import { vaultKeyOf, type TokenVault, type VaultEntry } from '@carerelay/phi';
+import {
+  TASK_IDENTIFIER_SYSTEM,
+  type CarePlan,
+  type Claim,
+  type Communication,
+  type DocumentReference,
+  type Flag,
+  type Task,
 } from '../domain/fhir-resources.js';
 
 /** What every write-back handler needs: the vault, the EHR, the audit trail and the outcome topic. */
@@ -133,4 +134,41 @@ export async function writeFailure(err: unknown, ctx: FailureContext): Promise<C
     });
   }
   return error;
+}
+
+/**
+ * The task's vault entry. When it is gone because an earlier delivery wrote the record and
+ * purged it (the commit was lost), that record is reported again and the result is null;
+ * otherwise the loss is audited and a non-retryable WRITEBACK_VAULT_MISSING is thrown.
+ */
+export async function vaultEntryOrWritten(
+  deps: WritebackDeps,
+  ids: { readonly tenantId: string; readonly taskId: string },
+  written: Written['resourceType'],
+  facts: Omit<AuditFacts, 'service' | 'action' | 'outcome'>,
+  report: PublishOutcome,
+): Promise<VaultEntry | null> {
+  const entry = await deps.vault.get(ids.tenantId, vaultKeyOf(ids.tenantId, ids.taskId));
+  if (entry) return entry;
+  const existing = await findWritten(deps.fhir, written, {
+    system: TASK_IDENTIFIER_SYSTEM,
+    value: ids.taskId,
+  });
+  if (existing) {
+    await report(existing.clientId, 'ALREADY_EXISTS', existing);
+    return null;
+  }
+  await deps.audit.record({
+    ...facts,
+    action: 'DRAFT_WRITTEN',
+    outcome: 'FAILURE',
+    reasonCode: 'WRITEBACK_VAULT_MISSING',
+  });
+  throw new CareRelayError(
+    'WRITEBACK_VAULT_MISSING',
+    'no token vault entry for the task (expired or purged)',
+    {
+      retryable: false,
+    },
+  );
 }
