@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { AuditTrail } from '@carerelay/audit';
 import { compareDraftToFinal, splitSections, type NoteFormat } from '@carerelay/clinical';
 import type { SignedNote } from '@carerelay/ehr';
 import type { EhrChange, ReviewOutcome } from '@carerelay/events';
+import { stableId } from '../domain/stable-id.js';
 
 export interface ReviewDeps {
   /** The signed note and the draft it came from; undefined when it was not drafted by CareRelay. */
@@ -42,11 +42,8 @@ export async function captureReview(change: EhrChange, deps: ReviewDeps): Promis
     sectionsOf(note.draftText, useCase),
     sectionsOf(note.finalText, useCase),
   );
-  const digest = createHash('sha256')
-    .update(`${change.tenantId}\u0000review\u0000${change.eventId}`)
-    .digest('hex');
   const outcome: ReviewOutcome = {
-    eventId: `review-${digest.slice(0, 32)}`,
+    eventId: stableId('review', change.tenantId, 'review', change.eventId),
     taskId: note.taskId,
     tenantId: change.tenantId,
     clientId: note.clientId,

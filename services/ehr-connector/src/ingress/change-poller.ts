@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { FhirClient } from '@carerelay/ehr';
 import type { ChangeType, EhrChange } from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';
+import { stableId } from '../domain/stable-id.js';
 
 /** Where polling resumes: the last `meta.lastUpdated` seen, and the ids already emitted at that instant. */
 export interface PollCursor {
@@ -127,12 +127,9 @@ export class FhirChangePoller {
 
   private changeOf(r: Polled, changeType: ChangeType, clientId: string): EhrChange {
     const version = r.meta?.versionId ?? r.meta?.lastUpdated ?? '';
-    const digest = createHash('sha256')
-      .update(`${this.options.tenantId}\u0000${r.resourceType}/${r.id}/_history/${version}`)
-      .digest('hex');
     const now = Date.now();
     return {
-      eventId: `poll-${digest.slice(0, 32)}`,
+      eventId: stableId('poll', this.options.tenantId, `${r.resourceType}/${r.id}/_history/${version}`),
       tenantId: this.options.tenantId,
       clientId,
       changeType,

@@ -239,7 +239,12 @@ describe('ehr-connector ingress (real Kafka, registry, Redis)', () => {
     > = [
       ['no token', requestTask(body), 401, 'AUTH_TOKEN_MISSING'],
       ['foreign key', requestTask(body, `Bearer ${await token({}, otherKey)}`), 401, 'AUTH_TOKEN_INVALID'],
-      ['expired', requestTask(body, `Bearer ${await token({}, signingKey, '-1m')}`), 401, 'AUTH_TOKEN_EXPIRED'],
+      [
+        'expired',
+        requestTask(body, `Bearer ${await token({}, signingKey, '-1m')}`),
+        401,
+        'AUTH_TOKEN_EXPIRED',
+      ],
       [
         'other tenant',
         requestTask(body, `Bearer ${await token({ tenant_id: 'someone-else' })}`),

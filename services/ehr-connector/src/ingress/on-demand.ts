@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { AuditTrail } from '@carerelay/audit';
 import { CareRelayError } from '@carerelay/errors';
 import type { EhrChange, UseCase } from '@carerelay/events';
 import type { BearerVerifier, Principal } from '@carerelay/runtime';
 import { decideAccess } from '../domain/access.js';
+import { stableId } from '../domain/stable-id.js';
 import { taskIdFor } from '../handlers/plan-change.js';
 
 /** Body of `POST /v1/tasks` (the "draft with AI" button in the note composer). */
@@ -84,10 +85,7 @@ export async function acceptOnDemand(
   }
 
   const eventId = idempotencyKey
-    ? `ondemand-${createHash('sha256')
-        .update(`${deps.tenantId}\u0000${principal.userId}\u0000${idempotencyKey}`)
-        .digest('hex')
-        .slice(0, 32)}`
+    ? stableId('ondemand', deps.tenantId, principal.userId, idempotencyKey)
     : `ondemand-${randomUUID()}`;
   const now = (deps.now ?? Date.now)();
   await deps.publishChange({

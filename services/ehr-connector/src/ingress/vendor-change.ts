@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { VendorChangeEvent, VendorEventType } from '@carerelay/ehr';
 import type { ChangeType, EhrChange } from '@carerelay/events';
+import { stableId } from '../domain/stable-id.js';
 
 const CHANGE_TYPES: Readonly<Record<VendorEventType, ChangeType>> = {
   'session.ended': 'SESSION_ENDED',
@@ -16,10 +16,7 @@ const CHANGE_TYPES: Readonly<Record<VendorEventType, ChangeType>> = {
  * derive from it) and nothing downstream is done twice.
  */
 export function webhookEventId(tenantId: string, vendor: string, vendorEventId: string): string {
-  const digest = createHash('sha256')
-    .update(`${tenantId}\u0000${vendor}\u0000${vendorEventId}`)
-    .digest('hex');
-  return `webhook-${digest.slice(0, 32)}`;
+  return stableId('webhook', tenantId, vendor, vendorEventId);
 }
 
 /** A verified signed-webhook event as `ehr.change.v1` (identifiers only, as received). */
