@@ -2,11 +2,12 @@ import type { Delivery } from '@carerelay/bus';
 import type { CodingSuggestion, WritebackStatus } from '@carerelay/events';
 import { vaultKeyOf } from '@carerelay/phi';
 import { codingClaim, codingProvenance, reidentifySuggestion } from '../domain/claim-resources.js';
-import { TASK_IDENTIFIER_SYSTEM, identifierQuery, provenanceQuery } from '../domain/fhir-resources.js';
+import { TASK_IDENTIFIER_SYSTEM, identifierQuery } from '../domain/fhir-resources.js';
 import {
   outcomePublisher,
   sha256,
   vaultEntryOrWritten,
+  writeWithProvenance,
   writeFailure,
   type WritebackDeps,
 } from './writeback-support.js';
@@ -36,19 +37,15 @@ export async function writeCodingSuggestion(
 
     const text = reidentifySuggestion(suggestion, entry);
     const resource = codingClaim({ suggestion, clientId: entry.clientId, text });
-    const claim = await deps.fhir.createIfNoneExist(
+    const { resourceRef, provenanceRef, created } = await writeWithProvenance(deps, {
+      taskId: suggestion.taskId,
       resource,
-      identifierQuery(taskIdentifier.system, taskIdentifier.value),
-    );
-    const resourceRef = `Claim/${claim.resource.id ?? ''}`;
-    const prov = await deps.fhir.createIfNoneExist(
-      codingProvenance(suggestion, resourceRef, now()),
-      provenanceQuery({ system: TASK_IDENTIFIER_SYSTEM, code: suggestion.taskId }, resourceRef),
-    );
-    const provenanceRef = `Provenance/${prov.resource.id ?? ''}`;
+      ifNoneExist: identifierQuery(taskIdentifier.system, taskIdentifier.value),
+      provenance: (ref) => codingProvenance(suggestion, ref, now()),
+    });
     await deps.vault.purge(suggestion.tenantId, vaultKey);
 
-    const status: WritebackStatus = claim.created ? 'CREATED' : 'ALREADY_EXISTS';
+    const status: WritebackStatus = created ? 'CREATED' : 'ALREADY_EXISTS';
     await outcome(entry.clientId, status, { resourceRef, provenanceRef });
     const who = { ...base, ...rules, clientId: entry.clientId };
     const count = (system: string) => suggestion.codes.filter((c) => c.system === system).length;
@@ -67,7 +64,7 @@ export async function writeCodingSuggestion(
       },
       hashes: { claim: sha256(JSON.stringify(resource)) },
     });
-    if (claim.created) {
+    if (created) {
       await deps.audit.record({
         ...who,
         action: 'PHI_DISCLOSURE',

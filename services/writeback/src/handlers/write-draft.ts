@@ -3,17 +3,12 @@ import type { AiDraft, WritebackStatus } from '@carerelay/events';
 import { vaultKeyOf } from '@carerelay/phi';
 import { renderNote, reidentifyDraft } from '../domain/draft-text.js';
 import { DRAFT_TARGETS, draftResource } from '../domain/draft-targets.js';
-import {
-  TASK_IDENTIFIER_SYSTEM,
-  draftProvenance,
-  draftQuery,
-  modelDisplay,
-  provenanceQuery,
-} from '../domain/fhir-resources.js';
+import { draftProvenance, draftQuery, modelDisplay } from '../domain/fhir-resources.js';
 import {
   outcomePublisher,
   sha256,
   vaultEntryOrWritten,
+  writeWithProvenance,
   writeFailure,
   type WritebackDeps,
 } from './writeback-support.js';
@@ -64,8 +59,9 @@ export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDe
       placeholders: draft.placeholders,
       unresolved: reid.unresolved,
     });
-    const doc = await deps.fhir.createIfNoneExist(
-      draftResource({
+    const { resourceRef, provenanceRef, created } = await writeWithProvenance(deps, {
+      taskId: draft.taskId,
+      resource: draftResource({
         taskId: draft.taskId,
         clientId: entry.clientId,
         target,
@@ -75,17 +71,12 @@ export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDe
         unresolved: reid.unresolved,
         now: now(),
       }),
-      draftQuery(draft.taskId),
-    );
-    const resourceRef = `${target.resourceType}/${doc.resource.id ?? ''}`;
-    const prov = await deps.fhir.createIfNoneExist(
-      draftProvenance(draft, resourceRef, now()),
-      provenanceQuery({ system: TASK_IDENTIFIER_SYSTEM, code: draft.taskId }, resourceRef),
-    );
-    const provenanceRef = `Provenance/${prov.resource.id ?? ''}`;
+      ifNoneExist: draftQuery(draft.taskId),
+      provenance: (ref) => draftProvenance(draft, ref, now()),
+    });
     await deps.vault.purge(draft.tenantId, vaultKey);
 
-    const status: WritebackStatus = doc.created ? 'CREATED' : 'ALREADY_EXISTS';
+    const status: WritebackStatus = created ? 'CREATED' : 'ALREADY_EXISTS';
     await outcome(entry.clientId, status, { resourceRef, provenanceRef });
     const who = { ...base, ...ai, clientId: entry.clientId };
     await deps.audit.record({
@@ -101,7 +92,7 @@ export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDe
       },
       hashes: { text: sha256(text), template: draft.provenance.templateHash },
     });
-    if (doc.created) {
+    if (created) {
       await deps.audit.record({
         ...who,
         action: 'PHI_DISCLOSURE',

@@ -12,7 +12,9 @@ import {
   type Communication,
   type DocumentReference,
   type Flag,
+  type Provenance,
   type Task,
+  provenanceQuery,
 } from '../domain/fhir-resources.js';
 
 /** What every write-back handler needs: the vault, the EHR, the audit trail and the outcome topic. */
@@ -171,4 +173,34 @@ export async function vaultEntryOrWritten(
       retryable: false,
     },
   );
+}
+
+/** A record written (or found, on redelivery) with its Provenance. */
+export interface WrittenWithProvenance {
+  readonly resourceRef: string;
+  readonly provenanceRef: string;
+  /** False when the record already existed (a redelivery). */
+  readonly created: boolean;
+}
+
+/**
+ * The write of one task's record: a conditional create on its business identifier, then its
+ * Provenance, conditional on the task tag and the record, so a redelivery creates neither again.
+ */
+export async function writeWithProvenance(
+  deps: WritebackDeps,
+  write: {
+    readonly taskId: string;
+    readonly resource: Written;
+    readonly ifNoneExist: string;
+    readonly provenance: (resourceRef: string) => Provenance;
+  },
+): Promise<WrittenWithProvenance> {
+  const record = await deps.fhir.createIfNoneExist(write.resource, write.ifNoneExist);
+  const resourceRef = `${write.resource.resourceType}/${record.resource.id ?? ''}`;
+  const prov = await deps.fhir.createIfNoneExist(
+    write.provenance(resourceRef),
+    provenanceQuery({ system: TASK_IDENTIFIER_SYSTEM, code: write.taskId }, resourceRef),
+  );
+  return { resourceRef, provenanceRef: `Provenance/${prov.resource.id ?? ''}`, created: record.created };
 }
