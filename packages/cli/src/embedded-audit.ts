@@ -1,20 +1,15 @@
 import type { Logger } from '@carerelay/logger';
-import { AuditStore, migrateAuditStore, type AuditSinkOptions } from '@carerelay/service-audit-sink';
+import {
+  AuditStore,
+  databaseUrl,
+  migrateAuditStore,
+  type AuditSinkOptions,
+} from '@carerelay/service-audit-sink';
 import pg from 'pg';
 
 /** The Postgres server the embedded default keeps its audit store on (database carerelay_embedded). */
 export const DEFAULT_EMBEDDED_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const DATABASE = 'carerelay_embedded';
-
-function inDatabase(serverUrl: string, user?: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${DATABASE}`;
-  if (user) {
-    url.username = user;
-    url.password = '';
-  }
-  return url.toString();
-}
+export const EMBEDDED_DATABASE = 'carerelay_embedded';
 
 /**
  * The embedded default's audit store: the same schema, triggers, roles and hash chain as
@@ -30,10 +25,10 @@ export async function embeddedAuditStore(
   const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 3_000 });
   try {
     await admin.connect();
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [EMBEDDED_DATABASE]);
     if (exists.rowCount === 0) {
       // Another process may create it between the check and here (42P04): that is fine.
-      await admin.query(`CREATE DATABASE ${DATABASE}`).catch((err: { code?: string }) => {
+      await admin.query(`CREATE DATABASE ${EMBEDDED_DATABASE}`).catch((err: { code?: string }) => {
         if (err.code !== '42P04') throw err;
       });
     }
@@ -46,9 +41,11 @@ export async function embeddedAuditStore(
   } finally {
     await admin.end().catch(() => undefined);
   }
-  const adminUrl = inDatabase(serverUrl);
+  const adminUrl = databaseUrl(serverUrl, EMBEDDED_DATABASE);
   await migrateAuditStore(adminUrl, logger);
-  let store = AuditStore.fromConfig({ url: inDatabase(serverUrl, 'carerelay_audit_writer') });
+  let store = AuditStore.fromConfig({
+    url: databaseUrl(serverUrl, EMBEDDED_DATABASE, 'carerelay_audit_writer'),
+  });
   try {
     await store.ping();
   } catch {

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { SANDBOX_CLIENTS, sandboxFhirClient } from '@carerelay/ehr/sandbox';
 import { createLogger } from '@carerelay/logger';
 import pg from 'pg';
-import { DEFAULT_EMBEDDED_DATABASE_URL } from './embedded-audit.js';
+import { databaseUrl } from '@carerelay/service-audit-sink';
+import { DEFAULT_EMBEDDED_DATABASE_URL, EMBEDDED_DATABASE } from './embedded-audit.js';
 import { startEmbedded } from './embedded.js';
 
-const embeddedDb = (() => {
-  const url = new URL(process.env['CARERELAY_DATABASE_URL'] ?? DEFAULT_EMBEDDED_DATABASE_URL);
-  url.pathname = '/carerelay_embedded';
-  return url.toString();
-})();
+const embeddedDb = databaseUrl(
+  process.env['CARERELAY_DATABASE_URL'] ?? DEFAULT_EMBEDDED_DATABASE_URL,
+  EMBEDDED_DATABASE,
+);
 
 interface DocRef {
   readonly docStatus?: string;

@@ -3,6 +3,7 @@ export type { AuditSinkOptions } from './app.js';
 export { auditSinkConfigSchema } from './config.js';
 export {
   AuditStore,
+  databaseUrl,
   MIN_RETENTION_MONTHS,
   dropExpiredPartitions,
   eventFromRow,

@@ -1,3 +1,4 @@
+export { databaseUrl } from './database-url.js';
 export { AuditStore } from './audit-store.js';
 export type { AppendResult, AuditStoreOptions } from './audit-store.js';
 export { isRecordFault, storeError } from './errors.js';

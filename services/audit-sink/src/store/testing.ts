@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AuditAction, AuditEvent } from '@carerelay/events';
 import pg from 'pg';
+import { databaseUrl } from './database-url.js';
 
 /** A throwaway database for one test file or one bench run, dropped at the end. */
 export interface ScratchDatabase {
@@ -24,19 +25,10 @@ export async function createScratchDatabase(
   } finally {
     await admin.end();
   }
-  const withDb = (user?: string): string => {
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    if (user) {
-      url.username = user;
-      url.password = '';
-    }
-    return url.toString();
-  };
   return {
     name,
-    adminUrl: withDb(),
-    urlAs: (role) => withDb(role),
+    adminUrl: databaseUrl(serverUrl, name),
+    urlAs: (role) => databaseUrl(serverUrl, name, role),
     drop: async () => {
       const client = new pg.Client({ connectionString: serverUrl });
       await client.connect();
