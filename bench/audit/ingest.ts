@@ -25,7 +25,7 @@ import { benchInfra, benchTopic, median, type BenchInfra } from '../lib/infra.js
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 12);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const PARTITIONS = 6; // as audit.event.v1
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 2);
 const BATCH = Number(process.env.BENCH_BATCH ?? 2_000);
@@ -136,6 +136,9 @@ interface RunResult {
   readonly sustained: number;
   readonly endToEnd: number;
   readonly batches: number;
+  /** CPU per stored event, microseconds: this process, and its Postgres backends. */
+  readonly nodeUs: number;
+  readonly postgresUs: number;
 }
 
 async function ingestRun(infra: BenchInfra, topic: string, run: number): Promise<RunResult> {
@@ -219,6 +222,8 @@ async function ingestRun(infra: BenchInfra, topic: string, run: number): Promise
       sustained: (inserted - firstBatch) / ((lastAt - firstAt) / 1000),
       endToEnd: inserted / wall,
       batches,
+      nodeUs: (cpu.user + cpu.system) / inserted,
+      postgresUs: (pgCpu * 1e6) / inserted,
     };
   } finally {
     await admin(SERVER_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
@@ -248,11 +253,16 @@ async function main(): Promise<void> {
     console.log(
       `\nbench/audit ingest: Kafka → Postgres with hash chain, ${EVENTS} events, ${TENANTS} tenants, ${PARTITIONS} partitions, concurrency ${CONCURRENCY}, batch ≤ ${BATCH} (median of ${RUNS} runs)`,
     );
+    const sustained = results.map((r) => r.sustained);
     console.log(
-      `  sustained   ${median(results.map((r) => r.sustained)).toFixed(0)} events/s (first stored batch to last)`,
+      `  sustained   ${median(sustained).toFixed(0)} events/s (first stored batch to last; runs ranged ${Math.min(...sustained).toFixed(0)}–${Math.max(...sustained).toFixed(0)})`,
     );
     console.log(
       `  end to end  ${median(results.map((r) => r.endToEnd)).toFixed(0)} events/s (start, group join included)`,
+    );
+    // CPU per event varies less than throughput on a shared machine: compare changes with it.
+    console.log(
+      `  CPU/event   ${median(results.map((r) => r.nodeUs)).toFixed(1)} µs in the sink process, ${median(results.map((r) => r.postgresUs)).toFixed(1)} µs in its Postgres backends`,
     );
   } finally {
     await infra.stop();
