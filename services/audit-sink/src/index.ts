@@ -10,7 +10,13 @@ export {
   migrateAuditStore,
   verifyChain,
 } from './store/index.js';
-export type { AuditEventRow, ChainBreak, ChainVerification, VerifyRange } from './store/index.js';
+export type {
+  AuditEventRow,
+  ChainAnchor,
+  ChainBreak,
+  ChainVerification,
+  VerifyRange,
+} from './store/index.js';
 export {
   accountingOfDisclosures,
   createComplianceApi,

@@ -25,25 +25,52 @@ describe('audit store migrations', () => {
 
   it('apply once, then a second run applies nothing and changes nothing', async () => {
     const first = await migrateAuditStore(db.adminUrl);
-    expect(first.applied).toEqual(['0001_audit_store']);
+    expect(first.applied).toEqual(['0001_audit_store', '0002_chain_checkpoints']);
     const second = await migrateAuditStore(db.adminUrl);
     expect(second.applied).toEqual([]);
     const recorded = await query<{ version: number; name: string }>(
       db.adminUrl,
       'SELECT version, name FROM audit.schema_migrations ORDER BY version',
     );
-    expect(recorded).toEqual([{ version: 1, name: 'audit_store' }]);
+    expect(recorded).toEqual([
+      { version: 1, name: 'audit_store' },
+      { version: 2, name: 'chain_checkpoints' },
+    ]);
     const tables = await query<{ relname: string }>(
       db.adminUrl,
       `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'audit' AND c.relkind IN ('r', 'p') ORDER BY 1`,
     );
     expect(tables.map((t) => t.relname)).toEqual([
+      'chain_checkpoints',
       'chain_heads',
       'events',
       'review_outcomes',
       'schema_migrations',
     ]);
+  });
+
+  it('a store deployed at 0001 upgrades with 0002 alone: retention then checkpoints, and stays owner-only', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'audit-migrations-'));
+    await cp(join(MIGRATIONS_DIR, '0001_audit_store.sql'), join(dir, '0001_audit_store.sql'));
+    const other = await createScratchDatabase(inject('databaseUrl'));
+    try {
+      expect((await migrateAuditStore(other.adminUrl, undefined, { dir })).applied).toEqual([
+        '0001_audit_store',
+      ]);
+      expect((await migrateAuditStore(other.adminUrl)).applied).toEqual(['0002_chain_checkpoints']);
+      expect((await migrateAuditStore(other.adminUrl)).applied).toEqual([]);
+      const [fn] = await query<{ writes_checkpoints: boolean; writer: boolean; reader: boolean }>(
+        other.adminUrl,
+        `SELECT prosrc LIKE '%audit.chain_checkpoints%' AS writes_checkpoints,
+                has_function_privilege('carerelay_audit_writer', p.oid, 'EXECUTE') AS writer,
+                has_function_privilege('carerelay_audit_reader', p.oid, 'EXECUTE') AS reader
+           FROM pg_proc p WHERE p.oid = 'audit.drop_expired_partitions(interval)'::regprocedure`,
+      );
+      expect(fn).toEqual({ writes_checkpoints: true, writer: false, reader: false });
+    } finally {
+      await other.drop();
+    }
   });
 
   it('two runners starting at once apply each migration exactly once', async () => {
@@ -53,7 +80,10 @@ describe('audit store migrations', () => {
         migrateAuditStore(other.adminUrl),
         migrateAuditStore(other.adminUrl),
       ]);
-      expect(results.flatMap((r) => r.applied)).toEqual(['0001_audit_store']);
+      expect(results.flatMap((r) => r.applied).sort()).toEqual([
+        '0001_audit_store',
+        '0002_chain_checkpoints',
+      ]);
     } finally {
       await other.drop();
     }
@@ -81,7 +111,7 @@ describe('audit store migrations', () => {
     const dir = await mkdtemp(join(tmpdir(), 'audit-migrations-'));
     await cp(MIGRATIONS_DIR, dir, { recursive: true });
     await writeFile(
-      join(dir, '0002_broken.sql'),
+      join(dir, '0003_broken.sql'),
       'CREATE TABLE audit.half_done (id int);\nSELECT no_such_function();\n',
     );
     const other = await createScratchDatabase(inject('databaseUrl'));
@@ -93,7 +123,7 @@ describe('audit store migrations', () => {
         other.adminUrl,
         'SELECT version FROM audit.schema_migrations ORDER BY version',
       );
-      expect(versions.map((v) => v.version)).toEqual([1]);
+      expect(versions.map((v) => v.version)).toEqual([1, 2]);
       const halfDone = await query<{ t: string | null }>(
         other.adminUrl,
         "SELECT to_regclass('audit.half_done')::text AS t",

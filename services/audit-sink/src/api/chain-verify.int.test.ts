@@ -1,10 +1,11 @@
-import { auditEvent } from '@carerelay/audit';
+import { GENESIS_HASH, auditEvent, chainHash } from '@carerelay/audit';
 import type { AuditEvent } from '@carerelay/events';
 import { createLogger } from '@carerelay/logger';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AuditStore } from '../store/audit-store.js';
 import { migrateAuditStore } from '../store/migrate.js';
+import { dropExpiredPartitions } from '../store/retention.js';
 import { createScratchDatabase, type ScratchDatabase } from '../store/testing.js';
 import { verifyChain } from '../store/verify.js';
 import { createComplianceApi, type ComplianceApi } from './server.js';
@@ -40,7 +41,7 @@ let reader: pg.Pool;
 let admin: pg.Pool;
 let api: ComplianceApi;
 let baseUrl: string;
-let tokens: Record<'a' | 'b', string>;
+let tokens: Record<'a' | 'b' | 'c', string>;
 
 beforeAll(async () => {
   db = await createScratchDatabase(inject('databaseUrl'), 'carerelay_audit_verify');
@@ -51,7 +52,11 @@ beforeAll(async () => {
   reader = new pg.Pool({ connectionString: db.urlAs('carerelay_audit_reader'), max: 2 });
   admin = new pg.Pool({ connectionString: db.adminUrl, max: 1 });
   const issuer = await createTokenIssuer('RS256');
-  tokens = { a: await issuer.sign('tenant-a'), b: await issuer.sign('tenant-b') };
+  tokens = {
+    a: await issuer.sign('tenant-a'),
+    b: await issuer.sign('tenant-b'),
+    c: await issuer.sign('tenant-c'),
+  };
   api = createComplianceApi({
     pool: reader,
     verifier: (tenantId, range) => verifyChain(reader, tenantId, range),
@@ -93,7 +98,12 @@ async function tamper(sql: string, params: unknown[]): Promise<void> {
 
 describe('GET /v1/audit/verify', () => {
   it("reports an intact chain with every event of the officer's tenant checked", async () => {
-    expect(await verify(tokens.a)).toMatchObject({ ok: true, checked: A.length, firstBroken: null });
+    expect(await verify(tokens.a)).toMatchObject({
+      ok: true,
+      checked: A.length,
+      firstBroken: null,
+      anchoredAt: null,
+    });
     expect(await verify(tokens.b)).toMatchObject({ ok: true, checked: B.length, firstBroken: null });
   });
 
@@ -117,5 +127,34 @@ describe('GET /v1/audit/verify', () => {
     const days12 = `?from=${new Date(DAY_1).toISOString()}&to=${new Date(DAY_1 + 2 * DAY).toISOString()}`;
     expect(await verify(tokens.a, days12)).toMatchObject({ ok: true, checked: 40 });
     expect(await verify(tokens.b)).toMatchObject({ ok: true, checked: B.length });
+  });
+
+  it('after retention, names the checkpoint the chain was checked from', async () => {
+    const now = new Date();
+    const monthsAgo = (m: number): number => Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - m, 10);
+    const old = auditEvent(
+      { tenantId: 'tenant-c', service: 'ehr-connector', action: 'PHI_ACCESS', outcome: 'SUCCESS' },
+      () => monthsAgo(80),
+    );
+    const recent = auditEvent(
+      { tenantId: 'tenant-c', service: 'ehr-connector', action: 'PHI_ACCESS', outcome: 'SUCCESS' },
+      () => monthsAgo(0),
+    );
+    await store.appendEvents([old, recent]);
+    await dropExpiredPartitions(db.adminUrl, 72);
+
+    const body = await verify(tokens.c);
+    expect(body).toMatchObject({
+      ok: true,
+      checked: 1,
+      firstBroken: null,
+      anchoredAt: {
+        reason: 'RETENTION_CHECKPOINT',
+        seq: 1,
+        hash: chainHash(GENESIS_HASH, old),
+        droppedUntil: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 79, 1)).toISOString(),
+      },
+    });
+    expect(Date.parse((body.anchoredAt as { recordedAt: string }).recordedAt)).not.toBeNaN();
   });
 });

@@ -178,7 +178,9 @@ export function registerAuditRoutes(app: FastifyInstance, deps: RouteDeps): void
         summary: "Verify the tenant's hash chain",
         description:
           'Recomputes every hash and link in the range and names the first broken link ' +
-          '(HASH_MISMATCH, LINK_MISMATCH, SEQ_GAP; HEAD_MISMATCH when the whole chain is checked).',
+          '(HASH_MISMATCH, LINK_MISMATCH, SEQ_GAP; HEAD_MISMATCH when the whole chain is checked). ' +
+          'Once retention has dropped the oldest months, the chain (or a range reaching back to its ' +
+          'retained beginning) is checked from the retention checkpoint named in anchoredAt.',
         querystring: verifyQuerySchema,
         response: { 200: verificationSchema, ...errorResponses },
       },
@@ -203,6 +205,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: RouteDeps): void
         ok: result.ok,
         checked: result.checked,
         firstBroken: result.firstBroken ?? null,
+        anchoredAt: result.anchoredAt ?? null,
       };
     },
   );

@@ -228,6 +228,23 @@ export const verificationSchema = {
         expectedSeq: { type: 'integer', description: 'For SEQ_GAP: the seq that should have come next.' },
       },
     },
+    anchoredAt: {
+      type: ['object', 'null'],
+      description:
+        'The retention checkpoint the check started from, when retention has dropped the beginning ' +
+        'of the chain; null when it started at genesis or inside the retained range.',
+      properties: {
+        reason: { type: 'string', enum: ['RETENTION_CHECKPOINT'] },
+        seq: { type: 'integer', description: 'Last dropped link: the check starts at seq + 1.' },
+        hash: { type: 'string', description: 'Its hash, the prevHash the first retained event carries.' },
+        droppedUntil: {
+          type: 'string',
+          format: 'date-time',
+          description: 'End (exclusive) of the month retention dropped that link with.',
+        },
+        recordedAt: { type: 'string', format: 'date-time', description: 'When retention recorded it.' },
+      },
+    },
   },
 } as const;
 

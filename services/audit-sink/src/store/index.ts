@@ -9,4 +9,10 @@ export { MIN_RETENTION_MONTHS, dropExpiredPartitions } from './retention.js';
 export { EVENT_COLUMNS, eventFromRow, occurredAtMs } from './rows.js';
 export type { AuditEventRow } from './rows.js';
 export { verifyChain } from './verify.js';
-export type { ChainBreak, ChainBreakReason, ChainVerification, VerifyRange } from './verify.js';
+export type {
+  ChainAnchor,
+  ChainBreak,
+  ChainBreakReason,
+  ChainVerification,
+  VerifyRange,
+} from './verify.js';

@@ -9,6 +9,8 @@ export const MIN_RETENTION_MONTHS = 72;
  * Drops the monthly partitions that ended more than `retentionMonths` ago, as the owner
  * (audit.drop_expired_partitions refuses under six years, and so does this function, before
  * asking). Returns the dropped partitions' names. Nothing inside retention is ever touched.
+ * The function records each dropped partition's links in audit.chain_checkpoints in the
+ * same statement (one transaction), so verifyChain can start the retained chain from them.
  */
 export async function dropExpiredPartitions(adminUrl: string, retentionMonths: number): Promise<string[]> {
   if (!Number.isInteger(retentionMonths) || retentionMonths < MIN_RETENTION_MONTHS) {
