@@ -45,3 +45,5 @@ export type {
 } from './webhook/index.js';
 export { PROMPT_TEMPLATE_SYSTEM, readSignedNote, TASK_IDENTIFIER_SYSTEM } from './signed-note.js';
 export type { SignedNote } from './signed-note.js';
+export { ALERT_IDENTIFIER_SYSTEM, readAlertAcknowledgement } from './alert-acknowledgement.js';
+export type { AlertAcknowledgement } from './alert-acknowledgement.js';

@@ -1,6 +1,6 @@
 import { AuditTrail } from '@carerelay/audit';
 import type { KeyProvider } from '@carerelay/crypto';
-import type { EhrAdapter, SignedNote } from '@carerelay/ehr';
+import type { AlertAcknowledgement, EhrAdapter, SignedNote } from '@carerelay/ehr';
 import {
   aiTaskTopic,
   auditEventTopic,
@@ -30,6 +30,14 @@ export interface EhrConnectorOptions {
   /** HTTP ingress (signed webhooks, on-demand `POST /v1/tasks`) for this tenant. */
   /** Reads a signed note and its draft (review capture on NOTE_SIGNED). */
   readonly signedNote?: (documentId: string) => Promise<SignedNote | undefined>;
+  /**
+   * Reads a completed alert-review Task (ALERT_ACKNOWLEDGED audit on TASK_COMPLETED),
+   * e.g. `(id, version) => readAlertAcknowledgement(fhir, id, version)`.
+   */
+  readonly alertAcknowledgement?: (
+    taskResourceId: string,
+    versionId: string | null,
+  ) => Promise<AlertAcknowledgement | undefined>;
   readonly ingress?: Pick<IngressOptions, 'host' | 'port' | 'tenantId' | 'webhook' | 'tasks'>;
 }
 
@@ -71,6 +79,17 @@ export function createEhrConnectorApp(
                     key: `${review.tenantId}:${review.clientId}`,
                     value: review,
                   }),
+              },
+            }
+          : {}),
+        ...(options.alertAcknowledgement
+          ? {
+              acknowledgement: {
+                readAcknowledgement: options.alertAcknowledgement,
+                service: SERVICE_NAME,
+                // Keyed by tenant like AuditTrail's: one chain per tenant.
+                publishAudit: (event) =>
+                  context.bus.publish(auditEventTopic, { key: event.tenantId, value: event }),
               },
             }
           : {}),

@@ -5,6 +5,7 @@ import { LocalKeyProvider } from '@carerelay/crypto';
 import {
   FhirAdapter,
   FhirClient,
+  readAlertAcknowledgement,
   readSignedNote,
   SmartBackendAuth,
   type SmartBackendAuthOptions,
@@ -82,6 +83,7 @@ runServiceMain({
       ...(config.POLL_INTERVAL_MS > 0 ? { polling: { poller, intervalMs: config.POLL_INTERVAL_MS } } : {}),
       adapter: new FhirAdapter(fhir),
       signedNote: (documentId) => readSignedNote(fhir, documentId),
+      alertAcknowledgement: (taskId, versionId) => readAlertAcknowledgement(fhir, taskId, versionId),
       keys: LocalKeyProvider.fromFile(config.KEY_FILE, { create: config.KEY_FILE_CREATE }),
       noteFormat: config.NOTE_FORMAT,
       maxAttempts: config.CONNECTOR_MAX_ATTEMPTS,

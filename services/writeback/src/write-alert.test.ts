@@ -95,6 +95,11 @@ describe('writeback: risk.alert.v1 → Flag (and Task when interrupting) in the 
 
     expect(task).toMatchObject({ status: 'requested', intent: 'order', priority: 'stat' });
     expect(task.code?.text).toBe('Review AI risk alert');
+    // The connector audits the Task's completion (ALERT_ACKNOWLEDGED) against the alert and its task.
+    expect(task.identifier).toEqual([
+      { system: 'urn:carerelay:alert', value: alert.alertId },
+      { system: 'urn:carerelay:task', value: alert.taskId },
+    ]);
     expect(task.for?.reference).toBe(`Patient/${avery.patientId}`);
     expect(task.focus?.reference).toBe(`Flag/${flag.id}`);
     expect(task.description).toContain(`"${averyName} said she thinks about not waking up" (notes[0].text)`);

@@ -10,6 +10,7 @@ export const VENDOR_EVENT_TYPES = [
   'message.received',
   'note.signed',
   'plan.review_due',
+  'task.completed',
 ] as const;
 
 export type VendorEventType = (typeof VENDOR_EVENT_TYPES)[number];

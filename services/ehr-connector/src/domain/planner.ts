@@ -18,7 +18,9 @@ export function useCaseFor(change: ChangeType, noteFormat: NoteFormat): UseCase 
       return 'coding';
     case 'PLAN_REVIEW_DUE':
       return 'treatment_plan';
+    // An alert acknowledgement (TASK_COMPLETED) is audited by capture-acknowledgement, never drafted from.
     case 'ASSESSMENT_COMPLETED':
+    case 'TASK_COMPLETED':
     case 'OTHER':
       return null;
   }

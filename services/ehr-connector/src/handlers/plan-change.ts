@@ -15,6 +15,7 @@ import {
 import type { Logger } from '@carerelay/logger';
 import { decideAccess } from '../domain/access.js';
 import { useCaseFor, type NoteFormat } from '../domain/planner.js';
+import { captureAcknowledgement, type AcknowledgementDeps } from './capture-acknowledgement.js';
 import { captureReview, type ReviewDeps } from './capture-review.js';
 
 export interface PlanDeps {
@@ -28,6 +29,8 @@ export interface PlanDeps {
   readonly noteFormat: NoteFormat;
   /** Review capture on NOTE_SIGNED (absent: signed notes only plan coding). */
   readonly review?: Omit<ReviewDeps, 'audit'>;
+  /** Alert acknowledgement audit on TASK_COMPLETED (absent: such changes are consumed and ignored). */
+  readonly acknowledgement?: Omit<AcknowledgementDeps, 'logger'>;
 }
 
 const contextCodec = new PayloadCodec(taskContextPayload);
@@ -53,6 +56,9 @@ function requestedUseCase(value: string): UseCase {
 export async function planChange(delivery: Delivery<EhrChange>, deps: PlanDeps): Promise<void> {
   const change = delivery.value;
   if (deps.review) await captureReview(change, { ...deps.review, audit: deps.audit });
+  if (deps.acknowledgement) {
+    await captureAcknowledgement(change, { ...deps.acknowledgement, logger: deps.logger });
+  }
   const useCase = change.requestedUseCase
     ? requestedUseCase(change.requestedUseCase)
     : useCaseFor(change.changeType, deps.noteFormat);

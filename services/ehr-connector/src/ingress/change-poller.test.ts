@@ -12,6 +12,7 @@ import { createLogger } from '@carerelay/logger';
 import { FhirChangePoller, InMemoryCursorStore } from './change-poller.js';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
+type Task = Extract<Parameters<FhirClient['create']>[0], { resourceType: 'Task' }>;
 
 describe('polling ingress on the sandbox EHR', () => {
   let sandbox: SandboxEhr;
@@ -82,5 +83,60 @@ describe('polling ingress on the sandbox EHR', () => {
     });
     expect(afterRestart[0]!.actorUserId).toBe(SANDBOX_PRACTITIONERS.therapist.id);
     expect(await poller(cursors, afterRestart).pollOnce()).toBe(0);
+  });
+
+  it('a completed CareRelay alert-review Task is TASK_COMPLETED for its client and owner; other Tasks are not changes', async () => {
+    const cursors = new InMemoryCursorStore();
+    const published: EhrChange[] = [];
+    const p = poller(cursors, published);
+    expect(await p.pollOnce()).toBe(0);
+    await new Promise((r) => setTimeout(r, 20));
+    const jordan = `Patient/${SANDBOX_CLIENTS.jordan.patientId}`;
+    const owner = { reference: `Practitioner/${SANDBOX_PRACTITIONERS.therapist.id}` };
+    const alertTask = await fhir.create<Task>({
+      resourceType: 'Task',
+      identifier: [{ system: 'urn:carerelay:alert', value: 'alert-poll-1' }],
+      status: 'requested',
+      intent: 'order',
+      for: { reference: jordan },
+    });
+    // Completed, but not a CareRelay alert; and an alert Task still open.
+    await fhir.create<Task>({
+      resourceType: 'Task',
+      status: 'completed',
+      intent: 'order',
+      for: { reference: jordan },
+      owner,
+    });
+    await fhir.create<Task>({
+      resourceType: 'Task',
+      identifier: [{ system: 'urn:carerelay:alert', value: 'alert-poll-2' }],
+      status: 'in-progress',
+      intent: 'order',
+      for: { reference: jordan },
+    });
+    expect(await p.pollOnce()).toBe(0);
+
+    const done = await fhir.update<Task>({
+      ...alertTask,
+      status: 'completed',
+      owner,
+      executionPeriod: { end: '2025-03-14T16:12:00.000Z' },
+    });
+    expect(await p.pollOnce()).toBe(1);
+    expect(published).toMatchObject([
+      {
+        changeType: 'TASK_COMPLETED',
+        source: 'POLL',
+        resourceType: 'Task',
+        resourceId: alertTask.id,
+        resourceVersion: done.meta?.versionId,
+        clientId: SANDBOX_CLIENTS.jordan.patientId,
+        actorUserId: SANDBOX_PRACTITIONERS.therapist.id,
+        encounterId: null,
+        occurredAt: Date.parse('2025-03-14T16:12:00.000Z'),
+      },
+    ]);
+    expect(await p.pollOnce()).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import type { FhirClient } from '@carerelay/ehr';
+import { ALERT_IDENTIFIER_SYSTEM, type FhirClient } from '@carerelay/ehr';
 import type { ChangeType, EhrChange } from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';
 import { stableId } from '../domain/stable-id.js';
@@ -31,6 +31,11 @@ interface Polled {
   readonly id?: string;
   readonly meta?: { readonly lastUpdated?: string; readonly versionId?: string };
   readonly subject?: { readonly reference?: string };
+  /** Task: the client it is for, and who owns (completed) it. */
+  readonly for?: { readonly reference?: string };
+  readonly owner?: { readonly reference?: string };
+  readonly executionPeriod?: { readonly end?: string };
+  readonly identifier?: ReadonlyArray<{ readonly system?: string }>;
   readonly participant?: ReadonlyArray<{ readonly individual?: { readonly reference?: string } }>;
   readonly period?: { readonly end?: string };
   readonly docStatus?: string;
@@ -44,7 +49,10 @@ const WATCHES: ReadonlyArray<{
   readonly resourceType: string;
   readonly query: Record<string, string>;
   readonly change: ChangeType;
-  /** A test the search cannot express (R4 DocumentReference has no docStatus parameter). */
+  /**
+   * A test the search cannot express (R4 DocumentReference has no docStatus parameter),
+   * or one an EHR may not apply (a `system|` identifier search).
+   */
   readonly matches?: (r: Polled) => boolean;
 }> = [
   { resourceType: 'Encounter', query: { status: 'finished' }, change: 'SESSION_ENDED' },
@@ -53,6 +61,16 @@ const WATCHES: ReadonlyArray<{
     query: { status: 'current' },
     change: 'NOTE_SIGNED',
     matches: (r) => r.docStatus === 'final',
+  },
+  {
+    // A completed CareRelay alert-review Task: the alert's acknowledgement (DOMAIN.md, low-noise
+    // alerting: every alert needs acknowledgement, logged). `identifier=<system>|` matches any
+    // value of the system; `matches` repeats it for an EHR that ignores the parameter, so other
+    // completed Tasks never reach the topic.
+    resourceType: 'Task',
+    query: { status: 'completed', identifier: `${ALERT_IDENTIFIER_SYSTEM}|` },
+    change: 'TASK_COMPLETED',
+    matches: (r) => r.identifier?.some((i) => i.system === ALERT_IDENTIFIER_SYSTEM) === true,
   },
 ];
 
@@ -105,7 +123,7 @@ export class FhirChangePoller {
       for (const r of resources) {
         const at = r.meta!.lastUpdated!;
         if (at === cursor.lastUpdated && cursor.idsAtCursor.includes(r.id!)) continue;
-        const clientId = refId(r.subject?.reference, 'Patient');
+        const clientId = refId(r.subject?.reference ?? r.for?.reference, 'Patient');
         const relevant = Boolean(clientId) && (watch.matches?.(r) ?? true);
         if (relevant) {
           await this.options.publish(this.changeOf(r, watch.change, clientId!));
@@ -145,10 +163,11 @@ export class FhirChangePoller {
       actorUserId:
         [
           refId(r.authenticator?.reference, 'Practitioner'),
+          refId(r.owner?.reference, 'Practitioner'),
           ...(r.author ?? []).map((a) => refId(a.reference, 'Practitioner')),
           ...(r.participant ?? []).map((p) => refId(p.individual?.reference, 'Practitioner')),
         ].find(Boolean) ?? null,
-      occurredAt: Date.parse(r.period?.end ?? r.meta?.lastUpdated ?? '') || now,
+      occurredAt: Date.parse(r.period?.end ?? r.executionPeriod?.end ?? r.meta?.lastUpdated ?? '') || now,
       receivedAt: now,
       requestedUseCase: null,
       actorRole: null,

@@ -8,6 +8,7 @@ const CHANGE_TYPES: Readonly<Record<VendorEventType, ChangeType>> = {
   'message.received': 'MESSAGE_RECEIVED',
   'note.signed': 'NOTE_SIGNED',
   'plan.review_due': 'PLAN_REVIEW_DUE',
+  'task.completed': 'TASK_COMPLETED',
 };
 
 /**

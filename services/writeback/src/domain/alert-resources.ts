@@ -5,6 +5,7 @@ import {
   AI_LABEL_SYSTEM,
   ALERT_IDENTIFIER_SYSTEM,
   RULE_SET_SYSTEM,
+  TASK_IDENTIFIER_SYSTEM,
   identifierQuery,
   unresolvedExtensions,
   writebackProvenance,
@@ -128,7 +129,8 @@ export function reviewDescription(alert: RiskAlert, evidence: AlertEvidence): st
 /**
  * The Task that makes an interrupting alert wait for a clinician: every alert
  * needs an acknowledgement (DOMAIN.md, low-noise alerting), and only validated
- * triggers interrupt.
+ * triggers interrupt. It names the alert and the CareRelay task that raised it, so
+ * the connector can audit its completion (ALERT_ACKNOWLEDGED) against both.
  */
 export function riskReviewTask(input: AlertInput & { readonly flagRef: string; readonly now: number }): Task {
   const { alert, clientId, evidence } = input;
@@ -139,7 +141,8 @@ export function riskReviewTask(input: AlertInput & { readonly flagRef: string; r
       { url: AI_LABEL_EXTENSION, valueString: ALERT_LABEL },
       ...unresolvedExtensions(evidence.unresolved),
     ],
-    identifier: [alertIdentifier(alert.alertId)],
+    // The conditional create matches on the alert identifier only; the task id correlates.
+    identifier: [alertIdentifier(alert.alertId), { system: TASK_IDENTIFIER_SYSTEM, value: alert.taskId }],
     status: 'requested',
     intent: 'order',
     priority: alert.severity === 'HIGH' ? 'stat' : 'urgent',

@@ -1,4 +1,9 @@
-import { PROMPT_TEMPLATE_SYSTEM, TASK_IDENTIFIER_SYSTEM, type FhirClient } from '@carerelay/ehr';
+import {
+  ALERT_IDENTIFIER_SYSTEM,
+  PROMPT_TEMPLATE_SYSTEM,
+  TASK_IDENTIFIER_SYSTEM,
+  type FhirClient,
+} from '@carerelay/ehr';
 import type { AiDraft } from '@carerelay/events';
 
 /** FHIR R4 types as @carerelay/ehr's client sees them (no direct dependency on the type package). */
@@ -12,11 +17,12 @@ export type CarePlan = Extract<FhirResource, { resourceType: 'CarePlan' }>;
 export type Communication = Extract<FhirResource, { resourceType: 'Communication' }>;
 type Extension = NonNullable<DocumentReference['extension']>[number];
 
-/** Shared with the connector's review capture, which reads these back: see @carerelay/ehr. */
-export { PROMPT_TEMPLATE_SYSTEM, TASK_IDENTIFIER_SYSTEM };
+/**
+ * Shared with the connector, which reads these back (review capture; alert acknowledgement,
+ * whose Task carries ALERT_IDENTIFIER_SYSTEM = alertId): see @carerelay/ehr.
+ */
+export { ALERT_IDENTIFIER_SYSTEM, PROMPT_TEMPLATE_SYSTEM, TASK_IDENTIFIER_SYSTEM };
 export const UNRESOLVED_TOKEN_EXTENSION = 'urn:carerelay:fhir:extension:unresolved-token';
-/** The business identifier system of alerts (Flag, Task): value = alertId. */
-export const ALERT_IDENTIFIER_SYSTEM = 'urn:carerelay:alert';
 export const RULE_SET_SYSTEM = 'urn:carerelay:rule-set';
 /** Labels on non-draft records (alerts, suggestions): a meta tag for systems and an extension for people. */
 export const AI_LABEL_SYSTEM = 'urn:carerelay:label';
