@@ -1,6 +1,12 @@
 import { EmbeddedBus } from '@carerelay/bus';
 import { LocalKeyProvider } from '@carerelay/crypto';
-import { FhirAdapter, FhirClient, readSignedNote, SmartBackendAuth } from '@carerelay/ehr';
+import {
+  FhirAdapter,
+  FhirClient,
+  readAlertAcknowledgement,
+  readSignedNote,
+  SmartBackendAuth,
+} from '@carerelay/ehr';
 import { startSandboxEhr, type SandboxEhr } from '@carerelay/ehr/sandbox';
 import { InMemoryTokenVault } from '@carerelay/phi';
 import { AvroSerde, InMemorySchemaStore, ehrChangeTopic } from '@carerelay/events';
@@ -60,6 +66,7 @@ function factories(
       createEhrConnectorApp(context, {
         adapter: new FhirAdapter(reader),
         signedNote: (documentId) => readSignedNote(reader, documentId),
+        alertAcknowledgement: (taskId, versionId) => readAlertAcknowledgement(reader, taskId, versionId),
         keys,
         noteFormat: 'soap_note',
         maxAttempts: 5,
