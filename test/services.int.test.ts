@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
+import { KafkaBus } from '@carerelay/bus';
+import { collectRaw, eventually } from '@carerelay/bus/testing';
 import { startSandboxEhr, type SandboxEhr } from '@carerelay/ehr/sandbox';
+import { AvroSerde, RegistrySchemaStore, auditEventTopic, type AuditEvent } from '@carerelay/events';
+import { createLogger } from '@carerelay/logger';
 import { createScratchDatabase, type ScratchDatabase } from '@carerelay/service-audit-sink/testing';
 
 const root = join(import.meta.dirname, '..');
@@ -54,7 +58,25 @@ describe('services (distributed mode, real Kafka, registry, Redis and sandbox EH
   let privateKeyFile: string;
   let auditDb: ScratchDatabase;
   const officerKeyFile = join(mkdtempSync(join(tmpdir(), 'officer-')), 'public.pem');
+  // This run's audit chains, so events of other runs on the same Kafka are never counted.
+  const runId = `${process.pid}-${Date.now()}`;
+  const tenantId = `tenant-services-test-${runId}`;
+  const deploymentTenant = `deployment-services-test-${runId}`;
+  let bus: KafkaBus;
+  let serde: AvroSerde;
+  let audits: Awaited<ReturnType<typeof collectRaw>>;
   beforeAll(async () => {
+    serde = new AvroSerde(new RegistrySchemaStore(inject('schemaRegistryUrl')));
+    bus = KafkaBus.fromConfig({
+      brokers: inject('kafkaBrokers').split(','),
+      clientId: 'services-test',
+      serde,
+      logger: createLogger({ service: 'services-test', level: 'silent' }),
+    });
+    await bus.start();
+    // Reads from the end of the audit topic, and joins before any service starts.
+    audits = await collectRaw(bus, auditEventTopic.name, { fromBeginning: false });
+    await eventually(() => bus.health().ready, 'audit collector to join');
     sandbox = await startSandboxEhr();
     auditDb = await createScratchDatabase(inject('databaseUrl'), 'carerelay_services');
     const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -63,16 +85,35 @@ describe('services (distributed mode, real Kafka, registry, Redis and sandbox EH
     writeFileSync(privateKeyFile, JSON.stringify(sandbox.clients.rs384.privateJwk), { mode: 0o600 });
   });
   afterAll(async () => {
+    await audits?.subscription.stop();
+    await bus?.shutdown();
     await sandbox.stop();
     await auditDb?.drop();
   });
 
+  /** This run's CONFIG_CHANGE events of `service`, with their bytes on the topic. */
+  async function configAudits(service: string): Promise<Array<{ event: AuditEvent; bytes: Buffer }>> {
+    const decoded = await Promise.all(
+      audits.records.map(async (r) => ({
+        event: await serde.decode(auditEventTopic, r.value!),
+        bytes: r.value!,
+      })),
+    );
+    return decoded.filter(
+      ({ event }) =>
+        event.action === 'CONFIG_CHANGE' &&
+        event.actor.service === service &&
+        [tenantId, deploymentTenant].includes(event.tenantId),
+    );
+  }
+
   it.each(SERVICES)('%s starts, reports ready and metrics, and exits 0 on SIGTERM', async (service) => {
-    const run = runMain(service, {
+    const env = {
       FHIR_BASE_URL: sandbox.baseUrl,
       SMART_CLIENT_ID: sandbox.clients.rs384.clientId,
       SMART_PRIVATE_KEY_FILE: privateKeyFile,
-      TENANT_ID: 'tenant-services-test',
+      TENANT_ID: tenantId,
+      AUDIT_DEPLOYMENT_TENANT: deploymentTenant,
       KAFKA_BROKERS: inject('kafkaBrokers'),
       SCHEMA_REGISTRY_URL: inject('schemaRegistryUrl'),
       OPS_PORT: '0',
@@ -87,7 +128,8 @@ describe('services (distributed mode, real Kafka, registry, Redis and sandbox EH
       AUDIT_API_PORT: '0',
       AUDIT_API_JWT_PUBLIC_KEY_FILE: officerKeyFile,
       AUDIT_API_JWT_ISSUER: 'https://idp.services.test',
-    });
+    };
+    const run = runMain(service, env);
     const url = await opsUrl(run);
     const ready = await fetch(`${url}/ready`);
     expect(ready.status).toBe(200);
@@ -106,6 +148,26 @@ describe('services (distributed mode, real Kafka, registry, Redis and sandbox EH
     run.kill('SIGTERM');
     expect(await run.exitCode).toBe(0);
     expect(run.output()).toMatch(/"msg":"stopped"/);
+
+    // It audited the configuration it started with: once, in its chain, as hashes only.
+    await eventually(async () => (await configAudits(service)).length > 0, `${service}'s CONFIG_CHANGE`);
+    const recorded = await configAudits(service);
+    expect(recorded).toHaveLength(1);
+    const { event, bytes } = recorded[0]!;
+    expect(event.tenantId).toBe(service === 'ehr-connector' ? tenantId : deploymentTenant);
+    expect(event.outcome).toBe('SUCCESS');
+    expect(event.hashes['config']).toMatch(/^[0-9a-f]{64}$/);
+    expect(event.hashes['key:KAFKA_BROKERS']).toMatch(/^[0-9a-f]{16}$/);
+    expect(Object.keys(event.hashes)).toHaveLength(Number(event.counts['keys']) + 1);
+    // The tenant ids are the chains' names; every other value passed stays in the process.
+    const values = Object.entries(env)
+      .filter(
+        ([name, value]) => !['TENANT_ID', 'AUDIT_DEPLOYMENT_TENANT'].includes(name) && value.length >= 8,
+      )
+      .map(([, value]) => value);
+    expect(values).toContain(auditDb.adminUrl);
+    const text = bytes.toString('utf8');
+    expect(values.filter((value) => text.includes(value))).toEqual([]);
   });
 
   it('fails fast naming every missing or invalid variable, and exits 1', async () => {

@@ -10,3 +10,5 @@ export { createConsumerApp } from './consumer-app.js';
 export type { ConsumerAppOptions } from './consumer-app.js';
 export { createBearerVerifier } from './bearer-auth.js';
 export type { BearerAuthOptions, BearerVerifier, Principal } from './bearer-auth.js';
+export { auditConfigApplied, configAuditTenant, CONFIG_KEY_HASH_PREFIX } from './config-audit.js';
+export type { ConfigApplied } from './config-audit.js';

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, type ConfigOf, type ConfigSchema } from '@care
 import { AvroSerde, RegistrySchemaStore, TOPIC_DECLARATIONS } from '@carerelay/events';
 import { toCareRelayError } from '@carerelay/errors';
 import { createLogger, type Logger } from '@carerelay/logger';
+import { auditConfigApplied, configAuditTenant } from './config-audit.js';
 import { ServiceMetrics, startOpsServer } from './ops-server.js';
 import type { ServiceApp, ServiceContext } from './service.js';
 import { commonConfigSchema } from './service-config.js';
@@ -23,8 +24,11 @@ export interface RunningService {
 
 /**
  * The distributed composition root shared by every service's main.ts:
- * config (fail fast), logger, bus on Kafka + registry, topics, ops server,
- * SIGTERM/SIGINT handling.
+ * config (fail fast), logger, bus on Kafka + registry, topics, the configuration
+ * audited (CONFIG_CHANGE), ops server, SIGTERM/SIGINT handling.
+ *
+ * Any failure before the app has started (an unaudited configuration included)
+ * rejects, after the bus is shut down; runServiceMain then exits 1.
  */
 export async function runService<S extends ConfigSchema>(
   options: RunServiceOptions<S>,
@@ -43,9 +47,23 @@ export async function runService<S extends ConfigSchema>(
   });
   await ensureTopics(config.KAFKA_BROKERS, TOPIC_DECLARATIONS);
   await bus.start();
-  const app = options.createApp({ bus, logger, concurrency: config.CONSUMER_CONCURRENCY }, own);
-  await Promise.all(app.produces.map((topic) => serde.register(topic)));
-  await app.start();
+  const startApp = async (): Promise<{ app: ServiceApp; configDigest: string }> => {
+    const app = options.createApp({ bus, logger, concurrency: config.CONSUMER_CONCURRENCY }, own);
+    await Promise.all(app.produces.map((topic) => serde.register(topic)));
+    // Fail closed: a service whose configuration is not in the audit trail does not start.
+    const { digest } = await auditConfigApplied(bus, {
+      service: options.name,
+      tenantId: configAuditTenant(own, config),
+      schema: { ...commonConfigSchema, ...options.configSchema },
+      config: { ...config, ...own },
+    });
+    await app.start();
+    return { app, configDigest: digest };
+  };
+  const { app, configDigest } = await startApp().catch(async (err: unknown) => {
+    await bus.shutdown().catch(() => undefined);
+    throw err;
+  });
   const ops = await startOpsServer({
     host: config.OPS_HOST,
     port: config.OPS_PORT,
@@ -53,7 +71,7 @@ export async function runService<S extends ConfigSchema>(
     metrics,
     sources: [bus, app],
   });
-  logger.info({ opsUrl: ops.url }, 'service started');
+  logger.info({ opsUrl: ops.url, configDigest }, 'service started');
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {

@@ -30,4 +30,9 @@ export const commonConfigSchema = {
     max: 64,
     default: 2,
   }),
+  AUDIT_DEPLOYMENT_TENANT: str({
+    description:
+      'the audit chain that records deployment-wide events such as configuration (services that serve one tenant use theirs)',
+    default: 'deployment',
+  }),
 } as const;
