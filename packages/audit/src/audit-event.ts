@@ -23,6 +23,13 @@ export interface AuditFacts {
   readonly useCase?: string | null;
   readonly counts?: Readonly<Record<string, number>>;
   readonly hashes?: Readonly<Record<string, string>>;
+  /**
+   * The event's identity, for an act observed more than once (a redelivered change, the same
+   * completion by webhook and by poll): the store keeps one event per tenant, eventId and
+   * occurredAt, so both must derive from the act. Default: a random UUID, and now.
+   */
+  readonly eventId?: string;
+  readonly occurredAt?: number;
 }
 
 /**
@@ -31,8 +38,8 @@ export interface AuditFacts {
  */
 export function auditEvent(facts: AuditFacts, now: () => number = Date.now): AuditEvent {
   return {
-    eventId: randomUUID(),
-    occurredAt: now(),
+    eventId: facts.eventId ?? randomUUID(),
+    occurredAt: facts.occurredAt ?? now(),
     tenantId: facts.tenantId,
     action: facts.action,
     outcome: facts.outcome,

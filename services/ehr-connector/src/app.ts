@@ -86,10 +86,7 @@ export function createEhrConnectorApp(
           ? {
               acknowledgement: {
                 readAcknowledgement: options.alertAcknowledgement,
-                service: SERVICE_NAME,
-                // Keyed by tenant like AuditTrail's: one chain per tenant.
-                publishAudit: (event) =>
-                  context.bus.publish(auditEventTopic, { key: event.tenantId, value: event }),
+                audit,
               },
             }
           : {}),

@@ -1,6 +1,6 @@
-import { auditEvent } from '@carerelay/audit';
+import type { AuditFacts, AuditTrail } from '@carerelay/audit';
 import type { AlertAcknowledgement } from '@carerelay/ehr';
-import type { AuditEvent, EhrChange } from '@carerelay/events';
+import type { EhrChange } from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';
 import { stableId } from '../domain/stable-id.js';
 
@@ -13,10 +13,7 @@ export interface AcknowledgementDeps {
     taskResourceId: string,
     versionId: string | null,
   ) => Promise<AlertAcknowledgement | undefined>;
-  /** Publishes the audit event as built: its id and time are deterministic (AuditTrail.record's are not). */
-  readonly publishAudit: (event: AuditEvent) => Promise<void>;
-  /** The service the audit names as the recorder. */
-  readonly service: string;
+  readonly audit: Pick<AuditTrail, 'record'>;
   readonly logger: Logger;
 }
 
@@ -36,7 +33,7 @@ const MINUTE_MS = 60_000;
 export async function captureAcknowledgement(
   change: EhrChange,
   deps: AcknowledgementDeps,
-): Promise<AuditEvent | undefined> {
+): Promise<Omit<AuditFacts, 'service'> | undefined> {
   if (change.changeType !== 'TASK_COMPLETED' || change.resourceType !== 'Task') return undefined;
   const ack = await deps.readAcknowledgement(change.resourceId, change.resourceVersion);
   if (!ack) return undefined;
@@ -44,27 +41,22 @@ export async function captureAcknowledgement(
     ack.raisedAt === null
       ? {}
       : { minutesToAcknowledge: Math.max(0, Math.round((ack.acknowledgedAt - ack.raisedAt) / MINUTE_MS)) };
-  const event: AuditEvent = {
-    ...auditEvent(
-      {
-        service: deps.service,
-        tenantId: change.tenantId,
-        clientId: ack.clientId,
-        taskId: ack.taskId,
-        correlationId: change.eventId,
-        userId: ack.acknowledgedBy ?? change.actorUserId ?? null,
-        role: 'clinician',
-        action: 'ALERT_ACKNOWLEDGED',
-        outcome: 'SUCCESS',
-        // Ids only: the alert and the Task version that acknowledged it.
-        description: `alert ${ack.alertId} acknowledged: ${ack.acknowledgementRef}`,
-        counts,
-      },
-      () => ack.acknowledgedAt,
-    ),
+  const event: Omit<AuditFacts, 'service'> = {
     eventId: stableId('ack', change.tenantId, ack.acknowledgementRef),
+    occurredAt: ack.acknowledgedAt,
+    tenantId: change.tenantId,
+    clientId: ack.clientId,
+    taskId: ack.taskId,
+    correlationId: change.eventId,
+    userId: ack.acknowledgedBy ?? change.actorUserId ?? null,
+    role: 'clinician',
+    action: 'ALERT_ACKNOWLEDGED',
+    outcome: 'SUCCESS',
+    // Ids only: the alert and the Task version that acknowledged it.
+    description: `alert ${ack.alertId} acknowledged: ${ack.acknowledgementRef}`,
+    counts,
   };
-  await deps.publishAudit(event);
+  await deps.audit.record(event);
   deps.logger.info(
     { correlationId: change.eventId, taskId: ack.taskId, alertId: ack.alertId },
     'alert acknowledged',

@@ -62,6 +62,9 @@ export async function captureReview(change: EhrChange, deps: ReviewDeps): Promis
   };
   await deps.publishReview(outcome);
   await deps.audit.record({
+    // Like the outcome's: a redelivered change repeats the same audit event (stored once).
+    eventId: stableId('review', change.tenantId, 'audit', change.eventId),
+    occurredAt: note.signedAt,
     tenantId: change.tenantId,
     clientId: note.clientId,
     taskId: note.taskId,
