@@ -6,7 +6,12 @@ import { AuditStore } from './store/audit-store.js';
 import { migrateAuditStore } from './store/migrate.js';
 import { dropExpiredPartitions } from './store/retention.js';
 import { EVENT_COLUMNS, eventFromRow, type AuditEventRow } from './store/rows.js';
-import { createScratchDatabase, syntheticAuditEvent, type ScratchDatabase } from './store/testing.js';
+import {
+  createScratchDatabase,
+  tamperAsSuperuser,
+  syntheticAuditEvent,
+  type ScratchDatabase,
+} from './store/testing.js';
 import { verifyChain } from './store/verify.js';
 
 const WRITER = 'carerelay_audit_writer';
@@ -33,7 +38,10 @@ function seeded(tenant: string, ages: readonly number[]): { events: AuditEvent[]
 // a: two events a month for 80 months. b: six months around the retention edge. c: seq 4
 // (month 73) is ingested after seq 3 (month 72), as a late event across a month boundary is.
 // d: recent months only.
-const A = seeded('tenant-a', Array.from({ length: 80 }, (_, i) => 79 - i).flatMap((age) => [age, age]));
+const A = seeded(
+  'tenant-a',
+  Array.from({ length: 80 }, (_, i) => 79 - i).flatMap((age) => [age, age]),
+);
 const B = seeded('tenant-b', [75, 74, 73, 72, 71, 70]);
 const C = seeded('tenant-c', [74, 73, 72, 73, 72, 0]);
 const D = seeded('tenant-d', [5, 4, 3, 2, 1, 0]);
@@ -79,18 +87,8 @@ describe('retention checkpoints (real Postgres)', () => {
     ).rows;
   }
 
-  /** As the superuser, with triggers off (what an attacker with the keys of the database could do). */
-  async function tamper(sql: string, params: unknown[] = []): Promise<void> {
-    const client = await admin.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query("SET LOCAL session_replication_role = 'replica'");
-      await client.query(sql, params);
-      await client.query('COMMIT');
-    } finally {
-      client.release();
-    }
-  }
+  const tamper = (sql: string, params: unknown[] = []): Promise<void> =>
+    tamperAsSuperuser(admin, sql, params);
 
   const checkpoint = (tenant: string, age: number, firstSeq: number, seq: number, hash: string) => ({
     tenant_id: tenant,

@@ -6,7 +6,12 @@ import { AuditStore } from './store/audit-store.js';
 import { migrateAuditStore } from './store/migrate.js';
 import { dropExpiredPartitions } from './store/retention.js';
 import { EVENT_COLUMNS, eventFromRow, type AuditEventRow } from './store/rows.js';
-import { createScratchDatabase, syntheticAuditEvent, type ScratchDatabase } from './store/testing.js';
+import {
+  createScratchDatabase,
+  tamperAsSuperuser,
+  syntheticAuditEvent,
+  type ScratchDatabase,
+} from './store/testing.js';
 import { verifyChain } from './store/verify.js';
 
 const WRITER = 'carerelay_audit_writer';
@@ -63,18 +68,8 @@ describe('audit store (real Postgres)', () => {
     ).rows;
   }
 
-  /** As the superuser, with triggers off (what an attacker with the keys of the database could do). */
-  async function tamper(sql: string, params: unknown[] = []): Promise<void> {
-    const client = await admin.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query("SET LOCAL session_replication_role = 'replica'");
-      await client.query(sql, params);
-      await client.query('COMMIT');
-    } finally {
-      client.release();
-    }
-  }
+  const tamper = (sql: string, params: unknown[] = []): Promise<void> =>
+    tamperAsSuperuser(admin, sql, params);
 
   describe('append', () => {
     it('chains events per tenant in batch order, skipping ones already stored or repeated in the batch', async () => {

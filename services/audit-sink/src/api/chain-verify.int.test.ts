@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AuditStore } from '../store/audit-store.js';
 import { migrateAuditStore } from '../store/migrate.js';
 import { dropExpiredPartitions } from '../store/retention.js';
-import { createScratchDatabase, type ScratchDatabase } from '../store/testing.js';
+import { createScratchDatabase, tamperAsSuperuser, type ScratchDatabase } from '../store/testing.js';
 import { verifyChain } from '../store/verify.js';
 import { createComplianceApi, type ComplianceApi } from './server.js';
 import { createTokenIssuer, TEST_AUDIENCE, TEST_ISSUER } from './testing.js';
@@ -84,17 +84,7 @@ async function verify(token: string, query = ''): Promise<Record<string, unknown
 }
 
 /** A superuser edits a row behind the append-only trigger's back. */
-async function tamper(sql: string, params: unknown[]): Promise<void> {
-  const client = await admin.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query("SET LOCAL session_replication_role = 'replica'");
-    await client.query(sql, params);
-    await client.query('COMMIT');
-  } finally {
-    client.release();
-  }
-}
+const tamper = (sql: string, params: unknown[]): Promise<void> => tamperAsSuperuser(admin, sql, params);
 
 describe('GET /v1/audit/verify', () => {
   it("reports an intact chain with every event of the officer's tenant checked", async () => {

@@ -90,3 +90,19 @@ export function syntheticAuditEvent(
     hashes: n % 5 === 3 ? { prompt: 'a'.repeat(64), response: 'b'.repeat(64) } : {},
   };
 }
+
+/**
+ * Runs `sql` as the superuser with triggers off (`session_replication_role = replica`):
+ * what an attacker holding the database's keys could do behind the append-only triggers.
+ */
+export async function tamperAsSuperuser(admin: pg.Pool, sql: string, params: unknown[] = []): Promise<void> {
+  const client = await admin.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query("SET LOCAL session_replication_role = 'replica'");
+    await client.query(sql, params);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
