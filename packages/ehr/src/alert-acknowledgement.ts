@@ -1,5 +1,6 @@
 import type { Task } from '@medplum/fhirtypes';
 import type { FhirClient } from './fhir-client.js';
+import { referencedId } from './references.js';
 import { TASK_IDENTIFIER_SYSTEM } from './signed-note.js';
 
 /** The business identifier system of risk alerts (writeback's Flag and review Task): value = alertId. */
@@ -29,9 +30,6 @@ type TaskReader = Pick<FhirClient, 'history'>;
 const identifierOf = (task: Task, system: string): string | undefined =>
   task.identifier?.find((i) => i.system === system)?.value;
 
-const idOf = (reference: string | undefined, type: string): string | null =>
-  reference?.startsWith(`${type}/`) ? reference.slice(type.length + 1) : null;
-
 const timeOf = (value: string | undefined): number | null => {
   const ms = Date.parse(value ?? '');
   return Number.isNaN(ms) ? null : ms;
@@ -58,7 +56,7 @@ export async function readAlertAcknowledgement(
   const at = Math.max(0, versionId ? versions.findIndex((v) => v.meta?.versionId === versionId) : 0);
   const task = versions[at];
   const alertId = task && identifierOf(task, ALERT_IDENTIFIER_SYSTEM);
-  const clientId = task && idOf(task.for?.reference, 'Patient');
+  const clientId = task && referencedId(task.for?.reference, 'Patient');
   if (!task || !alertId || !clientId || task.status !== 'completed') return undefined;
 
   // Walk back to the start of this completed run (reopened and completed again is a new acknowledgement).
@@ -72,7 +70,9 @@ export async function readAlertAcknowledgement(
     clientId,
     taskId: identifierOf(task, TASK_IDENTIFIER_SYSTEM) ?? null,
     acknowledgedBy:
-      idOf(done.owner?.reference, 'Practitioner') ?? idOf(task.owner?.reference, 'Practitioner'),
+      referencedId(done.owner?.reference, 'Practitioner') ??
+      referencedId(task.owner?.reference, 'Practitioner') ??
+      null,
     raisedAt: timeOf(task.authoredOn),
     acknowledgedAt,
   };

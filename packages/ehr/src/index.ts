@@ -46,4 +46,5 @@ export type {
 export { PROMPT_TEMPLATE_SYSTEM, readSignedNote, TASK_IDENTIFIER_SYSTEM } from './signed-note.js';
 export type { SignedNote } from './signed-note.js';
 export { ALERT_IDENTIFIER_SYSTEM, readAlertAcknowledgement } from './alert-acknowledgement.js';
+export { referencedId } from './references.js';
 export type { AlertAcknowledgement } from './alert-acknowledgement.js';

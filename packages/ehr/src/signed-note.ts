@@ -1,5 +1,6 @@
 import type { DocumentReference, Provenance } from '@medplum/fhirtypes';
 import type { FhirClient } from './fhir-client.js';
+import { referencedId } from './references.js';
 
 /** The identifier system writeback gives every draft it creates (value = taskId). */
 export const TASK_IDENTIFIER_SYSTEM = 'urn:carerelay:task';
@@ -31,8 +32,7 @@ function textOf(doc: DocumentReference): string | undefined {
   return data === undefined ? undefined : Buffer.from(data, 'base64').toString('utf8');
 }
 
-const practitionerOf = (ref: string | undefined): string | null =>
-  ref?.startsWith('Practitioner/') ? ref.slice('Practitioner/'.length) : null;
+const practitionerOf = (ref: string | undefined): string | null => referencedId(ref, 'Practitioner') ?? null;
 
 const timeOf = (doc: DocumentReference): number =>
   Date.parse(doc.meta?.lastUpdated ?? doc.date ?? '') || Date.parse(doc.date ?? '') || 0;

@@ -1,4 +1,4 @@
-import { ALERT_IDENTIFIER_SYSTEM, type FhirClient } from '@carerelay/ehr';
+import { ALERT_IDENTIFIER_SYSTEM, referencedId, type FhirClient } from '@carerelay/ehr';
 import type { ChangeType, EhrChange } from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';
 import { stableId } from '../domain/stable-id.js';
@@ -74,9 +74,6 @@ const WATCHES: ReadonlyArray<{
   },
 ];
 
-const refId = (reference: string | undefined, type: string): string | undefined =>
-  reference?.startsWith(`${type}/`) ? reference.slice(type.length + 1) : undefined;
-
 /**
  * Polls the EHR for changes by `_lastUpdated`. The cursor is saved after each published
  * change (never before it was published), and resources at the cursor's instant are
@@ -123,7 +120,7 @@ export class FhirChangePoller {
       for (const r of resources) {
         const at = r.meta!.lastUpdated!;
         if (at === cursor.lastUpdated && cursor.idsAtCursor.includes(r.id!)) continue;
-        const clientId = refId(r.subject?.reference ?? r.for?.reference, 'Patient');
+        const clientId = referencedId(r.subject?.reference ?? r.for?.reference, 'Patient');
         const relevant = Boolean(clientId) && (watch.matches?.(r) ?? true);
         if (relevant) {
           await this.options.publish(this.changeOf(r, watch.change, clientId!));
@@ -159,13 +156,13 @@ export class FhirChangePoller {
       encounterId:
         r.resourceType === 'Encounter'
           ? r.id!
-          : (refId(r.context?.encounter?.[0]?.reference, 'Encounter') ?? null),
+          : (referencedId(r.context?.encounter?.[0]?.reference, 'Encounter') ?? null),
       actorUserId:
         [
-          refId(r.authenticator?.reference, 'Practitioner'),
-          refId(r.owner?.reference, 'Practitioner'),
-          ...(r.author ?? []).map((a) => refId(a.reference, 'Practitioner')),
-          ...(r.participant ?? []).map((p) => refId(p.individual?.reference, 'Practitioner')),
+          referencedId(r.authenticator?.reference, 'Practitioner'),
+          referencedId(r.owner?.reference, 'Practitioner'),
+          ...(r.author ?? []).map((a) => referencedId(a.reference, 'Practitioner')),
+          ...(r.participant ?? []).map((p) => referencedId(p.individual?.reference, 'Practitioner')),
         ].find(Boolean) ?? null,
       occurredAt: Date.parse(r.period?.end ?? r.executionPeriod?.end ?? r.meta?.lastUpdated ?? '') || now,
       receivedAt: now,

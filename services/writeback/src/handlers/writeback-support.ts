@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AuditFacts, AuditTrail } from '@carerelay/audit';
-import type { FhirClient } from '@carerelay/ehr';
+import { referencedId, type FhirClient } from '@carerelay/ehr';
 import { CareRelayError, toCareRelayError } from '@carerelay/errors';
 import type { AuditAction, EhrWriteback, WritebackKind, WritebackStatus } from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';
@@ -71,7 +71,7 @@ export function patientOf(resource: Written): string | undefined {
       : resource.resourceType === 'Task'
         ? resource.for?.reference
         : resource.subject?.reference;
-  return ref?.startsWith('Patient/') ? ref.slice('Patient/'.length) : undefined;
+  return referencedId(ref, 'Patient');
 }
 
 export interface WrittenRecord {
