@@ -23,6 +23,8 @@ export interface NameInfo {
   cityPrefix: boolean;
   /** Keyword sets (see triggers.ts) the word belongs to, one bit each. */
   triggers: number;
+  /** A medical term, or the start of one (clinical shorthand: "resp", "levo", "abd"). */
+  shorthand: boolean;
 }
 
 const MIN_BIRTHS = 30;
@@ -72,19 +74,25 @@ function classifyUncached(key: string, lex: Lexicon): NameInfo {
     cityPopulation: lex.usCities.get(key) ?? lex.worldCities.get(key) ?? -1,
     cityPrefix: lex.cityPrefixes.has(key),
     triggers: triggerBitsOf(key),
+    shorthand: false,
   };
   if (NOT_NAMES.has(key) || MEDICATIONS.has(key) || COUNTRIES.has(key)) {
     info.cls = 'word';
     return info;
   }
+  // Clinical vocabulary ("crackles", "levophed", "gtt"); shorthand ("resp", "vanco") is only a
+  // hint, since many rare names start a medical term too ("Satu", "Kov").
+  const clinical = lex.medical.has(key);
+  info.shorthand = clinical || lex.medical.truncates(key);
   if (!isName) {
-    info.cls = wordRank > 0 ? 'word' : 'unknown';
+    info.cls = wordRank > 0 || clinical ? 'word' : 'unknown';
     return info;
   }
   const prominent = first >= PROMINENT_BIRTHS || (surnameRank > 0 && surnameRank <= PROMINENT_SURNAME_RANK);
   const prominentFirst = first >= PROMINENT_BIRTHS;
   const ambiguous =
     WORD_DOMINANT.has(key) ||
+    (clinical && !prominent && !NAME_DOMINANT.has(key)) ||
     (wordRank > 0 &&
       !NAME_DOMINANT.has(key) &&
       // A common word, a rare name, or a surname-only name that is also a word ("Beers").

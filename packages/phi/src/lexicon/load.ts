@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 
 /**
  * Name and place lexicons shipped in `data/` (built by scripts/build-lexicons.mjs; sources
@@ -21,6 +24,17 @@ export interface Lexicon {
   /** Longest city name in tokens, to bound multi-word look-ups. */
   maxCityWords: number;
   zips: Uint8Array;
+  /**
+   * Medical vocabulary (drug names, anatomy, procedures, clinical shorthand such as "gtt",
+   * "pulm", "hct"), folded, sorted: what a clinical note is made of and a name is not.
+   */
+  medical: MedicalTerms;
+}
+
+export interface MedicalTerms {
+  has(key: string): boolean;
+  /** `key` (3+ letters) starts a longer medical term: clinical shorthand ("resp", "vanco", "levo"). */
+  truncates(key: string): boolean;
 }
 
 let cached: Lexicon | undefined;
@@ -80,8 +94,45 @@ export function lexicon(): Lexicon {
     cityPrefixes,
     maxCityWords: Math.min(maxCityWords, 4),
     zips: new Uint8Array(readFileSync(dataFile('us-zips.bin'))),
+    medical: medicalTerms(),
   };
   return cached;
+}
+
+/**
+ * The medical word list of npm `@cspell/dict-medicalterms` (OpenMedSpel and Raj&Co-Med-Spel-Chek,
+ * merged by Aristotelis P.; GPL-3.0-or-later). It is read from the installed package at run time
+ * and never copied into this repository, so CareRelay's own files stay Apache-2.0.
+ */
+function medicalTerms(): MedicalTerms {
+  const require = createRequire(import.meta.url);
+  const root = dirname(require.resolve('@cspell/dict-medicalterms/cspell-ext.json'));
+  const raw = gunzipSync(readFileSync(join(root, 'dict', 'medicalterms-en.txt.gz'))).toString('utf8');
+  const keys = new Set<string>();
+  for (const line of raw.split('\n')) {
+    const w = line.trim();
+    if (w.length < 2 || w.startsWith('#') || /[^A-Za-z'-]/.test(w)) continue;
+    keys.add(w.toLowerCase().replace(/'/g, ''));
+  }
+  const sorted = [...keys].sort();
+  return {
+    has: (key) => keys.has(key),
+    truncates(key) {
+      if (key.length < 3) return false;
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((sorted[mid] as string) < key) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < sorted.length && i < lo + 2; i++) {
+        const w = sorted[i] as string;
+        if (w.length > key.length && w.startsWith(key)) return true;
+      }
+      return false;
+    },
+  };
 }
 
 export function isUsZip(zip5: string, lex: Lexicon = lexicon()): boolean {

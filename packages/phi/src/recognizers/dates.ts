@@ -129,6 +129,13 @@ const HOLIDAY_STARTS: ReadonlySet<string> = new Set([
 ]);
 const DATE_CUE =
   /\b(?:on|since|from|until|till|to|dated?|seen|last|next|by|before|after|starting|started|effective|dos|appt|appointment|session|admitted|admission|discharged|discharge|returned|visit|f\/u|follow[- ]?up|scheduled|born|dob|due|through|thru|between|contact|call|called)\W{0,3}$/i;
+/** Cues that say a date follows, unlike "to", "from" and "by", which also take amounts. */
+const STRONG_DATE_CUE =
+  /\b(?:on|since|until|till|dated?|seen|last|next|before|after|starting|started|effective|dos|appt|appointment|session|admitted|admission|discharged|discharge|returned|visit|f\/u|follow[- ]?up|scheduled|born|dob|due)\W{0,3}$/i;
+/** Ventilator settings and IV fluids written as ratios: "PSV 10/5", "PS 8/5", "D5 1/2". */
+const SETTING_CUE = /\b(?:psv?|peep|cpap|bipap|ps|d5w?|ivf|fluids?)\W{0,3}$/i;
+/** Fractions and ratios before a unit or solution: "1/2 NS", "3/4 str", "1 1/2 hrs", "10/5PEEP". */
+const QUANTITY_AFTER = /^(?:[A-Za-z]|[ \t]*(?:ns|str|strength|hrs?|hours?|peep|tabs?|cups?|dose)\b)/i;
 const SCORE_CUE =
   /\b(?:score[sd]?|scored|rated?|rating|pain|strength|level|out of|phq|gad|bp|blood pressure|grade|mood|anxiety|sleep|x)\W{0,12}$/i;
 
@@ -189,8 +196,11 @@ function numericDates(text: string, t: Token, out: Span[]): void {
     const before = text.slice(Math.max(0, p - 24), p);
     const cue = DATE_CUE.test(before);
     const after = text.slice(p + m[0].length, p + m[0].length + 8);
-    // 7/10 pain, 4/5 strength, 3/3 items: ratings, not dates.
-    const rating = !cue && (SCORE_CUE.test(before) || ([3, 4, 5, 10].includes(b) && a <= b));
+    // 7/10 pain, 4/5 strength, 3/3 items, "1/2 NS", "PSV 10/5": ratings, fractions and settings.
+    const strongCue = STRONG_DATE_CUE.test(before);
+    const rating =
+      (!cue && (SCORE_CUE.test(before) || ([3, 4, 5, 10].includes(b) && a <= b))) ||
+      (!strongCue && (([2, 4, 8].includes(b) && a < b) || SETTING_CUE.test(before) || QUANTITY_AFTER.test(after)));
     const ratingAfterCue = cue && b === 10 && a <= 10 && /\/10\b/.test(text.slice(Math.max(0, p - 40), p));
     if (
       validMonthDay(a, b) &&
@@ -203,7 +213,14 @@ function numericDates(text: string, t: Token, out: Span[]): void {
     }
   }
   m = at(NUMERIC_SHORT_DASH, text, p);
-  if (m && validMonthDay(Number(m[1]), Number(m[2])) && DATE_CUE.test(text.slice(Math.max(0, p - 16), p))) {
+  // "on 7-22" is a date; "to 7.5mcg", "from 12.5 to 25", "2-4L", "5-6/3-4" are amounts.
+  const dotted = m?.[0].includes('.') ?? false;
+  if (
+    m &&
+    validMonthDay(Number(m[1]), Number(m[2])) &&
+    (dotted ? STRONG_DATE_CUE : DATE_CUE).test(text.slice(Math.max(0, p - 16), p)) &&
+    !/^[A-Za-z/(]/.test(text.slice(p + m[0].length, p + m[0].length + 1))
+  ) {
     if (
       !/^[ \t]*(?:mg|ml|times|x|days?|weeks?|months?|years?|hours?|hrs?|min|%|points?)\b/i.test(
         text.slice(p + m[0].length, p + m[0].length + 10),
@@ -238,6 +255,8 @@ function wordDates(text: string, t: Token, out: Span[]): void {
     if (m && !/^(?:may|march|mar)\b/.test(m[0])) push(out, p, p + m[0].length, 0.9, 'date:month-year');
     if (PLAIN_MONTHS.has(k) && t.shape === 'cap') push(out, p, t.end, 0.75, 'date:month');
   }
+  // A weekday is flagged although the PhysioNet gold standard does not mark "on Monday": with
+  // the note's date it gives the day (fail closed; Presidio's and our corpora mark it).
   if (WEEKDAYS.has(k)) push(out, p, t.end, 0.7, 'date:weekday');
   else if (WEEKDAY_ABBREVIATIONS.has(k) && t.shape === 'cap') {
     // "Sat", "Sun", "Mon", "Wed" are words too: only with a number after them ("Sat 7/22").

@@ -69,6 +69,7 @@ export const PROPAGATED: NameInfo = {
   cityPopulation: -1,
   cityPrefix: false,
   triggers: 0,
+  shorthand: false,
 };
 
 export interface Scored {
@@ -77,8 +78,13 @@ export interface Scored {
   ctx: NameContext;
 }
 
+/**
+ * Capitals that say something: an ALL-CAPS word in an ALL-CAPS line ("PT REMAINS INTUBATED WITH
+ * NEO") reads as if it were lowercase, so an all-caps note is not an all-names note.
+ */
 export function isCapital(t: Token): boolean {
-  return t.shape === 'cap' || t.shape === 'upper' || t.shape === 'mixed';
+  if (t.shape === 'upper') return !t.upperLine;
+  return t.shape === 'cap' || t.shape === 'mixed';
 }
 
 /** Words that introduce a name are never part of it: "Husband", "Dr", "Patient Name", "LCSW". */
@@ -120,7 +126,8 @@ function strongContextScore(ctx: NameContext, t: Token, info: NameInfo): number 
     case 'patient':
       return cap && info.cls !== 'word' ? 0.9 : info.cls === 'name' ? 0.85 : cap ? 0.6 : 0;
     case 'credential':
-      return cap ? 0.9 : 0;
+      // "JON DEVAUX RRT" in an all-caps note, but not "HYPOACTIVE BS".
+      return cap ? 0.9 : t.upperLine && (info.cls === 'name' || (info.cls === 'unknown' && !info.shorthand)) ? 0.8 : 0;
     case 'role':
       return cap && info.cls !== 'word' ? 0.9 : info.cls === 'name' ? 0.8 : 0;
     case 'intro':
@@ -238,7 +245,7 @@ export function scoreToken(
     return undefined;
   const info = t.info ?? classifyName(t.key, lex);
   // A lowercase ordinary word can be a name only after a title ("dr will"): skip the rest.
-  if (t.shape === 'lower' && info.cls === 'word' && !(prev && TITLES.has(prev.key))) return undefined;
+  if (!isCapital(t) && info.cls === 'word' && !(prev && TITLES.has(prev.key))) return undefined;
   let ctx = contextBefore(text, tokens, i);
   // "Jane Doe, LCSW", but not "SICU RN": an acronym before a credential is a unit.
   if (ctx === 'none' && (t.shape !== 'upper' || t.caseless) && credentialAfter(text, tokens, i))
@@ -301,6 +308,7 @@ export function scoreToken(
   if (
     t.shape === 'cap' &&
     info.cls !== 'ambiguous' &&
+    !info.shorthand &&
     text.charCodeAt(t.end) === 58 &&
     (i === 0 || /\n[ \t]*$/.test(text.slice(Math.max(0, t.start - 8), t.start)))
   ) {

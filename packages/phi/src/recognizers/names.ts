@@ -68,7 +68,7 @@ function canExtend(
     anchorLower &&
     !left &&
     t.text.length === 1 &&
-    t.shape === 'lower' &&
+    !isCapital(t) &&
     lowerSurnameAfter(text, tokens, j)
   )
     return true;
@@ -100,7 +100,7 @@ function canExtend(
   // "brittany white", "tremaine cook": lowercase first name + surname that is also a word.
   if (
     anchorLower &&
-    t.shape === 'lower' &&
+    !isCapital(t) &&
     t.info &&
     !hasTrigger(t, VERB_BIT) &&
     !(t.info.wordRank > 0 && t.info.wordRank <= 150)
@@ -195,7 +195,7 @@ function rareWordFirstName(t: Token): boolean {
 /** The token after the lowercase initial at j is a lowercase surname ("seiler", "ross"). */
 function lowerSurnameAfter(text: string, tokens: readonly Token[], j: number): boolean {
   const n = tokens[j + 1];
-  if (!n || n.shape !== 'lower' || gap(text, tokens[j] as Token, n) !== ' ' || !n.info) return false;
+  if (!n || isCapital(n) || gap(text, tokens[j] as Token, n) !== ' ' || !n.info) return false;
   return (
     n.info.cls === 'name' ||
     (n.info.cls === 'unknown' && n.text.length >= 3) ||
