@@ -68,6 +68,9 @@ const INTRO = new Set(['im', 'am', 'me', 'is', 'says', 'said', 'starring', 'him'
 const INTRO_ONLY = new Set([...INTRO].filter((w) => w !== 'by' && w !== 'is'));
 const GREETINGS = new Set(['hi', 'hello', 'hey', 'dear', 'yes', 'ok', 'and']);
 
+/** Titles that only ever precede a person's name. */
+export const SHORT_TITLES = new Set(['dr', 'mr', 'mrs', 'ms', 'mx', 'prof']);
+
 const ABBREVIATED_TITLES = new Set([
   'dr',
   'mr',
@@ -131,7 +134,9 @@ export function contextBefore(text: string, tokens: readonly Token[], i: number)
   const between = gap(text, prev, t);
   if ((between.includes('\n') && DASH_LINE.test(between)) || INLINE_DASH.test(between)) return 'signature';
   const abbreviated = ABBREVIATED_TITLES.has(k) || !between.includes('.');
-  if (TITLES.has(k) && TITLE_GAP.test(between) && prev.shape !== 'upper' && abbreviated) {
+  // "DR BAKAITIS" in an all-caps note; elsewhere an all-caps title is an acronym ("PA", "ST").
+  const titleShape = prev.shape !== 'upper' || (prev.upperLine && SHORT_TITLES.has(k));
+  if (TITLES.has(k) && TITLE_GAP.test(between) && titleShape && abbreviated) {
     // "Father" and "Sister" are titles only when capitalised: "her father took" is not.
     if (
       prev.shape === 'cap' ||

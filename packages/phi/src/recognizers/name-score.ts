@@ -19,7 +19,7 @@ import { hasTrigger, triggerBit } from '../lexicon/triggers.js';
 import { gap } from '../text/tokens.js';
 import type { Token } from '../text/tokens.js';
 import { spaceBetween as isSpaceGap } from '../text/runs.js';
-import { contextBefore, credentialAfter } from './name-context.js';
+import { SHORT_TITLES, contextBefore, credentialAfter } from './name-context.js';
 import type { NameContext } from './name-context.js';
 
 /** Verbs too common to mark a person on their own ("Hope is important"). */
@@ -213,7 +213,6 @@ function hyphenatedToWord(text: string, tokens: readonly Token[], i: number): bo
   return cls === 'word' || prev.shape === 'upper' || prev.shape === 'lower' || EPONYMS.has(prev.key);
 }
 
-const SHORT_TITLES = new Set(['dr', 'mr', 'mrs', 'ms', 'mx', 'prof']);
 
 /** "Dr. K aware", "Mr. B refused": a surname abbreviated to its initial after a title. */
 function surnameInitial(text: string, tokens: readonly Token[], i: number): Scored | undefined {
@@ -250,7 +249,10 @@ export function scoreToken(
   // "Jane Doe, LCSW", but not "SICU RN": an acronym before a credential is a unit.
   if (ctx === 'none' && (t.shape !== 'upper' || t.caseless) && credentialAfter(text, tokens, i))
     ctx = 'credential';
-  const strong = strongContextScore(ctx, t, info);
+  let strong = strongContextScore(ctx, t, info);
+  // "dr. murphy", "DR GRIMES": after Dr/Mr/Mrs a surname that is also a word is the surname.
+  if (strong === 0 && ctx === 'title' && info.cls === 'ambiguous' && t.key.length >= 3 && SHORT_TITLES.has(prev?.key ?? ''))
+    strong = 0.8;
   if (strong === 0) {
     // States are places, not people, without a title or label: "moved to Florida".
     if (info.cls === 'word' || NOT_NAMES.has(t.key) || MONTHS_AND_DAYS.has(t.key) || US_STATES.has(t.key))
