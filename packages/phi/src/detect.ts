@@ -11,6 +11,7 @@ import { detectNames } from './recognizers/names.js';
 import { detectOrganizations } from './recognizers/organizations.js';
 import { detectPhones } from './recognizers/phones.js';
 import { resolveOverlaps, trimSpan } from './resolve.js';
+import { normalizeText, originalRange, wholeWord, type NormalizedText } from './text/normalize.js';
 import { tokenize } from './text/tokens.js';
 import type { DetectOptions, Span } from './types.js';
 
@@ -18,11 +19,54 @@ const DEFAULT_MIN_CONFIDENCE = 0.5;
 
 /**
  * Finds the Safe Harbor identifiers in `text`. Returns non-overlapping spans sorted by start,
- * offsets in JavaScript string indices. Pure: the only I/O is loading the shipped lexicons
- * on the first call.
+ * offsets in JavaScript string indices, each covering whole words of the original. Pure: the
+ * only I/O is loading the shipped lexicons on the first call.
+ *
+ * The recognizers read a normalized view (text/normalize.ts: NFKC, invisible characters
+ * removed), so "Rosa\u200blind" and "Ｒｏｓａｌｉｎｄ" read "Rosalind"; spans are mapped back to the
+ * original. Where an invisible character was removed the view is read a second time with it as
+ * a space ("Rosalind\u200bPérez" is also two names), and the spans of both readings are kept.
  */
 export function detect(text: string, options: DetectOptions = {}): Span[] {
   if (text.length === 0) return [];
+  const view = normalizeText(text);
+  if (view.map === null) return wholeWords(text, detectNormalized(text, options));
+  const spans = inOriginal(view, detectNormalized(view.text, options));
+  if (view.invisible) {
+    const spaced = normalizeText(text, { invisible: 'space' });
+    spans.push(...inOriginal(spaced, detectNormalized(spaced.text, options)));
+  }
+  return wholeWords(text, spans);
+}
+
+function inOriginal(view: NormalizedText, spans: readonly Span[]): Span[] {
+  return spans.map((s) => {
+    const [start, end] = originalRange(view, s.start, s.end);
+    return { ...s, start, end };
+  });
+}
+
+/** Spans widened to whole original words (no "[PERSON_2]lind" left behind), merged again where they now meet. */
+function wholeWords(text: string, spans: Span[]): Span[] {
+  let widened = false;
+  for (const s of spans) {
+    const [start, end] = wholeWord(text, s.start, s.end);
+    if (start !== s.start || end !== s.end) {
+      s.start = start;
+      s.end = end;
+      widened = true;
+    }
+  }
+  return widened || !sortedApart(spans) ? resolveOverlaps(spans) : spans;
+}
+
+function sortedApart(spans: readonly Span[]): boolean {
+  for (let i = 1; i < spans.length; i++)
+    if ((spans[i] as Span).start < (spans[i - 1] as Span).end) return false;
+  return true;
+}
+
+function detectNormalized(text: string, options: DetectOptions): Span[] {
   const lex = lexicon();
   const tokens = tokenize(text);
   for (const t of tokens) if (t.shape !== 'digit') t.info = classifyName(t.key, lex);

@@ -1,3 +1,4 @@
+import { normalizeText } from '../text/normalize.js';
 import { foldKey, tokenize } from '../text/tokens.js';
 import type { Token } from '../text/tokens.js';
 import type { KnownAddress, KnownIdentifiers, KnownPerson, PhiType } from '../types.js';
@@ -284,7 +285,15 @@ function addCode(m: KnownMatcher, value: string, type: PhiType, source: string):
   );
 }
 
-export function compile(known: KnownIdentifiers): KnownMatcher {
+/** The values on file read as the text is: a record typed with fullwidth letters or a soft hyphen still matches. */
+function normalizedValues(known: KnownIdentifiers): KnownIdentifiers {
+  return JSON.parse(JSON.stringify(known), (_key, value: unknown) =>
+    typeof value === 'string' ? normalizeText(value).text : value,
+  ) as KnownIdentifiers;
+}
+
+export function compile(onFile: KnownIdentifiers): KnownMatcher {
+  const known = normalizedValues(onFile);
   const m: KnownMatcher = {
     names: new Map(),
     fuzzy: [],

@@ -75,3 +75,61 @@ describe('known identifiers from the structured fields', () => {
     expect(detect('HR says hello', { known: hr }).length).toBe(1);
   });
 });
+
+describe('known identifiers hidden by Unicode', () => {
+  const rosalind: KnownIdentifiers = {
+    client: { given: 'Rosalind', family: 'Pérez' },
+    relatives: [{ given: 'Sam', family: 'Quispe' }],
+    careTeam: [{ given: 'Ingrid', family: 'Weiß' }],
+  };
+  /** Each span written as <source>, so the expectation shows what is left of the original around it. */
+  const marked = (text: string): string => {
+    let out = '';
+    let at = 0;
+    for (const s of detect(text, { known: rosalind })) {
+      out += `${text.slice(at, s.start)}<${s.source}>`;
+      at = s.end;
+    }
+    return out + text.slice(at);
+  };
+
+  it.each([
+    ['a zero-width space inside', 'Rosa\u200blind came early', '<known:client> came early'],
+    ['a zero-width non-joiner and joiner', 'Ro\u200csa\u200dlind came', '<known:client> came'],
+    ['a word joiner', 'Rosa\u2060lind came', '<known:client> came'],
+    ['a byte order mark', 'Rosa\ufefflind came', '<known:client> came'],
+    ['a soft hyphen', 'Ros\u00adalind came', '<known:client> came'],
+    ['fullwidth letters', 'Ｒｏｓａｌｉｎｄ came', '<known:client> came'],
+    ['fullwidth capitals', 'ＲＯＳＡＬＩＮＤ came', '<known:client> came'],
+    ['a decomposed accent', 'Pe\u0301rez came', '<known:client> came'],
+    ['bidi controls around it', 'seen: \u202eRosalind\u202c today', 'seen: <known:client> today'],
+    ['bidi isolates around it', 'seen: \u2066Rosalind\u2069 today', 'seen: <known:client> today'],
+    ['a soft hyphen before it', 'seen \u00adRosalind today', 'seen <known:client> today'],
+    [
+      'a zero-width space as the only separator',
+      'seen Rosalind\u200bPérez today',
+      'seen <known:client> today',
+    ],
+    ['several forms at once', 'Ro\u200bsa\u00adlind Pér\u2060ez', '<known:client>'],
+    ['a relative behind a zero-width non-joiner', 'S\u200cam called', '<known:relative> called'],
+    ['square brackets', 'Seen: [Rosalind Pérez] today', 'Seen: [<known:client>] today'],
+    [
+      'square brackets and a zero-width space',
+      'Seen: [Rosa\u200blind] today',
+      'Seen: [<known:client>] today',
+    ],
+    ['fullwidth brackets', 'Seen: ［Rosalind］ today', 'Seen: ［<known:client>］ today'],
+  ])('catches the client or relative behind %s, whole', (_case, text, expected) => {
+    expect(marked(text)).toBe(expected);
+  });
+
+  it('folds case fully: "WEISS" is the care-team member Weiß', () => {
+    expect(marked('per WEISS')).toBe('per <known:care-team>');
+  });
+
+  it('leaves ordinary Unicode text alone', () => {
+    expect(marked('Mood “better” — sleep 6\u00a0h, café visit')).toBe(
+      'Mood “better” — sleep 6\u00a0h, café visit',
+    );
+  });
+});

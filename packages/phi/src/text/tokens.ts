@@ -27,6 +27,7 @@ export interface Token {
 const LETTER = /[\p{L}\p{M}]/u;
 const MARKS = /\p{M}+/gu;
 const APOSTROPHES = /['’]/g;
+const SHARP_S = /ß/g;
 
 const enum Kind {
   Other = 0,
@@ -58,7 +59,8 @@ export function foldKey(word: string): string {
     if (c >= 128) ascii = false;
     if (c === 39 || c === 8217) apostrophe = true;
   }
-  const folded = ascii ? lower : lower.normalize('NFD').replace(MARKS, '');
+  // Full case folding where lowercasing falls short: "WEISS" is "Weiß".
+  const folded = ascii ? lower : lower.normalize('NFD').replace(MARKS, '').replace(SHARP_S, 'ss');
   return apostrophe ? folded.replace(APOSTROPHES, '') : folded;
 }
 
