@@ -5,6 +5,7 @@ import type { Token } from '../text/tokens.js';
 import type { Span } from '../types.js';
 import { CREDENTIALS, TITLES } from '../lexicon/vocabulary.js';
 import { US_STATES } from '../lexicon/geography.js';
+import { detectFacilities } from './facilities.js';
 import { SHAPE_BITS, ofTail, orgShapeAt } from './org-shapes.js';
 
 // Employers, schools, churches, clinics: in behavioural-health notes they point to one person
@@ -17,6 +18,9 @@ const STRONG =
 const WEAK =
   'School|High|Middle|Health|Healthcare|Center|Centre|Services|Service|Systems|Solutions|Group|Department|Dept|Agency|Club|Market|Supermarket|Store|Stores|Foods|Care|Counseling|Recovery|Hall|House|Home|Homes|Program|Project|Network|Alliance|League|Council|Union|Team|Technologies|Tech|Studio|Studios|Media|Farms|Farm|Ranch|Mart|Outlet|Depot|Express|Auto|Garage|Station|Mall|Plaza|Living|Staffing|Roofing|Warehousing|Freight|Practice|Rehabilitation|Rehab|Physicians|Pediatrics|Medicine|Orthopedics|Dialysis|Cardiology|Oncology|Dermatology|Imaging|Radiology|Urgent';
 
+const CLINICAL_SERVICE_BIT = triggerBit(
+  new Set(['care', 'services', 'service', 'health', 'healthcare', 'medicine', 'rehabilitation', 'rehab', 'team', 'program']),
+);
 const STRONG_SET: ReadonlySet<string> = new Set(STRONG.replace(/\\/g, '').split('|'));
 const WEAK_SET: ReadonlySet<string> = new Set(WEAK.split('|'));
 const SUFFIX_BIT = triggerBit(
@@ -156,8 +160,11 @@ function push(out: Span[], start: number, end: number, confidence: number, sourc
 function isDistinctive(word: string, lex: Lexicon): boolean {
   const key = word.toLowerCase().replace(/['’.]/g, '').replace(/s$/, '');
   if (NOT_ORG_HEAD.has(key)) return false;
+  if (lex.firstNames.has(key) || lex.surnames.has(key)) return true;
   const rank = lex.words.get(key) ?? lex.words.get(word.toLowerCase()) ?? 0;
-  return rank === 0 || rank > 4000 || lex.firstNames.has(key) || lex.surnames.has(key);
+  // "Resp Care", "Pulm Services": clinical shorthand names a service, not an organisation.
+  if (rank === 0 && lex.medical.truncates(key)) return false;
+  return rank === 0 || rank > 4000;
 }
 
 export function detectOrganizations(text: string, tokens: readonly Token[], lex: Lexicon): Span[] {
@@ -181,7 +188,9 @@ export function detectOrganizations(text: string, tokens: readonly Token[], lex:
     const head = tokens.slice(a, i).filter((x) => isCapitalised(x) || x.shape === 'digit');
     if (head.length === 0) continue;
     if (!strong) {
-      const distinct = head.filter((x) => isDistinctive(x.text, lex)).length;
+      // "Respiratory Care", "Critical Care Medicine": a clinical service, not an organisation.
+      const clinical = CLINICAL_SERVICE_BIT & t.info!.triggers;
+      const distinct = head.filter((x) => isDistinctive(x.text, lex) && !(clinical && lex.medical.has(x.key))).length;
       if (distinct === 0 && head.length < 3) continue;
       if ((t.text === 'High' || t.text === 'Middle') && distinct === 0) continue;
       if ((tokens[a] as Token).caseless && distinct === 0) continue;
@@ -225,6 +234,7 @@ export function detectOrganizations(text: string, tokens: readonly Token[], lex:
     }
     if (bits & EMPLOYMENT_BIT) employment(text, t, lex, out);
   }
+  detectFacilities(text, tokens, lex, out);
   return out;
 }
 

@@ -1,0 +1,120 @@
+import type { Lexicon } from '../lexicon/load.js';
+import { hasTrigger, triggerBit } from '../lexicon/triggers.js';
+import { gap } from '../text/tokens.js';
+import type { Token } from '../text/tokens.js';
+import type { Span } from '../types.js';
+import { isCapital } from './name-score.js';
+
+// Hospitals, rehabs and nursing homes a client moved through: "transferred to GH", "admitted to
+// Quartermain 3", "presented to holy cross hospital", "LIVES AT KEELEY HOUSE". Safe Harbor names
+// them as geography or organizations; in notes they are written in any case and often as initials.
+
+/** Verbs of moving between care settings; the facility follows a preposition. */
+const MOVES = new Set(
+  `transferred transfered transfer transfers xfer xferred trans admitted admit adm readmitted sent taken brought
+  arrived came presented followed seen screened accepted excepted discharged dc'd d/c'd dcd referred returned
+  went go going medflight medflighted transported lives living resides residing evaluated`.split(/\s+/),
+);
+const PREPOSITIONS = new Set(['to', 'from', 'at', 'into', 'in', 'by', '@']);
+/** Words that finish a facility's name: "Calvert Hospital", "Laurel Regional", "Keeley House". */
+const HEADS = new Set(
+  `hospital hospitals hosp hosptial hospiatal regional memorial rehab rehabilitation house manor infirmary sanitarium
+  hospice clinic villa lodge center centre home`.split(/\s+/),
+);
+/** Heads that finish a name only after a kind of care: "Mercy Medical Center", "Keswick Nursing Home". */
+const PAIRED_HEADS = new Set(['center', 'centre', 'home']);
+const CARE_KINDS = new Set(['medical', 'nursing', 'health', 'rehabilitation', 'rehab', 'treatment', 'recovery', 'cancer']);
+/** Care settings and generic places: "transferred to MICU", "sent to rehab", "taken to the OR". */
+const SETTINGS = new Set(
+  `icu micu sicu ccu cvicu nicu picu csru ctsu tsicu ed er ew or pacu osh nh snf ltac ltach ecf alf vna ems ir ct mri
+  cath lab floor home unit hd hospital rehab room bed chair the a an his her their this that another other outside
+  same different nursing pt patient md mds us them him team service er's ed's rn`.split(/\s+/),
+);
+const MOVE_BIT = triggerBit(MOVES);
+/** The most frequent English words ("of", "new", "our", "general" is 700th): never a name part. */
+const FUNCTION_WORD_RANK = 300;
+const HEAD_BIT = triggerBit(HEADS);
+
+function push(out: Span[], start: number, end: number, confidence: number, source: string): void {
+  if (end > start) out.push({ start, end, type: 'LOCATION', confidence, source });
+}
+
+/** A word that can be part of a facility's name (not a setting, not clinical shorthand). */
+function nameLike(t: Token, lex: Lexicon): boolean {
+  if (t.shape === 'digit' || SETTINGS.has(t.key) || t.key.length < 2) return false;
+  const info = t.info;
+  if (!info) return false;
+  // A common word or a clinical term only with a capital that means something ("Holy Cross").
+  const plain = info.cls === 'word' || info.shorthand || (info.wordRank > 0 && info.wordRank <= 20_000);
+  if (!plain) return true;
+  return isCapital(t) && !t.sentenceStart && !t.caseless && !lex.medical.has(t.key);
+}
+
+/** Is t an acronym that can stand for a facility ("GH", "GBMC")? */
+function acronym(t: Token): boolean {
+  return t.text.length >= 2 && t.text.length <= 5 && (t.shape === 'upper' || t.shape === 'lower') && !SETTINGS.has(t.key);
+}
+
+export function detectFacilities(text: string, tokens: readonly Token[], lex: Lexicon, out: Span[]): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    if (hasTrigger(t, HEAD_BIT)) facilityHead(text, tokens, i, lex, out);
+    if (!hasTrigger(t, MOVE_BIT)) continue;
+    let j = i + 1;
+    const prep = tokens[j];
+    if (!prep || !PREPOSITIONS.has(prep.key) || !sameLine(text, t, prep)) continue;
+    j++;
+    if (tokens[j]?.key === 'the') j++;
+    const first = tokens[j];
+    if (!first || !sameLine(text, prep, first)) continue;
+    // A run of name-like words, then any head word and ward number: "Quartermain 3", "GH".
+    let b = j;
+    while (b < j + 3 && tokens[b] && nameLike(tokens[b] as Token, lex) && (b === j || joined(text, tokens, b))) b++;
+    if (b === j) {
+      if (acronym(first) && !lex.words.has(first.key) && !lex.medical.has(first.key)) b = j + 1;
+      else continue;
+    }
+    let end = (tokens[b - 1] as Token).end;
+    const after = tokens[b];
+    if (after && joined(text, tokens, b) && (after.shape === 'digit' || hasTrigger(after, HEAD_BIT))) end = after.end;
+    push(out, first.start, end, 0.8, 'location:facility');
+  }
+}
+
+/** "CALVERT HOSPITAL", "sacred heart memorial", "kernan hosp": the words before a head word. */
+function facilityHead(text: string, tokens: readonly Token[], i: number, lex: Lexicon, out: Span[]): void {
+  let a = i;
+  if (PAIRED_HEADS.has((tokens[i] as Token).key)) {
+    if (i < 2 || !CARE_KINDS.has((tokens[i - 1] as Token).key) || !joined(text, tokens, i)) return;
+    a = i - 1;
+  }
+  const named = a;
+  while (a > 0 && named - a < 3 && joined(text, tokens, a)) {
+    const p = tokens[a - 1] as Token;
+    if (hasTrigger(p, HEAD_BIT)) {
+      a--;
+      continue;
+    }
+    // Any word but a function word, a setting or a verb of moving: "holy cross", "sacred heart".
+    if (p.shape === 'digit' || SETTINGS.has(p.key) || hasTrigger(p, MOVE_BIT) || PREPOSITIONS.has(p.key)) break;
+    const rank = p.info?.wordRank ?? 0;
+    if (p.key.length < 2 || (rank > 0 && rank <= FUNCTION_WORD_RANK)) break;
+    // "the behavioral health center" is a kind of place; "Mercy Medical Center" is one.
+    if (named < i && !nameLike(p, lex)) break;
+    a--;
+  }
+  if (a === named) return;
+  const head = tokens[i] as Token;
+  // The name with its head word: "Sacred Heart Memorial", "Keeley House".
+  push(out, (tokens[a] as Token).start, head.end, 0.75, 'location:facility');
+}
+
+function joined(text: string, tokens: readonly Token[], k: number): boolean {
+  const g = gap(text, tokens[k - 1] as Token, tokens[k] as Token);
+  return g === ' ' || g === '-' || g === '. ';
+}
+
+function sameLine(text: string, a: Token, b: Token): boolean {
+  const g = gap(text, a, b);
+  return g.length <= 3 && !g.includes('\n');
+}
