@@ -54,4 +54,30 @@ describe('evaluate', () => {
     expect(r.charPrecision).toBeCloseTo(10 / 25, 6);
     expect(r.phiFreeUntouched).toBe(0);
   });
+  it('ignores bare years (DATE_YEAR): neither missed when left nor false when marked', () => {
+    const years = [
+      {
+        id: 'y',
+        text: 'CABG 1992, MI 7/22.',
+        spans: [
+          { start: 5, end: 9, type: 'DATE_YEAR' },
+          { start: 14, end: 18, type: 'DATE' },
+        ],
+      },
+    ];
+    const left = evaluate(years, [{ id: 'y', spans: [{ start: 14, end: 18, type: 'DATE' }] }]);
+    expect(left.leakRecall).toBe(1);
+    expect(left.goldSpans).toBe(1);
+    const marked = evaluate(years, [
+      {
+        id: 'y',
+        spans: [
+          { start: 5, end: 9, type: 'DATE' },
+          { start: 14, end: 18, type: 'DATE' },
+        ],
+      },
+    ]);
+    expect(marked.charPrecision).toBe(1);
+    expect(marked.predictedChars).toBe(3);
+  });
 });

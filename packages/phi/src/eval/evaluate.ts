@@ -48,6 +48,18 @@ export interface Evaluation {
 
 const ALNUM = /[\p{L}\p{N}]/u;
 
+/**
+ * Gold types that are not identifiers: `DATE_YEAR` (a bare year, which Safe Harbor allows;
+ * PhysioNet marks it). Neither required nor penalised.
+ */
+const IGNORED_TYPES: ReadonlySet<string> = new Set(['DATE_YEAR']);
+
+function touchesOutside(text: string, p: { start: number; end: number }, inGold: Uint8Array): boolean {
+  for (let i = Math.max(0, p.start); i < Math.min(text.length, p.end); i++)
+    if (isAlnum(text, i) && inGold[i] !== 2) return true;
+  return false;
+}
+
 function isAlnum(text: string, i: number): boolean {
   return ALNUM.test(text[i] as string);
 }
@@ -81,13 +93,19 @@ export function evaluate(gold: readonly GoldDocument[], predicted: readonly Pred
     const n = doc.text.length;
     const covered = new Uint8Array(n);
     for (const p of pred) for (let i = Math.max(0, p.start); i < Math.min(n, p.end); i++) covered[i] = 1;
+    // 1: PHI to catch; 2: allowed either way (a bare year), neither caught nor a false positive.
     const inGold = new Uint8Array(n);
-    for (const g of doc.spans) for (let i = Math.max(0, g.start); i < Math.min(n, g.end); i++) inGold[i] = 1;
-    if (doc.spans.length === 0) {
-      phiFree++;
-      if (pred.length === 0) untouched++;
-    }
+    const scored = doc.spans.filter((g) => !IGNORED_TYPES.has(g.type));
     for (const g of doc.spans) {
+      const mark = IGNORED_TYPES.has(g.type) ? 2 : 1;
+      for (let i = Math.max(0, g.start); i < Math.min(n, g.end); i++)
+        inGold[i] = Math.max(inGold[i] ?? 0, mark);
+    }
+    if (scored.length === 0) {
+      phiFree++;
+      if (!pred.some((p) => touchesOutside(doc.text, p, inGold))) untouched++;
+    }
+    for (const g of scored) {
       let ok = true;
       for (let i = g.start; i < g.end && ok; i++) if (isAlnum(doc.text, i) && !covered[i]) ok = false;
       const typed = ok && pred.some((p) => p.type === g.type && p.start < g.end && p.end > g.start);
@@ -115,7 +133,7 @@ export function evaluate(gold: readonly GoldDocument[], predicted: readonly Pred
     for (const p of pred) {
       let fp = 0;
       for (let i = Math.max(0, p.start); i < Math.min(n, p.end); i++) {
-        if (!isAlnum(doc.text, i)) continue;
+        if (!isAlnum(doc.text, i) || inGold[i] === 2) continue;
         predictedChars++;
         if (inGold[i]) truePredicted++;
         else fp++;
