@@ -200,7 +200,8 @@ function numericDates(text: string, t: Token, out: Span[]): void {
     const strongCue = STRONG_DATE_CUE.test(before);
     const rating =
       (!cue && (SCORE_CUE.test(before) || ([3, 4, 5, 10].includes(b) && a <= b))) ||
-      (!strongCue && (([2, 4, 8].includes(b) && a < b) || SETTING_CUE.test(before) || QUANTITY_AFTER.test(after)));
+      (!strongCue &&
+        (([2, 4, 8].includes(b) && a < b) || SETTING_CUE.test(before) || QUANTITY_AFTER.test(after)));
     const ratingAfterCue = cue && b === 10 && a <= 10 && /\/10\b/.test(text.slice(Math.max(0, p - 40), p));
     if (
       validMonthDay(a, b) &&

@@ -23,7 +23,16 @@ const HEADS = new Set(
 );
 /** Heads that finish a name only after a kind of care: "Mercy Medical Center", "Keswick Nursing Home". */
 const PAIRED_HEADS = new Set(['center', 'centre', 'home']);
-const CARE_KINDS = new Set(['medical', 'nursing', 'health', 'rehabilitation', 'rehab', 'treatment', 'recovery', 'cancer']);
+const CARE_KINDS = new Set([
+  'medical',
+  'nursing',
+  'health',
+  'rehabilitation',
+  'rehab',
+  'treatment',
+  'recovery',
+  'cancer',
+]);
 /** Care settings and generic places: "transferred to MICU", "sent to rehab", "taken to the OR". */
 const SETTINGS = new Set(
   `icu micu sicu ccu cvicu nicu picu csru ctsu tsicu ed er ew or pacu osh nh snf ltac ltach ecf alf vna ems ir ct mri
@@ -52,7 +61,12 @@ function nameLike(t: Token, lex: Lexicon): boolean {
 
 /** Is t an acronym that can stand for a facility ("GH", "GBMC")? */
 function acronym(t: Token): boolean {
-  return t.text.length >= 2 && t.text.length <= 5 && (t.shape === 'upper' || t.shape === 'lower') && !SETTINGS.has(t.key);
+  return (
+    t.text.length >= 2 &&
+    t.text.length <= 5 &&
+    (t.shape === 'upper' || t.shape === 'lower') &&
+    !SETTINGS.has(t.key)
+  );
 }
 
 export function detectFacilities(text: string, tokens: readonly Token[], lex: Lexicon, out: Span[]): void {
@@ -69,14 +83,21 @@ export function detectFacilities(text: string, tokens: readonly Token[], lex: Le
     if (!first || !sameLine(text, prep, first)) continue;
     // A run of name-like words, then any head word and ward number: "Quartermain 3", "GH".
     let b = j;
-    while (b < j + 3 && tokens[b] && nameLike(tokens[b] as Token, lex) && (b === j || joined(text, tokens, b))) b++;
+    while (
+      b < j + 3 &&
+      tokens[b] &&
+      nameLike(tokens[b] as Token, lex) &&
+      (b === j || joined(text, tokens, b))
+    )
+      b++;
     if (b === j) {
       if (acronym(first) && !lex.words.has(first.key) && !lex.medical.has(first.key)) b = j + 1;
       else continue;
     }
     let end = (tokens[b - 1] as Token).end;
     const after = tokens[b];
-    if (after && joined(text, tokens, b) && (after.shape === 'digit' || hasTrigger(after, HEAD_BIT))) end = after.end;
+    if (after && joined(text, tokens, b) && (after.shape === 'digit' || hasTrigger(after, HEAD_BIT)))
+      end = after.end;
     push(out, first.start, end, 0.8, 'location:facility');
   }
 }
@@ -96,7 +117,8 @@ function facilityHead(text: string, tokens: readonly Token[], i: number, lex: Le
       continue;
     }
     // Any word but a function word, a setting or a verb of moving: "holy cross", "sacred heart".
-    if (p.shape === 'digit' || SETTINGS.has(p.key) || hasTrigger(p, MOVE_BIT) || PREPOSITIONS.has(p.key)) break;
+    if (p.shape === 'digit' || SETTINGS.has(p.key) || hasTrigger(p, MOVE_BIT) || PREPOSITIONS.has(p.key))
+      break;
     const rank = p.info?.wordRank ?? 0;
     if (p.key.length < 2 || (rank > 0 && rank <= FUNCTION_WORD_RANK)) break;
     // "the behavioral health center" is a kind of place; "Mercy Medical Center" is one.

@@ -127,7 +127,11 @@ function strongContextScore(ctx: NameContext, t: Token, info: NameInfo): number 
       return cap && info.cls !== 'word' ? 0.9 : info.cls === 'name' ? 0.85 : cap ? 0.6 : 0;
     case 'credential':
       // "JON DEVAUX RRT" in an all-caps note, but not "HYPOACTIVE BS".
-      return cap ? 0.9 : t.upperLine && (info.cls === 'name' || (info.cls === 'unknown' && !info.shorthand)) ? 0.8 : 0;
+      return cap
+        ? 0.9
+        : t.upperLine && (info.cls === 'name' || (info.cls === 'unknown' && !info.shorthand))
+          ? 0.8
+          : 0;
     case 'role':
       return cap && info.cls !== 'word' ? 0.9 : info.cls === 'name' ? 0.8 : 0;
     case 'intro':
@@ -213,7 +217,6 @@ function hyphenatedToWord(text: string, tokens: readonly Token[], i: number): bo
   return cls === 'word' || prev.shape === 'upper' || prev.shape === 'lower' || EPONYMS.has(prev.key);
 }
 
-
 /** "Dr. K aware", "Mr. B refused": a surname abbreviated to its initial after a title. */
 function surnameInitial(text: string, tokens: readonly Token[], i: number): Scored | undefined {
   const t = tokens[i] as Token;
@@ -251,7 +254,13 @@ export function scoreToken(
     ctx = 'credential';
   let strong = strongContextScore(ctx, t, info);
   // "dr. murphy", "DR GRIMES": after Dr/Mr/Mrs a surname that is also a word is the surname.
-  if (strong === 0 && ctx === 'title' && info.cls === 'ambiguous' && t.key.length >= 3 && SHORT_TITLES.has(prev?.key ?? ''))
+  if (
+    strong === 0 &&
+    ctx === 'title' &&
+    info.cls === 'ambiguous' &&
+    t.key.length >= 3 &&
+    SHORT_TITLES.has(prev?.key ?? '')
+  )
     strong = 0.8;
   if (strong === 0) {
     // States are places, not people, without a title or label: "moved to Florida".

@@ -64,13 +64,7 @@ function canExtend(
   const t = tokens[j] as Token;
   if (isInitial(text, t) || (t.text === 'I' && text[t.end] === '.' && !left)) return true;
   // "benjamin a seiler": a lowercase middle initial between a lowercase first name and surname.
-  if (
-    anchorLower &&
-    !left &&
-    t.text.length === 1 &&
-    !isCapital(t) &&
-    lowerSurnameAfter(text, tokens, j)
-  )
+  if (anchorLower && !left && t.text.length === 1 && !isCapital(t) && lowerSurnameAfter(text, tokens, j))
     return true;
   if (isContextWord(t) || hasTrigger(t, HEAD_BIT)) return false;
   if (!left && NAME_SUFFIXES.has(t.key) && t.shape !== 'lower') return true;

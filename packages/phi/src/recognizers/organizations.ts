@@ -19,7 +19,18 @@ const WEAK =
   'School|High|Middle|Health|Healthcare|Center|Centre|Services|Service|Systems|Solutions|Group|Department|Dept|Agency|Club|Market|Supermarket|Store|Stores|Foods|Care|Counseling|Recovery|Hall|House|Home|Homes|Program|Project|Network|Alliance|League|Council|Union|Team|Technologies|Tech|Studio|Studios|Media|Farms|Farm|Ranch|Mart|Outlet|Depot|Express|Auto|Garage|Station|Mall|Plaza|Living|Staffing|Roofing|Warehousing|Freight|Practice|Rehabilitation|Rehab|Physicians|Pediatrics|Medicine|Orthopedics|Dialysis|Cardiology|Oncology|Dermatology|Imaging|Radiology|Urgent';
 
 const CLINICAL_SERVICE_BIT = triggerBit(
-  new Set(['care', 'services', 'service', 'health', 'healthcare', 'medicine', 'rehabilitation', 'rehab', 'team', 'program']),
+  new Set([
+    'care',
+    'services',
+    'service',
+    'health',
+    'healthcare',
+    'medicine',
+    'rehabilitation',
+    'rehab',
+    'team',
+    'program',
+  ]),
 );
 const STRONG_SET: ReadonlySet<string> = new Set(STRONG.replace(/\\/g, '').split('|'));
 const WEAK_SET: ReadonlySet<string> = new Set(WEAK.split('|'));
@@ -190,7 +201,9 @@ export function detectOrganizations(text: string, tokens: readonly Token[], lex:
     if (!strong) {
       // "Respiratory Care", "Critical Care Medicine": a clinical service, not an organisation.
       const clinical = CLINICAL_SERVICE_BIT & t.info!.triggers;
-      const distinct = head.filter((x) => isDistinctive(x.text, lex) && !(clinical && lex.medical.has(x.key))).length;
+      const distinct = head.filter(
+        (x) => isDistinctive(x.text, lex) && !(clinical && lex.medical.has(x.key)),
+      ).length;
       if (distinct === 0 && head.length < 3) continue;
       if ((t.text === 'High' || t.text === 'Middle') && distinct === 0) continue;
       if ((tokens[a] as Token).caseless && distinct === 0) continue;
