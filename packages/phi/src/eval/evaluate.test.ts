@@ -79,5 +79,7 @@ describe('evaluate', () => {
     ]);
     expect(marked.charPrecision).toBe(1);
     expect(marked.predictedChars).toBe(3);
+    const asDate = [{ id: 'd', text: 'Founded in 1977.', spans: [{ start: 11, end: 15, type: 'DATE' }] }];
+    expect(evaluate(asDate, [{ id: 'd', spans: [] }]).goldSpans).toBe(0);
   });
 });

@@ -49,10 +49,16 @@ export interface Evaluation {
 const ALNUM = /[\p{L}\p{N}]/u;
 
 /**
- * Gold types that are not identifiers: `DATE_YEAR` (a bare year, which Safe Harbor allows;
- * PhysioNet marks it). Neither required nor penalised.
+ * Gold spans that are not identifiers: `DATE_YEAR` (a bare year, which Safe Harbor allows;
+ * PhysioNet marks it), and DATE spans that are only a year. Neither required nor penalised.
  */
 const IGNORED_TYPES: ReadonlySet<string> = new Set(['DATE_YEAR']);
+/** A DATE span that is only a year ("in 1977", "the 1980s") is a bare year too (Presidio marks them). */
+const BARE_YEAR = /^(?:1[89]|20)\d\d['’]?s?$/i;
+
+function ignored(text: string, g: { start: number; end: number; type: string }): boolean {
+  return IGNORED_TYPES.has(g.type) || (g.type === 'DATE' && BARE_YEAR.test(text.slice(g.start, g.end)));
+}
 
 function touchesOutside(text: string, p: { start: number; end: number }, inGold: Uint8Array): boolean {
   for (let i = Math.max(0, p.start); i < Math.min(text.length, p.end); i++)
@@ -95,9 +101,9 @@ export function evaluate(gold: readonly GoldDocument[], predicted: readonly Pred
     for (const p of pred) for (let i = Math.max(0, p.start); i < Math.min(n, p.end); i++) covered[i] = 1;
     // 1: PHI to catch; 2: allowed either way (a bare year), neither caught nor a false positive.
     const inGold = new Uint8Array(n);
-    const scored = doc.spans.filter((g) => !IGNORED_TYPES.has(g.type));
+    const scored = doc.spans.filter((g) => !ignored(doc.text, g));
     for (const g of doc.spans) {
-      const mark = IGNORED_TYPES.has(g.type) ? 2 : 1;
+      const mark = ignored(doc.text, g) ? 2 : 1;
       for (let i = Math.max(0, g.start); i < Math.min(n, g.end); i++)
         inGold[i] = Math.max(inGold[i] ?? 0, mark);
     }

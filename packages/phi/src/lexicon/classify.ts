@@ -1,6 +1,13 @@
 import type { Lexicon } from './load.js';
 import { triggerBitsOf, triggerGeneration } from './triggers.js';
-import { COUNTRIES, MEDICATIONS, NAME_DOMINANT, NOT_NAMES, WORD_DOMINANT } from './vocabulary.js';
+import {
+  COUNTRIES,
+  MEDICATIONS,
+  NAME_DOMINANT,
+  NOT_NAMES,
+  UNITS_AND_ABBREVIATIONS,
+  WORD_DOMINANT,
+} from './vocabulary.js';
 
 /**
  * - `name`: a first name or surname whose everyday reading is a name (Maria, Okafor, Smith).
@@ -76,14 +83,18 @@ function classifyUncached(key: string, lex: Lexicon): NameInfo {
     triggers: triggerBitsOf(key),
     shorthand: false,
   };
-  if (NOT_NAMES.has(key) || MEDICATIONS.has(key) || COUNTRIES.has(key)) {
+  if (NOT_NAMES.has(key) || MEDICATIONS.has(key) || COUNTRIES.has(key) || UNITS_AND_ABBREVIATIONS.has(key)) {
     info.cls = 'word';
     return info;
   }
   // Clinical vocabulary ("crackles", "levophed", "gtt"); shorthand ("resp", "vanco") is only a
   // hint, since many rare names start a medical term too ("Satu", "Kov").
   const clinical = lex.medical.has(key);
-  info.shorthand = clinical || lex.medical.truncates(key);
+  const stem = key.length > 4 && key.endsWith('s') ? key.slice(0, key.endsWith('es') ? -2 : -1) : '';
+  info.shorthand =
+    clinical ||
+    lex.medical.truncates(key) ||
+    (stem !== '' && (lex.medical.has(stem) || lex.medical.truncates(stem)));
   if (!isName) {
     info.cls = wordRank > 0 || clinical ? 'word' : 'unknown';
     return info;

@@ -33,7 +33,7 @@ export interface Lexicon {
 
 export interface MedicalTerms {
   has(key: string): boolean;
-  /** `key` (3+ letters) starts a longer medical term: clinical shorthand ("resp", "vanco", "levo"). */
+  /** `key` (3+ letters) starts a longer medical or English word: shorthand ("resp", "vanco", "freq"). */
   truncates(key: string): boolean;
 }
 
@@ -85,16 +85,17 @@ export function lexicon(): Lexicon {
     for (let i = 1; i < words.length; i++) cityPrefixes.add(words.slice(0, i).join(' '));
     if (words.length > maxCityWords) maxCityWords = words.length;
   }
+  const words = ranked('english-words.txt');
   cached = {
     firstNames: tsvNumbers('first-names.tsv'),
     surnames: ranked('surnames.txt'),
-    words: ranked('english-words.txt'),
+    words,
     usCities,
     worldCities,
     cityPrefixes,
     maxCityWords: Math.min(maxCityWords, 4),
     zips: new Uint8Array(readFileSync(dataFile('us-zips.bin'))),
-    medical: medicalTerms(),
+    medical: medicalTerms(words),
   };
   return cached;
 }
@@ -104,7 +105,7 @@ export function lexicon(): Lexicon {
  * merged by Aristotelis P.; GPL-3.0-or-later). It is read from the installed package at run time
  * and never copied into this repository, so CareRelay's own files stay Apache-2.0.
  */
-function medicalTerms(): MedicalTerms {
+function medicalTerms(english: ReadonlyMap<string, number>): MedicalTerms {
   const require = createRequire(import.meta.url);
   const root = dirname(require.resolve('@cspell/dict-medicalterms/cspell-ext.json'));
   const raw = gunzipSync(readFileSync(join(root, 'dict', 'medicalterms-en.txt.gz'))).toString('utf8');
@@ -114,7 +115,8 @@ function medicalTerms(): MedicalTerms {
     if (w.length < 2 || w.startsWith('#') || /[^A-Za-z'-]/.test(w)) continue;
     keys.add(w.toLowerCase().replace(/'/g, ''));
   }
-  const sorted = [...keys].sort();
+  // Shorthand cuts medical and everyday words alike: "resp", "vanco", but also "freq", "cont".
+  const sorted = [...new Set([...keys, ...english.keys()])].sort();
   return {
     has: (key) => keys.has(key),
     truncates(key) {

@@ -262,12 +262,50 @@ export function extendAddressBlocks(text: string, spans: Span[]): Span[] {
   return spans;
 }
 
+/** "lives in", "moved to", "from", "grew up in": the cue before a lowercase or all-caps town. */
+const PLACE_VERB = new Set([
+  'lives',
+  'living',
+  'live',
+  'moved',
+  'moving',
+  'relocated',
+  'born',
+  'raised',
+  'grew',
+  'resides',
+  'residing',
+  'visiting',
+  'visited',
+  'stays',
+  'staying',
+  'house',
+  'home',
+  'apartment',
+  'family',
+  'drove',
+  'rehab',
+  'nearby',
+]);
+function placeCueBefore(tokens: readonly Token[], i: number): boolean {
+  const cue = tokens[i - 1];
+  if (!cue) return false;
+  if (cue.key === 'from' || cue.key === 'near' || cue.key === 'downtown') return true;
+  const verb = tokens[i - 2];
+  return (
+    verb !== undefined && (PLACE_VERB.has(verb.key) || (verb.key === 'up' && tokens[i - 3]?.key === 'grew'))
+  );
+}
+
 function detectCities(text: string, tokens: readonly Token[], lex: Lexicon, out: Span[]): void {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
-    if (t.shape !== 'cap' && t.shape !== 'upper') continue;
+    if (t.shape === 'digit' || t.shape === 'mixed') continue;
     const info = t.info ?? classifyName(t.key, lex);
     if (info.cityPopulation < 0 && !info.cityPrefix) continue;
+    // Capitals that say nothing: lowercase ("lives in catonsville"), an acronym ("OSH", "ICA") or
+    // an ALL-CAPS line. Such a word is a town only after a place cue, and only if it is no word.
+    const neutral = t.shape === 'lower' || (t.shape === 'upper' && (t.upperLine || t.text.length <= 3));
     let key = '';
     let best = -1;
     let fullKey = '';
@@ -276,7 +314,9 @@ function detectCities(text: string, tokens: readonly Token[], lex: Lexicon, out:
       const tj = tokens[j] as Token;
       if (
         j > i &&
-        (tj.shape === 'lower' || tj.shape === 'digit' || !gapIs(text, tokens[j - 1] as Token, tj, ' '))
+        ((tj.shape === 'lower') !== (t.shape === 'lower') ||
+          tj.shape === 'digit' ||
+          !gapIs(text, tokens[j - 1] as Token, tj, ' '))
       )
         break;
       if (j > i && !lex.cityPrefixes.has(key)) break;
@@ -307,7 +347,11 @@ function detectCities(text: string, tokens: readonly Token[], lex: Lexicon, out:
     const partOfLonger =
       next !== undefined && (next.shape === 'cap' || next.shape === 'upper') && gapIs(text, last, next, ' ');
     let confidence = 0;
-    if (partOfLonger && !cued) confidence = 0;
+    if (neutral) {
+      const plain =
+        best === i && (info.cls === 'word' || info.shorthand || info.wordRank > 0 || isPersonName);
+      if (cued && placeCueBefore(tokens, i) && !plain) confidence = 0.7;
+    } else if (partOfLonger && !cued) confidence = 0;
     else if (cued) confidence = isWord ? (t.caseless || t.sentenceStart ? 0 : 0.55) : 0.85;
     else if (!isWord && !isPersonName && population >= 100_000) confidence = 0.7;
     else if (!isWord && !isPersonName && best > i && population >= 20_000) confidence = 0.7;

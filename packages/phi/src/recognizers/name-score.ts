@@ -94,6 +94,10 @@ export function isContextWord(t: Token): boolean {
   return hasTrigger(t, CONTEXT_BIT);
 }
 
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
 export function isInitial(text: string, t: Token): boolean {
   return t.text.length === 1 && t.shape === 'cap' && t.key !== 'i' && text[t.end] !== "'";
 }
@@ -126,6 +130,8 @@ function strongContextScore(ctx: NameContext, t: Token, info: NameInfo): number 
     case 'patient':
       return cap && info.cls !== 'word' ? 0.9 : info.cls === 'name' ? 0.85 : cap ? 0.6 : 0;
     case 'credential':
+      // "Hypoactive BS" (bowel sounds), "IV RN": a clinical word before a credential is no name.
+      if (info.cls === 'word' || (info.shorthand && info.cls === 'unknown')) return 0;
       // "JON DEVAUX RRT" in an all-caps note, but not "HYPOACTIVE BS".
       return cap
         ? 0.9
@@ -236,7 +242,8 @@ export function scoreToken(
   fuzzy: FuzzyIndex,
 ): Scored | undefined {
   const t = tokens[i] as Token;
-  if (t.shape === 'digit') return undefined;
+  // "SaO2", "D5W", "PaO2": a word with digits glued to it is a code or a measure, not a name.
+  if (t.shape === 'digit' || isDigit(text.charCodeAt(t.end))) return undefined;
   if (t.text.length < 2) return surnameInitial(text, tokens, i);
   // Short all-caps words in running text are acronyms (ROI, RE, MD), not names.
   if (t.shape === 'upper' && t.text.length <= 3 && !t.upperLine) return undefined;
@@ -302,7 +309,7 @@ export function scoreToken(
     ) {
       const namey =
         info.cls === 'name' ||
-        (info.cls === 'unknown' && !lex.words.has(t.key)) ||
+        (info.cls === 'unknown' && !lex.words.has(t.key) && !info.shorthand) ||
         (personVerb && info.cls === 'ambiguous' && info.first >= 2_000);
       if (namey) score = Math.max(score, 0.55);
     }
