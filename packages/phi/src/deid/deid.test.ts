@@ -3,6 +3,7 @@ import { deidentifyContext } from './deidentify.js';
 import { FIXTURE_IDENTIFIERS, FIXTURE_WORD_NAMES, fixtureTaskContext } from './fixtures.js';
 import { scanOutbound, knownFingerprintValues } from './leak-guard.js';
 import { reidentify } from './reidentify.js';
+import { TokenMap } from './token-map.js';
 import { createHmac } from 'node:crypto';
 
 describe('deidentifyContext', () => {
@@ -107,5 +108,107 @@ describe('outbound leak guard', () => {
     expect(scanOutbound('[CLIENT] slept better this week', { fingerprints: { set, hash } }).blocked).toBe(
       false,
     );
+  });
+});
+
+describe('identifiers hidden by Unicode', () => {
+  const withNotes = (sessionNotes: string) => deidentifyContext({ ...fixtureTaskContext(), sessionNotes });
+
+  it('replaces every hidden form of a name on file with the whole token, nothing of the word left', () => {
+    const out = withNotes(
+      'Da\u200bni came with Ｗｉｌｌ. Okon\u00adkwo said \u202ePriya\u202c agreed; Gra\u2060ce called; Dani\u200bOkonkwo signed.',
+    );
+    expect(out.context.sessionNotes).toBe(
+      '[CLIENT] came with [PERSON_2]. [CLIENT] said [CLINICIAN_1] agreed; [PERSON_1] called; [CLIENT] signed.',
+    );
+  });
+
+  it('gives a misspelled name on file its person token, not a new one', () => {
+    expect(withNotes('Okonkow called.').context.sessionNotes).toBe('[CLIENT] called.');
+  });
+
+  it("keeps square brackets for tokens: a name in brackets becomes ([CLIENT]), the source's own brackets become parentheses", () => {
+    const out = withNotes(
+      'Seen: [Dana Okonkwo]. [Dani] says hi. Wrote [sic]; pasted [PERSON_1] from an old draft.',
+    );
+    expect(out.context.sessionNotes).toBe(
+      'Seen: ([CLIENT]). ([CLIENT]) says hi. Wrote (sic); pasted (PERSON_1) from an old draft.',
+    );
+  });
+
+  it('sends the normalized text: no invisible characters, fullwidth folded', () => {
+    const out = withNotes('Sleep\u200b improved to ６h\u00ad; mood “better”.');
+    expect(out.context.sessionNotes).toBe('Sleep improved to 6h; mood “better”.');
+  });
+
+  it('gives the same value written in fullwidth digits the same token, stored as plain text', () => {
+    const out = withNotes('Call 503-555-0142 or ５０３-５５５-０１４２.');
+    const phones = Object.entries(out.tokens).filter(([, v]) => v.type === 'PHONE');
+    expect(phones).toEqual([['[PHONE_1]', { value: '503-555-0142', type: 'PHONE' }]]);
+    expect(out.context.sessionNotes).toBe('Call [PHONE_1] or [PHONE_1].');
+  });
+
+  it('passes its own output through the leak guard', () => {
+    const out = withNotes('Da\u200bni and [Will] and Ｇｒａｃｅ.');
+    expect(scanOutbound(JSON.stringify(out.context), { known: out.known }).blocked).toBe(false);
+  });
+});
+
+describe('TokenMap name forms', () => {
+  const map = new TokenMap([
+    { person: { given: 'Rosalind', family: 'Pérez' }, label: 'CLIENT' },
+    { person: { given: 'Sam', family: 'Quispe' }, label: 'PERSON' },
+  ]);
+
+  it.each(['Pérez', 'PEREZ', 'Ｐｅｒｅｚ', 'Pe\u0301rez', 'Rosa\u200blind', 'Ros\u00adalind Pérez'])(
+    'maps %j to [CLIENT]',
+    (surface) => {
+      expect(map.tokenFor('NAME', surface)).toBe('[CLIENT]');
+    },
+  );
+
+  it('maps a misspelling flagged as a known relative to that relative', () => {
+    expect(map.tokenFor('NAME', 'Quipse', 'known:relative')).toBe('[PERSON_1]');
+  });
+});
+
+describe('reidentify, tokens a model wrote oddly', () => {
+  const { tokens } = deidentifyContext(fixtureTaskContext());
+
+  it('reads fullwidth brackets and invisible characters around a token', () => {
+    const out = reidentify('［CLIENT］ met [ PERSON\u200b_1 ] and [\u2060PERSON_2\u200b].', tokens);
+    expect(out.text).toBe('Dana Marie Okonkwo met Grace Okonkwo and Will Baker.');
+    expect(out.replaced).toBe(3);
+  });
+});
+
+describe('outbound leak guard, Unicode and JSON', () => {
+  const deid = deidentifyContext(fixtureTaskContext());
+  const key = Buffer.alloc(32, 7);
+  const hash = (w: string): string => createHmac('sha256', key).update(w).digest('base64url');
+  const fingerprints = { set: new Set(knownFingerprintValues(deid.known).map(hash)), hash };
+
+  it('reads JSON escapes as the receiver does: a name after an escaped newline is still a name', () => {
+    expect(scanOutbound(JSON.stringify({ t: 'ok\nWill visited' }), { known: deid.known }).blocked).toBe(true);
+    expect(scanOutbound(JSON.stringify({ t: 'ok\nDani visited' }), { fingerprints }).blocked).toBe(true);
+    expect(scanOutbound('{"t":"\\u0044ani visited"}', { fingerprints }).blocked).toBe(true);
+  });
+
+  it.each(['Plan for Da\u200bni', 'Plan for Ｄａｎｉ', 'Plan for Dan\u00adi', 'Plan for \u202eDani\u202c'])(
+    'finds the fingerprint of a name hidden by Unicode in %j',
+    (text) => {
+      expect(scanOutbound(text, { fingerprints }).blocked).toBe(true);
+    },
+  );
+
+  it('reports where a hidden name is in the text as sent', () => {
+    const scan = scanOutbound('Summary for OKON\u200bKWO, seen today.', { known: deid.known });
+    expect(scan.findings[0]).toMatchObject({ type: 'NAME', start: 12, end: 20 });
+  });
+
+  it('finds a name on file written without its accent', () => {
+    const known = { client: { given: 'Rosalind', family: 'Pérez' } };
+    const set = new Set(knownFingerprintValues(known).map(hash));
+    expect(scanOutbound('seen: PEREZ', { fingerprints: { set, hash } }).blocked).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import type { DeidentifiedContext, TaskContext } from '@carerelay/events';
 import { detect } from '../detect.js';
+import { normalizeText } from '../text/normalize.js';
 import type { KnownIdentifiers, KnownPerson, PhiType } from '../types.js';
 import { ageOn, shiftDate } from './dates.js';
 import { TokenMap, type TokenValue } from './token-map.js';
@@ -67,18 +68,27 @@ class Session {
     this.counts[type] = (this.counts[type] ?? 0) + 1;
   }
 
-  /** Free text: every detected identifier becomes a token (ages over 89 become "90+"). */
+  /**
+   * Free text: every detected identifier becomes a token (ages over 89 become "90+"). The rest
+   * goes out as the detector read it (normalized: no invisible characters, fullwidth folded),
+   * and with the source's own square brackets as parentheses: in de-identified text a square
+   * bracket only ever opens or closes a token. "[Rosalind Pérez]" becomes "([CLIENT])", not
+   * "[[CLIENT]]" (a token in brackets, or a token the model may strip of a bracket), and
+   * neither swallowed into the token ("[CLIENT]" would drop the writer's brackets); a
+   * "[PERSON_1]" pasted from an old draft reaches the model as "(PERSON_1)" and can never be
+   * re-identified as this task's [PERSON_1].
+   */
   text(value: string): string {
     const spans = detect(value, { known: this.known });
     let out = '';
     let at = 0;
     for (const span of spans) {
       const surface = value.slice(span.start, span.end);
-      out += value.slice(at, span.start) + this.replacement(span.type, surface);
+      out += outboundText(value.slice(at, span.start)) + this.replacement(span.type, surface, span.source);
       at = span.end;
       this.count(span.type);
     }
-    return out + value.slice(at);
+    return out + outboundText(value.slice(at));
   }
 
   /** A structured date field: shifted when shifting is on, else a token. */
@@ -87,14 +97,20 @@ class Session {
     return this.replacement('DATE', value.slice(0, 10));
   }
 
-  private replacement(type: PhiType, surface: string): string {
+  private replacement(type: PhiType, surface: string, source?: string): string {
     if (type === 'AGE') return '90+';
     if (type === 'DATE' && this.shiftDays !== null) {
-      const shifted = shiftDate(surface, this.shiftDays);
+      const shifted = shiftDate(normalizeText(surface).text, this.shiftDays);
       if (shifted) return shifted;
     }
-    return this.map.tokenFor(type, surface);
+    return this.map.tokenFor(type, surface, source);
   }
+}
+
+const SQUARE_BRACKETS = /[[\]]/g;
+
+function outboundText(s: string): string {
+  return normalizeText(s).text.replace(SQUARE_BRACKETS, (b) => (b === '[' ? '(' : ')'));
 }
 
 function minutesBetween(start: string, end: string | null): number | null {

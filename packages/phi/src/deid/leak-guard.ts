@@ -1,4 +1,5 @@
 import { detect } from '../detect.js';
+import { normalizeText, originalRange, type NormalizedText } from '../text/normalize.js';
 import type { KnownIdentifiers, PhiType } from '../types.js';
 import { parseDate } from './dates.js';
 
@@ -31,50 +32,75 @@ export interface LeakGuardOptions {
 const TOKEN = /\[[A-Za-z_ -]+\d*\s*\]/g;
 const mask = (text: string): string => text.replace(TOKEN, (t) => ' '.repeat(t.length));
 
+/** Words compared against fingerprints. */
+const WORD = /[\p{L}\p{N}@._+-]+/gu;
+
 /**
  * The last scan of every byte about to leave for a model (fail closed): any
  * known identifier of the task, any fingerprint hit, or any high-confidence
  * detection blocks the call.
+ *
+ * `text` is read as the model will read it: JSON string escapes decoded (callers pass
+ * JSON.stringify output, where a newline is "\n" and "\nSam" would otherwise read "nSam"),
+ * then normalized like detect's view (NFKC, invisible characters removed; where one was
+ * removed, read a second time with it as a space). Findings are offsets in `text`.
  */
 export function scanOutbound(text: string, options: LeakGuardOptions): LeakScan {
-  const masked = mask(text);
   const blockAt = options.blockAt ?? 0.9;
-  const findings: LeakFinding[] = [];
-  const spans = options.detections === false ? [] : detect(masked, { known: options.known });
-  for (const span of spans) {
-    if (span.source.startsWith('known:') || span.confidence >= blockAt) {
-      findings.push({
-        type: span.type,
-        start: span.start,
-        end: span.end,
-        source: span.source,
-        confidence: span.confidence,
-      });
+  const findings = new Map<string, LeakFinding>();
+  const add = (
+    view: NormalizedText,
+    f: Omit<LeakFinding, 'start' | 'end'>,
+    from: number,
+    to: number,
+  ): void => {
+    const [start, end] = originalRange(view, from, to);
+    findings.set(`${start}:${end}:${f.source}`, { ...f, start, end });
+  };
+  const view = normalizeText(text, { jsonEscapes: true });
+  const views = view.invisible
+    ? [view, normalizeText(text, { jsonEscapes: true, invisible: 'space' })]
+    : [view];
+  for (const v of views) {
+    const masked = mask(v.text);
+    const spans = options.detections === false ? [] : detect(masked, { known: options.known });
+    for (const span of spans) {
+      if (span.source.startsWith('known:') || span.confidence >= blockAt) {
+        add(v, { type: span.type, source: span.source, confidence: span.confidence }, span.start, span.end);
+      }
     }
-  }
-  if (options.fingerprints) {
-    for (const m of masked.matchAll(/[\p{L}\p{N}@._+-]+/gu)) {
+    if (!options.fingerprints) continue;
+    for (const m of masked.matchAll(WORD)) {
       for (const candidate of fingerprintForms(m[0])) {
         if (options.fingerprints.set.has(options.fingerprints.hash(candidate))) {
-          findings.push({
-            type: 'FINGERPRINT',
-            start: m.index,
-            end: m.index + m[0].length,
-            source: 'fingerprint',
-            confidence: 1,
-          });
+          add(
+            v,
+            { type: 'FINGERPRINT', source: 'fingerprint', confidence: 1 },
+            m.index,
+            m.index + m[0].length,
+          );
           break;
         }
       }
     }
   }
-  return { blocked: findings.length > 0, findings };
+  const sorted = [...findings.values()].sort((a, b) => a.start - b.start || a.end - b.end);
+  return { blocked: sorted.length > 0, findings: sorted };
 }
+
+/** Accents and ß folded: "Perez" is compared as "Pérez" is. */
+const withoutMarks = (s: string): string =>
+  s
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/ß/g, 'ss');
 
 /** The normalized forms a word of outbound text is compared in. */
 function fingerprintForms(word: string): string[] {
   const lower = word.toLowerCase().replace(/^[._+-]+|[._+-]+$/g, '');
   const forms = [lower, lower.replace(/'s$/, '')];
+  const folded = withoutMarks(lower);
+  if (folded !== lower) forms.push(folded);
   const digits = word.replace(/\D/g, '');
   if (digits.length >= 4) forms.push(digits.slice(-10));
   return forms;
@@ -88,7 +114,13 @@ function fingerprintForms(word: string): string[] {
 export function knownFingerprintValues(known: KnownIdentifiers): string[] {
   const out = new Set<string>();
   const words = (s: string | undefined): void => {
-    for (const w of (s ?? '').toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (w.length >= 2) out.add(w);
+    for (const w of normalizeText(s ?? '')
+      .text.toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)) {
+      if (w.length < 2) continue;
+      out.add(w);
+      out.add(withoutMarks(w));
+    }
   };
   for (const p of [known.client, ...(known.relatives ?? []), ...(known.careTeam ?? [])]) {
     if (!p) continue;

@@ -1,3 +1,4 @@
+import { normalizeText } from '../text/normalize.js';
 import { shiftDate } from './dates.js';
 import { TOKEN_LABELS, type TokenValue } from './token-map.js';
 
@@ -10,11 +11,13 @@ export interface Reidentified {
 
 /**
  * Tolerates what models do to tokens: case ("[client]"), spacing ("[ PERSON_2 ]",
- * "[PERSON 2]"), a lost underscore or a hyphen ("[PERSON-2]"). Anything in
- * brackets that is not a token label (e.g. "[INTERVENTION_DETAIL]") is a
- * placeholder for the clinician and is left alone.
+ * "[PERSON 2]"), a lost underscore or a hyphen ("[PERSON-2]"), fullwidth brackets or
+ * letters ("［CLIENT］") and invisible characters ("[PERSON\u200b_2]"): the text between
+ * brackets is read normalized. Anything in brackets that is not a token label (e.g.
+ * "[INTERVENTION_DETAIL]") is a placeholder for the clinician and is left alone.
  */
-const TOKEN = /\[\s*([A-Za-z]+(?:_[A-Za-z]+)*)(?:[\s_-]*(\d+))?\s*\]/g;
+const BRACKETED = /[[［]([^[\]［］]{1,64})[\]］]/g;
+const TOKEN = /^\s*([A-Za-z]+(?:_[A-Za-z]+)*)(?:[\s_-]*(\d+))?\s*$/;
 const ISO_DATE = /\b(\d{4}-\d{2}-\d{2})\b/g;
 
 export function reidentify(
@@ -24,7 +27,10 @@ export function reidentify(
 ): Reidentified {
   const unresolved = new Set<string>();
   let replaced = 0;
-  let out = text.replace(TOKEN, (match, rawLabel: string, n: string | undefined) => {
+  let out = text.replace(BRACKETED, (match, inner: string) => {
+    const token = TOKEN.exec(normalizeText(inner).text);
+    if (!token) return match;
+    const [, rawLabel = '', n] = token;
     const label = rawLabel.toUpperCase();
     if (!TOKEN_LABELS.has(label)) return match;
     const canonical = n === undefined ? `[${label}]` : `[${label}_${Number(n)}]`;
