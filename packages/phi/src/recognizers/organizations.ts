@@ -213,7 +213,8 @@ export function detectOrganizations(text: string, tokens: readonly Token[], lex:
   for (let i = 1; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     const prev = tokens[i - 1] as Token;
-    // "ran into her at Publix": an unknown capitalised word after "at" is a business or place.
+    // "ran into her at Publix", "she is from Xignite": an unknown capitalised word after "at" or
+    // "from" is a business or a place.
     const info = t.info;
     const odd =
       info !== undefined &&
@@ -221,8 +222,9 @@ export function detectOrganizations(text: string, tokens: readonly Token[], lex:
         (info.cls === 'word' && info.wordRank > 20_000) ||
         (t.possessive && info.cls !== 'word'));
     if (
-      prev.key === 'at' &&
+      (prev.key === 'at' || prev.key === 'from') &&
       odd &&
+      (!info.shorthand || t.possessive) &&
       t.shape !== 'lower' &&
       !t.sentenceStart &&
       !t.caseless &&
