@@ -10,7 +10,9 @@ import type { Span } from '../types.js';
 
 /** "x4521" (no space, 4-5 digits: "x2" and "x 3" are counts) and "ext 212", "ext. 4521", "extension 12". */
 const EXTENSION = /(?:x(\d{4,5})|(?:ext|extension)\.?[ \t]?#?[ \t]?(\d{2,5}))(?![\w.]\d|\w)/iy;
-const EXT_BIT = triggerBit(new Set(['x', 'ext', 'extension']));
+/** A hospital pager or beeper number: "Pager #54321", "PG 33445", "beeper number 55037". */
+const PAGER = /(?:pager|pgr|pg|beeper|bpr)\.?[ \t]*(?:#|no\.?|num(?:ber)?\.?)?[ \t]*:?[ \t]*#?[ \t]*(\d{4,7})(?![\w.]\d|\w)/iy;
+const EXT_BIT = triggerBit(new Set(['x', 'ext', 'extension', 'pager', 'pgr', 'pg', 'beeper', 'bpr']));
 /** Two to six groups of digits joined by one space, dot or dash; optional "(area)" and "+CC". */
 const GROUPED =
   /(?<![\w+./:-])(?:\+[ ]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,8}(?:[ .-]\(?\d{1,8}\)?){1,6}(?![\w/:]|[.,-]\d)/y;
@@ -43,8 +45,9 @@ function extension(text: string, t: Token, out: Span[]): void {
   // Not "2x1000" or "tab x4": the extension word stands alone.
   const before = text.charCodeAt(t.start - 1);
   if (before >= 48 && before <= 57) return;
-  EXTENSION.lastIndex = t.start;
-  const m = EXTENSION.exec(text);
+  const pattern = t.key === 'x' || t.key === 'ext' || t.key === 'extension' ? EXTENSION : PAGER;
+  pattern.lastIndex = t.start;
+  const m = pattern.exec(text);
   if (!m) return;
   const digits = (m[1] ?? m[2]) as string;
   const start = m.index + m[0].length - digits.length;
