@@ -123,6 +123,16 @@ describe('identifiers hidden by Unicode', () => {
     );
   });
 
+  it("writes a person's given name and surname side by side as one token", () => {
+    const ctx = fixtureTaskContext();
+    const out = deidentifyContext({
+      ...ctx,
+      client: { ...ctx.client, givenNames: ['Avery'], familyName: 'Lindqvist', preferredName: null },
+      sessionNotes: 'S: Avery Lindqvist, 37, self-referred. Avery\u200b Lindqvist\nLindqvist',
+    });
+    expect(out.context.sessionNotes).toBe('S: [CLIENT], 37, self-referred. [CLIENT]\n[CLIENT]');
+  });
+
   it('gives a misspelled name on file its person token, not a new one', () => {
     expect(withNotes('Okonkow called.').context.sessionNotes).toBe('[CLIENT] called.');
   });

@@ -69,23 +69,30 @@ class Session {
   }
 
   /**
-   * Free text: every detected identifier becomes a token (ages over 89 become "90+"). The rest
-   * goes out as the detector read it (normalized: no invisible characters, fullwidth folded),
-   * and with the source's own square brackets as parentheses: in de-identified text a square
-   * bracket only ever opens or closes a token. "[Rosalind Pérez]" becomes "([CLIENT])", not
-   * "[[CLIENT]]" (a token in brackets, or a token the model may strip of a bracket), and
-   * neither swallowed into the token ("[CLIENT]" would drop the writer's brackets); a
-   * "[PERSON_1]" pasted from an old draft reaches the model as "(PERSON_1)" and can never be
-   * re-identified as this task's [PERSON_1].
+   * Free text: every detected identifier becomes a token (ages over 89 become "90+"); a
+   * person's given name and surname side by side are one token ("[CLIENT], 37", not
+   * "[CLIENT] [CLIENT], 37"). The rest goes out as the detector read it (normalized: no
+   * invisible characters, fullwidth folded).
+   *
+   * Square brackets in de-identified text belong to tokens only: the source's own become
+   * parentheses. "[Rosalind Pérez]" goes out as "([CLIENT])": "[[CLIENT]]" reads as a token
+   * in brackets (and a model that drops one pair leaves a broken token), while swallowing the
+   * brackets into the token would silently drop what the writer marked. A "[PERSON_1]" pasted
+   * from an old draft goes out as "(PERSON_1)", so it can never be re-identified as this
+   * task's [PERSON_1].
    */
   text(value: string): string {
     const spans = detect(value, { known: this.known });
     let out = '';
     let at = 0;
+    let last: string | undefined;
     for (const span of spans) {
-      const surface = value.slice(span.start, span.end);
-      out += outboundText(value.slice(at, span.start)) + this.replacement(span.type, surface, span.source);
+      const between = outboundText(value.slice(at, span.start));
+      const token = this.replacement(span.type, value.slice(span.start, span.end), span.source);
       at = span.end;
+      if (span.type === 'NAME' && token === last && SAME_LINE_SPACE.test(between)) continue;
+      out += between + token;
+      last = span.type === 'NAME' ? token : undefined;
       this.count(span.type);
     }
     return out + outboundText(value.slice(at));
@@ -108,6 +115,7 @@ class Session {
 }
 
 const SQUARE_BRACKETS = /[[\]]/g;
+const SAME_LINE_SPACE = /^[ \t]+$/;
 
 function outboundText(s: string): string {
   return normalizeText(s).text.replace(SQUARE_BRACKETS, (b) => (b === '[' ? '(' : ')'));
