@@ -46,6 +46,7 @@ export const REPORTING_VERBS = set(`
 export const CREDENTIALS = set(`
   lcsw lcsw-c licsw lsw msw lpc lpcc lmhc lmft mft md do phd psyd np pmhnp pmhnp-bc rn bsn msn
   aprn pa pa-c cadc ladc lcadc ncc bcba mss edd lpn cnm crnp dnp mph ma ms bs
+  rrt crt rt cna pt ot slp ccc-slp rd ld rph pharmd dds dmd od dpm facp mba lmsw lcpc lac caadc
 `);
 
 /** Lines opening a sign-off; the next capitalised words are a name. */

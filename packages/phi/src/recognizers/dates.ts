@@ -211,6 +211,17 @@ function numericDates(text: string, t: Token, out: Span[]): void {
       (cue || !/^[ \t]*on\b/i.test(after))
     ) {
       push(out, p, p + m[0].length, cue ? 0.85 : 0.6, 'date:month-day');
+    } else if (
+      // "MI 7/81", "echo 8/87": a month and a two-digit year (a day is never over 31).
+      a >= 1 &&
+      a <= 12 &&
+      (m[2] as string).length === 2 &&
+      b > 31 &&
+      !SCORE_CUE.test(before) &&
+      !SETTING_CUE.test(before) &&
+      !/^[ \t]*(?:mg|ml|%|mmhg|[a-z])/i.test(after)
+    ) {
+      push(out, p, p + m[0].length, 0.6, 'date:month-year');
     }
   }
   m = at(NUMERIC_SHORT_DASH, text, p);

@@ -164,7 +164,9 @@ function groupRuns(
     // Two capitalised name-ish words together ("Grace Baker") are a name even if each is ambiguous,
     // and so are two unknown words around a middle initial ("Hanne I. Kreutzmann").
     const pair =
-      (capCount >= 2 && sum >= 0.8 && !(tokens[a] as Token).caseless) || initialInside(text, tokens, a, b);
+      (capCount >= 2 && sum >= 0.8 && !(tokens[a] as Token).caseless) ||
+      initialInside(text, tokens, a, b) ||
+      lexiconPair(tokens, a, b);
     if (best >= THRESHOLD || pair) {
       runs.push({ a, b });
       spans.push({
@@ -179,6 +181,25 @@ function groupRuns(
   }
   joinCoordinated(text, tokens, runs, scored, spans);
   return spans;
+}
+
+/**
+ * Where capitals say nothing ("JON DEVAUX", "lindsey cardarelli"), a first name the lexicon
+ * knows well, then a surname that is no word, is a name.
+ */
+function lexiconPair(tokens: readonly Token[], a: number, b: number): boolean {
+  if (b !== a + 1) return false;
+  const f = tokens[a] as Token;
+  const l = tokens[b] as Token;
+  if (isCapital(f) || isCapital(l) || !f.info || !l.info) return false;
+  return (
+    f.info.cls === 'name' &&
+    f.info.first >= 2_000 &&
+    l.info.surnameRank > 0 &&
+    (l.info.cls === 'name' || l.info.cls === 'unknown') &&
+    !l.info.shorthand &&
+    l.key.length >= 3
+  );
 }
 
 /** A first name that is only a rare word ("Tilly", not "Per" or "Will"). */

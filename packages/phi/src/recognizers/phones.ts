@@ -11,7 +11,8 @@ import type { Span } from '../types.js';
 /** "x4521" (no space, 4-5 digits: "x2" and "x 3" are counts) and "ext 212", "ext. 4521", "extension 12". */
 const EXTENSION = /(?:x(\d{4,5})|(?:ext|extension)\.?[ \t]?#?[ \t]?(\d{2,5}))(?![\w.]\d|\w)/iy;
 /** A hospital pager or beeper number: "Pager #54321", "PG 33445", "beeper number 55037". */
-const PAGER = /(?:pager|pgr|pg|beeper|bpr)\.?[ \t]*(?:#|no\.?|num(?:ber)?\.?)?[ \t]*:?[ \t]*#?[ \t]*(\d{4,7})(?![\w.]\d|\w)/iy;
+const PAGER =
+  /(?:pager|pgr|pg|beeper|bpr)\.?[ \t]*(?:#|no\.?|num(?:ber)?\.?)?[ \t]*:?[ \t]*#?[ \t]*(\d{4,7})(?![\w.]\d|\w)/iy;
 const EXT_BIT = triggerBit(new Set(['x', 'ext', 'extension', 'pager', 'pgr', 'pg', 'beeper', 'bpr']));
 /** Two to six groups of digits joined by one space, dot or dash; optional "(area)" and "+CC". */
 const GROUPED =
