@@ -1,5 +1,6 @@
-// The notes the de-identification benchmark runs on: corpus documents joined whole into
-// ~2 KB notes, gold spans shifted with them so they stay exact.
+// The notes the de-identification benchmark runs on: generated and general-text documents
+// joined whole into ~2 KB notes, gold spans shifted with them so they stay exact; real ICU
+// nursing notes each as written.
 import { existsSync, readFileSync } from 'node:fs';
 import { generateCorpus, type GoldDocument, type KnownIdentifiers } from '@carerelay/phi';
 
@@ -74,24 +75,43 @@ function joinIntoNotes(
   return { notes, gold };
 }
 
-function corpusOf(name: string, description: string, docs: readonly SourceDocument[]): BenchCorpus {
-  const { notes, gold } = joinIntoNotes(docs, name);
+function corpusOf(name: string, description: string, notes: BenchNote[], gold: GoldDocument[]): BenchCorpus {
   const bytes = notes.reduce((n, note) => n + Buffer.byteLength(note.text), 0);
   return { name, description, notes, gold, bytes };
+}
+
+function readJsonl(path: string): SourceDocument[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as SourceDocument);
 }
 
 /** The project's synthetic behavioural-health corpus (the `corpus:deid` defaults). */
 export function behavioralHealthCorpus(count: number, seed: number): BenchCorpus {
   const docs = generateCorpus(count, seed);
-  return corpusOf('bh', `generateCorpus(${count}, ${seed}): ${docs.length} documents`, docs);
+  const { notes, gold } = joinIntoNotes(docs, 'bh');
+  return corpusOf('bh', `generateCorpus(${count}, ${seed}): ${docs.length} documents`, notes, gold);
 }
 
 /** General-purpose text (presidio-research synthetic sentences), when the file is present. */
 export function presidioCorpus(path: string): BenchCorpus | undefined {
   if (!existsSync(path)) return undefined;
-  const docs = readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) => JSON.parse(line) as SourceDocument);
-  return corpusOf('presidio', `${path}: ${docs.length} sentences`, docs);
+  const docs = readJsonl(path);
+  const { notes, gold } = joinIntoNotes(docs, 'presidio');
+  return corpusOf('presidio', `${path}: ${docs.length} sentences`, notes, gold);
+}
+
+/**
+ * Real ICU nursing notes with surrogate PHI (the PhysioNet deid development half), when the
+ * file is present. Each note is timed whole, as written (median ~0.7 KB, longest ~3 KB), not
+ * joined: they are real notes, so the latency per note is a real one. Their bare years
+ * (DATE_YEAR) stay in the gold: evaluate() leaves them out of the scores, as in eval:deid.
+ */
+export function physionetCorpus(path: string): BenchCorpus | undefined {
+  if (!existsSync(path)) return undefined;
+  const docs = readJsonl(path);
+  const notes = docs.map(({ id, text }) => ({ id, text }));
+  const gold = docs.map(({ id, text, spans }) => ({ id, text, spans }));
+  return corpusOf('physionet', `${path}: ${docs.length} ICU nursing notes, each whole`, notes, gold);
 }

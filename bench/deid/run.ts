@@ -1,9 +1,12 @@
 // De-identification throughput, latency, memory and quality: CareRelay's detect() beside
-// redact-pii (a general-purpose npm redactor) on the same ~2 KB notes. Each detector runs in
+// redact-pii (a general-purpose npm redactor) on the same notes. Each detector runs in
 // its own Node process (measure.ts), one thread, so their peaks do not mix. Prints figures;
 // never passes or fails.
+// Corpora: the generated behavioural-health notes, presidio-synth-v2 (general text) and the
+// PhysioNet ICU nursing notes (real clinical shorthand), the last two when their files exist.
 //   node bench/dist/deid/run.js      env: BENCH_RUNS (5) BENCH_PASSES (10) BENCH_DOCS (600)
 //                                         BENCH_PRESIDIO (../shared/data/presidio-synth-v2.jsonl)
+//                                         BENCH_PHYSIONET (../shared/data/physionet-dev.jsonl)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluate } from '@carerelay/phi';
 import { median, percentile } from '../lib/infra.js';
-import { behavioralHealthCorpus, presidioCorpus, type BenchCorpus } from './corpus.js';
+import { behavioralHealthCorpus, physionetCorpus, presidioCorpus, type BenchCorpus } from './corpus.js';
 import { DETECTOR_LABELS, type DetectorName } from './detectors.js';
 import type { MeasureResult } from './measure.js';
 
@@ -22,6 +25,7 @@ const SEED = 20240722; // the corpus:deid default, so figures line up with eval:
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..', '..', '..');
 const PRESIDIO = process.env.BENCH_PRESIDIO ?? join(REPO, '..', 'shared', 'data', 'presidio-synth-v2.jsonl');
+const PHYSIONET = process.env.BENCH_PHYSIONET ?? join(REPO, '..', 'shared', 'data', 'physionet-dev.jsonl');
 
 interface Row {
   detector: DetectorName;
@@ -134,9 +138,9 @@ function printTable(corpus: BenchCorpus, rows: readonly Row[]): void {
 }
 
 const LEGEND = [
-  'MB/s: bytes over the summed wall time of the detector calls. MB/cpu-s: bytes over the process CPU time',
-  '  (all threads, GC helpers included) of the timed passes: it leaves out time spent waiting for a core on a busy',
-  '  host, and counts GC work on other cores (MB/cpu-s below MB/s).',
+  'MB/s, per core (detection runs on one thread): bytes over the summed wall time of the detector calls.',
+  'MB/cpu-s: bytes over the process CPU time (all threads, GC helpers included) of the timed passes: it leaves',
+  '  out time spent waiting for a core on a busy host, and counts GC work on other cores (MB/cpu-s below MB/s).',
   'leak recall: a gold span is caught only if every letter and digit in it is covered; char precision over',
   '  predicted letters and digits.',
   'known recall: gold spans from the note\'s structured fields; only the "+ known ids" row is given those fields,',
@@ -145,9 +149,11 @@ const LEGEND = [
 ];
 
 async function main(): Promise<void> {
-  const corpora = [behavioralHealthCorpus(DOCS, SEED), presidioCorpus(PRESIDIO)].filter(
-    (c) => c !== undefined,
-  );
+  const corpora = [
+    behavioralHealthCorpus(DOCS, SEED),
+    presidioCorpus(PRESIDIO),
+    physionetCorpus(PHYSIONET),
+  ].filter((c) => c !== undefined);
   const scratch = mkdtempSync(join(tmpdir(), 'bench-deid-'));
   const tables: Array<{ corpus: BenchCorpus; rows: Row[] }> = [];
   try {
@@ -174,6 +180,8 @@ async function main(): Promise<void> {
   console.log(`\n${LEGEND.join('\n')}`);
   if (!tables.some((t) => t.corpus.name === 'presidio'))
     console.log(`(no general-text corpus: ${PRESIDIO} not found)`);
+  if (!tables.some((t) => t.corpus.name === 'physionet'))
+    console.log(`(no ICU nursing notes: ${PHYSIONET} not found)`);
 }
 
 await main();
