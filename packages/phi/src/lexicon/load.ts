@@ -29,6 +29,8 @@ export interface Lexicon {
    * "pulm", "hct"), folded, sorted: what a clinical note is made of and a name is not.
    */
   medical: MedicalTerms;
+  /** Company and brand names (folded, no common words): employers, stores, chains. */
+  companies: ReadonlySet<string>;
 }
 
 export interface MedicalTerms {
@@ -96,6 +98,7 @@ export function lexicon(): Lexicon {
     maxCityWords: Math.min(maxCityWords, 4),
     zips: new Uint8Array(readFileSync(dataFile('us-zips.bin'))),
     medical: medicalTerms(words),
+    companies: companyNames(words),
   };
   return cached;
 }
@@ -135,6 +138,26 @@ function medicalTerms(english: ReadonlyMap<string, number>): MedicalTerms {
       return false;
     },
   };
+}
+
+/**
+ * Company names of npm `@cspell/dict-companies` (MIT, Street Side Software), read from the
+ * installed package. Ticker symbols (all capitals) and names that are common words ("Target",
+ * "Income") are left out: they say nothing on their own.
+ */
+function companyNames(english: ReadonlyMap<string, number>): Set<string> {
+  const require = createRequire(import.meta.url);
+  const root = dirname(require.resolve('@cspell/dict-companies/cspell-ext.json'));
+  const out = new Set<string>();
+  for (const line of readFileSync(join(root, 'dict', 'companies.txt'), 'utf8').split('\n')) {
+    const name = line.trim();
+    if (name.length < 3 || name.startsWith('#') || name.includes(' ') || !/[a-z]/.test(name)) continue;
+    const key = name.toLowerCase().replace(/['’]/g, '');
+    const rank = english.get(key) ?? 0;
+    if (rank > 0 && rank <= 20_000) continue;
+    out.add(key);
+  }
+  return out;
 }
 
 export function isUsZip(zip5: string, lex: Lexicon = lexicon()): boolean {

@@ -10,6 +10,8 @@ const SUBJECTS = new Set([
   'she',
   'pt',
   'patient',
+  'client',
+  'resident',
   'who',
   'mom',
   'mother',
@@ -26,6 +28,11 @@ const SUBJECTS = new Set([
 const AFTER_NUMBER = [
   new RegExp(String.raw`${NUM}[ \t-]*(?:years?|yrs?|y)[ \t-]*(?:old|of age|o\.?)\b`, 'iy'),
   new RegExp(String.raw`${NUM}[ \t]*(?:yo|y\/o|y\.o\.?|yoa)[mf]?(?![a-z])`, 'iy'),
+  // "her grandmother, 97, moved in", "father (93)": an age set off after the person.
+  new RegExp(
+    String.raw`(?<=\b(?:${[...SUBJECTS].join('|')}|aunt|uncle|neighbor|neighbour|friend)[ \t]*[,(][ \t]*)${NUM}(?=[ \t]*[,)])`,
+    'iy',
+  ),
 ];
 /** Tried at their first word: "age 93", "in her 90s", "turned 91". */
 const BEFORE_NUMBER: ReadonlyArray<readonly [ReadonlySet<string>, RegExp]> = [
@@ -38,7 +45,7 @@ const BEFORE_NUMBER: ReadonlyArray<readonly [ReadonlySet<string>, RegExp]> = [
   [
     SUBJECTS,
     new RegExp(
-      String.raw`(?:he|she|pt|patient|who|mom|mother|dad|father|husband|wife|grandma|grandpa|grandmother|grandfather)[ \t]+(?:is|was)[ \t]+(?:now[ \t]+|almost[ \t]+|nearly[ \t]+)?${NUM}\b(?![ \t]*(?:%|°|\/|\.\d|(?:mg|mcg|kg|lbs?|pounds?|cm|mm|in|inches|ft|feet|degrees?|bpm|min|minutes?|hours?|hrs?|days?|weeks?|months?|percent|units?|ml|cc|beats|breaths|points?|on|at|over|for|x)\b))`,
+      String.raw`(?:he|she|pt|patient|client|resident|who|mom|mother|dad|father|husband|wife|grandma|grandpa|grandmother|grandfather)[ \t]+(?:is|was)[ \t]+(?:now[ \t]+|almost[ \t]+|nearly[ \t]+)?${NUM}\b(?![ \t]*(?:%|°|\/|\.\d|(?:mg|mcg|kg|lbs?|pounds?|cm|mm|in|inches|ft|feet|degrees?|bpm|min|minutes?|hours?|hrs?|days?|weeks?|months?|percent|units?|ml|cc|beats|breaths|points?|on|at|over|for|x)\b))`,
       'iy',
     ),
   ],

@@ -183,8 +183,15 @@ function numericDates(text: string, t: Token, out: Span[]): void {
   m = at(NUMERIC_FULL, text, p);
   if (m) {
     const [a, b] = m[1] !== undefined ? [Number(m[1]), Number(m[3])] : [Number(m[7]), Number(m[8])];
+    // A four-digit year a living person's record can hold; "1.2.3456" is a version number.
+    const year = m[4] ?? m[5] ?? '';
+    const plausible = year.length !== 4 || (Number(year) >= 1850 && Number(year) <= 2150);
     // US order first, then day-first (22/07/2024); "1.5.10" is a version number.
-    if ((validMonthDay(a, b) || validMonthDay(b, a)) && !(m[2] === '.' && (m[4]?.length ?? 0) === 2)) {
+    if (
+      plausible &&
+      (validMonthDay(a, b) || validMonthDay(b, a)) &&
+      !(m[2] === '.' && (m[4]?.length ?? 0) === 2)
+    ) {
       push(out, p, p + m[0].length, 0.95, 'date:numeric');
       return;
     }

@@ -21,6 +21,14 @@ const HEADS = new Set(
   `hospital hospitals hosp hosptial hospiatal regional memorial rehab rehabilitation house manor infirmary sanitarium
   hospice clinic villa lodge center centre home`.split(/\s+/),
 );
+/**
+ * A site of an organisation: "the Mercy ICU", "the Ford plant", "the amazon warehouse", "the
+ * Tulsa facility". Only a name-like word before it counts ("the night shift office" does not).
+ */
+const SITE_HEADS = new Set(
+  `icu micu sicu ccu picu nicu er ed unit ward floor clinic facility office plant factory warehouse store branch campus
+  location site shelter dealership mill depot`.split(/\s+/),
+);
 /** Heads that finish a name only after a kind of care: "Mercy Medical Center", "Keswick Nursing Home". */
 const PAIRED_HEADS = new Set(['center', 'centre', 'home']);
 const CARE_KINDS = new Set([
@@ -43,6 +51,7 @@ const MOVE_BIT = triggerBit(MOVES);
 /** The most frequent English words ("of", "new", "our", "general" is 700th): never a name part. */
 const FUNCTION_WORD_RANK = 300;
 const HEAD_BIT = triggerBit(HEADS);
+const SITE_BIT = triggerBit(SITE_HEADS);
 
 function push(out: Span[], start: number, end: number, confidence: number, source: string): void {
   if (end > start) out.push({ start, end, type: 'LOCATION', confidence, source });
@@ -53,6 +62,7 @@ function nameLike(t: Token, lex: Lexicon): boolean {
   if (t.shape === 'digit' || SETTINGS.has(t.key) || t.key.length < 2) return false;
   const info = t.info;
   if (!info) return false;
+  if (lex.companies.has(t.key) || (t.possessive && lex.companies.has(`${t.key}s`))) return true;
   // A common word or a clinical term only with a capital that means something ("Holy Cross").
   const plain = info.cls === 'word' || info.shorthand || (info.wordRank > 0 && info.wordRank <= 20_000);
   if (!plain) return true;
@@ -73,6 +83,7 @@ export function detectFacilities(text: string, tokens: readonly Token[], lex: Le
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     if (hasTrigger(t, HEAD_BIT)) facilityHead(text, tokens, i, lex, out);
+    else if (hasTrigger(t, SITE_BIT) && i > 0) site(text, tokens, i, lex, out);
     if (!hasTrigger(t, MOVE_BIT)) continue;
     let j = i + 1;
     const prep = tokens[j];
@@ -129,6 +140,13 @@ function facilityHead(text: string, tokens: readonly Token[], i: number, lex: Le
   const head = tokens[i] as Token;
   // The name with its head word: "Sacred Heart Memorial", "Keeley House".
   push(out, (tokens[a] as Token).start, head.end, 0.75, 'location:facility');
+}
+
+function site(text: string, tokens: readonly Token[], i: number, lex: Lexicon, out: Span[]): void {
+  let a = i;
+  while (a > 0 && i - a < 3 && joined(text, tokens, a) && nameLike(tokens[a - 1] as Token, lex)) a--;
+  if (a === i) return;
+  push(out, (tokens[a] as Token).start, (tokens[i - 1] as Token).end, 0.7, 'location:site');
 }
 
 function joined(text: string, tokens: readonly Token[], k: number): boolean {

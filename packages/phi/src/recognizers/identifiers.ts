@@ -13,7 +13,7 @@ const IPV6 = /(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}
 const TLD =
   /\.(?:com|org|net|edu|gov|io|co|us|info|biz|me|health|app|ai|uk|ca|de|fr|au|nl|ly|tv|mil|int|xyz|site|online)\b(?:\/[^\s<>"'()]*)?/gi;
 const MAC = /\b(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}\b/g;
-const SSN = /(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-])/g;
+const SSN = /(?<![\d.-])(\d{3})([- .])(\d{2})\2(\d{4})(?![\d-]|\.\d)/g;
 const NINE_DIGITS = /(?<![\d-])\d{9}(?![\d-])/g;
 const SSN_CONTEXT =
   /(?:\bssn|\bss#|\bsocial(?: security)?(?: number| no\.?| #)?|\bsocial sec(?:urity)?\.?)\W{0,6}$/i;
@@ -151,6 +151,8 @@ export function detectIdentifiers(text: string, tokens: readonly Token[]): Span[
     forEachMatch(SSN, text, (m) => {
       if (!ssnValid(m[1] as string, m[3] as string, m[4] as string)) return;
       const ctx = SSN_CONTEXT.test(text.slice(Math.max(0, m.index - 30), m.index));
+      // "123.45.6789" is an SSN only after its label; dotted digits are versions and values too.
+      if (m[2] === '.' && !ctx) return;
       push(out, m.index, m.index + m[0].length, 'SSN', ctx ? 0.98 : 0.85, 'pattern:ssn');
     });
   if (shape.longest >= 9)

@@ -291,10 +291,13 @@ function placeCueBefore(tokens: readonly Token[], i: number): boolean {
   const cue = tokens[i - 1];
   if (!cue) return false;
   if (cue.key === 'from' || cue.key === 'near' || cue.key === 'downtown') return true;
-  const verb = tokens[i - 2];
-  return (
-    verb !== undefined && (PLACE_VERB.has(verb.key) || (verb.key === 'up' && tokens[i - 3]?.key === 'grew'))
-  );
+  // "lives with her sister in catonsville": a verb of living earlier in the clause.
+  for (let k = i - 2; k >= Math.max(0, i - 6); k--) {
+    const w = tokens[k] as Token;
+    if (PLACE_VERB.has(w.key) || (w.key === 'up' && tokens[k - 1]?.key === 'grew')) return true;
+    if (w.sentenceStart) break;
+  }
+  return false;
 }
 
 function detectCities(text: string, tokens: readonly Token[], lex: Lexicon, out: Span[]): void {
@@ -350,7 +353,8 @@ function detectCities(text: string, tokens: readonly Token[], lex: Lexicon, out:
     if (neutral) {
       const plain =
         best === i && (info.cls === 'word' || info.shorthand || info.wordRank > 0 || isPersonName);
-      if (cued && placeCueBefore(tokens, i) && !plain) confidence = 0.7;
+      // A large town needs only "in"/"to" ("works in joliet"); a small one a verb of living too.
+      if (cued && (placeCueBefore(tokens, i) || population >= 50_000) && !plain) confidence = 0.7;
     } else if (partOfLonger && !cued) confidence = 0;
     else if (cued) confidence = isWord ? (t.caseless || t.sentenceStart ? 0 : 0.55) : 0.85;
     else if (!isWord && !isPersonName && population >= 100_000) confidence = 0.7;

@@ -157,6 +157,8 @@ export function contextBefore(text: string, tokens: readonly Token[], i: number)
     // "her husband Tom", "pt's sister jessica", "Mother: Ana", "sponsor Dave"
     if (before && (POSSESSORS.has(before.key) || before.possessive)) return 'relation';
     if (t.shape !== 'lower') return 'relation';
+    // "social: son bill called", "d/w dr. murphy, son bill": a relation opening a clause.
+    if (!before || /[:;,.(\n-]/.test(text.slice(before.end, prev.start))) return 'relation';
   }
   if (ROLES.has(k) && SPACE_ONLY.test(between)) return 'role';
   // "called" is mostly "phoned" in notes: "Called Pharmacy" is not a name, "called Joy" is.

@@ -212,6 +212,22 @@ const PERSON_VERB_BIT = triggerBit(
   ]),
 );
 export const HEAD_BIT = triggerBit(EPONYM_HEADS);
+const DEVICE_BIT = triggerBit(
+  new Set([
+    'line',
+    'lines',
+    'catheter',
+    'cath',
+    'port',
+    'drain',
+    'tube',
+    'pump',
+    'blanket',
+    'mask',
+    'bag',
+    'valve',
+  ]),
+);
 /** Generic drug-name endings (quetiapine, pimavanserin, lorazepam): not people. */
 const DRUG_SUFFIX =
   /(?:ine|pine|done|pam|lam|zole|pril|olol|mab|tidine|statin|sartan|oxetine|apine|idone|azine|amine|triptan|prazole|cycline|mycin|cillin|vir|zepam|serin|afil|oxacin|profen|phen|dronate|lukast|gliptin|gliflozin|pramine|faxine|tropin|parin|olone|sone|terol)$/;
@@ -280,6 +296,9 @@ export function scoreToken(
     if (isEponymUse(text, tokens, i) || hyphenatedToWord(text, tokens, i)) return undefined;
     if (t.text.length < 3) return undefined;
   }
+  // "Hickman line", "Quinton cath", "Foley catheter": a device named after its maker.
+  const next1 = tokens[i + 1];
+  if (strong === 0 && next1 && hasTrigger(next1, DEVICE_BIT) && isSpaceGap(text, t, next1)) return undefined;
   const isFuzzy = info.cls === 'unknown' && isCapital(t) && fuzzy.has(t.key);
   let score = Math.max(strong, baseScore(t, info, isFuzzy));
   if (strong > 0) return { score, info, ctx };

@@ -3,7 +3,7 @@ import { hasTrigger, triggerBit } from '../lexicon/triggers.js';
 import { capitalRunAfter, capitalRunBefore, isCapitalised, spaceBetween } from '../text/runs.js';
 import type { Token } from '../text/tokens.js';
 import type { Span } from '../types.js';
-import { CREDENTIALS, TITLES } from '../lexicon/vocabulary.js';
+import { CREDENTIALS, NOT_NAMES, TITLES } from '../lexicon/vocabulary.js';
 import { US_STATES } from '../lexicon/geography.js';
 import { detectFacilities } from './facilities.js';
 import { SHAPE_BITS, ofTail, orgShapeAt } from './org-shapes.js';
@@ -73,7 +73,8 @@ const EMPLOYMENT_STARTS = new Set(
   `work works worked working employed employment job shift shifts hired fired laid terminated quit interning internship
   interned volunteer volunteers volunteered volunteering enrolled attends attending attended graduated student students
   manager cashier clerk teacher driver server waitress waiter bartender cook technician assistant employee position
-  career contract placement member parishioner congregant practice`.split(/\s+/),
+  career contract placement member parishioner congregant practice drives drove delivers delivered shopping shops
+  shopped`.split(/\s+/),
 );
 /** Form fields whose value is an organisation: "Employer: Evergreen Senior Living". */
 const ORG_LABEL =
@@ -250,7 +251,32 @@ export function detectOrganizations(text: string, tokens: readonly Token[], lex:
     if (bits & EMPLOYMENT_BIT) employment(text, t, lex, out);
   }
   detectFacilities(text, tokens, lex, out);
+  companies(tokens, lex, out);
   return out;
+}
+
+/**
+ * Employers the company lexicon knows, in any case, where the words before say it is a
+ * workplace ("shifts at starbucks", "works for Toyota", "drives for FedEx").
+ */
+function companies(tokens: readonly Token[], lex: Lexicon, out: Span[]): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    if (t.shape === 'digit' || NOT_NAMES.has(t.key)) continue;
+    if (!(lex.companies.has(t.key) || (t.possessive && lex.companies.has(`${t.key}s`)))) continue;
+    // Alone, a brand is everyone's ("Instagram", "Uber", the "Hamilton" scale): only a workplace.
+    const end = t.end + (t.possessive ? 2 : 0);
+    let j = i - 1;
+    if (tokens[j]?.key === 'the') j--;
+    const prep = tokens[j];
+    if (!prep || !['at', 'for', 'from', 'by', 'with'].includes(prep.key)) continue;
+    for (let k = j - 1; k >= Math.max(0, j - 3); k--) {
+      if (hasTrigger(tokens[k], EMPLOYMENT_BIT)) {
+        push(out, t.start, end, 0.7, 'org:company');
+        break;
+      }
+    }
+  }
 }
 
 function labelled(text: string, t: Token, out: Span[]): void {
