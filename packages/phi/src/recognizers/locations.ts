@@ -62,7 +62,7 @@ const FOREIGN = new RegExp(
   'gu',
 );
 const ROUTE =
-  /\b(?:Route|Rte\.?|Highway|Hwy\.?|Interstate|I-|US-|SR-|County Road|CR|Exit)[ -]?\d{1,4}[A-Z]?\b/g;
+  /\b(?:Route|Rte\.?|Highway|Hwy\.?|Interstate|I-|US-|SR-|County Road|CR|Exit)[ -]?\d{1,4}[A-Z]?\b(?!\.\d)/g;
 const PO_BOX = /\bP\.?[ \t]?O\.?[ \t]*Box[ \t]+\d{1,6}\b/gi;
 const MILITARY =
   /\b(?:PSC|Unit|USNS|USS|USCGC)[ \t]+[\w ]{1,20}?,?[ \t]*(?:Box[ \t]+\d{1,5})?[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5}\b/gi;

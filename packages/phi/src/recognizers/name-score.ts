@@ -302,6 +302,8 @@ export function scoreToken(
   const isFuzzy = info.cls === 'unknown' && isCapital(t) && fuzzy.has(t.key);
   let score = Math.max(strong, baseScore(t, info, isFuzzy));
   if (strong > 0) return { score, info, ctx };
+  // Shorthand in no name list ("Vanco", "Amio", "Dispo") is a name only with context.
+  if (info.cls === 'unknown' && info.shorthand) return undefined;
   const next = tokens[i + 1];
   const upper = t.shape === 'upper' && !t.caseless;
   const popular = info.first >= 5_000 || (info.surnameRank > 0 && info.surnameRank <= 10_000);

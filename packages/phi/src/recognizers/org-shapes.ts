@@ -117,6 +117,8 @@ function chain(text: string, tokens: readonly Token[], i: number, out: Span[]): 
       end = i + 2;
     } else return;
   }
+  // "CVS: RRR, S1S2" is the cardiovascular section of a note, not the pharmacy.
+  if (text.charCodeAt((tokens[end] as Token).end) === 58) return;
   push(out, t.start, (tokens[end] as Token).end, 0.6, 'org:chain');
 }
 

@@ -237,6 +237,8 @@ function cityBeforeState(text: string, tokens: readonly Token[], i: number, lex:
       : undefined;
   const known = start >= 0;
   if (!known && !zip && (!comma || (st.shape === 'upper' ? WEAK_ABBRS.has(st.text) : true))) return;
+  // "FOLEY IN PLACE", "NT POST": in an all-caps line a town needs its comma or ZIP.
+  if (st.upperLine && !comma && !zip) return;
   if (!known) start = last; // an unknown town: take the word before the state only
   const cityKey = tokens
     .slice(start, last + 1)
