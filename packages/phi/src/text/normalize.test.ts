@@ -42,6 +42,12 @@ describe('normalizeText', () => {
     expect(normalizeText('Pe\u0301rez').text).toBe('Pérez');
   });
 
+  it('keeps lone surrogates as they are, one unit each', () => {
+    const view = normalizeText('\ud800Ros\u00adalind \udc00x\ud800');
+    expect(view.text).toBe('\ud800Rosalind \udc00x\ud800');
+    expect(behind('\ud800Ros\u00adalind', 1, 9)).toBe('Ros\u00adalind');
+  });
+
   it('keeps whitespace and line breaks', () => {
     expect(normalizeText('a\u200b\tb\r\nc\u2028d').text).toBe('a\tb\r\nc\u2028d');
   });

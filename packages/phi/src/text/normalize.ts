@@ -121,9 +121,12 @@ function normalizeDecoded(s: string, options: NormalizeOptions): NormalizedText 
   return { text, map: map.subarray(0, size + 1), invisible };
 }
 
+/** 2 for a surrogate pair; a lone surrogate is one unit, read as it is. */
 function codePointLength(s: string, i: number): number {
   const c = s.charCodeAt(i);
-  return c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? 2 : 1;
+  if (c < 0xd800 || c > 0xdbff) return 1;
+  const next = s.charCodeAt(i + 1);
+  return next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
 }
 
 function isMark(s: string, i: number): boolean {
