@@ -1,3 +1,4 @@
+import { lexicon } from '../lexicon/load.js';
 import { hasTrigger, triggerBit } from '../lexicon/triggers.js';
 import { forEachMatch } from '../text/scan.js';
 import type { Token } from '../text/tokens.js';
@@ -209,7 +210,7 @@ export function detectIdentifiers(text: string, tokens: readonly Token[]): Span[
         push(out, m.index, m.index + 17, valid ? 'VEHICLE' : 'ID', valid ? 0.9 : 0.6, 'pattern:vin');
         return;
       }
-      if (v.length < 6 || digitsOf(v).length < 3) return;
+      if (v.length < 6 || digitsOf(v).length < 3 || measurement(v)) return;
       push(out, m.index, m.index + v.length, 'ID', 0.6, 'pattern:code');
     });
   if (shape.longest >= 7)
@@ -221,6 +222,16 @@ export function detectIdentifiers(text: string, tokens: readonly Token[]): Span[
 }
 
 const MIXED_ID_AT = new RegExp(MIXED_ID.source, 'y');
+const UNIT_LETTERS = /^(?:x|cc|ml|mg|mcg|ug|u|iu|l|kg|g|h|hr|hrs|p|a|am|pm|min|br|bpm|mmhg|meq|mm|cm)$/;
+
+/** "1500CC", "500X12", "MAP57-63", "FIO240": a quantity with its unit or measure, not an id. */
+function measurement(value: string): boolean {
+  const lex = lexicon();
+  const letters = value.toLowerCase().match(/[a-z]+/g) ?? [];
+  return letters.every(
+    (w) => UNIT_LETTERS.test(w) || (w.length >= 3 && (lex.medical.has(w) || lex.words.has(w))),
+  );
+}
 
 /**
  * MIXED_ID tried only where a letter run touches a digit run, from the start of that run of
@@ -312,6 +323,8 @@ function detectLabelled(text: string, tokens: readonly Token[], out: Span[]): vo
     if (!type || raw === undefined) continue;
     const value = raw.replace(/[.\-/]+$/, '');
     if (!/\d/.test(value)) continue;
+    // "A/C 10/700/.50/5", "AC 700x10": ventilator settings after "a/c" (assist control).
+    if (/\d[/x][\d.]/i.test(value) && type !== 'MRN') continue;
     // "ID 3 times", "group 2": short bare numbers after generic labels are counts, not ids.
     const digits = digitsOf(value).length;
     if (digits < 4 && value.length < 5) continue;
