@@ -3,6 +3,7 @@ import { hasTrigger, triggerBit } from '../lexicon/triggers.js';
 import { gap } from '../text/tokens.js';
 import type { Token } from '../text/tokens.js';
 import type { Span } from '../types.js';
+import { TITLES } from '../lexicon/vocabulary.js';
 import { isCapital } from './name-score.js';
 
 // Hospitals, rehabs and nursing homes a client moved through: "transferred to GH", "admitted to
@@ -21,6 +22,17 @@ const HEADS = new Set(
   `hospital hospitals hosp hosptial hospiatal regional memorial rehab rehabilitation house manor infirmary sanitarium
   hospice clinic villa lodge center centre home`.split(/\s+/),
 );
+/** Heads that are also everyday words ("awaiting rehab", "house staff"): a name before them must look like one. */
+const GENERIC_HEADS = new Set([
+  'rehab',
+  'rehabilitation',
+  'house',
+  'home',
+  'center',
+  'centre',
+  'clinic',
+  'hospice',
+]);
 /**
  * A site of an organisation: "the Mercy ICU", "the Ford plant", "the amazon warehouse", "the
  * Tulsa facility". Only a name-like word before it counts ("the night shift office" does not).
@@ -44,7 +56,7 @@ const CARE_KINDS = new Set([
 /** Care settings and generic places: "transferred to MICU", "sent to rehab", "taken to the OR". */
 const SETTINGS = new Set(
   `icu micu sicu ccu cvicu nicu picu csru ctsu tsicu ed er ew or pacu osh nh snf ltac ltach ecf alf vna ems ir ct mri
-  cath lab floor home unit hd hospital rehab room bed chair the a an his her their this that another other outside
+  cath lab floor home unit hd hospital hosp rehab room bed chair the a an his her their this that another other outside
   same different nursing pt patient md mds us them him team service er's ed's rn`.split(/\s+/),
 );
 const MOVE_BIT = triggerBit(MOVES);
@@ -64,9 +76,18 @@ function nameLike(t: Token, lex: Lexicon): boolean {
   if (!info) return false;
   if (lex.companies.has(t.key) || (t.possessive && lex.companies.has(`${t.key}s`))) return true;
   // A common word or a clinical term only with a capital that means something ("Holy Cross").
-  const plain = info.cls === 'word' || info.shorthand || (info.wordRank > 0 && info.wordRank <= 20_000);
+  const common = info.wordRank > 0 && info.wordRank <= 20_000;
+  const plain = info.cls === 'word' || info.shorthand || common;
   if (!plain) return true;
+  // A surname that is also an eponym or a rare medical word ("KEELEY"), in any case.
+  if (!common && info.cls !== 'word' && (info.first > 0 || info.surnameRank > 0)) return true;
   return isCapital(t) && !t.sentenceStart && !t.caseless && !lex.medical.has(t.key);
+}
+
+function knownPlaceOrName(t: Token): boolean {
+  const info = t.info;
+  if (!info || info.shorthand) return false;
+  return info.cityPopulation >= 0 || info.cls === 'name' || (info.surnameRank > 0 && info.cls !== 'word');
 }
 
 /** Is t an acronym that can stand for a facility ("GH", "GBMC")? */
@@ -91,7 +112,7 @@ export function detectFacilities(text: string, tokens: readonly Token[], lex: Le
     j++;
     if (tokens[j]?.key === 'the') j++;
     const first = tokens[j];
-    if (!first || !sameLine(text, prep, first)) continue;
+    if (!first || !sameLine(text, prep, first) || TITLES.has(first.key)) continue;
     // A run of name-like words, then any head word and ward number: "Quartermain 3", "GH".
     let b = j;
     while (
@@ -107,6 +128,21 @@ export function detectFacilities(text: string, tokens: readonly Token[], lex: Le
     }
     let end = (tokens[b - 1] as Token).end;
     const after = tokens[b];
+    // Where capitals say nothing, a word after "sent to" is a place only if it reads as a name
+    // or has a ward number after it ("quartermain 2"); typos and shorthand ("camode") are not.
+    const last = tokens[b - 1] as Token;
+    const numbered = after !== undefined && joined(text, tokens, b) && after.shape === 'digit';
+    if (!isCapital(first) && !numbered && b === j + 1 && !acronym(first) && !knownPlaceOrName(last)) continue;
+    // "cx sent from RLE ulcer": an acronym before a clinical noun is a modifier.
+    const afterRank = after?.info?.wordRank ?? 0;
+    if (
+      after &&
+      joined(text, tokens, b) &&
+      after.info?.cls === 'word' &&
+      lex.medical.has(after.key) &&
+      !(afterRank > 0 && afterRank <= 2_000)
+    )
+      continue;
     if (after && joined(text, tokens, b) && (after.shape === 'digit' || hasTrigger(after, HEAD_BIT)))
       end = after.end;
     push(out, first.start, end, 0.8, 'location:facility');
@@ -133,7 +169,7 @@ function facilityHead(text: string, tokens: readonly Token[], i: number, lex: Le
     const rank = p.info?.wordRank ?? 0;
     if (p.key.length < 2 || (rank > 0 && rank <= FUNCTION_WORD_RANK)) break;
     // "the behavioral health center" is a kind of place; "Mercy Medical Center" is one.
-    if (named < i && !nameLike(p, lex)) break;
+    if ((named < i || GENERIC_HEADS.has((tokens[i] as Token).key)) && !nameLike(p, lex)) break;
     a--;
   }
   if (a === named) return;
@@ -150,8 +186,10 @@ function site(text: string, tokens: readonly Token[], i: number, lex: Lexicon, o
 }
 
 function joined(text: string, tokens: readonly Token[], k: number): boolean {
-  const g = gap(text, tokens[k - 1] as Token, tokens[k] as Token);
-  return g === ' ' || g === '-' || g === '. ';
+  const p = tokens[k - 1] as Token;
+  const g = gap(text, p, tokens[k] as Token);
+  // "St. Agnes", "Mt. Sinai": a period only after a short abbreviation, never a sentence end.
+  return g === ' ' || g === '-' || (g === '. ' && p.text.length <= 3 && p.shape === 'cap');
 }
 
 function sameLine(text: string, a: Token, b: Token): boolean {

@@ -1,5 +1,5 @@
 import { classifyName } from '../lexicon/classify.js';
-import { COUNTRIES } from '../lexicon/vocabulary.js';
+import { COUNTRIES, UNITS_AND_ABBREVIATIONS } from '../lexicon/vocabulary.js';
 import type { Lexicon } from '../lexicon/load.js';
 import { STATE_ABBR, STATE_NAMES, US_STATES } from '../lexicon/geography.js';
 import { gapIs } from '../text/runs.js';
@@ -178,6 +178,9 @@ export function detectLocations(text: string, tokens: readonly Token[], lex: Lex
       !/[A-Z]/.test(m[0].replace(/^\d+\s*/, '').charAt(0))
     )
       continue;
+    // "8 MCG. BP STABLE CONT AV", "4.0 KCL NOT GIVEN DR": a dose and clinical words before an
+    // abbreviation that is also a street type (AV block, Dr.), not an address.
+    if (text.charCodeAt(t.start - 1) === 46 || clinicalWords(m[0], lex)) continue;
     after = m.index + m[0].length;
     push(out, m.index, m.index + m[0].replace(/[.,\s]+$/, '').length, 0.9, 'location:street');
   }
@@ -298,6 +301,15 @@ function placeCueBefore(tokens: readonly Token[], i: number): boolean {
     if (w.sentenceStart) break;
   }
   return false;
+}
+
+/** A street candidate whose words are units or short clinical terms ("MCG", "BP", "KCL"). */
+function clinicalWords(candidate: string, lex: Lexicon): boolean {
+  const words = candidate.split(/[,\n]/)[0]?.match(/[A-Za-z]+/g) ?? [];
+  return words.slice(0, -1).some((w) => {
+    const k = w.toLowerCase();
+    return UNITS_AND_ABBREVIATIONS.has(k) || (k.length <= 4 && lex.medical.has(k) && !lex.surnames.has(k));
+  });
 }
 
 function detectCities(text: string, tokens: readonly Token[], lex: Lexicon, out: Span[]): void {
