@@ -32,6 +32,8 @@ export interface NameInfo {
   triggers: number;
   /** A medical term, or the start of one (clinical shorthand: "resp", "levo", "abd"). */
   shorthand: boolean;
+  /** A company the lexicon knows ("kroger", "starbucks"; "lowe" for "Lowe's"). */
+  company: boolean;
 }
 
 const MIN_BIRTHS = 30;
@@ -82,6 +84,7 @@ function classifyUncached(key: string, lex: Lexicon): NameInfo {
     cityPrefix: lex.cityPrefixes.has(key),
     triggers: triggerBitsOf(key),
     shorthand: false,
+    company: lex.companies.has(key) || lex.companies.has(`${key}s`),
   };
   if (NOT_NAMES.has(key) || MEDICATIONS.has(key) || COUNTRIES.has(key) || UNITS_AND_ABBREVIATIONS.has(key)) {
     info.cls = 'word';

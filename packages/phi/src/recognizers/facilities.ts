@@ -74,7 +74,7 @@ function nameLike(t: Token, lex: Lexicon): boolean {
   if (t.shape === 'digit' || SETTINGS.has(t.key) || t.key.length < 2) return false;
   const info = t.info;
   if (!info) return false;
-  if (lex.companies.has(t.key) || (t.possessive && lex.companies.has(`${t.key}s`))) return true;
+  if (info.company) return true;
   // A common word or a clinical term only with a capital that means something ("Holy Cross").
   const common = info.wordRank > 0 && info.wordRank <= 20_000;
   const plain = info.cls === 'word' || info.shorthand || common;

@@ -321,6 +321,7 @@ function detectCities(text: string, tokens: readonly Token[], lex: Lexicon, out:
     // Capitals that say nothing: lowercase ("lives in catonsville"), an acronym ("OSH", "ICA") or
     // an ALL-CAPS line. Such a word is a town only after a place cue, and only if it is no word.
     const neutral = t.shape === 'lower' || (t.shape === 'upper' && (t.upperLine || t.text.length <= 3));
+    if (neutral && !(i > 0 && CUES.has((tokens[i - 1] as Token).key))) continue;
     let key = '';
     let best = -1;
     let fullKey = '';

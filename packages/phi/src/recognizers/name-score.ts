@@ -70,6 +70,7 @@ export const PROPAGATED: NameInfo = {
   cityPrefix: false,
   triggers: 0,
   shorthand: false,
+  company: false,
 };
 
 export interface Scored {

@@ -251,7 +251,7 @@ export function detectOrganizations(text: string, tokens: readonly Token[], lex:
     if (bits & EMPLOYMENT_BIT) employment(text, t, lex, out);
   }
   detectFacilities(text, tokens, lex, out);
-  companies(tokens, lex, out);
+  companies(tokens, out);
   return out;
 }
 
@@ -259,11 +259,10 @@ export function detectOrganizations(text: string, tokens: readonly Token[], lex:
  * Employers the company lexicon knows, in any case, where the words before say it is a
  * workplace ("shifts at starbucks", "works for Toyota", "drives for FedEx").
  */
-function companies(tokens: readonly Token[], lex: Lexicon, out: Span[]): void {
+function companies(tokens: readonly Token[], out: Span[]): void {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
-    if (t.shape === 'digit' || NOT_NAMES.has(t.key)) continue;
-    if (!(lex.companies.has(t.key) || (t.possessive && lex.companies.has(`${t.key}s`)))) continue;
+    if (!t.info?.company || NOT_NAMES.has(t.key)) continue;
     // Alone, a brand is everyone's ("Instagram", "Uber", the "Hamilton" scale): only a workplace.
     const end = t.end + (t.possessive ? 2 : 0);
     let j = i - 1;

@@ -36,15 +36,23 @@ const enum Kind {
   Digit = 3,
 }
 
+/** Kind of each ASCII code unit: one table read on the hot path. */
+const ASCII_KIND = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  ASCII_KIND[c] =
+    c >= 97 && c <= 122
+      ? Kind.Lower
+      : c >= 65 && c <= 90
+        ? Kind.Upper
+        : c >= 48 && c <= 57
+          ? Kind.Digit
+          : Kind.Other;
+}
+
 function kindAt(text: string, i: number): Kind {
   const c = text.charCodeAt(i);
+  if (c < 128) return ASCII_KIND[c] as Kind;
   if (Number.isNaN(c)) return Kind.Other;
-  if (c < 128) {
-    if (c >= 97 && c <= 122) return Kind.Lower;
-    if (c >= 65 && c <= 90) return Kind.Upper;
-    if (c >= 48 && c <= 57) return Kind.Digit;
-    return Kind.Other;
-  }
   const ch = text[i] as string;
   if (!LETTER.test(ch)) return Kind.Other;
   return ch !== ch.toLowerCase() ? Kind.Upper : Kind.Lower;
@@ -69,8 +77,7 @@ const SENTENCE_ABBREVIATIONS = new Set(['dr', 'mr', 'mrs', 'ms', 'st', 'jr', 'sr
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   const n = text.length;
-  const lineOf: number[] = [];
-  let line = 0;
+  const line = new LineCase();
   let boundary = true;
   let afterNewline = true;
   let i = 0;
@@ -80,7 +87,7 @@ export function tokenize(text: string): Token[] {
       const ch = text.charCodeAt(i);
       // . ! ? : ; newline, bullets, quotes, brackets open a new clause; "-" after a newline is a bullet
       if (ch === 10) {
-        line++;
+        line.end(tokens);
         boundary = true;
         afterNewline = true;
       } else if (
@@ -167,11 +174,11 @@ export function tokenize(text: string): Token[] {
       // Present from the start so every token has one object shape (detect() fills it in).
       info: undefined,
     });
-    lineOf.push(line);
+    line.count(tokens[tokens.length - 1] as Token);
     boundary = false;
     afterNewline = false;
   }
-  markCaselessLines(tokens, lineOf);
+  line.end(tokens);
   return tokens;
 }
 
@@ -191,30 +198,37 @@ const FUNCTION_WORDS = new Set([
   'by',
 ]);
 
-function markCaselessLines(tokens: Token[], lineOf: readonly number[]): void {
-  let lineStart = 0;
-  while (lineStart < tokens.length) {
-    let lineEnd = lineStart + 1;
-    while (lineEnd < tokens.length && lineOf[lineEnd] === lineOf[lineStart]) lineEnd++;
-    let words = 0;
-    let caps = 0;
-    let uppers = 0;
-    for (let i = lineStart; i < lineEnd; i++) {
-      const t = tokens[i] as Token;
-      if (t.shape === 'digit' || (t.shape === 'lower' && FUNCTION_WORDS.has(t.key))) continue;
-      words++;
-      if (t.shape === 'cap' || t.shape === 'upper') caps++;
-      if (t.shape === 'upper' && t.text.length > 1) uppers++;
-    }
+/**
+ * The case profile of the current line, counted as its tokens are made: a Title Case or
+ * ALL CAPS line says nothing by its capitals (marked when the line ends, in one pass).
+ */
+class LineCase {
+  private first = 0;
+  private words = 0;
+  private caps = 0;
+  private uppers = 0;
+
+  count(t: Token): void {
+    if (t.shape === 'digit' || (t.shape === 'lower' && FUNCTION_WORDS.has(t.key))) return;
+    this.words++;
+    if (t.shape === 'cap' || t.shape === 'upper') this.caps++;
+    if (t.shape === 'upper' && t.text.length > 1) this.uppers++;
+  }
+
+  end(tokens: Token[]): void {
+    const { words, caps, uppers } = this;
     const upperLine = words >= 3 && uppers / words >= 0.6;
     const caseless = upperLine || (words >= 5 && caps / words >= 0.75);
     if (caseless) {
-      for (let i = lineStart; i < lineEnd; i++) {
+      for (let i = this.first; i < tokens.length; i++) {
         (tokens[i] as Token).caseless = true;
         (tokens[i] as Token).upperLine = upperLine;
       }
     }
-    lineStart = lineEnd;
+    this.first = tokens.length;
+    this.words = 0;
+    this.caps = 0;
+    this.uppers = 0;
   }
 }
 
