@@ -37,6 +37,16 @@ export interface NameInfo {
 }
 
 const MIN_BIRTHS = 30;
+/** Inflections that clinical writing adds to a medical word: "suctioning", "dopplerable", "boluses". */
+const INFLECTION = /(?:ing|able|ed|es|s|ly)$/;
+
+function inflectedClinical(key: string, lex: Lexicon): boolean {
+  if (key.length <= 4) return false;
+  const m = INFLECTION.exec(key);
+  if (!m) return false;
+  const stem = key.slice(0, key.length - m[0].length);
+  return stem.length >= 3 && (lex.medical.has(stem) || lex.medical.truncates(stem));
+}
 /** Names rarer than this that are also common words read as words. */
 const PROMINENT_BIRTHS = 20_000;
 const PROMINENT_SURNAME_RANK = 5_000;
@@ -93,11 +103,7 @@ function classifyUncached(key: string, lex: Lexicon): NameInfo {
   // Clinical vocabulary ("crackles", "levophed", "gtt"); shorthand ("resp", "vanco") is only a
   // hint, since many rare names start a medical term too ("Satu", "Kov").
   const clinical = lex.medical.has(key);
-  const stem = key.length > 4 && key.endsWith('s') ? key.slice(0, key.endsWith('es') ? -2 : -1) : '';
-  info.shorthand =
-    clinical ||
-    lex.medical.truncates(key) ||
-    (stem !== '' && (lex.medical.has(stem) || lex.medical.truncates(stem)));
+  info.shorthand = clinical || lex.medical.truncates(key) || inflectedClinical(key, lex);
   if (!isName) {
     info.cls = wordRank > 0 || clinical ? 'word' : 'unknown';
     return info;

@@ -333,9 +333,11 @@ export function scoreToken(
       !DRUG_SUFFIX.test(t.key) &&
       (personVerb || info.cls === 'name' || (prev.key !== 'to' && prev.key !== 'about'))
     ) {
+      // A lowercase word in no lexicon after "with" is a typo or jargon ("with suctioning",
+      // "with flowby") far more often than a person; after "texted" it is a person.
       const namey =
         info.cls === 'name' ||
-        (info.cls === 'unknown' && !lex.words.has(t.key) && !info.shorthand) ||
+        (info.cls === 'unknown' && !lex.words.has(t.key) && !info.shorthand && (personVerb || isFuzzy)) ||
         (personVerb && info.cls === 'ambiguous' && info.first >= 2_000);
       if (namey) score = Math.max(score, 0.55);
     }
