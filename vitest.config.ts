@@ -19,6 +19,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts'],
+          // The first detect() in a worker loads the PHI lexicons (~1 s idle; several on a
+          // loaded 2-core CI host, where workers load them at once).
+          testTimeout: 30_000,
           exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
         },
       },
