@@ -4,6 +4,7 @@ import { gap } from '../text/tokens.js';
 import type { Token } from '../text/tokens.js';
 import type { Span } from '../types.js';
 import { TITLES } from '../lexicon/vocabulary.js';
+import { ROLES } from './name-context.js';
 import { isCapital } from './name-score.js';
 
 // Hospitals, rehabs and nursing homes a client moved through: "transferred to GH", "admitted to
@@ -13,7 +14,7 @@ import { isCapital } from './name-score.js';
 /** Verbs of moving between care settings; the facility follows a preposition. */
 const MOVES = new Set(
   `transferred transfered transfer transfers xfer xferred trans admitted admit adm readmitted sent taken brought
-  arrived came presented followed seen screened accepted excepted discharged dc'd d/c'd dcd referred returned
+  arrived came presented followed seen screened accepted excepted discharged dc'd d/c'd dcd cd referred returned
   went go going medflight medflighted transported lives living resides residing evaluated`.split(/\s+/),
 );
 const PREPOSITIONS = new Set(['to', 'from', 'at', 'into', 'in', 'by', '@']);
@@ -81,7 +82,8 @@ function nameLike(t: Token, lex: Lexicon): boolean {
   if (!plain) return true;
   // A surname that is also an eponym or a rare medical word ("KEELEY"), in any case.
   if (!common && info.cls !== 'word' && (info.first > 0 || info.surnameRank > 0)) return true;
-  return isCapital(t) && !t.sentenceStart && !t.caseless && !lex.medical.has(t.key);
+  // Capitalised mid-sentence: "Pine Rest", "Holy Cross"; but not jargon that is no everyday word.
+  return isCapital(t) && !t.sentenceStart && !t.caseless && !(lex.medical.has(t.key) && info.wordRank === 0);
 }
 
 function knownPlaceOrName(t: Token): boolean {
@@ -112,7 +114,8 @@ export function detectFacilities(text: string, tokens: readonly Token[], lex: Le
     j++;
     if (tokens[j]?.key === 'the') j++;
     const first = tokens[j];
-    if (!first || !sameLine(text, prep, first) || TITLES.has(first.key)) continue;
+    // "seen by Dr. Patel", "seen by Attending Whitaker": a person, left to the name recognizer.
+    if (!first || !sameLine(text, prep, first) || TITLES.has(first.key) || ROLES.has(first.key)) continue;
     // A run of name-like words, then any head word and ward number: "Quartermain 3", "GH".
     let b = j;
     while (

@@ -34,7 +34,7 @@ const POSSESSORS = new Set([
 ]);
 
 /** Clinical roles before a surname: "Cardiology fellow Smith", "RN Pat", "SW Janet". */
-const ROLES = new Set([
+export const ROLES = new Set([
   'fellow',
   'resident',
   'intern',

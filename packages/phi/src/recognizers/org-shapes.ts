@@ -84,18 +84,26 @@ export function orgShapeAt(
   out: Span[],
 ): void {
   const t = tokens[i] as Token;
-  if (bits & SAINT_BIT && t.shape === 'cap') saint(text, tokens, i, out);
+  if (bits & SAINT_BIT) saint(text, tokens, i, lex, out);
   if (bits & CHAIN_BIT && t.shape !== 'lower') chain(text, tokens, i, out);
   if (bits & JOIN_BIT) firm(text, tokens, i, lex, out);
 }
 
 /** "St. Elizabeth's", "Saint Vincent's": a saint's name in the possessive is a hospital, church or school. */
-function saint(text: string, tokens: readonly Token[], i: number, out: Span[]): void {
+/**
+ * "St. Elizabeth's", "ST JOSEPHS", "st. mary": a saint's name is a hospital, church or school, in
+ * any case. Not "ST elevation" or "ST DEPRESSION": the word after must be a first name.
+ */
+function saint(text: string, tokens: readonly Token[], i: number, lex: Lexicon, out: Span[]): void {
   const t = tokens[i] as Token;
   const n = tokens[i + 1];
-  if (!n || n.shape !== 'cap' || !n.possessive) return;
+  if (!n || n.shape === 'digit') return;
   if (!(gapIs(text, t, n, '. ') || gapIs(text, t, n, ' ') || gapIs(text, t, n, '.'))) return;
-  push(out, t.start, n.end + 2, 0.7, 'org:saint');
+  const stem = n.key.endsWith('s') ? n.key.slice(0, -1) : n.key;
+  const firstName = (k: string) => (lex.firstNames.get(k) ?? 0) >= 1_000;
+  const named = (n.shape === 'cap' && n.possessive) || firstName(n.key) || firstName(stem);
+  if (!named || n.info?.cls === 'word') return;
+  push(out, t.start, n.end + (n.possessive ? 2 : 0), 0.7, 'org:saint');
 }
 
 function chain(text: string, tokens: readonly Token[], i: number, out: Span[]): void {
