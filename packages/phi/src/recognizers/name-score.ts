@@ -106,7 +106,11 @@ export function isInitial(text: string, t: Token): boolean {
 function isEponymUse(text: string, tokens: readonly Token[], i: number): boolean {
   const t = tokens[i] as Token;
   if (!EPONYMS.has(t.key)) return false;
-  if (t.possessive || t.key.endsWith('s')) return true;
+  if (t.possessive) return true;
+  // "Conners 3", "Burns inventory"; but "Janet Burns" is a person: a first name before it.
+  const prev = tokens[i - 1];
+  const afterFirstName = prev !== undefined && (prev.info?.first ?? 0) >= 1_000 && isCapital(prev);
+  if (t.key.endsWith('s') && !afterFirstName) return true;
   // "Beck Depression Inventory", "Columbia Suicide Severity Rating Scale", "Lewy body"
   for (let j = i + 1; j <= i + 4 && j < tokens.length; j++) {
     const n = tokens[j] as Token;

@@ -131,10 +131,14 @@ function groupRuns(
     let a = i;
     let b = i;
     const anchorLower = !isCapital(tokens[i] as Token);
+    // "called Janet Burns", "my name is lena andersson": after a title, label or introduction,
+    // the next word that can be a surname is one, even if it is also a word.
+    const strongAnchor = s.ctx !== 'none' && s.score >= 0.8;
     while (
       b + 1 < tokens.length &&
       nameGap(text, tokens[b] as Token, tokens[b + 1] as Token) &&
-      canExtend(text, tokens, b + 1, scored, anchorLower, false)
+      (canExtend(text, tokens, b + 1, scored, anchorLower, false) ||
+        (strongAnchor && b === i && surnameAfterContext(tokens[b + 1] as Token)))
     )
       b++;
     while (
@@ -202,9 +206,23 @@ function lexiconPair(tokens: readonly Token[], a: number, b: number): boolean {
   );
 }
 
+function surnameAfterContext(t: Token): boolean {
+  const info = t.info;
+  if (!info || isContextWord(t) || hasTrigger(t, VERB_BIT) || t.sentenceStart) return false;
+  if (isCapital(t)) return info.surnameRank > 0 || info.cls === 'name' || info.cls === 'unknown';
+  const common = info.wordRank > 0 && info.wordRank <= 20_000;
+  return info.surnameRank > 0 && info.cls !== 'word' && !info.shorthand && !common;
+}
+
 /** A first name that is only a rare word ("Tilly", not "Per" or "Will"). */
 function rareWordFirstName(t: Token): boolean {
-  return t.shape === 'cap' && t.info !== undefined && t.info.first >= 1_000 && t.info.wordRank > 5_000;
+  const info = t.info;
+  return (
+    t.shape === 'cap' &&
+    info !== undefined &&
+    info.first >= 1_000 &&
+    (info.wordRank === 0 || info.wordRank > 5_000)
+  );
 }
 
 /** The token after the lowercase initial at j is a lowercase surname ("seiler", "ross"). */
