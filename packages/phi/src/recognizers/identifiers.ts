@@ -42,7 +42,7 @@ const LABELS: ReadonlyArray<readonly [PhiType, string]> = [
   ],
   [
     'HEALTH_PLAN',
-    String.raw`member(?: id| number| no| #)|subscriber(?: id| number| #)|policy(?: number| no| #| id)?|insurance(?: id| number| no| #)|plan(?: id| number| #)|group(?: number| no| #| id)|medicaid(?: id| number| no| #)?|medicare(?: id| number| no| #)?|mbi|beneficiary(?: id| number| #)?|hicn|health plan(?: id| number| #)?|payer id|rx ?bin|rx ?pcn`,
+    String.raw`member(?: id| number| no| #)?|subscriber(?: id| number| #)|policy(?: number| no| #| id)?|insurance(?: id| number| no| #)|plan(?: id| number| #)|group(?: number| no| #| id)|medicaid(?: id| number| no| #)?|medicare(?: id| number| no| #)?|mbi|beneficiary(?: id| number| #)?|hicn|health plan(?: id| number| #)?|payer id|rx ?bin|rx ?pcn`,
   ],
   [
     'ACCOUNT',

@@ -209,8 +209,8 @@ export function credentialAfter(text: string, tokens: readonly Token[], i: numbe
   if (!hasTrigger(next, CREDENTIAL_BIT)) return false;
   const between = gap(text, t, next);
   if (!/^,?[ \t]{0,2}$/.test(between) || between.length === 0) return false;
-  // "ma", "ms", "do", "pa" are credentials only in capitals.
-  return next.shape === 'upper' || next.key.length > 3;
+  // "ma", "ms", "do", "pa" are credentials only in capitals ("MA", "PhD", "PsyD").
+  return next.shape === 'upper' || /[A-Z].*[A-Z]/.test(next.text) || next.key.length > 3;
 }
 
 export function isSpaceGap(text: string, a: Token, b: Token): boolean {

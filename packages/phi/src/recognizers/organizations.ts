@@ -203,7 +203,9 @@ export function detectOrganizations(text: string, tokens: readonly Token[], lex:
       // "Respiratory Care", "Critical Care Medicine": a clinical service, not an organisation.
       const clinical = CLINICAL_SERVICE_BIT & t.info!.triggers;
       const distinct = head.filter(
-        (x) => isDistinctive(x.text, lex) && !(clinical && lex.medical.has(x.key)),
+        (x) =>
+          isDistinctive(x.text, lex) &&
+          !(clinical && lex.medical.has(x.key) && !lex.surnames.has(x.key) && !lex.firstNames.has(x.key)),
       ).length;
       if (distinct === 0 && head.length < 3) continue;
       if ((t.text === 'High' || t.text === 'Middle') && distinct === 0) continue;

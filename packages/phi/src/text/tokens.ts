@@ -155,11 +155,13 @@ export function tokenize(text: string): Token[] {
     const word = text.slice(start, end);
     const prev = tokens[tokens.length - 1];
     // "Dr. Smith": a period after a short title does not start a sentence.
+    // "J. Amankwah": a period after a middle or first initial does not either.
     const abbreviationBefore =
       prev !== undefined &&
       prev.end - prev.start <= 3 &&
       prev.shape === 'cap' &&
-      SENTENCE_ABBREVIATIONS.has(prev.key);
+      (SENTENCE_ABBREVIATIONS.has(prev.key) ||
+        (prev.end - prev.start === 1 && prev.key !== 'i' && shape === 'cap'));
     tokens.push({
       start,
       end,
