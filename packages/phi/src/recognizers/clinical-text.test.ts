@@ -54,6 +54,10 @@ describe('numbers', () => {
     ['Social: 123.45.6789', ['123.45.6789']],
     ['Her grandmother, 97, moved in with them.', ['97']],
     ['The client is 93 and lives alone.', ['93']],
+    ['DOS 11.04.24, started sertraline in 12/2023.', ['11.04.24', '12/2023']],
+    ['last Tuesday the 3rd she called the crisis line', ['Tuesday', '3rd']],
+    ['Insurance: BadgerCare Plus (member 4456-8821-09)', ['4456-8821-09']],
+    ['Supervisor: J. Amankwah, PhD', ['J. Amankwah']],
   ])('%s', (text, expected) => {
     expect(flagged(text)).toEqual(expected);
   });

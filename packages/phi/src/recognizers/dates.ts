@@ -31,6 +31,9 @@ const COMPACT_STARTS = new Set(['dob', 'd', 'date', 'birth', 'birthdate', 'born'
 /** "the 3rd", "Tuesday the 3rd", "on the 22nd" */
 const ORDINAL_DAY =
   /the[ \t]+((?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b(?![ \t]+(?!of\b|at\b|in\b|and\b|or\b)[a-z])/iy;
+const ORDINAL_DAY_ANY = /the[ \t]+((?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b/iy;
+/** 12/2023, 3/2019: a month and a four-digit year. */
+const MONTH_FULL_YEAR = /(?<![\d/.:-])(1[0-2]|0?[1-9])[/-]((?:19|20)\d\d)(?![\d/]|[.-]\d)/y;
 /** A bare month needs a cue: "in May", "since March", "last April"; capitalised to skip the modal "may". */
 const CUED_MONTH =
   /[a-z]+[ \t]+(?:of[ \t]+)?((?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?)/iy;
@@ -187,14 +190,18 @@ function numericDates(text: string, t: Token, out: Span[]): void {
     const year = m[4] ?? m[5] ?? '';
     const plausible = year.length !== 4 || (Number(year) >= 1850 && Number(year) <= 2150);
     // US order first, then day-first (22/07/2024); "1.5.10" is a version number.
-    if (
-      plausible &&
-      (validMonthDay(a, b) || validMonthDay(b, a)) &&
-      !(m[2] === '.' && (m[4]?.length ?? 0) === 2)
-    ) {
+    // "1.5.10" is a version number, unless a date label comes first ("DOS 11.04.24").
+    const dottedShort =
+      m[2] === '.' && (m[4]?.length ?? 0) === 2 && !STRONG_DATE_CUE.test(text.slice(Math.max(0, p - 16), p));
+    if (plausible && (validMonthDay(a, b) || validMonthDay(b, a)) && !dottedShort) {
       push(out, p, p + m[0].length, 0.95, 'date:numeric');
       return;
     }
+  }
+  m = at(MONTH_FULL_YEAR, text, p);
+  if (m && !SCORE_CUE.test(text.slice(Math.max(0, p - 24), p))) {
+    push(out, p, p + m[0].length, 0.8, 'date:month-year');
+    return;
   }
   m = at(NUMERIC_SHORT, text, p);
   if (m) {
@@ -293,6 +300,13 @@ function wordDates(text: string, t: Token, out: Span[]): void {
   }
   if (k === 'the') {
     m = at(ORDINAL_DAY, text, p);
+    // "last Tuesday the 3rd she called": after a weekday, "the 3rd" is a day whatever follows.
+    if (
+      !m &&
+      WEEKDAYS.has(/([a-z]+)[ \t,]*$/i.exec(text.slice(Math.max(0, p - 12), p))?.[1]?.toLowerCase() ?? '')
+    ) {
+      m = at(ORDINAL_DAY_ANY, text, p);
+    }
     if (m) {
       const value = m[1] as string;
       const start = p + m[0].length - value.length;
