@@ -1,5 +1,5 @@
 import { classifyName } from './lexicon/classify.js';
-import { lexicon } from './lexicon/load.js';
+import { lexicon, type Lexicon } from './lexicon/load.js';
 import { detectAddresses } from './recognizers/addresses.js';
 import { detectAges } from './recognizers/ages.js';
 import { detectBlocks } from './recognizers/blocks.js';
@@ -12,7 +12,7 @@ import { detectOrganizations } from './recognizers/organizations.js';
 import { detectPhones } from './recognizers/phones.js';
 import { resolveOverlaps, trimSpan } from './resolve.js';
 import { normalizeText, originalRange, wholeWord, type NormalizedText } from './text/normalize.js';
-import { tokenize } from './text/tokens.js';
+import { tokenize, type Token } from './text/tokens.js';
 import type { DetectOptions, Span } from './types.js';
 
 const DEFAULT_MIN_CONFIDENCE = 0.5;
@@ -90,5 +90,50 @@ function detectNormalized(text: string, options: DetectOptions): Span[] {
   }
   // Layout: short lines of a contact block, read off the lines found around them.
   for (const b of detectBlocks(text, tokens, kept)) if (b.confidence >= minConfidence) kept.push(b);
+  kept.push(...elsewhereInText(tokens, kept, lex));
   return resolveOverlaps(kept);
+}
+
+const PROPAGATED_TYPES: ReadonlySet<string> = new Set(['LOCATION', 'ORGANIZATION']);
+
+/**
+ * A place or organisation named once is named everywhere in the text: "transferred to GH" makes
+ * "AT GH" and "the GH" identifiers too, and "Quartermain 3" makes "QUARTERMAIN". Only words that
+ * are no everyday word, taken from a span found with confidence.
+ */
+function elsewhereInText(tokens: readonly Token[], spans: readonly Span[], lex: Lexicon): Span[] {
+  const named = new Map<string, Span>();
+  for (const s of spans) {
+    if (!PROPAGATED_TYPES.has(s.type) || s.confidence < 0.7) continue;
+    for (
+      let k = firstTokenEndingAfter(tokens, s.start);
+      k < tokens.length && (tokens[k] as Token).start < s.end;
+      k++
+    ) {
+      const w = tokens[k] as Token;
+      const rank = w.info?.wordRank ?? 0;
+      if (w.shape === 'digit' || w.key.length < 2 || (rank > 0 && rank <= 20_000)) continue;
+      if (!w.info || w.info.shorthand || w.info.cls === 'word' || lex.medical.has(w.key)) continue;
+      named.set(w.key, s);
+    }
+  }
+  if (named.size === 0) return [];
+  const out: Span[] = [];
+  for (const w of tokens) {
+    const s = named.get(w.key);
+    if (s && (w.end <= s.start || w.start >= s.end))
+      out.push({ start: w.start, end: w.end, type: s.type, confidence: 0.7, source: 'propagated' });
+  }
+  return out;
+}
+
+function firstTokenEndingAfter(tokens: readonly Token[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((tokens[mid] as Token).end <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

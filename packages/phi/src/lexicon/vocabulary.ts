@@ -4,7 +4,7 @@ const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/).f
 
 /** Titles and honorifics: the next capitalised word is a name. */
 export const TITLES = set(`
-  dr doctor mr mrs ms miss mx prof professor rev reverend pastor fr father sr sister br brother
+  dr drs doctor mr mrs ms miss mx prof professor rev reverend pastor fr father sr sister br brother
   nurse officer det detective judge coach capt captain sgt sergeant lt col gen sen rep gov mayor
   rabbi imam deacon elder bishop cantor aunt auntie uncle grandma grandpa granny nana papa
   cousin sir madam dame lady lord mister missus mrs. therapist counselor

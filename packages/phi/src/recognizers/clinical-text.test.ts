@@ -58,6 +58,9 @@ describe('numbers', () => {
     ['last Tuesday the 3rd she called the crisis line', ['Tuesday', '3rd']],
     ['Insurance: BadgerCare Plus (member 4456-8821-09)', ['4456-8821-09']],
     ['Supervisor: J. Amankwah, PhD', ['J. Amankwah']],
+    ['Reported to D. Phyl. Coags ok, 2L. Contd on RA.', ['D. Phyl']],
+    ['all is well at this time. q. lander rrt', ['q. lander']],
+    ['Pt transferred to GH for cath. Seen by the CHF team at GH before.', ['GH', 'GH']],
   ])('%s', (text, expected) => {
     expect(flagged(text)).toEqual(expected);
   });

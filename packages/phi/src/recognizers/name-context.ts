@@ -69,7 +69,7 @@ const INTRO_ONLY = new Set([...INTRO].filter((w) => w !== 'by' && w !== 'is'));
 const GREETINGS = new Set(['hi', 'hello', 'hey', 'dear', 'yes', 'ok', 'and']);
 
 /** Titles that only ever precede a person's name. */
-export const SHORT_TITLES = new Set(['dr', 'mr', 'mrs', 'ms', 'mx', 'prof']);
+export const SHORT_TITLES = new Set(['dr', 'drs', 'mr', 'mrs', 'ms', 'mx', 'prof']);
 
 const ABBREVIATED_TITLES = new Set([
   'dr',
@@ -210,7 +210,14 @@ export function credentialAfter(text: string, tokens: readonly Token[], i: numbe
   const between = gap(text, t, next);
   if (!/^,?[ \t]{0,2}$/.test(between) || between.length === 0) return false;
   // "ma", "ms", "do", "pa" are credentials only in capitals ("MA", "PhD", "PsyD").
-  return next.shape === 'upper' || /[A-Z].*[A-Z]/.test(next.text) || next.key.length > 3;
+  // Lowercase, a credential that is no word ("q. lander rrt", "pat rixford licsw") still counts.
+  const word = (next.info?.wordRank ?? 0) > 0;
+  return (
+    next.shape === 'upper' ||
+    /[A-Z].*[A-Z]/.test(next.text) ||
+    next.key.length > 3 ||
+    (next.key.length === 3 && !word)
+  );
 }
 
 export function isSpaceGap(text: string, a: Token, b: Token): boolean {

@@ -95,6 +95,19 @@ export function isContextWord(t: Token): boolean {
   return hasTrigger(t, CONTEXT_BIT);
 }
 
+/** Right after a standalone initial and its period ("D. Phyl"), not "2L. Contd" or "20'S. ASA". */
+function afterInitial(text: string, prev: Token | undefined, t: Token): boolean {
+  return (
+    prev !== undefined &&
+    prev.text.length === 1 &&
+    prev.shape !== 'digit' &&
+    prev.key !== 'i' &&
+    prev.key !== 'a' &&
+    /^\. ?$/.test(text.slice(prev.end, t.start)) &&
+    !/[\w'’]/.test(text.charAt(prev.start - 1))
+  );
+}
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -144,7 +157,9 @@ function strongContextScore(ctx: NameContext, t: Token, info: NameInfo): number 
       // "JON DEVAUX RRT" in an all-caps note, but not "HYPOACTIVE BS".
       return cap
         ? 0.9
-        : t.upperLine && (info.cls === 'name' || (info.cls === 'unknown' && !info.shorthand))
+        : info.cls === 'name' ||
+            (info.cls === 'ambiguous' && !(info.wordRank > 0 && info.wordRank <= 2_000)) ||
+            (info.cls === 'unknown' && !info.shorthand)
           ? 0.8
           : 0;
     case 'role':
@@ -308,7 +323,7 @@ export function scoreToken(
   let score = Math.max(strong, baseScore(t, info, isFuzzy));
   if (strong > 0) return { score, info, ctx };
   // Shorthand in no name list ("Vanco", "Amio", "Dispo") is a name only with context.
-  if (info.cls === 'unknown' && info.shorthand) return undefined;
+  if (info.cls === 'unknown' && info.shorthand && !afterInitial(text, prev, t)) return undefined;
   const next = tokens[i + 1];
   const upper = t.shape === 'upper' && !t.caseless;
   const popular = info.first >= 5_000 || (info.surnameRank > 0 && info.surnameRank <= 10_000);
@@ -346,6 +361,9 @@ export function scoreToken(
       if (namey) score = Math.max(score, 0.55);
     }
   }
+  // "D. Phyl", "q. lander", "DR. L. RUUSKA": a word after an initial with its period.
+  if (afterInitial(text, prev, t) && (info.cls === 'name' || info.cls === 'unknown') && t.key.length >= 3)
+    score = Math.max(score, 0.6);
   if (
     t.possessive &&
     isCapital(t) &&

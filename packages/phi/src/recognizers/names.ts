@@ -63,6 +63,17 @@ function canExtend(
 ): boolean {
   const t = tokens[j] as Token;
   if (isInitial(text, t) || (t.text === 'I' && text[t.end] === '.' && !left)) return true;
+  // "d. renna": a lowercase initial with its period before the surname.
+  if (
+    left &&
+    t.text.length === 1 &&
+    t.shape !== 'digit' &&
+    t.key !== 'i' &&
+    t.key !== 'a' &&
+    text[t.end] === '.' &&
+    !/[\w'’]/.test(text.charAt(t.start - 1))
+  )
+    return true;
   // "benjamin a seiler": a lowercase middle initial between a lowercase first name and surname.
   if (anchorLower && !left && t.text.length === 1 && !isCapital(t) && lowerSurnameAfter(text, tokens, j))
     return true;
@@ -144,7 +155,8 @@ function groupRuns(
     while (
       a - 1 >= 0 &&
       nameGap(text, tokens[a - 1] as Token, tokens[a] as Token) &&
-      canExtend(text, tokens, a - 1, scored, anchorLower, true)
+      (canExtend(text, tokens, a - 1, scored, anchorLower, true) ||
+        (strongAnchor && a === i && s.ctx === 'credential' && firstNameBeforeSurname(tokens[a - 1] as Token)))
     )
       a--;
     // "Per Maria's report": a common word opening the sentence is not a first name.
@@ -204,6 +216,14 @@ function lexiconPair(tokens: readonly Token[], a: number, b: number): boolean {
     !l.info.shorthand &&
     l.key.length >= 3
   );
+}
+
+/** "MURIELE WILLIAM RN": before a surname that a credential follows, a first name. */
+function firstNameBeforeSurname(t: Token): boolean {
+  const info = t.info;
+  if (!info || isContextWord(t) || hasTrigger(t, VERB_BIT) || info.cls === 'word' || info.shorthand)
+    return false;
+  return info.cls === 'name' || info.cls === 'unknown' || info.first >= 1_000;
 }
 
 function surnameAfterContext(t: Token): boolean {
