@@ -71,22 +71,24 @@ function detectNormalized(text: string, options: DetectOptions): Span[] {
   const tokens = tokenize(text);
   for (const t of tokens) if (t.shape !== 'digit') t.info = classifyName(t.key, lex);
   const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
-  const candidates: Span[] = [
-    ...detectIdentifiers(text, tokens),
-    ...detectPhones(text, tokens),
-    ...detectAddresses(text, tokens),
-    ...detectDates(text, tokens),
-    ...detectAges(text, tokens),
-    ...detectLocations(text, tokens, lex),
-    ...detectOrganizations(text, tokens, lex),
-    ...detectNames(text, tokens, lex),
+  const found: Span[][] = [
+    detectIdentifiers(text, tokens),
+    detectPhones(text, tokens),
+    detectAddresses(text, tokens),
+    detectDates(text, tokens),
+    detectAges(text, tokens),
+    detectLocations(text, tokens, lex),
+    detectOrganizations(text, tokens, lex),
+    detectNames(text, tokens, lex),
   ];
-  if (options.known) candidates.push(...detectKnown(text, tokens, options.known, lex));
+  if (options.known) found.push(detectKnown(text, tokens, options.known, lex));
   const kept: Span[] = [];
-  for (const c of candidates) {
-    if (c.confidence < minConfidence) continue;
-    const t = trimSpan(text, c);
-    if (t) kept.push(t);
+  for (const spans of found) {
+    for (const c of spans) {
+      if (c.confidence < minConfidence) continue;
+      const t = trimSpan(text, c);
+      if (t) kept.push(t);
+    }
   }
   // Layout: short lines of a contact block, read off the lines found around them.
   for (const b of detectBlocks(text, tokens, kept)) if (b.confidence >= minConfidence) kept.push(b);

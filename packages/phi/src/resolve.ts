@@ -49,5 +49,6 @@ export function trimSpan(text: string, span: Span): Span | undefined {
   let { start, end } = span;
   while (start < end && !ALNUM.test(text[start] as string)) start++;
   while (end > start && !ALNUM.test(text[end - 1] as string)) end--;
-  return end > start ? { ...span, start, end } : undefined;
+  if (end <= start) return undefined;
+  return start === span.start && end === span.end ? span : { ...span, start, end };
 }
