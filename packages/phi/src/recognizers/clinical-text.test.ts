@@ -33,8 +33,9 @@ describe('facilities, employers and towns in any case', () => {
   it.each([
     ['Pt transferred to GH for cath.', ['GH']],
     ['TRANSFERRED TO QUARTERMAIN 4 TO BE REINTUBATED.', ['QUARTERMAIN 4']],
-    ['presented to holy cross hospital from rehab', ['holy cross hospital']],
-    ['LIVES AT KEELEY HOUSE. NO ETOH.', ['KEELEY HOUSE']],
+    ['presented to holy cross hospital from rehab', ['holy cross']],
+    ['LIVES AT KEELEY HOUSE. NO ETOH.', ['KEELEY']],
+    ['PT RECENTLY ADM TO THE GH FOR CHRONIC VENOUS STASIS ULCERS.', ['GH']],
     ['Three nights in the Mercy ICU after the overdose.', ['Mercy']],
     ['He picks up shifts at starbucks on weekends.', ['starbucks']],
     ['lives with her sister in catonsville.', ['catonsville']],
@@ -63,6 +64,10 @@ describe('numbers', () => {
     ['Pt transferred to GH for cath. Seen by the CHF team at GH before.', ['GH', 'GH']],
   ])('%s', (text, expected) => {
     expect(flagged(text)).toEqual(expected);
+  });
+
+  it('keeps ventilator settings', () => {
+    expect(flagged('Pt. on AC 700x12/10/40% overnight; PSV 10/5/50%, flowby 6/3.')).toEqual([]);
   });
 
   it('keeps doses, ratios and versions', () => {

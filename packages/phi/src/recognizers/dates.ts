@@ -136,9 +136,11 @@ const DATE_CUE =
 const STRONG_DATE_CUE =
   /\b(?:on|since|until|till|dated?|seen|last|next|before|after|starting|started|effective|dos|appt|appointment|session|admitted|admission|discharged|discharge|returned|visit|f\/u|follow[- ]?up|scheduled|born|dob|due)\W{0,3}$/i;
 /** Ventilator settings and IV fluids written as ratios: "PSV 10/5", "PS 8/5", "D5 1/2". */
-const SETTING_CUE = /\b(?:psv?|peep|cpap|bipap|ps|d5w?|ivf|fluids?)\W{0,3}$/i;
+const SETTING_CUE =
+  /\b(?:psv?|peep|cpap|bi-?pap|ps|d5w?|ivf|fluids?|flowby|vent|settings?|a\/?c|simv|imv)\W{0,3}(?:overnight\W{0,3})?$/i;
 /** Fractions and ratios before a unit or solution: "1/2 NS", "3/4 str", "1 1/2 hrs", "10/5PEEP". */
-const QUANTITY_AFTER = /^(?:[A-Za-z]|[ \t]*(?:ns|str|strength|hrs?|hours?|peep|tabs?|cups?|dose)\b)/i;
+const QUANTITY_AFTER =
+  /^(?:[A-Za-z%]|[ \t]*(?:ns|str|strength|hrs?|hours?|peep|tabs?|cups?|dose|bi-?pap|cpap|fio2|breaths)\b)/i;
 const SCORE_CUE =
   /\b(?:score[sd]?|scored|rated?|rating|pain|strength|level|out of|phq|gad|bp|blood pressure|grade|mood|anxiety|sleep|x)\W{0,12}$/i;
 
@@ -186,6 +188,8 @@ function numericDates(text: string, t: Token, out: Span[]): void {
   m = at(NUMERIC_FULL, text, p);
   if (m) {
     const [a, b] = m[1] !== undefined ? [Number(m[1]), Number(m[3])] : [Number(m[7]), Number(m[8])];
+    // "AC 700x12/10/40%", "PSV 10/5/50%": ventilator settings, not a date.
+    const settings = text.charCodeAt(p + m[0].length) === 37 || /[x×]$/i.test(text.slice(p - 1, p));
     // A four-digit year a living person's record can hold; "1.2.3456" is a version number.
     const year = m[4] ?? m[5] ?? '';
     const plausible = year.length !== 4 || (Number(year) >= 1850 && Number(year) <= 2150);
@@ -193,7 +197,7 @@ function numericDates(text: string, t: Token, out: Span[]): void {
     // "1.5.10" is a version number, unless a date label comes first ("DOS 11.04.24").
     const dottedShort =
       m[2] === '.' && (m[4]?.length ?? 0) === 2 && !STRONG_DATE_CUE.test(text.slice(Math.max(0, p - 16), p));
-    if (plausible && (validMonthDay(a, b) || validMonthDay(b, a)) && !dottedShort) {
+    if (plausible && !settings && (validMonthDay(a, b) || validMonthDay(b, a)) && !dottedShort) {
       push(out, p, p + m[0].length, 0.95, 'date:numeric');
       return;
     }

@@ -15,7 +15,7 @@ import { isCapital } from './name-score.js';
 const MOVES = new Set(
   `transferred transfered transfer transfers xfer xferred trans admitted admit adm readmitted sent taken brought
   arrived came presented followed seen screened accepted excepted discharged dc'd d/c'd dcd cd referred returned
-  went go going medflight medflighted transported lives living resides residing evaluated`.split(/\s+/),
+  went go going medflight medflighted transported lives living resides residing evaluated tx`.split(/\s+/),
 );
 const PREPOSITIONS = new Set(['to', 'from', 'at', 'into', 'in', 'by', '@']);
 /** Words that finish a facility's name: "Calvert Hospital", "Laurel Regional", "Keeley House". */
@@ -23,6 +23,44 @@ const HEADS = new Set(
   `hospital hospitals hosp hosptial hospiatal regional memorial rehab rehabilitation house manor infirmary sanitarium
   hospice clinic villa lodge center centre home`.split(/\s+/),
 );
+/**
+ * Heads that say what kind of place, not which: left out of the span as the PhysioNet gold
+ * standard does ("[CALVERT] HOSPITAL", "[KEELEY] HOUSE"); "Memorial" and "Regional" are kept.
+ */
+const KIND_WORDS = new Set([
+  'hospital',
+  'hospitals',
+  'hosp',
+  'hosptial',
+  'hospiatal',
+  'house',
+  'home',
+  'center',
+  'centre',
+  'clinic',
+  'rehab',
+  'rehabilitation',
+  'infirmary',
+  'hospice',
+  'sanitarium',
+  'medical',
+  'nursing',
+  'health',
+  'treatment',
+  'recovery',
+  'cancer',
+]);
+/** Words after an acronym that make it a service, not a place: "seen by GI service". */
+const SERVICE_WORDS = new Set([
+  'service',
+  'services',
+  'team',
+  'consult',
+  'attending',
+  'resident',
+  'fellow',
+  'staff',
+]);
 /** Heads that are also everyday words ("awaiting rehab", "house staff"): a name before them must look like one. */
 const GENERIC_HEADS = new Set([
   'rehab',
@@ -39,8 +77,8 @@ const GENERIC_HEADS = new Set([
  * Tulsa facility". Only a name-like word before it counts ("the night shift office" does not).
  */
 const SITE_HEADS = new Set(
-  `icu micu sicu ccu picu nicu er ed unit ward floor clinic facility office plant factory warehouse store branch campus
-  location site shelter dealership mill depot`.split(/\s+/),
+  `icu micu sicu ccu picu nicu er ed ward clinic facility office plant factory warehouse store branch campus shelter
+  dealership mill depot`.split(/\s+/),
 );
 /** Heads that finish a name only after a kind of care: "Mercy Medical Center", "Keswick Nursing Home". */
 const PAIRED_HEADS = new Set(['center', 'centre', 'home']);
@@ -115,7 +153,13 @@ export function detectFacilities(text: string, tokens: readonly Token[], lex: Le
     if (tokens[j]?.key === 'the') j++;
     const first = tokens[j];
     // "seen by Dr. Patel", "seen by Attending Whitaker": a person, left to the name recognizer.
-    if (!first || !sameLine(text, prep, first) || TITLES.has(first.key) || ROLES.has(first.key)) continue;
+    if (
+      !first ||
+      !sameLine(text, tokens[j - 1] as Token, first) ||
+      TITLES.has(first.key) ||
+      ROLES.has(first.key)
+    )
+      continue;
     // A run of name-like words, then any head word and ward number: "Quartermain 3", "GH".
     let b = j;
     while (
@@ -126,7 +170,12 @@ export function detectFacilities(text: string, tokens: readonly Token[], lex: Le
     )
       b++;
     if (b === j) {
-      if (acronym(first) && !lex.words.has(first.key) && !lex.medical.has(first.key)) b = j + 1;
+      const next = tokens[j + 1];
+      const service = next !== undefined && SERVICE_WORDS.has(next.key);
+      // "transferred to GH", "arrived at GBMC"; not "seen by HO" (a person) or "GI service".
+      const place = prep.key !== 'by' && prep.key !== 'in';
+      if (place && !service && acronym(first) && !lex.words.has(first.key) && !lex.medical.has(first.key))
+        b = j + 1;
       else continue;
     }
     let end = (tokens[b - 1] as Token).end;
@@ -143,10 +192,16 @@ export function detectFacilities(text: string, tokens: readonly Token[], lex: Le
       joined(text, tokens, b) &&
       after.info?.cls === 'word' &&
       lex.medical.has(after.key) &&
+      // a clinical noun ("ulcer", "culture"), not an adjective about the patient ("asymptomatic")
+      !/(?:ic|al|ous|ive|ed|ly)$/.test(after.key) &&
       !(afterRank > 0 && afterRank <= 2_000)
     )
       continue;
-    if (after && joined(text, tokens, b) && (after.shape === 'digit' || hasTrigger(after, HEAD_BIT)))
+    if (
+      after &&
+      joined(text, tokens, b) &&
+      (after.shape === 'digit' || (hasTrigger(after, HEAD_BIT) && !KIND_WORDS.has(after.key)))
+    )
       end = after.end;
     push(out, first.start, end, 0.8, 'location:facility');
   }
@@ -176,9 +231,10 @@ function facilityHead(text: string, tokens: readonly Token[], i: number, lex: Le
     a--;
   }
   if (a === named) return;
-  const head = tokens[i] as Token;
-  // The name with its head word: "Sacred Heart Memorial", "Keeley House".
-  push(out, (tokens[a] as Token).start, head.end, 0.75, 'location:facility');
+  // The name and any head that is part of it ("Sacred Heart Memorial"), not the kind of place.
+  let z = i;
+  while (z > a && KIND_WORDS.has((tokens[z] as Token).key)) z--;
+  push(out, (tokens[a] as Token).start, (tokens[z] as Token).end, 0.75, 'location:facility');
 }
 
 function site(text: string, tokens: readonly Token[], i: number, lex: Lexicon, out: Span[]): void {
