@@ -60,7 +60,15 @@ let cachedGeneration = -1;
 const CACHE_LIMIT = 100_000;
 
 /** Classifies a folded token; results are memoised per lexicon (tokens repeat a lot). */
+// The cache of the lexicon used last: one comparison instead of a WeakMap look-up per token.
+let lastLex: Lexicon | undefined;
+let lastCache: Map<string, NameInfo> | undefined;
+
 export function classifyName(key: string, lex: Lexicon): NameInfo {
+  if (lex === lastLex && lastCache !== undefined && cachedGeneration === triggerGeneration()) {
+    const hit = lastCache.get(key);
+    if (hit) return hit;
+  }
   let cache = classCache.get(lex);
   if (cachedGeneration !== triggerGeneration()) {
     // A recognizer registered its keywords after some keys were cached: start over.
@@ -71,6 +79,8 @@ export function classifyName(key: string, lex: Lexicon): NameInfo {
     cache = new Map();
     classCache.set(lex, cache);
   }
+  lastLex = lex;
+  lastCache = cache;
   const hit = cache.get(key);
   if (hit) return hit;
   const info = classifyUncached(key, lex);
