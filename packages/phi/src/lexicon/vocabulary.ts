@@ -20,6 +20,7 @@ export const RELATIONS = set(`
   roommate neighbor neighbour coworker colleague boss supervisor manager sponsor guardian
   caseworker caregiver therapist counselor psychiatrist pcp provider clinician teacher coach
   pastor priest classmate landlord mentor nanny babysitter ex-husband ex-wife twin bf gf
+  peer peers housemate housemates groupmate bestfriend
   dog cat puppy kitten pet
 `);
 

@@ -89,6 +89,10 @@ const MONTH_KEYS = new Set([
   'december',
 ]);
 const WEEKDAYS = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
+/** "works Saturdays", "visits Tuesdays": a recurring day names it as surely. */
+const WEEKDAY_PLURALS = new Set([...WEEKDAYS].map((d) => `${d}s`));
+/** Abbreviations that are no English word: flagged in any case ("cant make it thurs"). */
+const PLAIN_WEEKDAY_ABBREVIATIONS = new Set(['tue', 'tues', 'thu', 'thur', 'thurs', 'weds', 'fri']);
 const WEEKDAY_ABBREVIATIONS = new Set([
   'tue',
   'tues',
@@ -100,6 +104,7 @@ const WEEKDAY_ABBREVIATIONS = new Set([
   'wed',
   'sat',
   'sun',
+  'weds',
 ]);
 const HOLIDAYS =
   /(?:christmas(?: eve| day)?|thanksgiving|easter(?: sunday)?|halloween|hanukkah|new year'?s(?: eve| day)?|fourth of july|july 4th|independence day|memorial day|labor day|valentine'?s day|mother'?s day|father'?s day|veterans day|mlk day|juneteenth|ramadan|yom kippur|rosh hashanah|diwali|eid)\b/iy;
@@ -157,6 +162,7 @@ const ANY_BIT = triggerBit(
   new Set([
     ...MONTH_KEYS,
     ...WEEKDAYS,
+    ...WEEKDAY_PLURALS,
     ...WEEKDAY_ABBREVIATIONS,
     ...MONTH_CUES,
     ...COMPACT_STARTS,
@@ -287,7 +293,8 @@ function wordDates(text: string, t: Token, out: Span[]): void {
   }
   // A weekday is flagged although the PhysioNet gold standard does not mark "on Monday": with
   // the note's date it gives the day (fail closed; Presidio's and our corpora mark it).
-  if (WEEKDAYS.has(k)) push(out, p, t.end, 0.7, 'date:weekday');
+  if (WEEKDAYS.has(k) || WEEKDAY_PLURALS.has(k) || PLAIN_WEEKDAY_ABBREVIATIONS.has(k))
+    push(out, p, t.end, 0.7, 'date:weekday');
   else if (WEEKDAY_ABBREVIATIONS.has(k) && t.shape === 'cap') {
     // "Sat", "Sun", "Mon", "Wed" are words too: only with a number after them ("Sat 7/22").
     const ambiguous = k === 'sat' || k === 'sun' || k === 'mon' || k === 'wed';
@@ -296,7 +303,8 @@ function wordDates(text: string, t: Token, out: Span[]): void {
   }
   if (MONTH_CUES.has(k)) {
     m = at(CUED_MONTH, text, p);
-    if (m && /^[A-Z]/.test(m[1] as string)) {
+    // Capitalised, or a lowercase month that is no verb or modal ("since august", not "may").
+    if (m && (/^[A-Z]/.test(m[1] as string) || !/^(?:may|march|mar|jan|jun|dec)\b/i.test(m[1] as string))) {
       const value = (m[1] as string).replace(/\.$/, '');
       const start = p + m[0].length - (m[1] as string).length;
       push(out, start, start + value.length, 0.8, 'date:month');
@@ -311,11 +319,8 @@ function wordDates(text: string, t: Token, out: Span[]): void {
     ) {
       m = at(ORDINAL_DAY_ANY, text, p);
     }
-    if (m) {
-      const value = m[1] as string;
-      const start = p + m[0].length - value.length;
-      push(out, start, start + value.length, 0.7, 'date:ordinal');
-    }
+    // "the 5th" whole: the article goes with the day ("rent due [DATE]", not "due the [DATE]").
+    if (m) push(out, p, p + m[0].length, 0.7, 'date:ordinal');
   }
   if (COMPACT_STARTS.has(k)) {
     m = at(COMPACT, text, p);

@@ -147,7 +147,8 @@ function strongContextScore(ctx: NameContext, t: Token, info: NameInfo): number 
     case 'relation':
       // "son bill", "husband milovan": lowercase after a relation, a first name even if a word.
       if (!cap && info.cls === 'ambiguous' && info.first >= 2_000 && info.wordRank > 300) return 0.7;
-      if (!cap && info.cls === 'unknown' && !info.shorthand && t.key.length >= 3) return 0.6;
+      // "my bf dre": a word in no list after a relation, unless it is an everyday word.
+      if (!cap && info.cls === 'unknown' && info.wordRank === 0 && t.key.length >= 3) return 0.6;
       return cap && info.cls !== 'word' ? 0.9 : info.cls === 'name' ? 0.85 : cap ? 0.6 : 0;
     case 'patient':
       return cap && info.cls !== 'word' ? 0.9 : info.cls === 'name' ? 0.85 : cap ? 0.6 : 0;

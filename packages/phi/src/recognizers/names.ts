@@ -1,6 +1,7 @@
 import { fuzzyNames } from '../lexicon/classify.js';
 import type { Lexicon } from '../lexicon/load.js';
 import { hasTrigger } from '../lexicon/triggers.js';
+import { UNITS_AND_ABBREVIATIONS } from '../lexicon/vocabulary.js';
 import { gap } from '../text/tokens.js';
 import type { Token } from '../text/tokens.js';
 import type { Span } from '../types.js';
@@ -27,7 +28,98 @@ export function detectNames(text: string, tokens: readonly Token[], lex: Lexicon
     if (s) scored[i] = s;
   }
   propagate(tokens, scored);
-  return groupRuns(text, tokens, scored);
+  const spans = groupRuns(text, tokens, scored);
+  initialsAndNicknames(text, tokens, lex, spans);
+  return spans;
+}
+
+/** Abbreviations written like initials: not people. */
+const NOT_INITIALS = new Set([
+  'am',
+  'pm',
+  'us',
+  'uk',
+  'dc',
+  'na',
+  'aa',
+  'eg',
+  'ie',
+  'bid',
+  'tid',
+  'qid',
+  'prn',
+  'npo',
+  'po',
+  'ms',
+  'md',
+  'rn',
+  'jr',
+  'sr',
+  'st',
+  'dr',
+  'mr',
+  'ok',
+  'vs',
+]);
+const INITIALS = /(?<![\w.])((?:[A-Z]\.){2,3})(?![\w.]|\.\w)/y;
+const OPEN_QUOTE = /["“]$/;
+
+/**
+ * "Client J.R. arrived", "Members: T.W., L.F., Dom": a person written as initials; and a nickname
+ * in quotes next to a name or after "identified self as" ("Gerald "Bud" Pruitt", "as "Bree"").
+ */
+function initialsAndNicknames(text: string, tokens: readonly Token[], lex: Lexicon, out: Span[]): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    if (t.text.length === 1 && t.shape === 'cap' && text.charCodeAt(t.end) === 46) {
+      INITIALS.lastIndex = t.start;
+      const m = INITIALS.exec(text);
+      const letters = (m?.[1] ?? '').replace(/\./g, '').toLowerCase();
+      // "C.O.", "G.I.", "I.V.": dotted clinical abbreviations, and anything in an all-caps note.
+      const abbreviation =
+        NOT_INITIALS.has(letters) ||
+        lex.medical.has(letters) ||
+        lex.words.has(letters) ||
+        UNITS_AND_ABBREVIATIONS.has(letters);
+      // "C.O. 4.5", "C.I./SVR": an abbreviation with its value.
+      const measured =
+        m !== null &&
+        /^[ \t]*[\d/:=(]/.test(
+          text.slice(t.start + (m[1] as string).length, t.start + (m[1] as string).length + 4),
+        );
+      if (m && !abbreviation && !measured && !t.upperLine) {
+        out.push({
+          start: t.start,
+          end: t.start + (m[1] as string).length - 1,
+          type: 'NAME',
+          confidence: 0.6,
+          source: 'name:initials',
+        });
+        i += (m[1] as string).length / 2 - 1;
+      }
+      continue;
+    }
+    if (!isCapital(t) || t.text.length < 2 || !OPEN_QUOTE.test(text.slice(Math.max(0, t.start - 1), t.start)))
+      continue;
+    const close = text.charAt(t.end + (t.possessive ? 2 : 0));
+    if (close !== '"' && close !== '”') continue;
+    const before = tokens[i - 1];
+    const after = tokens[i + 1];
+    const nameBefore =
+      before !== undefined &&
+      (before.info?.cls === 'name' || before.info?.cls === 'ambiguous') &&
+      isCapital(before);
+    const nameAfter =
+      after !== undefined &&
+      (after.info?.cls === 'name' || after.info?.cls === 'unknown') &&
+      isCapital(after);
+    const introduced =
+      /\b(?:as|goes by|calls? (?:him|her|them)self|named|called|aka|nicknamed)[ \t,]*["“]$/i.test(
+        text.slice(Math.max(0, t.start - 30), t.start),
+      );
+    if (nameBefore || nameAfter || introduced)
+      out.push({ start: t.start, end: t.end, type: 'NAME', confidence: 0.7, source: 'name:nickname' });
+  }
 }
 /** A name confirmed once in a document is a name everywhere in it, in any case. */
 function propagate(tokens: readonly Token[], scored: Array<Scored | undefined>): void {
