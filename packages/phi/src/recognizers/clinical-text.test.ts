@@ -56,7 +56,7 @@ describe('numbers', () => {
     ['Her grandmother, 97, moved in with them.', ['97']],
     ['The client is 93 and lives alone.', ['93']],
     ['DOS 11.04.24, started sertraline in 12/2023.', ['11.04.24', '12/2023']],
-    ['last Tuesday the 3rd she called the crisis line', ['Tuesday', '3rd']],
+    ['last Tuesday the 3rd she called the crisis line', ['Tuesday', 'the 3rd']],
     ['Insurance: BadgerCare Plus (member 4456-8821-09)', ['4456-8821-09']],
     ['Supervisor: J. Amankwah, PhD', ['J. Amankwah']],
     ['Reported to D. Phyl. Coags ok, 2L. Contd on RA.', ['D. Phyl']],
