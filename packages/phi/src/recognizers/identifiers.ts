@@ -54,7 +54,7 @@ const LABELS: ReadonlyArray<readonly [PhiType, string]> = [
   ],
   [
     'VEHICLE',
-    String.raw`vin|vehicle(?: identification number| id| number| #)|licen[cs]e plate(?: number| no| #)?|plate(?: number| no| #)?|tag(?: number| no| #)`,
+    String.raw`vin|vehicle(?: identification number| id| number| #)|licen[cs]e plate(?: number| no| #)?|plate(?: number| no| #)?|tag(?: number| no| #)?`,
   ],
   [
     'DEVICE',
@@ -73,7 +73,7 @@ const LABELS: ReadonlyArray<readonly [PhiType, string]> = [
 // One pass for every label: each type's labels are a capture group, so the group that
 // matched names the type.
 const LABELLED = new RegExp(
-  String.raw`(?:${LABELS.map(([, alt]) => `(${alt})`).join('|')})\b\.?[ \t]*(?:#|no\.?|number|id)?[ \t]*[:#=]?[ \t]*(?:is[ \t]+)?([A-Za-z0-9][A-Za-z0-9\-\/.]{2,28}[A-Za-z0-9]|\d{3,})`,
+  String.raw`(?:${LABELS.map(([, alt]) => `(${alt})`).join('|')})(?:\b|(?<=#))\.?[ \t]*(?:#|no\.?|number|id)?[ \t]*[:#=]?[ \t]*(?:is[ \t]+)?([A-Za-z0-9][A-Za-z0-9\-\/.]{2,28}[A-Za-z0-9]|\d{3,})`,
   'giy',
 );
 /** First words of the labels above: the sticky regex is tried only at these tokens. */
@@ -202,6 +202,7 @@ export function detectIdentifiers(text: string, tokens: readonly Token[]): Span[
       if (ibanValid(m[0])) push(out, m.index, m.index + m[0].length, 'ACCOUNT', 0.9, 'pattern:iban');
     });
   detectLabelled(text, tokens, out);
+  if (shape.longest >= 4) partialNumbers(text, out);
   if (shape.mixed)
     mixedCodes(text, tokens, (m) => {
       const v = m[0];
@@ -309,6 +310,19 @@ function detectDomains(text: string, out: Span[]): void {
     if (s === m.index || text[s - 1] === '@' || text[s - 1] === '/') continue;
     push(out, s, m.index + trimUrl(m[0]).length, 'URL', 0.8, 'pattern:domain');
   }
+}
+
+/** "last 4 SSN 0847", "card ending in 4417": the part of a number that verifies a person. */
+const PARTIAL =
+  /\b(?:last[ \t]+(?:4|four)(?:[ \t]+digits)?(?:[ \t]+of)?(?:[ \t]+(?:her|his|their|the|pt'?s|client'?s))?(?:[ \t]+(ssn|social(?: security)?|card|account|acct))?|(card|account|acct)[ \t]+ending(?:[ \t]+in)?)[ \t]*[:#=]?[ \t]*(?:is[ \t]+)?(\d{4})\b/gi;
+
+function partialNumbers(text: string, out: Span[]): void {
+  forEachMatch(PARTIAL, text, (m) => {
+    const digits = m[3] as string;
+    const start = m.index + m[0].length - digits.length;
+    const type: PhiType = /^s/i.test(m[1] ?? '') ? 'SSN' : 'ACCOUNT';
+    push(out, start, start + digits.length, type, 0.85, 'pattern:partial');
+  });
 }
 
 function detectLabelled(text: string, tokens: readonly Token[], out: Span[]): void {

@@ -1,6 +1,6 @@
 import { classifyName } from '../lexicon/classify.js';
 import { COUNTRIES, UNITS_AND_ABBREVIATIONS } from '../lexicon/vocabulary.js';
-import type { Lexicon } from '../lexicon/load.js';
+import { isUsZip, type Lexicon } from '../lexicon/load.js';
 import { STATE_ABBR, STATE_NAMES, US_STATES } from '../lexicon/geography.js';
 import { gapIs } from '../text/runs.js';
 import type { Token } from '../text/tokens.js';
@@ -370,8 +370,24 @@ function detectCities(text: string, tokens: readonly Token[], lex: Lexicon, out:
       if (cued && (placeCueBefore(tokens, i) || population >= 50_000) && !plain) confidence = 0.7;
     } else if (partOfLonger && !cued) confidence = 0;
     else if (cued) confidence = isWord ? (t.caseless || t.sentenceStart ? 0 : 0.55) : 0.85;
+    // A town of 20,000 that is no word or name, capitalised mid-sentence ("Duluth 2008-2012").
     else if (!isWord && !isPersonName && population >= 100_000) confidence = 0.7;
+    else if (!isWord && !isPersonName && population >= 20_000 && !t.sentenceStart && !t.caseless)
+      confidence = 0.6;
     else if (!isWord && !isPersonName && best > i && population >= 20_000) confidence = 0.7;
+    // "Minneapolis 55407": a town with its ZIP code and no state between.
+    const zip = tokens[best + 1];
+    if (
+      zip &&
+      zip.shape === 'digit' &&
+      zip.text.length === 5 &&
+      /^,?[ \t]{1,2}$/.test(text.slice(last.end, zip.start)) &&
+      !/^[\d.\/-]/.test(text.charAt(zip.end)) &&
+      isUsZip(zip.text, lex)
+    ) {
+      confidence = Math.max(confidence, 0.8);
+      push(out, zip.start, zip.end, 0.85, 'location:zip');
+    }
     if (confidence > 0) push(out, t.start, last.end, confidence, 'location:city');
     i = best;
   }

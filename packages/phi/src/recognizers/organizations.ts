@@ -165,6 +165,15 @@ const NOT_ORG_HEAD = new Set([
   'emergency',
 ]);
 
+/**
+ * A name cut where a sentence ends inside it: "Unity Church of Dothan. Gottman repair..." ends at
+ * "Dothan". A period after a short abbreviation ("St. Mary", "J.B. Hunt", "Co. Inc") is no end.
+ */
+function untilSentenceEnd(value: string): string {
+  const m = /(?<![A-Z][a-z]?|[A-Z]\.[A-Z]|\b(?:Inc|Ltd|Corp|Bros|Assn|Dept))\.[ \t]+[A-Z]/.exec(value);
+  return m ? value.slice(0, m.index) : value;
+}
+
 function push(out: Span[], start: number, end: number, confidence: number, source: string): void {
   if (end > start) out.push({ start, end, type: 'ORGANIZATION', confidence, source });
 }
@@ -248,7 +257,7 @@ export function detectOrganizations(text: string, tokens: readonly Token[], lex:
     if (bits & PREFIX_BIT && t.shape === 'cap') {
       ORG_PREFIX.lastIndex = t.start;
       const m = ORG_PREFIX.exec(text);
-      if (m) push(out, m.index, m.index + m[0].length, 0.85, 'org:prefix');
+      if (m) push(out, m.index, m.index + untilSentenceEnd(m[0]).length, 0.85, 'org:prefix');
     }
     if (bits & EMPLOYMENT_BIT) employment(text, t, lex, out);
   }
@@ -296,7 +305,7 @@ function employment(text: string, t: Token, lex: Lexicon, out: Span[]): void {
   EMPLOYMENT.lastIndex = t.start;
   const m = EMPLOYMENT.exec(text);
   if (!m) return;
-  const name = m[1] as string;
+  const name = untilSentenceEnd(m[1] as string);
   const key = name.toLowerCase();
   if (US_STATES.has(key) || lex.usCities.has(key) || lex.worldCities.has(key)) return;
   if (
@@ -305,6 +314,6 @@ function employment(text: string, t: Token, lex: Lexicon, out: Span[]): void {
     )
   )
     return;
-  const start = m.index + m[0].length - name.length;
+  const start = m.index + m[0].length - (m[1] as string).length;
   push(out, start, start + name.length, 0.85, 'org:context');
 }
