@@ -43,6 +43,20 @@ describe('facilities, employers and towns in any case', () => {
     expect(flagged(text)).toEqual(expected);
   });
 
+  it.each([
+    ['She has worked as a tester at Green Mountain Digital since 2019.', ['Green Mountain Digital']],
+    ['Drinks on weekends with coworkers from Chisholm Trail Feed Mill.', ['Chisholm Trail Feed Mill']],
+    ['Referral to Catholic Charities senior services.', ['Catholic Charities']],
+  ])('names a business after a preposition of place or work: %s', (text, expected) => {
+    expect(flagged(text)).toEqual(expected);
+  });
+
+  it('does not take a weekday, a scale or a brand after "at" for a business', () => {
+    expect(
+      flagged('Completed the Beck Depression Inventory at intake. Drives for Uber and DoorDash.'),
+    ).toEqual([]);
+  });
+
   it('does not take a clinical service or a care setting for a place', () => {
     expect(flagged('Resp Care to see. Transferred to MICU, then sent to rehab.')).toEqual([]);
   });

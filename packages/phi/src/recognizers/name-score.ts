@@ -37,7 +37,7 @@ const DETERMINERS = new Set([
   'some',
   'every',
 ]);
-const MONTHS_AND_DAYS = new Set([
+export const MONTHS_AND_DAYS = new Set([
   'january',
   'february',
   'march',

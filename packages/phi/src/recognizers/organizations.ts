@@ -3,7 +3,9 @@ import { hasTrigger, triggerBit } from '../lexicon/triggers.js';
 import { capitalRunAfter, capitalRunBefore, isCapitalised, spaceBetween } from '../text/runs.js';
 import type { Token } from '../text/tokens.js';
 import type { Span } from '../types.js';
-import { CREDENTIALS, NOT_NAMES, TITLES } from '../lexicon/vocabulary.js';
+import { COUNTRIES, CREDENTIALS, EPONYM_HEADS, NOT_NAMES, TITLES } from '../lexicon/vocabulary.js';
+import { ROLES } from './name-context.js';
+import { MONTHS_AND_DAYS } from './name-score.js';
 import { US_STATES } from '../lexicon/geography.js';
 import { detectFacilities } from './facilities.js';
 import { SHAPE_BITS, ofTail, orgShapeAt } from './org-shapes.js';
@@ -263,7 +265,70 @@ export function detectOrganizations(text: string, tokens: readonly Token[], lex:
   }
   detectFacilities(text, tokens, lex, out);
   companies(tokens, out);
+  properNounRuns(text, tokens, out);
   return out;
+}
+
+const PLACE_PREPOSITIONS = new Set(['at', 'from', 'for', 'with', 'to', 'by']);
+// Not "and": "drives for Uber and DoorDash" is a list, not one name.
+const RUN_JOINERS = new Set(['of', '&', 'the']);
+
+/**
+ * "at Green Mountain Digital", "from Chisholm Trail Feed Mill", "referral to Catholic Charities":
+ * two or more capitalised words after a preposition of place or work, in text whose capitals mean
+ * something, name a business or an agency (or a person: either way an identifier). Not a title,
+ * a month, a scale ("the Beck Depression Inventory") or words that are all everyday ones.
+ */
+function properNounRuns(text: string, tokens: readonly Token[], out: Span[]): void {
+  for (let i = 1; i < tokens.length; i++) {
+    let p = tokens[i - 1] as Token;
+    const a = i;
+    if (p.key === 'the' && i >= 2) p = tokens[i - 2] as Token;
+    if (!PLACE_PREPOSITIONS.has(p.key)) continue;
+    const t = tokens[a] as Token;
+    if (t.shape !== 'cap' || t.caseless || t.sentenceStart || !spaceBetween(text, tokens[a - 1] as Token, t))
+      continue;
+    if (TITLES.has(t.key) || CREDENTIALS.has(t.key) || ROLES.has(t.key)) continue;
+    let b = a;
+    let words = 1;
+    while (b + 1 < tokens.length && words < 6 && !(tokens[b] as Token).possessive) {
+      const n = tokens[b + 1] as Token;
+      if (MONTHS_AND_DAYS.has(n.key)) break;
+      const g = text.slice((tokens[b] as Token).end + ((tokens[b] as Token).possessive ? 2 : 0), n.start);
+      if (g !== ' ' && g !== '-' && g !== ' & ') break;
+      if (isCapitalised(n) && n.shape !== 'upper') {
+        b++;
+        words++;
+        continue;
+      }
+      if (n.shape === 'upper' && n.text.length <= 5 && b > a) {
+        b++; // "LifeBridge EAP", "Pathways OTP"
+        words++;
+        continue;
+      }
+      const after = tokens[b + 2];
+      if (RUN_JOINERS.has(n.key) && after && isCapitalised(after) && spaceBetween(text, n, after)) {
+        b += 2;
+        words++;
+        continue;
+      }
+      break;
+    }
+    if (b === a) continue;
+    const run = tokens.slice(a, b + 1).filter((x) => isCapitalised(x));
+    // Countries, scales and clinical eponyms ("Wernicke-Korsakoff"); a brand alone.
+    if (run.some((x) => EPONYM_HEADS.has(x.key) || CREDENTIALS.has(x.key) || COUNTRIES.has(x.key))) continue;
+    if (run.every((x) => NOT_NAMES.has(x.key))) continue;
+    if (run.every((x) => x.info?.shorthand)) continue;
+    const distinctive = run.some((x) => {
+      const info = x.info;
+      if (!info) return false;
+      return info.wordRank === 0 || info.wordRank > 5_000 || info.cityPopulation >= 0 || info.surnameRank > 0;
+    });
+    if (!distinctive || run.every((x) => MONTHS_AND_DAYS.has(x.key) || US_STATES.has(x.key))) continue;
+    push(out, t.start, (tokens[b] as Token).end, 0.6, 'org:run');
+    i = b;
+  }
 }
 
 /**
