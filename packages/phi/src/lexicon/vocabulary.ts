@@ -71,6 +71,7 @@ export const EPONYMS = set(`
   rogerian socratic edinburgh montreal folstein columbia mini stanford zung burns stroop
   benton rey kaufman woodcock peabody bender gestalt vineland achenbach adderall young wais
   wisc mmpi moca mmse grit
+  vanderbilt conners connors
 `);
 
 /** Head nouns that make the word before them an eponym or instrument, not a person. */
@@ -80,6 +81,7 @@ export const EPONYM_HEADS = set(`
   rating depression anxiety dementia chorea triad phenomenon effect maneuver reflex paralysis
   encephalopathy psychosis delusion screen screener assessment exam examination model approach
   interview checklist battery protocol hopelessness mania aphasia area type
+  form forms
 `);
 
 /** Capitalised words that look like names in the lexicons but are not people here. */

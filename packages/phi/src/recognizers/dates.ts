@@ -222,7 +222,10 @@ function numericDates(text: string, t: Token, out: Span[]): void {
     const after = text.slice(p + m[0].length, p + m[0].length + 8);
     // 7/10 pain, 4/5 strength, 3/3 items, "1/2 NS", "PSV 10/5": ratings, fractions and settings.
     const strongCue = STRONG_DATE_CUE.test(before);
+    // "inattentive 7/9, hyperactive 5/9": a count of symptoms after an adjective.
+    const afterAdjective = !cue && /[a-z](?:ive|al|ic|ous)[ \t:]*$/i.test(before) && a <= b;
     const rating =
+      afterAdjective ||
       (!cue && (SCORE_CUE.test(before) || ([3, 4, 5, 10].includes(b) && a <= b))) ||
       (!strongCue &&
         (([2, 4, 8].includes(b) && a < b) || SETTING_CUE.test(before) || QUANTITY_AFTER.test(after)));

@@ -318,6 +318,8 @@ function detectCities(text: string, tokens: readonly Token[], lex: Lexicon, out:
     if (t.shape === 'digit' || t.shape === 'mixed') continue;
     const info = t.info ?? classifyName(t.key, lex);
     if (info.cityPopulation < 0 && !info.cityPrefix) continue;
+    // "Hashimoto's", "Addison's": an eponym, not the town of that name.
+    if (t.possessive && lex.medical.has(t.key)) continue;
     // Capitals that say nothing: lowercase ("lives in catonsville"), an acronym ("OSH", "ICA") or
     // an ALL-CAPS line. Such a word is a town only after a place cue, and only if it is no word.
     const neutral = t.shape === 'lower' || (t.shape === 'upper' && (t.upperLine || t.text.length <= 3));

@@ -237,6 +237,8 @@ function cityBeforeState(text: string, tokens: readonly Token[], i: number, lex:
       : undefined;
   const known = start >= 0;
   if (!known && !zip && (!comma || (st.shape === 'upper' ? WEAK_ABBRS.has(st.text) : true))) return;
+  // "Interventions: CBT, MI": an acronym before a state abbreviation is a list, not a town.
+  if (!known && !zip && prev.shape === 'upper' && prev.text.length <= 4) return;
   // "FOLEY IN PLACE", "NT POST": in an all-caps line a town needs its comma or ZIP.
   if (st.upperLine && !comma && !zip) return;
   if (!known) start = last; // an unknown town: take the word before the state only
