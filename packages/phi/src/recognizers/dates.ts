@@ -139,7 +139,7 @@ const DATE_CUE =
   /\b(?:on|since|from|until|till|to|dated?|seen|last|next|by|before|after|starting|started|effective|dos|appt|appointment|session|admitted|admission|discharged|discharge|returned|visit|f\/u|follow[- ]?up|scheduled|born|dob|due|through|thru|between|contact|call|called)\W{0,3}$/i;
 /** Cues that say a date follows, unlike "to", "from" and "by", which also take amounts. */
 const STRONG_DATE_CUE =
-  /\b(?:on|since|until|till|dated?|seen|last|next|before|after|starting|started|effective|dos|appt|appointment|session|admitted|admission|discharged|discharge|returned|visit|f\/u|follow[- ]?up|scheduled|born|dob|due)\W{0,3}$/i;
+  /\b(?:on|since|until|till|dated?|seen|last|next|before|after|starting|started|effective|dos|appt|appointment|session|admitted|admission|discharged|discharge|d\/c|dc'?d|returned|visit|f\/u|follow[- ]?up|scheduled|born|dob|due|mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\W{0,3}$/i;
 /** Ventilator settings and IV fluids written as ratios: "PSV 10/5", "PS 8/5", "D5 1/2". */
 const SETTING_CUE =
   /\b(?:psv?|peep|cpap|bi-?pap|ps|d5w?|ivf|fluids?|flowby|vent|settings?|a\/?c|simv|imv)\W{0,3}(?:overnight\W{0,3})?$/i;
@@ -301,7 +301,11 @@ function wordDates(text: string, t: Token, out: Span[]): void {
   else if (WEEKDAY_ABBREVIATIONS.has(k) && t.shape === 'cap') {
     // "Sat", "Sun", "Mon", "Wed" are words too: only with a number after them ("Sat 7/22").
     const ambiguous = k === 'sat' || k === 'sun' || k === 'mon' || k === 'wed';
-    if (!ambiguous || /^\.?,?[ \t]*\d/.test(text.slice(t.end, t.end + 5)))
+    // "Sat 7/22", "next session Wed.": with a number after or a scheduling word before.
+    const scheduled = /\b(?:next|on|this|every|until|by|session|appt|group|due)[ \t]+$/i.test(
+      text.slice(Math.max(0, p - 12), p),
+    );
+    if (!ambiguous || scheduled || /^\.?,?[ \t]*\d/.test(text.slice(t.end, t.end + 5)))
       push(out, p, t.end, 0.7, 'date:weekday');
   }
   if (MONTH_CUES.has(k)) {

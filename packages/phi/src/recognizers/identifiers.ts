@@ -66,7 +66,7 @@ const LABELS: ReadonlyArray<readonly [PhiType, string]> = [
   ],
   [
     'ID',
-    String.raw`id|identifier|case(?: number| no| #| id)|ticket(?: number| no| #)?|employee(?: id| number| no| #)|student(?: id| number| no| #)|badge(?: number| no| #)?|confirmation(?: number| no| #| code)|reference(?: number| no| #)|ref(?: no| #)|tax id|ein|tin|itin|alien(?: number| no| #)|a-number|inmate(?: number| no| #)|booking(?: number| no| #)|docket(?: number| no| #)?|order(?: number| no| #)|tracking(?: number| no| #)|file(?: number| no| #)|client(?: id| number| #)|user ?id|username|login`,
+    String.raw`id|identifier|case(?: number| no| #| id)?|ticket(?: number| no| #)?|employee(?: id| number| no| #)|student(?: id| number| no| #)|badge(?: number| no| #)?|confirmation(?: number| no| #| code)|reference(?: number| no| #)|ref(?: no| #)|tax id|ein|tin|itin|alien(?: number| no| #)|a-number|inmate(?: number| no| #)|booking(?: number| no| #)|docket(?: number| no| #)?|order(?: number| no| #)|tracking(?: number| no| #)|file(?: number| no| #)|client(?: id| number| #)|user ?id|username|login`,
   ],
 ];
 

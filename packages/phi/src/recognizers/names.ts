@@ -27,9 +27,10 @@ export function detectNames(text: string, tokens: readonly Token[], lex: Lexicon
     const s = scoreToken(text, tokens, i, lex, fuzzy);
     if (s) scored[i] = s;
   }
+  nicknames(text, tokens, scored);
   propagate(tokens, scored);
   const spans = groupRuns(text, tokens, scored);
-  initialsAndNicknames(text, tokens, lex, spans);
+  initials(text, tokens, lex, spans);
   return spans;
 }
 
@@ -64,11 +65,8 @@ const NOT_INITIALS = new Set([
 const INITIALS = /(?<![\w.])((?:[A-Z]\.){2,3})(?![\w.]|\.\w)/y;
 const OPEN_QUOTE = /["“]$/;
 
-/**
- * "Client J.R. arrived", "Members: T.W., L.F., Dom": a person written as initials; and a nickname
- * in quotes next to a name or after "identified self as" ("Gerald "Bud" Pruitt", "as "Bree"").
- */
-function initialsAndNicknames(text: string, tokens: readonly Token[], lex: Lexicon, out: Span[]): void {
+/** "Client J.R. arrived", "Members: T.W., L.F., Dom": a person written as initials. */
+function initials(text: string, tokens: readonly Token[], lex: Lexicon, out: Span[]): void {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     if (t.text.length === 1 && t.shape === 'cap' && text.charCodeAt(t.end) === 46) {
@@ -97,12 +95,21 @@ function initialsAndNicknames(text: string, tokens: readonly Token[], lex: Lexic
         });
         i += (m[1] as string).length / 2 - 1;
       }
-      continue;
     }
+  }
+}
+
+/**
+ * A nickname in quotes next to a name or after "identified self as" ("Gerald "Bud" Pruitt", "as
+ * "Bree,""): a name, and so wherever else it stands in the text ("Doc reports...").
+ */
+function nicknames(text: string, tokens: readonly Token[], scored: Array<Scored | undefined>): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
     if (!isCapital(t) || t.text.length < 2 || !OPEN_QUOTE.test(text.slice(Math.max(0, t.start - 1), t.start)))
       continue;
-    const close = text.charAt(t.end + (t.possessive ? 2 : 0));
-    if (close !== '"' && close !== '”') continue;
+    const from = t.end + (t.possessive ? 2 : 0);
+    if (!/^[,.]?["”]/.test(text.slice(from, from + 2))) continue;
     const before = tokens[i - 1];
     const after = tokens[i + 1];
     const nameBefore =
@@ -118,7 +125,7 @@ function initialsAndNicknames(text: string, tokens: readonly Token[], lex: Lexic
         text.slice(Math.max(0, t.start - 30), t.start),
       );
     if (nameBefore || nameAfter || introduced)
-      out.push({ start: t.start, end: t.end, type: 'NAME', confidence: 0.7, source: 'name:nickname' });
+      scored[i] = { score: 0.75, info: t.info ?? PROPAGATED, ctx: 'named' };
   }
 }
 /** A name confirmed once in a document is a name everywhere in it, in any case. */
@@ -133,7 +140,17 @@ function propagate(tokens: readonly Token[], scored: Array<Scored | undefined>):
   if (confirmed.size === 0) return;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
-    const lower = confirmed.get(t.key);
+    let lower = confirmed.get(t.key);
+    // "Vivienne Okoro ... Viv gave me permission": the short form of a name found in the text.
+    if (
+      lower === undefined &&
+      t.shape === 'cap' &&
+      t.key.length >= 3 &&
+      t.info &&
+      t.info.cls !== 'word' &&
+      !scored[i]
+    )
+      for (const [k] of confirmed) if (k.length >= t.key.length + 2 && k.startsWith(t.key)) lower = false;
     if (lower === undefined) continue;
     if (!lower && !isCapital(t)) continue;
     const s = scored[i];
