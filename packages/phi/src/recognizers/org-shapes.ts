@@ -102,7 +102,8 @@ function saint(text: string, tokens: readonly Token[], i: number, lex: Lexicon, 
   const stem = n.key.endsWith('s') ? n.key.slice(0, -1) : n.key;
   const firstName = (k: string) => (lex.firstNames.get(k) ?? 0) >= 1_000;
   const named = (n.shape === 'cap' && n.possessive) || firstName(n.key) || firstName(stem);
-  if (!named || n.info?.cls === 'word') return;
+  // A first name even when a word list has it ("VINCENTS": Vincent's angina); not "ST elevation".
+  if (!named) return;
   push(out, t.start, n.end + (n.possessive ? 2 : 0), 0.7, 'org:saint');
 }
 
