@@ -23,33 +23,6 @@ const HEADS = new Set(
   `hospital hospitals hosp hosptial hospiatal regional memorial rehab rehabilitation house manor infirmary sanitarium
   hospice clinic villa lodge center centre home`.split(/\s+/),
 );
-/**
- * Heads that say what kind of place, not which: left out of the span as the PhysioNet gold
- * standard does ("[CALVERT] HOSPITAL", "[KEELEY] HOUSE"); "Memorial" and "Regional" are kept.
- */
-const KIND_WORDS = new Set([
-  'hospital',
-  'hospitals',
-  'hosp',
-  'hosptial',
-  'hospiatal',
-  'house',
-  'home',
-  'center',
-  'centre',
-  'clinic',
-  'rehab',
-  'rehabilitation',
-  'infirmary',
-  'hospice',
-  'sanitarium',
-  'medical',
-  'nursing',
-  'health',
-  'treatment',
-  'recovery',
-  'cancer',
-]);
 /** Words after an acronym that make it a service, not a place: "seen by GI service". */
 const SERVICE_WORDS = new Set([
   'service',
@@ -91,6 +64,21 @@ const CARE_KINDS = new Set([
   'treatment',
   'recovery',
   'cancer',
+]);
+/**
+ * Heads that say what kind of place, not which: left out of the span as the PhysioNet gold
+ * standard does ("[CALVERT] HOSPITAL", "[KEELEY] HOUSE"); "Memorial" and "Regional" are kept.
+ */
+const KIND_WORDS = new Set([
+  'hospital',
+  'hospitals',
+  'hosp',
+  'hosptial',
+  'hospiatal',
+  'infirmary',
+  'sanitarium',
+  ...GENERIC_HEADS,
+  ...CARE_KINDS,
 ]);
 /** Care settings and generic places: "transferred to MICU", "sent to rehab", "taken to the OR". */
 const SETTINGS = new Set(
