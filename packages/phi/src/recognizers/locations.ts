@@ -384,7 +384,7 @@ function detectCities(text: string, tokens: readonly Token[], lex: Lexicon, out:
       zip.shape === 'digit' &&
       zip.text.length === 5 &&
       /^,?[ \t]{1,2}$/.test(text.slice(last.end, zip.start)) &&
-      !/^[\d./-]/.test(text.charAt(zip.end)) &&
+      !/^(?:[\d/-]|\.\d)/.test(text.slice(zip.end, zip.end + 2)) &&
       isUsZip(zip.text, lex)
     ) {
       confidence = Math.max(confidence, 0.8);

@@ -169,6 +169,9 @@ export function contextBefore(text: string, tokens: readonly Token[], i: number)
     if (intro !== 'none') return intro;
   }
   if (k === 'is' && SPACE_ONLY.test(between) && tokens[i - 2]?.key === 'name') return 'named';
+  // "sponsor is Bill", "her caseworker is Tanya": a relation named after "is".
+  if (k === 'is' && SPACE_ONLY.test(between) && RELATIONS.has(tokens[i - 2]?.key ?? '') && t.shape === 'cap')
+    return 'relation';
   if (k === 'by' && SPACE_ONLY.test(between) && tokens[i - 2]?.key === 'goes') return 'named';
   if (PATIENT.has(k) && (SPACE_ONLY.test(between) || (k === 'pt' && TITLE_GAP.test(between))))
     return 'patient';
