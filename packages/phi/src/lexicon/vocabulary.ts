@@ -41,6 +41,8 @@ export const REPORTING_VERBS = set(`
   came left wants wanted plans planned hopes hoped thinks thought believes believed became
   remains remained verbalized verbalizes demonstrated demonstrates participated participates
   engaged engages was is has had will would did does can could
+  began begins spent spends moved moves started starts stopped talked talks gave gives passed
+  took takes got gets lost decided refused declined missed joined quit graduated needs needed
 `);
 
 /** Words after a name part that end a signature or byline: "Jane Doe, LCSW". */
