@@ -95,17 +95,21 @@ export function isContextWord(t: Token): boolean {
   return hasTrigger(t, CONTEXT_BIT);
 }
 
+/** A letter standing alone with its period ("D.", "q."), not "2L." or "20'S." nor "I." or "a.". */
+export function standaloneInitial(text: string, t: Token): boolean {
+  return (
+    t.text.length === 1 &&
+    t.shape !== 'digit' &&
+    t.key !== 'i' &&
+    t.key !== 'a' &&
+    text[t.end] === '.' &&
+    !/[\w'’]/.test(text.charAt(t.start - 1))
+  );
+}
+
 /** Right after a standalone initial and its period ("D. Phyl"), not "2L. Contd" or "20'S. ASA". */
 function afterInitial(text: string, prev: Token | undefined, t: Token): boolean {
-  return (
-    prev !== undefined &&
-    prev.text.length === 1 &&
-    prev.shape !== 'digit' &&
-    prev.key !== 'i' &&
-    prev.key !== 'a' &&
-    /^\. ?$/.test(text.slice(prev.end, t.start)) &&
-    !/[\w'’]/.test(text.charAt(prev.start - 1))
-  );
+  return prev !== undefined && standaloneInitial(text, prev) && /^\. ?$/.test(text.slice(prev.end, t.start));
 }
 
 function isDigit(c: number): boolean {

@@ -16,6 +16,7 @@ import {
   isContextWord,
   isInitial,
   scoreToken,
+  standaloneInitial,
 } from './name-score.js';
 import type { Scored } from './name-score.js';
 
@@ -173,16 +174,7 @@ function canExtend(
   const t = tokens[j] as Token;
   if (isInitial(text, t) || (t.text === 'I' && text[t.end] === '.' && !left)) return true;
   // "d. renna": a lowercase initial with its period before the surname.
-  if (
-    left &&
-    t.text.length === 1 &&
-    t.shape !== 'digit' &&
-    t.key !== 'i' &&
-    t.key !== 'a' &&
-    text[t.end] === '.' &&
-    !/[\w'’]/.test(text.charAt(t.start - 1))
-  )
-    return true;
+  if (left && standaloneInitial(text, t)) return true;
   // "benjamin a seiler": a lowercase middle initial between a lowercase first name and surname.
   if (anchorLower && !left && t.text.length === 1 && !isCapital(t) && lowerSurnameAfter(text, tokens, j))
     return true;
