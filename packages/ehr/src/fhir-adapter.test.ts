@@ -7,7 +7,7 @@ import {
   startSandboxEhr,
   type SandboxEhr,
 } from './sandbox/index.js';
-import { FhirAdapter } from './fhir-adapter.js';
+import { FhirAdapter, type FhirReader } from './fhir-adapter.js';
 import type { FhirClient } from './fhir-client.js';
 
 let sandbox: SandboxEhr;
@@ -155,5 +155,89 @@ describe('FhirAdapter.readTaskContext', () => {
     await fhir.create(note(id, '05', 'preliminary'));
     const { context } = await adapter.readTaskContext({ clientId: id });
     expect(context.priorNotes.map((n) => n.text)).toEqual(['note of 04', 'note of 03', 'note of 02']);
+  });
+});
+
+describe("FhirAdapter.readTaskContext: every resource read belongs to the task's client", () => {
+  /** How a refusal must look: a stable code, not retryable, naming the resource but no person. */
+  async function expectMismatch(read: Promise<unknown>, resourceRef: string): Promise<void> {
+    const err = (await read.then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as { code?: string; retryable?: boolean; message?: string } | undefined;
+    expect(err?.code).toBe('EHR_SUBJECT_MISMATCH');
+    expect(err?.retryable).toBe(false);
+    expect(err?.message).toContain(resourceRef);
+    for (const name of [avery.given, avery.family, jordan.given, jordan.family]) {
+      expect(err?.message).not.toContain(name);
+    }
+  }
+
+  it("refuses an encounter id that is another client's session", async () => {
+    await expectMismatch(
+      adapter.readTaskContext({ clientId: avery.patientId, encounterId: jordan.encounterIds.followUp }),
+      `Encounter/${jordan.encounterIds.followUp}`,
+    );
+  });
+
+  it("refuses a care plan of the client that points at another client's goal", async () => {
+    const patient = await fhir.create<Patient>({
+      resourceType: 'Patient',
+      name: [{ given: ['Test'], family: 'Goals' }],
+    });
+    await fhir.create({
+      resourceType: 'CarePlan',
+      status: 'active',
+      intent: 'plan',
+      subject: { reference: `Patient/${patient.id ?? ''}` },
+      goal: [{ reference: `Goal/${jordan.goalIds[0]}` }],
+    });
+    await expectMismatch(
+      adapter.readTaskContext({ clientId: patient.id ?? '' }),
+      `Goal/${jordan.goalIds[0]}`,
+    );
+  });
+
+  // A misbehaving EHR (real HTTP, the sandbox) whose patient search of one type answers
+  // with another client's resources: notes, scores, diagnoses, messages, people, plans.
+  it.each([
+    ['DocumentReference', 'DocumentReference/sbx-note-jordan-'],
+    ['Observation', 'Observation/sbx-obs-jordan-'],
+    ['QuestionnaireResponse', 'QuestionnaireResponse/sbx-qr-jordan-'],
+    ['Condition', 'Condition/sbx-cond-jordan-'],
+    ['Communication', `Communication/${jordan.communicationIds[0]}`],
+    ['RelatedPerson', `RelatedPerson/${jordan.relatedPersonId}`],
+    ['CareTeam', `CareTeam/${jordan.careTeamId}`],
+    ['CarePlan', `CarePlan/${jordan.carePlanId}`],
+  ] as const)('refuses a %s search that returns another client', async (type, ref) => {
+    const misbehaving: FhirReader = {
+      read: (t, id) => fhir.read(t, id),
+      search: (t, params) => fhir.search(t, t === type ? { ...params, patient: jordan.patientId } : params),
+    };
+    await expectMismatch(new FhirAdapter(misbehaving).readTaskContext({ clientId: avery.patientId }), ref);
+  });
+
+  it('refuses a patient read that answers another patient', async () => {
+    const misbehaving: FhirReader = {
+      read: (t, id) => fhir.read(t, t === 'Patient' ? jordan.patientId : id),
+      search: (t, params) => fhir.search(t, params),
+    };
+    await expectMismatch(
+      new FhirAdapter(misbehaving).readTaskContext({ clientId: avery.patientId }),
+      `Patient/${jordan.patientId}`,
+    );
+  });
+
+  it("does not count another client's care team toward the access check", async () => {
+    const misbehaving: FhirReader = {
+      read: (t, id) => fhir.read(t, id),
+      search: (t, params) =>
+        fhir.search(t, t === 'CareTeam' ? { ...params, patient: jordan.patientId } : params),
+    };
+    // The therapist is on Jordan's team; Riley's search answered with Jordan's team must not count.
+    await expectMismatch(
+      new FhirAdapter(misbehaving).isOnCareTeam(riley.patientId, therapist.id),
+      `CareTeam/${jordan.careTeamId}`,
+    );
   });
 });

@@ -36,6 +36,7 @@ import {
   securityCodes,
   versionedRef,
 } from './fhir-mapping.js';
+import { assertAboutClient, assertAllAboutClient } from './subject-check.js';
 
 export interface TaskContextRequest {
   readonly clientId: string;
@@ -99,7 +100,10 @@ export class FhirAdapter implements EhrAdapter {
   ) {}
 
   async isOnCareTeam(clientId: string, practitionerId: string): Promise<boolean> {
-    const teams = await this.fhir.search<CareTeam>('CareTeam', { patient: clientId, status: 'active' });
+    const teams = assertAllAboutClient(
+      await this.fhir.search<CareTeam>('CareTeam', { patient: clientId, status: 'active' }),
+      clientId,
+    );
     const member = `Practitioner/${practitionerId}`;
     return teams.some((team) => (team.participant ?? []).some((p) => p.member?.reference === member));
   }
@@ -107,23 +111,32 @@ export class FhirAdapter implements EhrAdapter {
   async readTaskContext(request: TaskContextRequest): Promise<TaskContextRead> {
     const log = new ReadLog();
     const patientId = request.clientId;
-    const patient = log.use(await this.fhir.read<Patient>('Patient', patientId));
+    const patient = log.use(
+      assertAboutClient(await this.fhir.read<Patient>('Patient', patientId), patientId),
+    );
     const byPatient = { patient: patientId };
+    // Every resource is checked against the client before use (EHR_SUBJECT_MISMATCH otherwise).
+    const own = <T extends Resource>(pending: Promise<T[]>): Promise<T[]> =>
+      pending.then((found) => assertAllAboutClient(found, patientId));
 
     const [related, careTeam, encounter, notes, goals, assessments, diagnoses, messages] = await Promise.all([
-      this.fhir.search<RelatedPerson>('RelatedPerson', byPatient),
+      own(this.fhir.search<RelatedPerson>('RelatedPerson', byPatient)),
       this.readCareTeam(patientId, log),
       request.encounterId
-        ? this.fhir.read<Encounter>('Encounter', request.encounterId)
+        ? this.fhir
+            .read<Encounter>('Encounter', request.encounterId)
+            .then((e) => assertAboutClient(e, patientId))
         : Promise.resolve(undefined),
-      this.fhir.search<DocumentReference>('DocumentReference', {
-        ...byPatient,
-        type: PROGRESS_NOTE_LOINC.map((code) => `${LOINC}|${code}`).join(','),
-      }),
+      own(
+        this.fhir.search<DocumentReference>('DocumentReference', {
+          ...byPatient,
+          type: PROGRESS_NOTE_LOINC.map((code) => `${LOINC}|${code}`).join(','),
+        }),
+      ),
       this.readGoals(patientId, log),
       this.readAssessments(patientId, log),
-      this.fhir.search<Condition>('Condition', byPatient),
-      this.fhir.search<Communication>('Communication', byPatient),
+      own(this.fhir.search<Condition>('Condition', byPatient)),
+      own(this.fhir.search<Communication>('Communication', byPatient)),
     ]);
 
     const activeDiagnoses: ContextDiagnosis[] = [];
@@ -174,9 +187,10 @@ export class FhirAdapter implements EhrAdapter {
   }
 
   private async readCareTeam(patientId: string, log: ReadLog): Promise<ContextCareTeamMember[]> {
-    const teams = (await this.fhir.search<CareTeam>('CareTeam', { patient: patientId })).filter(
-      (t) => t.status === 'active',
-    );
+    const teams = assertAllAboutClient(
+      await this.fhir.search<CareTeam>('CareTeam', { patient: patientId }),
+      patientId,
+    ).filter((t) => t.status === 'active');
     const members: { id: string; role: string }[] = [];
     for (const team of teams) {
       log.use(team);
@@ -202,9 +216,10 @@ export class FhirAdapter implements EhrAdapter {
   }
 
   private async readGoals(patientId: string, log: ReadLog): Promise<ContextGoal[]> {
-    const plans = (await this.fhir.search<CarePlan>('CarePlan', { patient: patientId })).filter(
-      (p) => p.status === 'active',
-    );
+    const plans = assertAllAboutClient(
+      await this.fhir.search<CarePlan>('CarePlan', { patient: patientId }),
+      patientId,
+    ).filter((p) => p.status === 'active');
     const goalIds = new Set<string>();
     for (const plan of plans) {
       log.use(plan);
@@ -213,7 +228,10 @@ export class FhirAdapter implements EhrAdapter {
         if (type === 'Goal' && id) goalIds.add(id);
       }
     }
-    const goals = await Promise.all([...goalIds].map((id) => this.fhir.read<Goal>('Goal', id)));
+    const goals = assertAllAboutClient(
+      await Promise.all([...goalIds].map((id) => this.fhir.read<Goal>('Goal', id))),
+      patientId,
+    );
     return goals
       .filter((g) => g.lifecycleStatus === 'active')
       .map((g) => {
@@ -234,7 +252,7 @@ export class FhirAdapter implements EhrAdapter {
         code: INSTRUMENTS.map((i) => `${LOINC}|${i.total}`).join(','),
       }),
       this.fhir.search<QuestionnaireResponse>('QuestionnaireResponse', { patient: patientId }),
-    ]);
+    ]).then(([o, r]) => [assertAllAboutClient(o, patientId), assertAllAboutClient(r, patientId)] as const);
     const result: TaskContext['assessments'][number][] = [];
     for (const def of INSTRUMENTS) {
       const observation = observations

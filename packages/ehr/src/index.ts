@@ -47,4 +47,5 @@ export { PROMPT_TEMPLATE_SYSTEM, readSignedNote, TASK_IDENTIFIER_SYSTEM } from '
 export type { SignedNote } from './signed-note.js';
 export { ALERT_IDENTIFIER_SYSTEM, readAlertAcknowledgement } from './alert-acknowledgement.js';
 export { referencedId } from './references.js';
+export { assertAboutClient, referencedPatient } from './subject-check.js';
 export type { AlertAcknowledgement } from './alert-acknowledgement.js';
