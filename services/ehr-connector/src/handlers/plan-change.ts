@@ -48,6 +48,14 @@ function requestedUseCase(value: string): UseCase {
   });
 }
 
+/** The task's context; every resource in it is checked to be about the change's client. */
+function readOwnContext(change: EhrChange, deps: PlanDeps): ReturnType<EhrAdapter['readTaskContext']> {
+  return deps.adapter.readTaskContext({
+    clientId: change.clientId,
+    encounterId: change.encounterId ?? undefined,
+  });
+}
+
 /**
  * ehr.change.v1 → ai.task.v1: plan the use case, check access before any fetch,
  * read the minimum-necessary context, seal it (AES-256-GCM envelope bound to
@@ -86,10 +94,24 @@ export async function planChange(delivery: Delivery<EhrChange>, deps: PlanDeps):
   if (!decision.allowed) return;
 
   const taskId = taskIdFor(change.tenantId, change.eventId, useCase);
-  const read = await deps.adapter.readTaskContext({
-    clientId: change.clientId,
-    encounterId: change.encounterId ?? undefined,
+  const read = await readOwnContext(change, deps).catch(async (err: unknown) => {
+    if (!(err instanceof CareRelayError) || err.code !== 'EHR_SUBJECT_MISMATCH') throw err;
+    // A decided refusal, not a crash: audited, nothing published, not dead-lettered.
+    await deps.audit.record({
+      ...base,
+      taskId,
+      action: 'POLICY_DECISION',
+      outcome: 'DENIED',
+      reasonCode: err.code,
+      description: err.message,
+    });
+    deps.logger.warn(
+      { taskId, errorCode: err.code },
+      'task refused: a resource read is not about the client',
+    );
+    return undefined;
   });
+  if (!read) return;
   const part2 = read.securityLabels.includes('42CFRPart2');
   await deps.audit.record({
     ...base,
