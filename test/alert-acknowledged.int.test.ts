@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EmbeddedBus, type RawRecord } from '@carerelay/bus';
 import { collectRaw, eventually } from '@carerelay/bus/testing';
-import { LocalKeyProvider } from '@carerelay/crypto';
+import { keyedHash, LocalKeyProvider } from '@carerelay/crypto';
 import { FhirAdapter, readAlertAcknowledgement, type FhirClient } from '@carerelay/ehr';
 import {
   SANDBOX_CLIENTS,
@@ -66,7 +66,8 @@ describe('alert review Task completed → ALERT_ACKNOWLEDGED (sandbox EHR, regis
   let outcomes: RawRecord[];
   const polled: EhrChange[] = [];
   const apps: ServiceApp[] = [];
-  const vault = new InMemoryTokenVault(LocalKeyProvider.ephemeral());
+  const keys = LocalKeyProvider.ephemeral();
+  const vault = new InMemoryTokenVault(keys);
 
   beforeAll(async () => {
     sandbox = await startSandboxEhr();
@@ -82,6 +83,7 @@ describe('alert review Task completed → ALERT_ACKNOWLEDGED (sandbox EHR, regis
     apps.push(
       createWritebackApp(context, {
         vault,
+        keys,
         fhir,
         ehrEndpoint: sandbox.baseUrl,
         maxAttempts: 2,
@@ -131,7 +133,8 @@ describe('alert review Task completed → ALERT_ACKNOWLEDGED (sandbox EHR, regis
       alertId: randomUUID(),
       taskId: randomUUID(),
       tenantId: tenant,
-      subjectRef: 'pseudo-ack-1',
+      // The deidentifier's pseudonym of the client: writeback refuses an alert whose subject differs.
+      subjectRef: keyedHash(await keys.deriveKey(tenant, 'pseudonym'), avery.patientId),
       severity: 'HIGH',
       interrupting: true,
       trigger: 'PHQ9_ITEM9',

@@ -150,6 +150,7 @@ describe('session ended → draft in the EHR (real Kafka, registry, Redis, Postg
       }),
       createWritebackApp(await ctx('writeback'), {
         vault,
+        keys,
         fhir,
         ehrEndpoint: sandbox.baseUrl,
         maxAttempts: 3,

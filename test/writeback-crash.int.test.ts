@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { KafkaBus, type RawRecord } from '@carerelay/bus';
 import { collectRaw, uniqueName } from '@carerelay/bus/testing';
-import { LocalKeyProvider } from '@carerelay/crypto';
+import { keyedHash, LocalKeyProvider } from '@carerelay/crypto';
 import type { FhirClient } from '@carerelay/ehr';
 import { SANDBOX_CLIENTS, sandboxFhirClient, startSandboxEhr, type SandboxEhr } from '@carerelay/ehr/sandbox';
 import {
@@ -25,11 +25,11 @@ import { RedisTokenVault, vaultKeyOf } from '@carerelay/phi';
 const TENANT = 'crash-tenant';
 const { avery } = SANDBOX_CLIENTS;
 
-function draftFor(taskId: string): AiDraft {
+function draftFor(taskId: string, subjectRef: string): AiDraft {
   return {
     taskId,
     tenantId: TENANT,
-    subjectRef: 'pseudo-crash',
+    subjectRef,
     useCase: 'soap_note',
     content: JSON.stringify({
       draftLabel: 'AI-Assisted Draft',
@@ -74,12 +74,16 @@ describe('writeback killed between the EHR write and the commit', () => {
   const vaultPrefix = `crash:${randomUUID()}:`;
   const children: ChildProcess[] = [];
   let vault: RedisTokenVault;
+  let subjectRef: string;
   let env: Record<string, string>;
 
   beforeAll(async () => {
     sandbox = await startSandboxEhr();
     fhir = sandboxFhirClient(sandbox);
-    vault = new RedisTokenVault(redis, LocalKeyProvider.fromFile(keyFile, { create: true }), vaultPrefix);
+    const keys = LocalKeyProvider.fromFile(keyFile, { create: true });
+    vault = new RedisTokenVault(redis, keys, vaultPrefix);
+    // The deidentifier's pseudonym of the client: writeback refuses a draft whose subject differs.
+    subjectRef = keyedHash(await keys.deriveKey(TENANT, 'pseudonym'), avery.patientId);
     const smartKeyFile = join(dir, 'smart.jwk.json');
     writeFileSync(smartKeyFile, JSON.stringify(sandbox.clients.rs384.privateJwk), { mode: 0o600 });
     env = {
@@ -136,7 +140,7 @@ describe('writeback killed between the EHR write and the commit', () => {
       },
       600,
     );
-    await bus.publish(aiDraftTopic, { key: `${TENANT}:pseudo-crash`, value: draftFor(taskId) });
+    await bus.publish(aiDraftTopic, { key: `${TENANT}:${subjectRef}`, value: draftFor(taskId, subjectRef) });
   }
 
   const outcomeFor = async (taskId: string): Promise<EhrWriteback[]> =>

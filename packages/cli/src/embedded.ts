@@ -119,6 +119,7 @@ function factories(
     (context) =>
       createWritebackApp(context, {
         vault,
+        keys,
         fhir: writer,
         ehrEndpoint: sandbox.baseUrl,
         maxAttempts: 5,

@@ -10,7 +10,7 @@ import { aiDraftTopic, dlqTopicName, ehrWritebackTopic, type AiDraft } from '@ca
 import { InMemoryTokenVault, vaultKeyOf } from '@carerelay/phi';
 import { CareRelayError } from '@carerelay/errors';
 import { createWritebackApp, type WritebackOptions } from './app.js';
-import { logger, serde, startWriteback } from './test-harness.js';
+import { expectedSubjectRef, logger, serde, startWriteback, testKeys } from './test-harness.js';
 import type { CarePlan, Communication, DocumentReference, Provenance } from './domain/fhir-resources.js';
 
 const { avery } = SANDBOX_CLIENTS;
@@ -38,7 +38,7 @@ function aiDraft(taskId = randomUUID(), useCase: AiDraft['useCase'] = 'soap_note
   return {
     taskId,
     tenantId: 't1',
-    subjectRef: 'pseudo-1',
+    subjectRef: expectedSubjectRef('t1', avery.patientId),
     useCase,
     content: JSON.stringify(SOAP),
     placeholders: ['[PLAN_DETAIL]'],
@@ -295,7 +295,14 @@ describe('writeback: EHR failures', () => {
     };
     const app = createWritebackApp(
       { bus, logger, concurrency: 1 },
-      { vault, fhir: flaky, ehrEndpoint: sandbox.baseUrl, maxAttempts: 3, retryInitialMs: 5 },
+      {
+        vault,
+        keys: testKeys(),
+        fhir: flaky,
+        ehrEndpoint: sandbox.baseUrl,
+        maxAttempts: 3,
+        retryInitialMs: 5,
+      },
     );
     await app.start();
     const draft = aiDraft();

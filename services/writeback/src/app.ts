@@ -1,5 +1,6 @@
 import { AuditTrail } from '@carerelay/audit';
 import type { Delivery } from '@carerelay/bus';
+import type { KeyProvider } from '@carerelay/crypto';
 import type { FhirClient } from '@carerelay/ehr';
 import {
   aiDraftTopic,
@@ -21,6 +22,8 @@ export const SERVICE_NAME = 'writeback';
 export interface WritebackOptions {
   /** The same vault the deidentifier wrote (Redis, or the embedded in-memory one). */
   readonly vault: TokenVault;
+  /** Derives the tenant's 'pseudonym' key: each event's subjectRef must be its client's pseudonym. */
+  readonly keys: Pick<KeyProvider, 'deriveKey'>;
   readonly fhir: Pick<FhirClient, 'createIfNoneExist' | 'search'>;
   /** FHIR base URL, recorded as the recipient of each disclosure. */
   readonly ehrEndpoint: string;
@@ -59,6 +62,7 @@ export function createWritebackApp(context: ServiceContext, options: WritebackOp
   const produces = [ehrWritebackTopic, auditEventTopic];
   const deps: WritebackDeps = {
     vault: options.vault,
+    keys: options.keys,
     fhir: options.fhir,
     audit,
     logger,

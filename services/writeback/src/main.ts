@@ -24,6 +24,7 @@ runServiceMain({
     const { redis, close } = connectRedis(config.REDIS_URL, context.logger);
     return createWritebackApp(context, {
       vault: new RedisTokenVault(redis, keys),
+      keys,
       fhir: new FhirClient({ baseUrl: config.FHIR_BASE_URL, auth }),
       ehrEndpoint: config.FHIR_BASE_URL,
       maxAttempts: config.WRITEBACK_MAX_ATTEMPTS,

@@ -9,7 +9,7 @@ import { CareRelayError } from '@carerelay/errors';
 import { riskAlertTopic, type RiskAlert } from '@carerelay/events';
 import { type InMemoryTokenVault, vaultKeyOf } from '@carerelay/phi';
 import type { WritebackOptions } from './app.js';
-import { startWriteback } from './test-harness.js';
+import { expectedSubjectRef, startWriteback } from './test-harness.js';
 import type { Flag, Provenance, Task } from './domain/fhir-resources.js';
 
 const { avery, jordan } = SANDBOX_CLIENTS;
@@ -28,7 +28,7 @@ function riskAlert(overrides: Partial<RiskAlert> = {}): RiskAlert {
     alertId: randomUUID(),
     taskId: randomUUID(),
     tenantId: 't1',
-    subjectRef: 'pseudo-1',
+    subjectRef: expectedSubjectRef('t1', avery.patientId),
     severity: 'HIGH',
     interrupting: true,
     trigger: 'PHQ9_ITEM9',
@@ -178,7 +178,11 @@ describe('writeback: risk.alert.v1 → Flag (and Task when interrupting) in the 
 
   it('an alert after the vault purge finds its client through the task draft; tokens stay listed', async () => {
     const env = await setup();
-    const alert = riskAlert({ severity: 'MODERATE', trigger: 'CSSRS_MODERATE' });
+    const alert = riskAlert({
+      severity: 'MODERATE',
+      trigger: 'CSSRS_MODERATE',
+      subjectRef: expectedSubjectRef('t1', jordan.patientId),
+    });
     // The draft of the same task, written earlier for another client than the default fixtures use.
     await fhir.create({
       resourceType: 'DocumentReference',

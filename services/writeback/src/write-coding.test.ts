@@ -8,7 +8,7 @@ import { SANDBOX_CLIENTS, sandboxFhirClient, startSandboxEhr, type SandboxEhr } 
 import { codingSuggestionTopic, type CodingSuggestion } from '@carerelay/events';
 import { type InMemoryTokenVault, vaultKeyOf } from '@carerelay/phi';
 import type { WritebackOptions } from './app.js';
-import { startWriteback } from './test-harness.js';
+import { expectedSubjectRef, startWriteback } from './test-harness.js';
 import type { Claim, Provenance } from './domain/fhir-resources.js';
 
 const { avery } = SANDBOX_CLIENTS;
@@ -34,7 +34,7 @@ function suggestion(taskId = randomUUID()): CodingSuggestion {
   return {
     taskId,
     tenantId: 't1',
-    subjectRef: 'pseudo-1',
+    subjectRef: expectedSubjectRef('t1', avery.patientId),
     codes: [
       code('CPT', '90837', 'Psychotherapy, 60 minutes'),
       code('CPT', '+90785', 'Interactive complexity', true),

@@ -14,9 +14,12 @@ import {
 } from '../domain/alert-resources.js';
 import { TASK_IDENTIFIER_SYSTEM, provenanceQuery } from '../domain/fhir-resources.js';
 import {
+  assertSubject,
   findWritten,
   outcomePublisher,
+  patientOf,
   sha256,
+  subjectMismatch,
   writeFailure,
   type WritebackDeps,
 } from './writeback-support.js';
@@ -82,11 +85,19 @@ export async function writeAlert(delivery: Delivery<RiskAlert>, deps: WritebackD
       );
     }
     clientId = subject.clientId;
+    await assertSubject(
+      deps,
+      alert,
+      subject.clientId,
+      subject.source === 'vault' ? 'the vault entry' : subject.source,
+    );
 
     const evidence = reidentifyEvidence(alert.evidence, subject.entry);
     const input = { alert, clientId: subject.clientId, evidence };
     const flag = await deps.fhir.createIfNoneExist(riskFlag(input), alertQuery(alert.alertId));
     const flagRef = `Flag/${flag.resource.id ?? ''}`;
+    // The alert's Flag already exists in another chart: refuse before adding a Task to it.
+    if (patientOf(flag.resource) !== subject.clientId) throw subjectMismatch(flagRef);
     const task = alert.interrupting
       ? await deps.fhir.createIfNoneExist(
           riskReviewTask({ ...input, flagRef, now: now() }),

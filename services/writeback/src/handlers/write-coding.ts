@@ -4,6 +4,7 @@ import { vaultKeyOf } from '@carerelay/phi';
 import { codingClaim, codingProvenance, reidentifySuggestion } from '../domain/claim-resources.js';
 import { TASK_IDENTIFIER_SYSTEM, identifierQuery } from '../domain/fhir-resources.js';
 import {
+  assertSubject,
   outcomePublisher,
   sha256,
   vaultEntryOrWritten,
@@ -31,9 +32,11 @@ export async function writeCodingSuggestion(
   let clientId: string | null = null;
   try {
     const vaultKey = vaultKeyOf(suggestion.tenantId, suggestion.taskId);
-    const entry = await vaultEntryOrWritten(deps, base, 'Claim', { ...base, ...rules }, outcome);
+    const ids = { ...base, subjectRef: suggestion.subjectRef };
+    const entry = await vaultEntryOrWritten(deps, ids, 'Claim', { ...base, ...rules }, outcome);
     if (!entry) return;
     clientId = entry.clientId;
+    await assertSubject(deps, suggestion, entry.clientId, 'the vault entry');
 
     const text = reidentifySuggestion(suggestion, entry);
     const resource = codingClaim({ suggestion, clientId: entry.clientId, text });

@@ -5,6 +5,7 @@ import { renderNote, reidentifyDraft } from '../domain/draft-text.js';
 import { DRAFT_TARGETS, draftResource } from '../domain/draft-targets.js';
 import { draftProvenance, draftQuery, modelDisplay } from '../domain/fhir-resources.js';
 import {
+  assertSubject,
   outcomePublisher,
   sha256,
   vaultEntryOrWritten,
@@ -48,9 +49,11 @@ export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDe
   let clientId: string | null = null;
   try {
     const vaultKey = vaultKeyOf(draft.tenantId, draft.taskId);
-    const entry = await vaultEntryOrWritten(deps, base, target.resourceType, { ...base, ...ai }, outcome);
+    const ids = { ...base, subjectRef: draft.subjectRef };
+    const entry = await vaultEntryOrWritten(deps, ids, target.resourceType, { ...base, ...ai }, outcome);
     if (!entry) return;
     clientId = entry.clientId;
+    await assertSubject(deps, draft, entry.clientId, 'the vault entry');
 
     const reid = reidentifyDraft(draft.content, entry);
     const text = renderNote(reid.content, {

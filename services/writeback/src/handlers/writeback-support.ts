@@ -1,5 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AuditFacts, AuditTrail } from '@carerelay/audit';
+import { keyedHash, type KeyProvider } from '@carerelay/crypto';
 import { referencedId, type FhirClient } from '@carerelay/ehr';
 import { CareRelayError, toCareRelayError } from '@carerelay/errors';
 import type { AuditAction, EhrWriteback, WritebackKind, WritebackStatus } from '@carerelay/events';
@@ -20,6 +21,8 @@ import {
 /** What every write-back handler needs: the vault, the EHR, the audit trail and the outcome topic. */
 export interface WritebackDeps {
   readonly vault: TokenVault;
+  /** The tenant's 'pseudonym' key: an event's subjectRef is checked against the client it is written for. */
+  readonly keys: Pick<KeyProvider, 'deriveKey'>;
   readonly fhir: Pick<FhirClient, 'createIfNoneExist' | 'search'>;
   readonly audit: AuditTrail;
   readonly logger: Logger;
@@ -30,6 +33,32 @@ export interface WritebackDeps {
 }
 
 export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+export const SUBJECT_MISMATCH = 'WRITEBACK_SUBJECT_MISMATCH';
+
+/** WRITEBACK_SUBJECT_MISMATCH: `what` (a record or the vault entry) names another client. */
+export function subjectMismatch(what: string): CareRelayError {
+  return new CareRelayError(SUBJECT_MISMATCH, `${what} is not about the event's subject`, {
+    retryable: false,
+  });
+}
+
+/**
+ * Refuses (WRITEBACK_SUBJECT_MISMATCH, not retryable) an event whose pseudonymous subject is not
+ * `clientId`'s pseudonym, computed as the deidentifier does (keyed hash under the tenant's
+ * 'pseudonym' key): a task id reused for another client must never put one client's draft,
+ * re-identified with another's names, in either chart. `what` names the source of `clientId`.
+ */
+export async function assertSubject(
+  deps: Pick<WritebackDeps, 'keys'>,
+  event: { readonly tenantId: string; readonly subjectRef: string },
+  clientId: string,
+  what: string,
+): Promise<void> {
+  const expected = Buffer.from(keyedHash(await deps.keys.deriveKey(event.tenantId, 'pseudonym'), clientId));
+  const actual = Buffer.from(event.subjectRef);
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) throw subjectMismatch(what);
+}
 
 export interface OutcomeRefs {
   readonly resourceRef?: string | null;
@@ -120,7 +149,10 @@ export interface FailureContext {
 export async function writeFailure(err: unknown, ctx: FailureContext): Promise<CareRelayError> {
   const error = toCareRelayError(err);
   const facts = { ...ctx.facts, clientId: ctx.clientId };
-  if (error.code === 'EHR_SIGNED_RECORD') {
+  if (error.code === SUBJECT_MISMATCH) {
+    // A decided refusal: audited, then dead-lettered; nothing was written and the vault is kept.
+    await ctx.deps.audit.record({ ...facts, action: ctx.action, outcome: 'DENIED', reasonCode: error.code });
+  } else if (error.code === 'EHR_SIGNED_RECORD') {
     // Never modify a signed record: audited, reported, then dead-lettered.
     await ctx.deps.audit.record({ ...facts, action: ctx.action, outcome: 'DENIED', reasonCode: error.code });
     if (ctx.clientId && ctx.report) {
@@ -145,7 +177,7 @@ export async function writeFailure(err: unknown, ctx: FailureContext): Promise<C
  */
 export async function vaultEntryOrWritten(
   deps: WritebackDeps,
-  ids: { readonly tenantId: string; readonly taskId: string },
+  ids: { readonly tenantId: string; readonly taskId: string; readonly subjectRef: string },
   written: Written['resourceType'],
   facts: Omit<AuditFacts, 'service' | 'action' | 'outcome'>,
   report: PublishOutcome,
@@ -157,6 +189,7 @@ export async function vaultEntryOrWritten(
     value: ids.taskId,
   });
   if (existing) {
+    await assertSubject(deps, ids, existing.clientId, existing.resourceRef);
     await report(existing.clientId, 'ALREADY_EXISTS', existing);
     return null;
   }
@@ -198,6 +231,8 @@ export async function writeWithProvenance(
 ): Promise<WrittenWithProvenance> {
   const record = await deps.fhir.createIfNoneExist(write.resource, write.ifNoneExist);
   const resourceRef = `${write.resource.resourceType}/${record.resource.id ?? ''}`;
+  // The task's record already exists in another chart (a task id reused for another client).
+  if (patientOf(record.resource) !== patientOf(write.resource)) throw subjectMismatch(resourceRef);
   const prov = await deps.fhir.createIfNoneExist(
     write.provenance(resourceRef),
     provenanceQuery({ system: TASK_IDENTIFIER_SYSTEM, code: write.taskId }, resourceRef),
