@@ -44,6 +44,11 @@ export const ehrConnectorConfigSchema = {
   }),
   AUTH_ISSUER: str({ description: 'expected iss of user tokens', optional: true }),
   AUTH_AUDIENCE: str({ description: 'expected aud of user tokens', default: 'carerelay' }),
+  IDEMPOTENCY_TTL_SECONDS: int({
+    description: 'how long an Idempotency-Key of POST /v1/tasks stays bound to its request and answer',
+    min: 60,
+    default: 86_400,
+  }),
   CONNECTOR_MAX_ATTEMPTS: int({
     description: 'attempts before a change is dead-lettered',
     min: 1,

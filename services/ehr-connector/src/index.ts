@@ -8,3 +8,9 @@ export { planChange, taskIdFor } from './handlers/plan-change.js';
 export { FhirChangePoller, InMemoryCursorStore } from './ingress/change-poller.js';
 export type { CursorStore, PollCursor } from './ingress/change-poller.js';
 export { RedisCursorStore } from './ingress/redis-cursor-store.js';
+export {
+  InMemoryIdempotencyStore,
+  RedisIdempotencyStore,
+  requestFingerprint,
+} from './ingress/idempotency-store.js';
+export type { IdempotencyRecord, IdempotencyStore } from './ingress/idempotency-store.js';

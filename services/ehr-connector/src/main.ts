@@ -17,6 +17,7 @@ import { createEhrConnectorApp, SERVICE_NAME } from './app.js';
 import { ehrConnectorConfigSchema } from './config.js';
 import { FhirChangePoller } from './ingress/change-poller.js';
 import { RedisCursorStore } from './ingress/redis-cursor-store.js';
+import { RedisIdempotencyStore } from './ingress/idempotency-store.js';
 import { RedisReplayStore } from './ingress/redis-replay-store.js';
 
 function requireIssuer(issuer: string | undefined): string {
@@ -76,7 +77,17 @@ runServiceMain({
                     },
                   }
                 : {}),
-              ...(verify ? { tasks: { verify } } : {}),
+              ...(verify
+                ? {
+                    tasks: {
+                      verify,
+                      idempotency: {
+                        store: new RedisIdempotencyStore(redis),
+                        ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
+                      },
+                    },
+                  }
+                : {}),
             },
           }
         : {}),

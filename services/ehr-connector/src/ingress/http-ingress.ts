@@ -7,7 +7,7 @@ import { USE_CASE_VALUES, type EhrChange } from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';
 import type { BearerVerifier } from '@carerelay/runtime';
 import Fastify, { type FastifyError } from 'fastify';
-import { acceptOnDemand, type OnDemandRequest } from './on-demand.js';
+import { acceptOnDemand, type IdempotencyOptions, type OnDemandRequest } from './on-demand.js';
 import { changeFromWebhook } from './vendor-change.js';
 
 export const WEBHOOK_PATH = '/v1/webhooks/ehr';
@@ -22,8 +22,11 @@ export interface IngressOptions {
   readonly publishChange: (change: EhrChange) => Promise<void>;
   /** Signed-webhook ingress (vendors without FHIR); absent = the path answers 404. */
   readonly webhook?: { readonly secret: Buffer; readonly vendor: string; readonly replay: ReplayStore };
-  /** On-demand requests with a user's JWT; absent = the path answers 404. */
-  readonly tasks?: { readonly verify: BearerVerifier };
+  /**
+   * On-demand requests with a user's JWT, their `Idempotency-Key`s bound to their requests;
+   * absent = the path answers 404.
+   */
+  readonly tasks?: { readonly verify: BearerVerifier; readonly idempotency: IdempotencyOptions };
 }
 
 export interface RunningIngress {
@@ -121,6 +124,7 @@ export async function startIngress(options: IngressOptions): Promise<RunningIngr
             verify: tasks.verify,
             audit: options.audit,
             publishChange: options.publishChange,
+            idempotency: tasks.idempotency,
           },
         );
         return reply.code(202).send(accepted);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -18,6 +19,7 @@ import {
 import { createLogger } from '@carerelay/logger';
 import { createBearerVerifier } from '@carerelay/runtime';
 import { TASKS_PATH, WEBHOOK_PATH, startIngress, type RunningIngress } from './http-ingress.js';
+import { RedisIdempotencyStore } from './idempotency-store.js';
 import { RedisReplayStore } from './redis-replay-store.js';
 import { webhookEventId } from './vendor-change.js';
 
@@ -73,6 +75,10 @@ describe('ehr-connector ingress (real Kafka, registry, Redis)', () => {
           issuer: ISSUER,
           audience: 'carerelay',
         }),
+        idempotency: {
+          store: new RedisIdempotencyStore(redis, `test:${randomUUID()}:idempotency:`),
+          ttlSeconds: 3600,
+        },
       },
     });
   }, 60_000);
@@ -318,5 +324,107 @@ describe('ehr-connector ingress (real Kafka, registry, Redis)', () => {
         'POLICY_DECISION:USE_CASE_NOT_PERMITTED_FOR_ROLE',
       ].sort(),
     );
+  }, 60_000);
+
+  it('an Idempotency-Key is bound to its request: another body is a 422, the same body the original answer, one change', async () => {
+    const auth = `Bearer ${await token({})}`;
+    const forA = { clientId: 'client-idem-a', useCase: 'soap_note', encounterId: 'enc-idem-a' };
+    const forB = { clientId: 'client-idem-b', useCase: 'soap_note', encounterId: 'enc-idem-b' };
+    const first = await requestTask(forA, auth, 'click-reused');
+    expect(first.status).toBe(202);
+    const reused = await requestTask(forB, auth, 'click-reused');
+    expect([reused.status, reused.json['code']]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+    const sameAgain = await requestTask(forA, auth, 'click-reused');
+    expect(sameAgain.status).toBe(202);
+    expect(sameAgain.json).toEqual(first.json);
+
+    // Sentinels on the same partitions (same client keys): once both are on the topic,
+    // anything the requests above published is there too.
+    const sentinelA = await requestTask({ ...forA, encounterId: 'enc-idem-a2' }, auth, 'sentinel-a');
+    const sentinelB = await requestTask(forB, auth, 'sentinel-b');
+    expect([sentinelA.status, sentinelB.status]).toEqual([202, 202]);
+    const eventsOf = async (clientId: string): Promise<string[]> =>
+      (await ours()).filter((c) => c.clientId === clientId).map((c) => c.eventId);
+    await eventually(
+      async () =>
+        (await eventsOf(forA.clientId)).includes(sentinelA.json['changeEventId'] as string) &&
+        (await eventsOf(forB.clientId)).includes(sentinelB.json['changeEventId'] as string),
+      'both sentinels',
+    );
+    expect(await eventsOf(forA.clientId)).toEqual([
+      first.json['changeEventId'],
+      sentinelA.json['changeEventId'],
+    ]);
+    expect(await eventsOf(forB.clientId)).toEqual([sentinelB.json['changeEventId']]);
+  }, 60_000);
+
+  it('an idempotency store outage fails closed: 503, retryable, nothing published', async () => {
+    // A Redis nobody listens on: a free port, closed again.
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as { port: number };
+        probe.close(() => resolve(free));
+      });
+    });
+    const down = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1, lazyConnect: true });
+    down.on('error', () => undefined);
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    const outage = await startIngress({
+      host: '127.0.0.1',
+      port: 0,
+      tenantId: tenant,
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      audit: new AuditTrail(bus, 'ehr-connector'),
+      publishChange: (change) =>
+        bus.publish(ehrChangeTopic, { key: `${change.tenantId}:${change.clientId}`, value: change }),
+      tasks: {
+        verify: createBearerVerifier({
+          publicKeyPem: await exportSPKI(pair.publicKey),
+          issuer: ISSUER,
+          audience: 'carerelay',
+        }),
+        idempotency: { store: new RedisIdempotencyStore(down), ttlSeconds: 3600, timeoutMs: 500 },
+      },
+    });
+    try {
+      const auth = `Bearer ${await new SignJWT({ tenant_id: tenant, roles: ['clinician'] })
+        .setProtectedHeader({ alg: 'ES256' })
+        .setIssuer(ISSUER)
+        .setAudience('carerelay')
+        .setSubject('clin-1')
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(pair.privateKey)}`;
+      const body = { clientId: 'client-outage', useCase: 'soap_note', encounterId: 'enc-outage' };
+      const res = await fetch(`${outage.url}${TASKS_PATH}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: auth,
+          'idempotency-key': 'click-outage',
+        },
+        body: JSON.stringify(body),
+      });
+      expect([res.status, ((await res.json()) as Record<string, unknown>)['code']]).toEqual([
+        503,
+        'IDEMPOTENCY_STORE_UNAVAILABLE',
+      ]);
+    } finally {
+      await outage.close();
+      down.disconnect();
+    }
+    // The sentinel, same client (same partition), through the healthy ingress.
+    const sentinel = await requestTask(
+      { clientId: 'client-outage', useCase: 'soap_note', encounterId: 'enc-outage-sentinel' },
+      `Bearer ${await token({})}`,
+      'click-outage-sentinel',
+    );
+    expect(sentinel.status).toBe(202);
+    await eventually(
+      async () => (await ours()).some((c) => c.eventId === sentinel.json['changeEventId']),
+      'the sentinel',
+    );
+    const published = (await ours()).filter((c) => c.clientId === 'client-outage').map((c) => c.eventId);
+    expect(published).toEqual([sentinel.json['changeEventId']]);
   }, 60_000);
 });

@@ -6,6 +6,7 @@ import type { BearerVerifier, Principal } from '@carerelay/runtime';
 import { decideAccess } from '../domain/access.js';
 import { stableId } from '../domain/stable-id.js';
 import { taskIdFor } from '../handlers/plan-change.js';
+import { requestFingerprint, type IdempotencyStore } from './idempotency-store.js';
 
 /** Body of `POST /v1/tasks` (the "draft with AI" button in the note composer). */
 export interface OnDemandRequest {
@@ -21,7 +22,16 @@ export interface OnDemandDeps {
   readonly verify: BearerVerifier;
   readonly audit: AuditTrail;
   readonly publishChange: (change: EhrChange) => Promise<void>;
+  readonly idempotency: IdempotencyOptions;
   readonly now?: () => number;
+}
+
+export interface IdempotencyOptions {
+  readonly store: IdempotencyStore;
+  /** How long a key stays bound to its request and answer (e.g. 24 h). */
+  readonly ttlSeconds: number;
+  /** A store slower than this is an outage: 503, nothing queued (default 2 s). */
+  readonly timeoutMs?: number;
 }
 
 export interface OnDemandAccepted {
@@ -31,6 +41,63 @@ export interface OnDemandAccepted {
 
 function forbidden(code: string, message: string): CareRelayError {
   return new CareRelayError(code, message, { httpStatus: 403 });
+}
+
+// A claim whose request never completed (crash, store outage) frees itself after this.
+const IN_FLIGHT_TTL_SECONDS = 60;
+
+/** The store's answer within the timeout; an error or a timeout is a retryable 503 (fail closed). */
+async function storeStep<T>(step: () => Promise<T>, options: IdempotencyOptions): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const unavailable = (cause?: unknown): CareRelayError =>
+    new CareRelayError('IDEMPOTENCY_STORE_UNAVAILABLE', 'idempotency keys cannot be checked; retry later', {
+      retryable: true,
+      httpStatus: 503,
+      cause,
+    });
+  try {
+    return await Promise.race([
+      step(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(unavailable()), options.timeoutMs ?? 2_000);
+      }),
+    ]);
+  } catch (err) {
+    throw err instanceof CareRelayError ? err : unavailable(err);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Binds the key to the fingerprint of its request (tenant, user, normalized body). The same
+ * request again gets the original answer; another request with the key is a 422
+ * (IETF `Idempotency-Key` draft, as Stripe): one key can never queue a task for another client.
+ */
+async function bindKey(
+  storeKey: string,
+  fingerprint: string,
+  options: IdempotencyOptions,
+): Promise<OnDemandAccepted | undefined> {
+  const ttl = Math.min(IN_FLIGHT_TTL_SECONDS, options.ttlSeconds);
+  const bound = await storeStep(() => options.store.claim(storeKey, { fingerprint }, ttl), options);
+  if (!bound) return undefined;
+  if (bound.fingerprint !== fingerprint) {
+    throw new CareRelayError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'this Idempotency-Key was used for a different request; use a new key',
+      { httpStatus: 422 },
+    );
+  }
+  if (bound.answer) return bound.answer;
+  throw new CareRelayError(
+    'IDEMPOTENCY_REQUEST_IN_PROGRESS',
+    'the first request with this key is in progress',
+    {
+      httpStatus: 409,
+      retryable: true,
+    },
+  );
 }
 
 /**
@@ -87,8 +154,19 @@ export async function acceptOnDemand(
   const eventId = idempotencyKey
     ? stableId('ondemand', deps.tenantId, principal.userId, idempotencyKey)
     : `ondemand-${randomUUID()}`;
+  const storeKey = idempotencyKey && stableId('key', deps.tenantId, principal.userId, idempotencyKey);
+  const fingerprint = requestFingerprint({
+    tenantId: deps.tenantId,
+    userId: principal.userId,
+    clientId: request.clientId,
+    useCase: request.useCase,
+    encounterId: request.encounterId ?? null,
+    role: request.role ?? null,
+  });
+  const original = storeKey ? await bindKey(storeKey, fingerprint, deps.idempotency) : undefined;
+  if (original) return original;
   const now = (deps.now ?? Date.now)();
-  await deps.publishChange({
+  const queued = deps.publishChange({
     eventId,
     tenantId: deps.tenantId,
     clientId: request.clientId,
@@ -105,5 +183,18 @@ export async function acceptOnDemand(
     receivedAt: now,
     requestedUseCase: request.useCase,
   });
-  return { taskId: taskIdFor(deps.tenantId, eventId, request.useCase), changeEventId: eventId };
+  await queued.catch(async (err: unknown) => {
+    // Not queued: a retry with the same key must be able to queue it.
+    if (storeKey) await storeStep(() => deps.idempotency.store.release(storeKey), deps.idempotency);
+    throw err;
+  });
+  const accepted = { taskId: taskIdFor(deps.tenantId, eventId, request.useCase), changeEventId: eventId };
+  if (storeKey) {
+    const record = { fingerprint, answer: accepted };
+    await storeStep(
+      () => deps.idempotency.store.complete(storeKey, record, deps.idempotency.ttlSeconds),
+      deps.idempotency,
+    );
+  }
+  return accepted;
 }
