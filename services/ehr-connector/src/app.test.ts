@@ -48,6 +48,7 @@ function change(clientId: string, encounterId: string, actor: string): EhrChange
     receivedAt: Date.now(),
     requestedUseCase: null,
     actorRole: null,
+    redraft: false,
   };
 }
 
@@ -136,14 +137,31 @@ describe('ehr-connector task planner on the sandbox EHR', () => {
     expect(tasks.records).toHaveLength(0);
   });
 
-  it('the same change redelivered plans the same task id', async () => {
+  it('the same change redelivered, or seen again after an edit, plans one task; the repeat is audited as a duplicate', async () => {
     const tasks = await collectRaw(bus, aiTaskTopic.name);
+    const audit = await collectRaw(bus, auditEventTopic.name);
     const c = change(avery.patientId, avery.encounterIds.session53, SANDBOX_PRACTITIONERS.therapist.id);
     await bus.publish(ehrChangeTopic, { key: `t1:${avery.patientId}`, value: c });
     await bus.publish(ehrChangeTopic, { key: `t1:${avery.patientId}`, value: c });
-    await eventually(() => tasks.records.length === 2, 'two tasks', 10_000);
-    const [a, b] = await Promise.all(tasks.records.map((r) => serde.decode(aiTaskTopic, r.value!)));
-    expect(a!.taskId).toBe(b!.taskId);
+    await bus.publish(ehrChangeTopic, {
+      key: `t1:${avery.patientId}`,
+      value: { ...c, eventId: randomUUID(), resourceVersion: '2' },
+    });
+    // Sentinel: another session of the same client, behind them on the same partition.
+    await bus.publish(ehrChangeTopic, {
+      key: `t1:${avery.patientId}`,
+      value: change(avery.patientId, avery.encounterIds.intake, SANDBOX_PRACTITIONERS.therapist.id),
+    });
+    await eventually(() => tasks.records.length === 2, 'the task and the sentinel', 10_000);
+    const planned = await Promise.all(tasks.records.map((r) => serde.decode(aiTaskTopic, r.value!)));
+    expect(planned.map((t) => t.encounterId)).toEqual([
+      avery.encounterIds.session53,
+      avery.encounterIds.intake,
+    ]);
+    const duplicates = (await audits(audit.records)).filter(
+      (e) => e.reasonCode === 'DUPLICATE_CHANGE_IGNORED',
+    );
+    expect(duplicates.map((e) => e.taskId)).toEqual([planned[0]!.taskId, planned[0]!.taskId]);
   });
   it('an on-demand request plans the use case asked for, in the role the ingress authenticated', async () => {
     const tasks = await collectRaw(bus, aiTaskTopic.name);
@@ -161,6 +179,13 @@ describe('ehr-connector task planner on the sandbox EHR', () => {
       useCase: 'treatment_plan',
       requestedBy: { userId: SANDBOX_PRACTITIONERS.therapist.id, role: 'clinician' },
     });
-    expect(task.taskId).toBe(taskIdFor('t1', c.eventId, 'treatment_plan'));
+    expect(task.taskId).toBe(
+      taskIdFor({
+        tenantId: 't1',
+        clientId: avery.patientId,
+        subject: `Encounter/${avery.encounterIds.session53}`,
+        useCase: 'treatment_plan',
+      }),
+    );
   });
 });

@@ -18,6 +18,7 @@ import { ehrConnectorConfigSchema } from './config.js';
 import { FhirChangePoller } from './ingress/change-poller.js';
 import { RedisCursorStore } from './ingress/redis-cursor-store.js';
 import { RedisReplayStore } from './ingress/redis-replay-store.js';
+import { RedisTaskClaims } from './task-claims.js';
 
 function requireIssuer(issuer: string | undefined): string {
   if (!issuer)
@@ -61,6 +62,7 @@ runServiceMain({
         : undefined;
     return createEhrConnectorApp(context, {
       close,
+      claims: new RedisTaskClaims(redis, { ttlSeconds: config.TASK_CLAIM_TTL_SECONDS }),
       ...(config.INGRESS_PORT > 0
         ? {
             ingress: {

@@ -5,7 +5,7 @@ import type { EhrChange, UseCase } from '@carerelay/events';
 import type { BearerVerifier, Principal } from '@carerelay/runtime';
 import { decideAccess } from '../domain/access.js';
 import { stableId } from '../domain/stable-id.js';
-import { taskIdFor } from '../handlers/plan-change.js';
+import { taskIdForChange } from '../handlers/plan-change.js';
 
 /** Body of `POST /v1/tasks` (the "draft with AI" button in the note composer). */
 export interface OnDemandRequest {
@@ -14,6 +14,11 @@ export interface OnDemandRequest {
   readonly encounterId?: string;
   /** Act in this role when the user has several; default: the first role allowed the use case. */
   readonly role?: string;
+  /**
+   * Ask for a new draft although this encounter (or resource) and use case already has one:
+   * a new task, audited as REDRAFT_REQUESTED. Without it the existing task id is answered.
+   */
+  readonly redraft?: boolean;
 }
 
 export interface OnDemandDeps {
@@ -88,7 +93,7 @@ export async function acceptOnDemand(
     ? stableId('ondemand', deps.tenantId, principal.userId, idempotencyKey)
     : `ondemand-${randomUUID()}`;
   const now = (deps.now ?? Date.now)();
-  await deps.publishChange({
+  const change: EhrChange = {
     eventId,
     tenantId: deps.tenantId,
     clientId: request.clientId,
@@ -104,6 +109,8 @@ export async function acceptOnDemand(
     occurredAt: now,
     receivedAt: now,
     requestedUseCase: request.useCase,
-  });
-  return { taskId: taskIdFor(deps.tenantId, eventId, request.useCase), changeEventId: eventId };
+    redraft: request.redraft === true,
+  };
+  await deps.publishChange(change);
+  return { taskId: taskIdForChange(change, request.useCase), changeEventId: eventId };
 }
