@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmbeddedBus } from '@carerelay/bus';
 import { collectRaw, eventually } from '@carerelay/bus/testing';
 import { LocalKeyProvider, openEnvelope } from '@carerelay/crypto';
-import { FhirAdapter } from '@carerelay/ehr';
+import { FhirAdapter, type FhirClient } from '@carerelay/ehr';
 import {
   SANDBOX_CLIENTS,
   SANDBOX_PRACTITIONERS,
@@ -25,6 +25,7 @@ import { createLogger } from '@carerelay/logger';
 import type { ServiceApp } from '@carerelay/runtime';
 import { createEhrConnectorApp } from './app.js';
 import { taskIdFor } from './handlers/plan-change.js';
+import { FhirChangePoller, InMemoryCursorStore } from './ingress/change-poller.js';
 
 const serde = new AvroSerde(new InMemorySchemaStore());
 const logger = createLogger({ service: 'test', level: 'silent' });
@@ -187,5 +188,51 @@ describe('ehr-connector task planner on the sandbox EHR', () => {
         useCase: 'treatment_plan',
       }),
     );
+  });
+
+  it('polling: while the EHR is slow to answer a pass, no other pass starts; the next one starts after it', async () => {
+    const fhir = sandboxFhirClient(sandbox, { scope: 'system/*.read' });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let searches = 0;
+    const slow = Object.create(fhir) as FhirClient;
+    slow.search = (async (...args: Parameters<FhirClient['search']>) => {
+      searches += 1;
+      await gate;
+      return fhir.search(...args);
+    });
+    const polling = createEhrConnectorApp(
+      { bus, logger, concurrency: 1 },
+      {
+        adapter: new FhirAdapter(fhir),
+        keys,
+        noteFormat: 'soap_note',
+        maxAttempts: 2,
+        retryInitialMs: 10,
+        groupId: 'ehr-connector-polling',
+        polling: {
+          intervalMs: 20,
+          poller: new FhirChangePoller({
+            fhir: slow,
+            cursors: new InMemoryCursorStore(),
+            tenantId: 't-slow',
+            vendor: 'fhir-r4',
+            logger,
+            publish: () => Promise.resolve(),
+          }),
+        },
+      },
+    );
+    await polling.start();
+    try {
+      await eventually(() => searches >= 1, 'the first search');
+      await new Promise((r) => setTimeout(r, 300)); // 15 intervals while the EHR is stuck
+      expect(searches).toBe(1);
+      release();
+      await eventually(() => searches >= 6, 'a second pass after the first', 10_000);
+    } finally {
+      release();
+      await polling.stop();
+    }
   });
 });
