@@ -16,7 +16,7 @@ import { connectRedis, createBearerVerifier, runServiceMain } from '@carerelay/r
 import { createEhrConnectorApp, SERVICE_NAME } from './app.js';
 import { ehrConnectorConfigSchema } from './config.js';
 import { FhirChangePoller } from './ingress/change-poller.js';
-import { RedisCursorStore } from './ingress/redis-cursor-store.js';
+import { RedisCursorStore, RedisPollLease } from './ingress/redis-cursor-store.js';
 import { RedisReplayStore } from './ingress/redis-replay-store.js';
 import { RedisTaskClaims } from './task-claims.js';
 
@@ -43,6 +43,8 @@ runServiceMain({
     const poller = new FhirChangePoller({
       fhir,
       cursors: new RedisCursorStore(redis),
+      // Several replicas: one pass per tenant at a time.
+      lease: new RedisPollLease(redis),
       tenantId: config.TENANT_ID,
       vendor: 'fhir-r4',
       logger: context.logger,

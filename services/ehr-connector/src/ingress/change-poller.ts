@@ -32,6 +32,16 @@ export function cursorToStore(stored: PollCursor | undefined, next: PollCursor):
   return { lastUpdated: next.lastUpdated, idsAtCursor: ids };
 }
 
+/**
+ * One polling replica per tenant at a time (optional; several connector replicas): a short
+ * lease taken for a pass. `acquire` resolves to a release function, or undefined when another
+ * replica holds the lease. A pass that outlives its lease is harmless: the cursor store never
+ * moves back and the planner plans each task once.
+ */
+export interface PollLease {
+  acquire(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>;
+}
+
 export class InMemoryCursorStore implements CursorStore {
   private readonly cursors = new Map<string, PollCursor>();
   load(key: string): Promise<PollCursor | undefined> {
@@ -114,6 +124,10 @@ export class FhirChangePoller {
       readonly logger: Logger;
       /** Where a first poll starts (default: now, so history is not replayed). */
       readonly startAt?: string;
+      /** Shared by the replicas of this tenant's connector (absent: this process only). */
+      readonly lease?: PollLease;
+      /** How long a pass may hold the lease (default 60 s). */
+      readonly leaseMs?: number;
     },
   ) {}
 
@@ -126,6 +140,25 @@ export class FhirChangePoller {
   }
 
   private async pass(): Promise<number> {
+    const { lease } = this.options;
+    const release = lease
+      ? await lease.acquire(this.options.tenantId, this.options.leaseMs ?? 60_000)
+      : undefined;
+    if (lease && !release) {
+      this.options.logger.debug(
+        { tenantId: this.options.tenantId },
+        'another replica is polling: pass skipped',
+      );
+      return 0;
+    }
+    try {
+      return await this.watchAll();
+    } finally {
+      await release?.();
+    }
+  }
+
+  private async watchAll(): Promise<number> {
     let published = 0;
     for (const watch of WATCHES) {
       const key = `${this.options.tenantId}:${watch.resourceType}:${watch.change}`;

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { CursorStore, PollCursor } from './change-poller.js';
+import { randomUUID } from 'node:crypto';
+import type { CursorStore, PollCursor, PollLease } from './change-poller.js';
 
 // cursorToStore in Redis, atomically (another replica may save between our read and write):
 // a later cursor replaces, the same instant merges the ids, an earlier one is dropped. The
@@ -46,5 +47,24 @@ export class RedisCursorStore implements CursorStore {
     const at = Number.isFinite(parsed) ? parsed : 0;
     const value = JSON.stringify({ lastUpdated: cursor.lastUpdated, idsAtCursor: cursor.idsAtCursor, at });
     await this.redis.eval(SAVE_UNLESS_EARLIER, 1, this.prefix + key, value);
+  }
+}
+
+const RELEASE_IF_OWNER = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/** The polling lease in Redis: SET NX PX, released by its owner only (compare-and-delete). */
+export class RedisPollLease implements PollLease {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'carerelay:poll-lease:',
+  ) {}
+
+  async acquire(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined> {
+    const owner = randomUUID();
+    const full = this.prefix + key;
+    if ((await this.redis.set(full, owner, 'PX', ttlMs, 'NX')) !== 'OK') return undefined;
+    return async () => {
+      await this.redis.eval(RELEASE_IF_OWNER, 1, full, owner).catch(() => undefined);
+    };
   }
 }
