@@ -19,6 +19,7 @@ import { createDeidentifierApp } from '@carerelay/service-deidentifier';
 import {
   FhirChangePoller,
   InMemoryCursorStore,
+  InMemoryTaskClaims,
   createEhrConnectorApp,
 } from '@carerelay/service-ehr-connector';
 import { InMemoryDraftCache, InMemoryRateGate, createLlmWorkerApp } from '@carerelay/service-llm-worker';
@@ -68,6 +69,8 @@ function factories(
         signedNote: (documentId) => readSignedNote(reader, documentId),
         alertAcknowledgement: (taskId, versionId) => readAlertAcknowledgement(reader, taskId, versionId),
         keys,
+        // One process: the task claims live in memory, like the vault and the cursors.
+        claims: new InMemoryTaskClaims(),
         noteFormat: 'soap_note',
         maxAttempts: 5,
         retryInitialMs: 500,

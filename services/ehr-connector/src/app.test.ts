@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmbeddedBus } from '@carerelay/bus';
 import { collectRaw, eventually } from '@carerelay/bus/testing';
 import { LocalKeyProvider, openEnvelope } from '@carerelay/crypto';
-import { FhirAdapter } from '@carerelay/ehr';
+import { FhirAdapter, type FhirClient } from '@carerelay/ehr';
 import {
   SANDBOX_CLIENTS,
   SANDBOX_PRACTITIONERS,
@@ -25,6 +25,7 @@ import { createLogger } from '@carerelay/logger';
 import type { ServiceApp } from '@carerelay/runtime';
 import { createEhrConnectorApp } from './app.js';
 import { taskIdFor } from './handlers/plan-change.js';
+import { FhirChangePoller, InMemoryCursorStore } from './ingress/change-poller.js';
 
 const serde = new AvroSerde(new InMemorySchemaStore());
 const logger = createLogger({ service: 'test', level: 'silent' });
@@ -48,6 +49,7 @@ function change(clientId: string, encounterId: string, actor: string): EhrChange
     receivedAt: Date.now(),
     requestedUseCase: null,
     actorRole: null,
+    redraft: false,
   };
 }
 
@@ -136,14 +138,31 @@ describe('ehr-connector task planner on the sandbox EHR', () => {
     expect(tasks.records).toHaveLength(0);
   });
 
-  it('the same change redelivered plans the same task id', async () => {
+  it('the same change redelivered, or seen again after an edit, plans one task; the repeat is audited as a duplicate', async () => {
     const tasks = await collectRaw(bus, aiTaskTopic.name);
+    const audit = await collectRaw(bus, auditEventTopic.name);
     const c = change(avery.patientId, avery.encounterIds.session53, SANDBOX_PRACTITIONERS.therapist.id);
     await bus.publish(ehrChangeTopic, { key: `t1:${avery.patientId}`, value: c });
     await bus.publish(ehrChangeTopic, { key: `t1:${avery.patientId}`, value: c });
-    await eventually(() => tasks.records.length === 2, 'two tasks', 10_000);
-    const [a, b] = await Promise.all(tasks.records.map((r) => serde.decode(aiTaskTopic, r.value!)));
-    expect(a!.taskId).toBe(b!.taskId);
+    await bus.publish(ehrChangeTopic, {
+      key: `t1:${avery.patientId}`,
+      value: { ...c, eventId: randomUUID(), resourceVersion: '2' },
+    });
+    // Sentinel: another session of the same client, behind them on the same partition.
+    await bus.publish(ehrChangeTopic, {
+      key: `t1:${avery.patientId}`,
+      value: change(avery.patientId, avery.encounterIds.intake, SANDBOX_PRACTITIONERS.therapist.id),
+    });
+    await eventually(() => tasks.records.length === 2, 'the task and the sentinel', 10_000);
+    const planned = await Promise.all(tasks.records.map((r) => serde.decode(aiTaskTopic, r.value!)));
+    expect(planned.map((t) => t.encounterId)).toEqual([
+      avery.encounterIds.session53,
+      avery.encounterIds.intake,
+    ]);
+    const duplicates = (await audits(audit.records)).filter(
+      (e) => e.reasonCode === 'DUPLICATE_CHANGE_IGNORED',
+    );
+    expect(duplicates.map((e) => e.taskId)).toEqual([planned[0]!.taskId, planned[0]!.taskId]);
   });
   it('an on-demand request plans the use case asked for, in the role the ingress authenticated', async () => {
     const tasks = await collectRaw(bus, aiTaskTopic.name);
@@ -161,6 +180,59 @@ describe('ehr-connector task planner on the sandbox EHR', () => {
       useCase: 'treatment_plan',
       requestedBy: { userId: SANDBOX_PRACTITIONERS.therapist.id, role: 'clinician' },
     });
-    expect(task.taskId).toBe(taskIdFor('t1', c.eventId, 'treatment_plan'));
+    expect(task.taskId).toBe(
+      taskIdFor({
+        tenantId: 't1',
+        clientId: avery.patientId,
+        subject: `Encounter/${avery.encounterIds.session53}`,
+        useCase: 'treatment_plan',
+      }),
+    );
+  });
+
+  it('polling: while the EHR is slow to answer a pass, no other pass starts; the next one starts after it', async () => {
+    const fhir = sandboxFhirClient(sandbox, { scope: 'system/*.read' });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let searches = 0;
+    const slow = Object.create(fhir) as FhirClient;
+    slow.search = (async (...args: Parameters<FhirClient['search']>) => {
+      searches += 1;
+      await gate;
+      return fhir.search(...args);
+    });
+    const polling = createEhrConnectorApp(
+      { bus, logger, concurrency: 1 },
+      {
+        adapter: new FhirAdapter(fhir),
+        keys,
+        noteFormat: 'soap_note',
+        maxAttempts: 2,
+        retryInitialMs: 10,
+        groupId: 'ehr-connector-polling',
+        polling: {
+          intervalMs: 20,
+          poller: new FhirChangePoller({
+            fhir: slow,
+            cursors: new InMemoryCursorStore(),
+            tenantId: 't-slow',
+            vendor: 'fhir-r4',
+            logger,
+            publish: () => Promise.resolve(),
+          }),
+        },
+      },
+    );
+    await polling.start();
+    try {
+      await eventually(() => searches >= 1, 'the first search');
+      await new Promise((r) => setTimeout(r, 300)); // 15 intervals while the EHR is stuck
+      expect(searches).toBe(1);
+      release();
+      await eventually(() => searches >= 6, 'a second pass after the first', 10_000);
+    } finally {
+      release();
+      await polling.stop();
+    }
   });
 });

@@ -13,6 +13,7 @@ import type { NoteFormat } from './domain/planner.js';
 import { planChange } from './handlers/plan-change.js';
 import type { FhirChangePoller } from './ingress/change-poller.js';
 import { startIngress, type IngressOptions, type RunningIngress } from './ingress/http-ingress.js';
+import { InMemoryTaskClaims, type TaskClaims } from './task-claims.js';
 
 export const SERVICE_NAME = 'ehr-connector';
 
@@ -25,7 +26,15 @@ export interface EhrConnectorOptions {
   readonly groupId?: string;
   readonly fromBeginning?: boolean;
   readonly close?: () => Promise<void>;
-  /** Polling ingress: one pass every `intervalMs` (EHRs without webhooks or subscriptions). */
+  /**
+   * Once per task across every ingress and every edit (RedisTaskClaims in distributed mode,
+   * shared by the replicas). Default: in memory, for one process (embedded mode, tests).
+   */
+  readonly claims?: TaskClaims;
+  /**
+   * Polling ingress (EHRs without webhooks or subscriptions): the next pass starts
+   * `intervalMs` after the previous one finished, so passes never overlap.
+   */
   readonly polling?: { readonly poller: FhirChangePoller; readonly intervalMs: number };
   /** HTTP ingress (signed webhooks, on-demand `POST /v1/tasks`) for this tenant. */
   /** Reads a signed note and its draft (review capture on NOTE_SIGNED). */
@@ -53,6 +62,7 @@ export function createEhrConnectorApp(
 ): EhrConnectorApp {
   const audit = new AuditTrail(context.bus, SERVICE_NAME);
   const logger = context.logger.child({ component: SERVICE_NAME });
+  const claims = options.claims ?? new InMemoryTaskClaims();
   const app = createConsumerApp(context, {
     name: SERVICE_NAME,
     consumes: ehrChangeTopic,
@@ -67,6 +77,7 @@ export function createEhrConnectorApp(
         adapter: options.adapter,
         onCareTeam: (clientId, practitionerId) => options.adapter.isOnCareTeam(clientId, practitionerId),
         keys: options.keys,
+        claims,
         audit,
         logger,
         noteFormat: options.noteFormat,
@@ -98,12 +109,23 @@ export function createEhrConnectorApp(
     context.bus.publish(ehrChangeTopic, { key: `${change.tenantId}:${change.clientId}`, value: change });
   let ingress: RunningIngress | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let polling: Promise<unknown> = Promise.resolve();
-  const tick = (poller: FhirChangePoller): void => {
-    polling = poller.pollOnce().catch((err: unknown) => {
-      // The EHR being down is not a crash: the cursor did not move, the next pass retries.
-      logger.warn({ errorCode: (err as { code?: string }).code ?? 'POLL_FAILED' }, 'poll failed');
-    });
+  let stopping = false;
+  let polling: Promise<void> = Promise.resolve();
+  const pollThenReschedule = (poller: FhirChangePoller, intervalMs: number): void => {
+    timer = undefined;
+    polling = poller
+      .pollOnce()
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          // The EHR being down is not a crash: the cursor did not move, the next pass retries.
+          logger.warn({ errorCode: (err as { code?: string }).code ?? 'POLL_FAILED' }, 'poll failed');
+        },
+      )
+      .then(() => {
+        // Rescheduled only once this pass has finished: a slow EHR delays passes, never stacks them.
+        if (!stopping) timer = setTimeout(() => pollThenReschedule(poller, intervalMs), intervalMs);
+      });
   };
   return {
     ...app,
@@ -114,15 +136,15 @@ export function createEhrConnectorApp(
         ingress = await startIngress({ ...options.ingress, logger, audit, publishChange });
       }
       if (options.polling) {
-        const { poller, intervalMs } = options.polling;
-        tick(poller);
-        timer = setInterval(() => tick(poller), intervalMs);
+        stopping = false;
+        pollThenReschedule(options.polling.poller, options.polling.intervalMs);
       }
     },
     stop: async () => {
       // Stop taking new work first, then finish what is in flight.
+      stopping = true;
       await ingress?.close();
-      clearInterval(timer);
+      clearTimeout(timer);
       await polling;
       await app.stop();
     },

@@ -19,8 +19,21 @@ export const ehrConnectorConfigSchema = {
     default: 'soap_note',
   }),
   TENANT_ID: str({ description: 'tenant (practice) this connector serves' }),
-  REDIS_URL: url({ description: 'Redis for the polling cursor', protocols: ['redis', 'rediss'] }),
-  POLL_INTERVAL_MS: int({ description: 'polling period (0 = no polling)', min: 0, default: 15_000 }),
+  REDIS_URL: url({
+    description: 'Redis for the polling cursor and the task claims',
+    protocols: ['redis', 'rediss'],
+  }),
+  POLL_INTERVAL_MS: int({
+    description: 'pause between the end of a polling pass and the next (0 = no polling)',
+    min: 0,
+    default: 15_000,
+  }),
+  TASK_CLAIM_TTL_SECONDS: int({
+    description:
+      'how long a planned task stays claimed in Redis: changes for it (webhook, poll, edits) plan nothing new',
+    min: 3600,
+    default: 30 * 24 * 3600,
+  }),
   INGRESS_HOST: str({ description: 'address the HTTP ingress binds to', default: '127.0.0.1' }),
   INGRESS_PORT: int({
     description: 'port of the HTTP ingress (webhooks, POST /v1/tasks); 0 = no ingress',

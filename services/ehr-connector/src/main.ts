@@ -16,9 +16,10 @@ import { connectRedis, createBearerVerifier, runServiceMain } from '@carerelay/r
 import { createEhrConnectorApp, SERVICE_NAME } from './app.js';
 import { ehrConnectorConfigSchema } from './config.js';
 import { FhirChangePoller } from './ingress/change-poller.js';
-import { RedisCursorStore } from './ingress/redis-cursor-store.js';
+import { RedisCursorStore, RedisPollLease } from './ingress/redis-cursor-store.js';
 import { RedisIdempotencyStore } from './ingress/idempotency-store.js';
 import { RedisReplayStore } from './ingress/redis-replay-store.js';
+import { RedisTaskClaims } from './task-claims.js';
 
 function requireIssuer(issuer: string | undefined): string {
   if (!issuer)
@@ -43,6 +44,8 @@ runServiceMain({
     const poller = new FhirChangePoller({
       fhir,
       cursors: new RedisCursorStore(redis),
+      // Several replicas: one pass per tenant at a time.
+      lease: new RedisPollLease(redis),
       tenantId: config.TENANT_ID,
       vendor: 'fhir-r4',
       logger: context.logger,
@@ -62,6 +65,7 @@ runServiceMain({
         : undefined;
     return createEhrConnectorApp(context, {
       close,
+      claims: new RedisTaskClaims(redis, { ttlSeconds: config.TASK_CLAIM_TTL_SECONDS }),
       ...(config.INGRESS_PORT > 0
         ? {
             ingress: {

@@ -127,6 +127,7 @@ describe('alert acknowledgement on task completed (sandbox EHR)', () => {
     receivedAt: Date.now(),
     requestedUseCase: null,
     actorRole: null,
+    redraft: false,
   });
 
   const publish = (change: EhrChange): Promise<void> =>

@@ -126,6 +126,7 @@ describe('review capture on note signed (sandbox EHR)', () => {
     receivedAt: Date.now(),
     requestedUseCase: null,
     actorRole: null,
+    redraft: false,
   });
 
   it(

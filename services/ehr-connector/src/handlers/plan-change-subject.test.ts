@@ -45,6 +45,7 @@ function onDemand(clientId: string, encounterId: string): EhrChange {
     receivedAt: Date.now(),
     requestedUseCase: 'soap_note',
     actorRole: 'clinician',
+    redraft: false,
   };
 }
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { AuditTrail } from '@carerelay/audit';
 import type { Delivery } from '@carerelay/bus';
 import { sealEnvelope, type KeyProvider } from '@carerelay/crypto';
@@ -15,6 +14,9 @@ import {
 import type { Logger } from '@carerelay/logger';
 import { decideAccess } from '../domain/access.js';
 import { useCaseFor, type NoteFormat } from '../domain/planner.js';
+import { stableId } from '../domain/stable-id.js';
+import { taskIdForChange } from '../domain/task-identity.js';
+import type { TaskClaims } from '../task-claims.js';
 import { captureAcknowledgement, type AcknowledgementDeps } from './capture-acknowledgement.js';
 import { captureReview, type ReviewDeps } from './capture-review.js';
 
@@ -23,6 +25,8 @@ export interface PlanDeps {
   /** Whether the practitioner is on the client's active care team. */
   readonly onCareTeam: (clientId: string, practitionerId: string) => Promise<boolean>;
   readonly keys: KeyProvider;
+  /** Once per task: claimed before any PHI is read (Redis in distributed mode). */
+  readonly claims: TaskClaims;
   readonly audit: AuditTrail;
   readonly logger: Logger;
   readonly publishTask: (task: AiTask) => Promise<void>;
@@ -35,11 +39,8 @@ export interface PlanDeps {
 
 const contextCodec = new PayloadCodec(taskContextPayload);
 
-/** The same change asking for the same use case always yields the same task id: redelivery is idempotent downstream. */
-export function taskIdFor(tenantId: string, changeEventId: string, useCase: string): string {
-  const h = createHash('sha256').update(`${tenantId}\u0000${changeEventId}\u0000${useCase}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+export { taskIdFor, taskIdForChange, taskSubject } from '../domain/task-identity.js';
+export type { TaskIdentity } from '../domain/task-identity.js';
 
 function requestedUseCase(value: string): UseCase {
   if ((USE_CASE_VALUES as readonly string[]).includes(value)) return value as UseCase;
@@ -57,9 +58,9 @@ function readOwnContext(change: EhrChange, deps: PlanDeps): ReturnType<EhrAdapte
 }
 
 /**
- * ehr.change.v1 → ai.task.v1: plan the use case, check access before any fetch,
- * read the minimum-necessary context, seal it (AES-256-GCM envelope bound to
- * tenant and task) and publish. Every decision and every PHI read is audited.
+ * ehr.change.v1 → ai.task.v1: plan the use case, claim the task (once per task id, before
+ * anything is read), check access, read the minimum-necessary context, seal it (AES-256-GCM
+ * envelope bound to tenant and task) and publish. Every decision and every PHI read is audited.
  */
 export async function planChange(delivery: Delivery<EhrChange>, deps: PlanDeps): Promise<void> {
   const change = delivery.value;
@@ -71,11 +72,67 @@ export async function planChange(delivery: Delivery<EhrChange>, deps: PlanDeps):
     ? requestedUseCase(change.requestedUseCase)
     : useCaseFor(change.changeType, deps.noteFormat);
   if (!useCase) return;
+  const taskId = taskIdForChange(change, useCase);
+  // Before the care-team check and the context read: a duplicate reads nothing from the EHR.
+  if ((await deps.claims.claim(change.tenantId, taskId, change.eventId)) === 'duplicate') {
+    await duplicateIgnored(change, useCase, taskId, deps);
+    return;
+  }
+  let published: boolean;
+  try {
+    published = await planClaimed(change, useCase, taskId, deps);
+  } catch (err) {
+    // Let the retry (or another change) claim it again; a failed release only leaves the
+    // claim pending for this change, which its own retry resumes.
+    await deps.claims.release(change.tenantId, taskId, change.eventId).catch(() => undefined);
+    throw err;
+  }
+  if (published) await deps.claims.planned(change.tenantId, taskId, change.eventId);
+  else await deps.claims.release(change.tenantId, taskId, change.eventId);
+}
+
+/**
+ * A change for a task already planned (or being planned by another change): acknowledged,
+ * logged and audited with ids only. The audit event's identity derives from the change, so
+ * a redelivered duplicate is stored once.
+ */
+async function duplicateIgnored(
+  change: EhrChange,
+  useCase: UseCase,
+  taskId: string,
+  deps: PlanDeps,
+): Promise<void> {
+  deps.logger.info(
+    { taskId, useCase, changeEventId: change.eventId, source: change.source },
+    'duplicate change ignored',
+  );
+  await deps.audit.record({
+    eventId: stableId('duplicate', change.tenantId, taskId, change.eventId),
+    occurredAt: change.receivedAt,
+    tenantId: change.tenantId,
+    clientId: change.clientId,
+    taskId,
+    correlationId: change.eventId,
+    userId: change.actorUserId,
+    role: change.actorRole,
+    useCase,
+    action: 'OTHER',
+    outcome: 'SUCCESS',
+    reasonCode: 'DUPLICATE_CHANGE_IGNORED',
+    description: `${change.source} change for an already planned task`,
+  });
+}
+
+/** Plans a claimed task; true when an ai.task was published, false when nothing is to be sent. */
+async function planClaimed(
+  change: EhrChange,
+  useCase: UseCase,
+  taskId: string,
+  deps: PlanDeps,
+): Promise<boolean> {
   const practitioner = change.actorUserId;
   // An authenticated ingress (POST /v1/tasks) names the role; the EHR names only a clinician.
   const role = change.actorRole ?? (practitioner ? 'clinician' : 'system');
-  const onCareTeam = practitioner ? await deps.onCareTeam(change.clientId, practitioner) : false;
-  const decision = decideAccess({ role, useCase, onCareTeam });
   const base = {
     tenantId: change.tenantId,
     clientId: change.clientId,
@@ -84,6 +141,20 @@ export async function planChange(delivery: Delivery<EhrChange>, deps: PlanDeps):
     role,
     useCase,
   };
+  if (change.source === 'ON_DEMAND' && change.redraft) {
+    await deps.audit.record({
+      ...base,
+      eventId: stableId('redraft', change.tenantId, taskId),
+      occurredAt: change.receivedAt,
+      taskId,
+      action: 'OTHER',
+      outcome: 'SUCCESS',
+      reasonCode: 'REDRAFT_REQUESTED',
+      description: `redraft of task ${taskIdForChange({ ...change, redraft: false }, useCase)}`,
+    });
+  }
+  const onCareTeam = practitioner ? await deps.onCareTeam(change.clientId, practitioner) : false;
+  const decision = decideAccess({ role, useCase, onCareTeam });
   await deps.audit.record({
     ...base,
     action: 'POLICY_DECISION',
@@ -91,9 +162,8 @@ export async function planChange(delivery: Delivery<EhrChange>, deps: PlanDeps):
     reasonCode: decision.reason,
     description: `use case ${useCase}`,
   });
-  if (!decision.allowed) return;
+  if (!decision.allowed) return false;
 
-  const taskId = taskIdFor(change.tenantId, change.eventId, useCase);
   const read = await readOwnContext(change, deps).catch(async (err: unknown) => {
     if (!(err instanceof CareRelayError) || err.code !== 'EHR_SUBJECT_MISMATCH') throw err;
     // A decided refusal, not a crash: audited, nothing published, not dead-lettered.
@@ -111,7 +181,7 @@ export async function planChange(delivery: Delivery<EhrChange>, deps: PlanDeps):
     );
     return undefined;
   });
-  if (!read) return;
+  if (!read) return false;
   const part2 = read.securityLabels.includes('42CFRPart2');
   await deps.audit.record({
     ...base,
@@ -133,7 +203,7 @@ export async function planChange(delivery: Delivery<EhrChange>, deps: PlanDeps):
       part2,
       reasonCode: 'PART2_CONSENT_NOT_VERIFIED',
     });
-    return;
+    return false;
   }
   const context = await sealEnvelope(contextCodec.encode(read.context), {
     tenantId: change.tenantId,
@@ -155,4 +225,5 @@ export async function planChange(delivery: Delivery<EhrChange>, deps: PlanDeps):
     createdAt: Date.now(),
   });
   deps.logger.info({ taskId, useCase, sources: read.sourceRefs.length }, 'task planned');
+  return true;
 }

@@ -38,6 +38,33 @@ describe('polling ingress on the sandbox EHR', () => {
     });
   }
 
+  /** A FHIR client whose searches answer only when `release` is called: a slow EHR. */
+  function slowEhr(): { fhir: FhirClient; searches: () => number; release: () => void } {
+    let searches = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = Object.create(fhir) as FhirClient;
+    slow.search = (async (...args: Parameters<FhirClient['search']>) => {
+      searches += 1;
+      const found = await fhir.search(...args);
+      await gate;
+      return found;
+    }) as FhirClient['search'];
+    return { fhir: slow, searches: () => searches, release };
+  }
+
+  async function finishSession(encounterId: string): Promise<string> {
+    const encounter = await fhir.read('Encounter', encounterId);
+    const period = (encounter as { period?: { start?: string } }).period;
+    const saved = await fhir.update({
+      ...encounter,
+      status: 'finished',
+      period: { ...period, end: new Date().toISOString() },
+    } as typeof encounter);
+    await new Promise((r) => setTimeout(r, 5)); // distinct _lastUpdated instants
+    return saved.meta!.lastUpdated!;
+  }
+
   async function finishOpenSession(): Promise<void> {
     const encounter = await fhir.read('Encounter', SANDBOX_CLIENTS.avery.encounterIds.open);
     const period = (encounter as { period?: { start?: string } }).period;
@@ -138,5 +165,65 @@ describe('polling ingress on the sandbox EHR', () => {
       },
     ]);
     expect(await p.pollOnce()).toBe(0);
+  });
+
+  it('overlapping passes of one poller never run at once: one search per watch, each change published once', async () => {
+    const cursors = new InMemoryCursorStore();
+    const published: EhrChange[] = [];
+    const slow = slowEhr();
+    const p = new FhirChangePoller({
+      fhir: slow.fhir,
+      cursors,
+      tenantId: 't-overlap',
+      vendor: 'fhir-r4',
+      logger,
+      startAt: new Date(Date.now() - 1).toISOString(),
+      publish: (c) => {
+        published.push(c);
+        return Promise.resolve();
+      },
+    });
+    await finishSession(SANDBOX_CLIENTS.jordan.encounterIds.followUp);
+    const first = p.pollOnce();
+    const second = p.pollOnce(); // a timer firing while the EHR is still answering the first
+    await new Promise((r) => setTimeout(r, 50));
+    slow.release();
+    await Promise.all([first, second]);
+    expect(slow.searches()).toBe(3); // Encounter, DocumentReference, Task: once each
+    expect(published.map((c) => c.encounterId)).toEqual([SANDBOX_CLIENTS.jordan.encounterIds.followUp]);
+  });
+
+  it('a pass that read the EHR before another pass advanced the cursor never moves it back', async () => {
+    const cursors = new InMemoryCursorStore();
+    const key = 't-back:Encounter:SESSION_ENDED';
+    const startAt = new Date(Date.now() - 1).toISOString();
+    const make = (client: FhirClient, into: EhrChange[]): FhirChangePoller =>
+      new FhirChangePoller({
+        fhir: client,
+        cursors,
+        tenantId: 't-back',
+        vendor: 'fhir-r4',
+        logger,
+        startAt,
+        publish: (c) => {
+          into.push(c);
+          return Promise.resolve();
+        },
+      });
+    const slow = slowEhr();
+    const early = await finishSession(SANDBOX_CLIENTS.riley.encounterIds.followUp);
+    // Replica A reads the EHR (sees the first session), then stalls before publishing.
+    const a = make(slow.fhir, []).pollOnce();
+    while (slow.searches() < 1) await new Promise((r) => setTimeout(r, 5));
+    // A second session ends; replica B runs a whole pass and moves the cursor past it.
+    const late = await finishSession(SANDBOX_CLIENTS.avery.encounterIds.intake);
+    await make(fhir, []).pollOnce();
+    expect((await cursors.load(key))?.lastUpdated).toBe(late);
+    slow.release();
+    await a;
+    expect(early < late).toBe(true);
+    expect((await cursors.load(key))?.lastUpdated).toBe(late);
+    const after: EhrChange[] = [];
+    expect(await make(fhir, after).pollOnce()).toBe(0);
   });
 });

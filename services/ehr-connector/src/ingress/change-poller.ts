@@ -9,10 +9,37 @@ export interface PollCursor {
   readonly idsAtCursor: readonly string[];
 }
 
-/** Persisted between restarts (Redis in distributed mode, memory in tests and embedded mode). */
+/**
+ * Persisted between restarts (Redis in distributed mode, memory in tests and embedded mode).
+ * `save` never moves a cursor backwards: a pass that read the EHR before another pass (or
+ * replica) advanced the cursor leaves the later cursor in place (see cursorToStore).
+ */
 export interface CursorStore {
   load(key: string): Promise<PollCursor | undefined>;
   save(key: string, cursor: PollCursor): Promise<void>;
+}
+
+/**
+ * What to store when `next` is saved over `stored`: `next` if it is later, the union of the
+ * ids if both are at the same instant, nothing (undefined) if `next` is earlier.
+ */
+export function cursorToStore(stored: PollCursor | undefined, next: PollCursor): PollCursor | undefined {
+  if (!stored) return next;
+  const [was, now] = [Date.parse(stored.lastUpdated), Date.parse(next.lastUpdated)];
+  if (now < was) return undefined;
+  if (now > was || stored.lastUpdated !== next.lastUpdated) return next;
+  const ids = [...next.idsAtCursor, ...stored.idsAtCursor.filter((id) => !next.idsAtCursor.includes(id))];
+  return { lastUpdated: next.lastUpdated, idsAtCursor: ids };
+}
+
+/**
+ * One polling replica per tenant at a time (optional; several connector replicas): a short
+ * lease taken for a pass. `acquire` resolves to a release function, or undefined when another
+ * replica holds the lease. A pass that outlives its lease is harmless: the cursor store never
+ * moves back and the planner plans each task once.
+ */
+export interface PollLease {
+  acquire(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>;
 }
 
 export class InMemoryCursorStore implements CursorStore {
@@ -21,7 +48,8 @@ export class InMemoryCursorStore implements CursorStore {
     return Promise.resolve(this.cursors.get(key));
   }
   save(key: string, cursor: PollCursor): Promise<void> {
-    this.cursors.set(key, cursor);
+    const kept = cursorToStore(this.cursors.get(key), cursor);
+    if (kept) this.cursors.set(key, kept);
     return Promise.resolve();
   }
 }
@@ -78,10 +106,14 @@ const WATCHES: ReadonlyArray<{
  * Polls the EHR for changes by `_lastUpdated`. The cursor is saved after each published
  * change (never before it was published), and resources at the cursor's instant are
  * remembered by id: a restart neither misses a change (`ge`, not `gt`) nor repeats
- * one. Event ids come from the resource version, so a repeat would be idempotent
- * downstream anyway.
+ * one. One pass at a time per poller (a call during a pass joins it), and the store never
+ * moves a cursor back. An event id names the resource and the state it reached, not its
+ * version: an edit of a finished Encounter is the same change seen again, and the planner
+ * plans one task per encounter and use case whatever the ingress anyway.
  */
 export class FhirChangePoller {
+  private running: Promise<number> | undefined;
+
   constructor(
     private readonly options: {
       readonly fhir: FhirClient;
@@ -92,11 +124,41 @@ export class FhirChangePoller {
       readonly logger: Logger;
       /** Where a first poll starts (default: now, so history is not replayed). */
       readonly startAt?: string;
+      /** Shared by the replicas of this tenant's connector (absent: this process only). */
+      readonly lease?: PollLease;
+      /** How long a pass may hold the lease (default 60 s). */
+      readonly leaseMs?: number;
     },
   ) {}
 
   /** One pass over every watch; returns how many changes were published. */
-  async pollOnce(): Promise<number> {
+  pollOnce(): Promise<number> {
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async pass(): Promise<number> {
+    const { lease } = this.options;
+    const release = lease
+      ? await lease.acquire(this.options.tenantId, this.options.leaseMs ?? 60_000)
+      : undefined;
+    if (lease && !release) {
+      this.options.logger.debug(
+        { tenantId: this.options.tenantId },
+        'another replica is polling: pass skipped',
+      );
+      return 0;
+    }
+    try {
+      return await this.watchAll();
+    } finally {
+      await release?.();
+    }
+  }
+
+  private async watchAll(): Promise<number> {
     let published = 0;
     for (const watch of WATCHES) {
       const key = `${this.options.tenantId}:${watch.resourceType}:${watch.change}`;
@@ -141,10 +203,9 @@ export class FhirChangePoller {
   }
 
   private changeOf(r: Polled, changeType: ChangeType, clientId: string): EhrChange {
-    const version = r.meta?.versionId ?? r.meta?.lastUpdated ?? '';
     const now = Date.now();
     return {
-      eventId: stableId('poll', this.options.tenantId, `${r.resourceType}/${r.id}/_history/${version}`),
+      eventId: stableId('poll', this.options.tenantId, changeType, `${r.resourceType}/${r.id}`),
       tenantId: this.options.tenantId,
       clientId,
       changeType,
@@ -168,6 +229,7 @@ export class FhirChangePoller {
       receivedAt: now,
       requestedUseCase: null,
       actorRole: null,
+      redraft: false,
     };
   }
 }

@@ -46,6 +46,7 @@ const taskBodySchema = {
     useCase: { type: 'string', enum: USE_CASE_VALUES },
     encounterId: ID,
     role: { type: 'string', minLength: 1, maxLength: 64 },
+    redraft: { type: 'boolean' },
   },
 } as const;
 

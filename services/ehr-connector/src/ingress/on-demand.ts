@@ -5,7 +5,7 @@ import type { EhrChange, UseCase } from '@carerelay/events';
 import type { BearerVerifier, Principal } from '@carerelay/runtime';
 import { decideAccess } from '../domain/access.js';
 import { stableId } from '../domain/stable-id.js';
-import { taskIdFor } from '../handlers/plan-change.js';
+import { taskIdForChange } from '../handlers/plan-change.js';
 import { requestFingerprint, type IdempotencyStore } from './idempotency-store.js';
 
 /** Body of `POST /v1/tasks` (the "draft with AI" button in the note composer). */
@@ -15,6 +15,11 @@ export interface OnDemandRequest {
   readonly encounterId?: string;
   /** Act in this role when the user has several; default: the first role allowed the use case. */
   readonly role?: string;
+  /**
+   * Ask for a new draft although this encounter (or resource) and use case already has one:
+   * a new task, audited as REDRAFT_REQUESTED. Without it the existing task id is answered.
+   */
+  readonly redraft?: boolean;
 }
 
 export interface OnDemandDeps {
@@ -162,11 +167,13 @@ export async function acceptOnDemand(
     useCase: request.useCase,
     encounterId: request.encounterId ?? null,
     role: request.role ?? null,
+    // A redraft is another request than the draft it replaces (present only when asked).
+    ...(request.redraft === true ? { redraft: 'true' } : {}),
   });
   const original = storeKey ? await bindKey(storeKey, fingerprint, deps.idempotency) : undefined;
   if (original) return original;
   const now = (deps.now ?? Date.now)();
-  const queued = deps.publishChange({
+  const change: EhrChange = {
     eventId,
     tenantId: deps.tenantId,
     clientId: request.clientId,
@@ -182,13 +189,14 @@ export async function acceptOnDemand(
     occurredAt: now,
     receivedAt: now,
     requestedUseCase: request.useCase,
-  });
-  await queued.catch(async (err: unknown) => {
+    redraft: request.redraft === true,
+  };
+  await deps.publishChange(change).catch(async (err: unknown) => {
     // Not queued: a retry with the same key must be able to queue it.
     if (storeKey) await storeStep(() => deps.idempotency.store.release(storeKey), deps.idempotency);
     throw err;
   });
-  const accepted = { taskId: taskIdFor(deps.tenantId, eventId, request.useCase), changeEventId: eventId };
+  const accepted = { taskId: taskIdForChange(change, request.useCase), changeEventId: eventId };
   if (storeKey) {
     const record = { fingerprint, answer: accepted };
     await storeStep(

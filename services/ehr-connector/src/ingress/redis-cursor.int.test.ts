@@ -6,7 +6,7 @@ import { SANDBOX_CLIENTS, sandboxFhirClient, startSandboxEhr, type SandboxEhr } 
 import type { EhrChange } from '@carerelay/events';
 import { createLogger } from '@carerelay/logger';
 import { FhirChangePoller } from './change-poller.js';
-import { RedisCursorStore } from './redis-cursor-store.js';
+import { RedisCursorStore, RedisPollLease } from './redis-cursor-store.js';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 
@@ -87,7 +87,87 @@ describe('polling cursor in Redis across restarts', () => {
     expect(afterDeath.map((c) => c.encounterId)).toEqual(ended.slice(1));
     expect(await restartedPoller([]).pollOnce()).toBe(0);
 
+    // None twice: each version of a resource once (event ids name the resource and the state
+    // it reached, so a seeded finished session finished again keeps its event id).
     const all = [...history, ...beforeDeath, ...afterDeath];
-    expect(new Set(all.map((c) => c.eventId)).size).toBe(all.length);
+    const versions = all.map((c) => `${c.resourceType}/${c.resourceId}/${c.resourceVersion}`);
+    expect(new Set(versions).size).toBe(all.length);
+  });
+
+  it('two replicas: a pass that read the EHR before the other advanced the cursor never moves it back', async () => {
+    const redis = new Redis(inject('redisUrl'));
+    connections.push(redis);
+    const cursors = new RedisCursorStore(redis, `test:poll:${randomUUID()}:`);
+    const startAt = new Date(Date.now() - 1).toISOString();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let searches = 0;
+    // Replica A's EHR answers its searches late (a slow EHR); replica B's answers at once.
+    const slow = Object.create(fhir) as FhirClient;
+    slow.search = (async (...args: Parameters<FhirClient['search']>) => {
+      searches += 1;
+      const found = await fhir.search(...args);
+      await gate;
+      return found;
+    }) as FhirClient['search'];
+    const replica = (client: FhirClient): FhirChangePoller =>
+      new FhirChangePoller({
+        fhir: client,
+        cursors,
+        tenantId: 't2',
+        vendor: 'fhir-r4',
+        logger,
+        startAt,
+        publish: () => Promise.resolve(),
+      });
+
+    await finish(SANDBOX_CLIENTS.avery.encounterIds.intake);
+    const a = replica(slow).pollOnce();
+    while (searches < 1) await new Promise((r) => setTimeout(r, 5));
+    await finish(SANDBOX_CLIENTS.jordan.encounterIds.intake);
+    await replica(fhir).pollOnce();
+    const advanced = await cursors.load('t2:Encounter:SESSION_ENDED');
+    release();
+    await a;
+    expect(await cursors.load('t2:Encounter:SESSION_ENDED')).toEqual(advanced);
+    expect(await replica(fhir).pollOnce()).toBe(0);
+  });
+
+  it('two replicas with the lease: while one is in a pass, the other skips its pass without asking the EHR', async () => {
+    const redis = new Redis(inject('redisUrl'));
+    connections.push(redis);
+    const scope = `test:${randomUUID()}:`;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const searches = { a: 0, b: 0 };
+    const counted = (who: 'a' | 'b', stall: boolean): FhirClient => {
+      const client = Object.create(fhir) as FhirClient;
+      client.search = (async (...args: Parameters<FhirClient['search']>) => {
+        searches[who] += 1;
+        const found = await fhir.search(...args);
+        if (stall) await gate;
+        return found;
+      }) as FhirClient['search'];
+      return client;
+    };
+    const replica = (client: FhirClient): FhirChangePoller =>
+      new FhirChangePoller({
+        fhir: client,
+        cursors: new RedisCursorStore(redis, `${scope}poll:`),
+        lease: new RedisPollLease(redis, `${scope}lease:`),
+        tenantId: 't3',
+        vendor: 'fhir-r4',
+        logger,
+        publish: () => Promise.resolve(),
+      });
+    const a = replica(counted('a', true)).pollOnce();
+    while (searches.a < 1) await new Promise((r) => setTimeout(r, 5));
+    const b = replica(counted('b', false));
+    expect(await b.pollOnce()).toBe(0);
+    expect(searches.b).toBe(0);
+    release();
+    await a;
+    await b.pollOnce(); // the lease was released: B polls again
+    expect(searches.b).toBe(3);
   });
 });

@@ -13,8 +13,8 @@ const CHANGE_TYPES: Readonly<Record<VendorEventType, ChangeType>> = {
 
 /**
  * The event id of a vendor's delivery: the same vendor event id always maps to the same
- * id, so a delivery repeated after the replay window still plans the same task (task ids
- * derive from it) and nothing downstream is done twice.
+ * id. (The task planned does not derive from it: a delivery repeated after the replay
+ * window, or the same session also seen by polling, is the same task and is planned once.)
  */
 export function webhookEventId(tenantId: string, vendor: string, vendorEventId: string): string {
   return stableId('webhook', tenantId, vendor, vendorEventId);
@@ -43,5 +43,6 @@ export function changeFromWebhook(
     receivedAt: now,
     requestedUseCase: null,
     actorRole: null,
+    redraft: false,
   };
 }
