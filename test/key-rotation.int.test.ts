@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, hkdfSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,6 +48,35 @@ const shiftOf = (digest: Buffer): number => {
 function headerKeyId(blob: Buffer): string {
   expect(blob.subarray(0, 4).toString('latin1')).toBe('CRV\x02');
   return blob.subarray(5, 5 + blob[4]!).toString('utf8');
+}
+
+/** Runs the llm-worker's main as a deployment would; stops it after `ms` if it is still up. */
+function llmWorker(
+  env: Record<string, string>,
+  ms = 40_000,
+): Promise<{ code: number | null; output: string }> {
+  const main = resolve(dirname(fileURLToPath(import.meta.url)), '../services/llm-worker/dist/main.js');
+  const child = spawn(process.execPath, [main], {
+    env: {
+      PATH: process.env.PATH,
+      KAFKA_BROKERS: inject('kafkaBrokers'),
+      SCHEMA_REGISTRY_URL: inject('schemaRegistryUrl'),
+      REDIS_URL: inject('redisUrl'),
+      OPS_PORT: '0',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+  return new Promise((done) =>
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      done({ code, output });
+    }),
+  );
 }
 
 const redis = new Redis(inject('redisUrl'));
@@ -223,5 +252,17 @@ describe('key rotation procedure (README) on real Redis', () => {
       admin.disconnect();
       await server.stop();
     }
+  });
+
+  it('does not start the llm-worker on the master key file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'keys-')), 'keys.json');
+    carerelay('keys', 'init', '--file', file);
+    const given = await llmWorker({ FINGERPRINT_KEY_FILE: file, KEY_FILE: file });
+    expect(given.code).toBe(1);
+    expect(given.output).toContain('CRYPTO_KEY_FILE_SCOPE');
+    // The old configuration (KEY_FILE alone) is refused before anything connects.
+    const old = await llmWorker({ KEY_FILE: file, KEY_FILE_CREATE: 'true' });
+    expect(old.code).toBe(1);
+    expect(old.output).toContain('FINGERPRINT_KEY_FILE is required');
   });
 });
