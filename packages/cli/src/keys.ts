@@ -46,9 +46,13 @@ function flags(argv: readonly string[], name: string): string[] {
 /** `carerelay keys …`: returns the exit code. */
 export function runKeys(argv: readonly string[], stdout: Out, stderr: Out): number {
   const [command] = argv;
-  if (command === undefined || command === 'help' || argv.includes('--help') || argv.includes('-h')) {
+  if (command === undefined) {
+    stderr.write(KEYS_USAGE);
+    return 2;
+  }
+  if (command === 'help' || argv.includes('--help') || argv.includes('-h')) {
     stdout.write(KEYS_USAGE);
-    return command === undefined ? 2 : 0;
+    return 0;
   }
   const file = flags(argv, '--file')[0];
   const usage = (why: string): number => {
