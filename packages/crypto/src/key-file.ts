@@ -94,9 +94,11 @@ const isSecret = (s: unknown): boolean => typeof s === 'string' && Buffer.from(s
 
 function checkEntry(path: string, e: unknown, what: string): KeyEntry {
   const entry = e as Partial<KeyEntry> | null;
-  if (!entry || typeof entry.id !== 'string' || entry.id === '' || typeof entry.createdAt !== 'string') {
+  if (!entry || typeof entry.id !== 'string' || typeof entry.createdAt !== 'string') {
     throw badFile(path, `${what} needs an id and createdAt`);
   }
+  // Key ids travel in envelopes and vault blob headers (one length byte).
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(entry.id)) throw badFile(path, `${what} has an invalid id`);
   if (!isSecret(entry.secret)) throw badFile(path, `key ${entry.id} is not 32 bytes`);
   return entry as KeyEntry;
 }

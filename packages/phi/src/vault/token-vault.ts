@@ -50,11 +50,17 @@ async function sealBlob(keys: SealingKeys, vaultKey: string, entry: VaultEntry):
   return Buffer.concat([MAGIC, Buffer.from([id.length]), id, sealed]);
 }
 
-/** The key id that sealed a blob (its header, or the legacy key). */
-export function vaultBlobKeyId(blob: Buffer, legacyKeyId: string): string {
-  if (!blob.subarray(0, MAGIC.length).equals(MAGIC)) return legacyKeyId;
-  const length = blob[MAGIC.length] ?? 0;
-  return blob.subarray(MAGIC.length + 1, MAGIC.length + 1 + length).toString('utf8');
+/** Splits a blob into the id of the key that sealed it, the sealed bytes and their AAD. */
+function parseBlob(
+  blob: Buffer,
+  vaultKey: string,
+  legacyKeyId: string,
+): { keyId: string; sealed: Buffer; aad: string } {
+  if (!blob.subarray(0, MAGIC.length).equals(MAGIC))
+    return { keyId: legacyKeyId, sealed: blob, aad: vaultKey };
+  const idEnd = MAGIC.length + 1 + (blob[MAGIC.length] ?? 0);
+  const keyId = blob.subarray(MAGIC.length + 1, idEnd).toString('utf8');
+  return { keyId, sealed: blob.subarray(idEnd), aad: aadOf(vaultKey, keyId) };
 }
 
 async function openBlob(
@@ -63,14 +69,7 @@ async function openBlob(
   vaultKey: string,
   blob: Buffer,
 ): Promise<VaultEntry> {
-  let keyId = keys.legacyKeyId;
-  let sealed = blob;
-  let aad = vaultKey;
-  if (blob.subarray(0, MAGIC.length).equals(MAGIC)) {
-    keyId = vaultBlobKeyId(blob, keys.legacyKeyId);
-    sealed = blob.subarray(MAGIC.length + 1 + Buffer.byteLength(keyId, 'utf8'));
-    aad = aadOf(vaultKey, keyId);
-  }
+  const { keyId, sealed, aad } = parseBlob(blob, vaultKey, keys.legacyKeyId);
   const key = await keyStep(() => keys.openingKey(tenantId, 'vault', keyId));
   return JSON.parse(decryptWithKey(key, sealed, aad).toString('utf8')) as VaultEntry;
 }
