@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { KafkaBus } from '@carerelay/bus';
 import { collectRaw, eventually } from '@carerelay/bus/testing';
 import { startSandboxEhr, type SandboxEhr } from '@carerelay/ehr/sandbox';
@@ -58,6 +58,12 @@ describe('services (distributed mode, real Kafka, registry, Redis and sandbox EH
   let privateKeyFile: string;
   let auditDb: ScratchDatabase;
   const officerKeyFile = join(mkdtempSync(join(tmpdir(), 'officer-')), 'public.pem');
+  const fingerprintKeyFile = (tenant: string): string => {
+    const path = join(mkdtempSync(join(tmpdir(), 'fingerprint-')), 'fingerprint.json');
+    const tenants = { [tenant]: randomBytes(32).toString('base64') };
+    writeFileSync(path, JSON.stringify({ version: 1, purpose: 'fingerprint', tenants }), { mode: 0o600 });
+    return path;
+  };
   // This run's audit chains, so events of other runs on the same Kafka are never counted.
   const runId = `${process.pid}-${Date.now()}`;
   const tenantId = `tenant-services-test-${runId}`;
@@ -120,6 +126,8 @@ describe('services (distributed mode, real Kafka, registry, Redis and sandbox EH
       REDIS_URL: inject('redisUrl'),
       KEY_FILE: join(mkdtempSync(join(tmpdir(), 'keys-')), 'keys.json'),
       KEY_FILE_CREATE: 'true',
+      // The llm-worker takes fingerprint keys only (carerelay keys export-fingerprint), never KEY_FILE.
+      FINGERPRINT_KEY_FILE: fingerprintKeyFile(tenantId),
       INGRESS_PORT: '0',
       AUDIT_DATABASE_URL: auditDb.urlAs('carerelay_audit_writer'),
       AUDIT_ADMIN_DATABASE_URL: auditDb.adminUrl,

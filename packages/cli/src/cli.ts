@@ -1,5 +1,6 @@
 import { deidDetect } from './deid-detect.js';
 import { draftFromBundle } from './draft.js';
+import { runKeys } from './keys.js';
 
 const USAGE = `Usage: carerelay <command>
 
@@ -11,6 +12,9 @@ Commands:
                    Draft from a FHIR R4 Bundle through the full path (minimum necessary,
                    de-identification, leak guard, model per AZURE_OPENAI_* or offline,
                    re-identification); prints the draft and its audit trail
+  keys init|list|rotate|retire|export-fingerprint --file KEY_FILE
+                   Manage the master key file: rotation, retirement, the llm-worker's
+                   fingerprint keys (carerelay keys --help)
   help             Show this text
 `;
 
@@ -33,6 +37,8 @@ export async function runCli(argv: readonly string[]): Promise<number | undefine
       }
       return draftFromBundle({ bundle, useCase }, process.stdout);
     }
+    case 'keys':
+      return runKeys(argv.slice(1), process.stdout, process.stderr);
     case 'deid':
       if (argv[1] === 'detect') return deidDetect(process.stdin, process.stdout, process.stderr);
       process.stderr.write(`carerelay: unknown deid command '${argv[1] ?? ''}'\n\n${USAGE}`);

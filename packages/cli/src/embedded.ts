@@ -1,5 +1,5 @@
 import { EmbeddedBus } from '@carerelay/bus';
-import { LocalKeyProvider } from '@carerelay/crypto';
+import { FingerprintKeyProvider, LocalKeyProvider } from '@carerelay/crypto';
 import {
   FhirAdapter,
   FhirClient,
@@ -105,7 +105,8 @@ function factories(
       createLlmWorkerApp(context, {
         model: new OfflineTemplateProvider(),
         deploymentFor: () => 'offline-template',
-        keys,
+        // As in distributed mode, the worker holds only the tenant's fingerprint key.
+        keys: FingerprintKeyProvider.fromExport(keys.exportFingerprintKeys([EMBEDDED_TENANT])),
         limiter: new InMemoryRateGate({ requestsPerMinute: 600, tokensPerMinute: 0 }),
         drafts: new InMemoryDraftCache(),
         rateMaxWaitMs: 30_000,

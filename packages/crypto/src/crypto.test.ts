@@ -40,10 +40,13 @@ describe('envelope encryption', () => {
 
   it('derives different keys per tenant and purpose', async () => {
     const keys = LocalKeyProvider.ephemeral();
-    const a = await keys.deriveKey('t1', 'vault');
+    const { key: a } = await keys.sealingKey('t1', 'vault');
     expect(a).toHaveLength(32);
-    expect(a.equals(await keys.deriveKey('t2', 'vault'))).toBe(false);
+    expect(a.equals((await keys.sealingKey('t2', 'vault')).key)).toBe(false);
     expect(a.equals(await keys.deriveKey('t1', 'pseudonym'))).toBe(false);
+    expect((await keys.deriveKey('t1', 'pseudonym')).equals(await keys.deriveKey('t1', 'date-shift'))).toBe(
+      false,
+    );
   });
 
   it('creates a key file readable by its owner only, and reloads the same keys', async () => {

@@ -1,7 +1,19 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { CareRelayError } from '@carerelay/errors';
+import {
+  deriveTenantKey,
+  exportFingerprintKeys,
+  identityOf,
+  newKeyFile,
+  readKeyFile,
+  STABLE_PURPOSES,
+  writeKeyFile,
+  type EncryptionPurpose,
+  type FingerprintKeyFile,
+  type KeyFile,
+  type StablePurpose,
+} from './key-file.js';
 
 /**
  * Where key-encryption keys live. The local file provider is the default; a cloud
@@ -11,84 +23,83 @@ import { CareRelayError } from '@carerelay/errors';
 export interface KeyProvider {
   /** Wraps a data key under the tenant's current key-encryption key. */
   wrapKey(tenantId: string, dataKey: Buffer): Promise<{ keyId: string; wrapped: Buffer }>;
+  /** Unwraps with the key `keyId` names (CRYPTO_KEY_RETIRED once that key is gone). */
   unwrapKey(tenantId: string, keyId: string, wrapped: Buffer): Promise<Buffer>;
-  /** A 32-byte per-tenant key for one purpose (vault encryption, pseudonyms, fingerprints). */
-  deriveKey(tenantId: string, purpose: string): Promise<Buffer>;
+  /** A 32-byte per-tenant key that never rotates: pseudonyms, date shifts, fingerprints. */
+  deriveKey(tenantId: string, purpose: StablePurpose): Promise<Buffer>;
 }
 
-interface KeyFile {
-  readonly version: 1;
-  readonly active: string;
-  readonly keys: ReadonlyArray<{ readonly id: string; readonly secret: string; readonly createdAt: string }>;
+/** Rotating per-tenant encryption keys for data sealed directly (the token vault). */
+export interface SealingKeys {
+  /** The key that seals new data now, and its id (recorded with the data). */
+  sealingKey(tenantId: string, purpose: EncryptionPurpose): Promise<{ keyId: string; key: Buffer }>;
+  /** The key with that id, while it is in the key file (else CRYPTO_KEY_RETIRED). */
+  openingKey(tenantId: string, purpose: EncryptionPurpose, keyId: string): Promise<Buffer>;
+  /** The id that sealed data written before key ids were recorded. */
+  readonly legacyKeyId: string;
 }
 
 const WRAP_IV = 12;
 const TAG = 16;
 
+export const outOfScope = (purpose: string, holder: string): CareRelayError =>
+  new CareRelayError('CRYPTO_KEY_OUT_OF_SCOPE', `${holder} cannot derive '${purpose}' keys`, {
+    retryable: false,
+  });
+
 /**
- * Master keys in a local JSON file (0600). Per-tenant keys are derived with
- * HKDF-SHA256 (salt = tenant id), so one file serves every tenant and no tenant's
- * key opens another's data. Old master keys stay in the file for unwrapping after
- * a rotation; new wraps use `active`.
+ * Master keys in a local JSON file (0600, see key-file.ts). Per-tenant keys are derived
+ * with HKDF-SHA256 (salt = tenant id), so one file serves every tenant and no tenant's
+ * key opens another's data. Encryption keys (`kek`, `vault`) come from the master named
+ * by the data's key id, new data from `active`; stable keys (pseudonym, date shift,
+ * fingerprint) come from the identity root, which rotation never changes.
  */
-export class LocalKeyProvider implements KeyProvider {
+export class LocalKeyProvider implements KeyProvider, SealingKeys {
   private readonly masters: Map<string, Buffer>;
+  private readonly identity: Buffer;
+  readonly legacyKeyId: string;
 
   private constructor(private readonly file: KeyFile) {
     this.masters = new Map(file.keys.map((k) => [k.id, Buffer.from(k.secret, 'base64')]));
-    for (const [id, key] of this.masters) {
-      if (key.length !== 32)
-        throw new CareRelayError('CRYPTO_BAD_KEY_FILE', `master key ${id} is not 32 bytes`);
-    }
-    if (!this.masters.has(file.active)) {
-      throw new CareRelayError('CRYPTO_BAD_KEY_FILE', `active key ${file.active} is not in the key file`);
-    }
+    const identity = identityOf(file);
+    this.identity = Buffer.from(identity.secret, 'base64');
+    this.legacyKeyId = identity.id;
   }
 
-  /** Loads the key file; with `create`, writes a new one (random 256-bit master) if it is missing. */
+  /**
+   * Loads the key file, refusing one that group or others can access or that another user
+   * owns; with `create`, first writes a new one if it is missing.
+   */
   static fromFile(path: string, options: { create?: boolean } = {}): LocalKeyProvider {
-    if (!existsSync(path)) {
-      if (!options.create)
-        throw new CareRelayError('CRYPTO_KEY_UNAVAILABLE', `key file ${path} does not exist`, {
-          retryable: true,
-        });
-      mkdirSync(dirname(path), { recursive: true });
-      const file: KeyFile = {
-        version: 1,
-        active: 'k1',
-        keys: [{ id: 'k1', secret: randomBytes(32).toString('base64'), createdAt: new Date().toISOString() }],
-      };
-      writeFileSync(path, JSON.stringify(file, null, 2), { mode: 0o600 });
-      chmodSync(path, 0o600);
-    }
-    try {
-      return new LocalKeyProvider(JSON.parse(readFileSync(path, 'utf8')) as KeyFile);
-    } catch (cause) {
-      if (cause instanceof CareRelayError) throw cause;
-      throw new CareRelayError('CRYPTO_BAD_KEY_FILE', `key file ${path} is unreadable`, { cause });
-    }
+    if (options.create && !existsSync(path)) writeKeyFile(path, newKeyFile());
+    return new LocalKeyProvider(readKeyFile(path));
   }
 
-  /** For tests and the embedded default: an in-memory master key. */
+  /** For tests and the embedded default: in-memory keys. */
   static ephemeral(): LocalKeyProvider {
-    return new LocalKeyProvider({
-      version: 1,
-      active: 'ephemeral',
-      keys: [
-        { id: 'ephemeral', secret: randomBytes(32).toString('base64'), createdAt: new Date().toISOString() },
-      ],
-    });
+    return new LocalKeyProvider(newKeyFile());
   }
 
-  private tenantKey(masterId: string, tenantId: string, purpose: string): Buffer {
+  /** The llm-worker's share of these keys: each named tenant's fingerprint key, nothing else. */
+  exportFingerprintKeys(tenants: readonly string[]): FingerprintKeyFile {
+    return exportFingerprintKeys(this.file, tenants);
+  }
+
+  /** The key id that wraps and seals new data. */
+  get activeKeyId(): string {
+    return this.file.active;
+  }
+
+  private tenantKey(masterId: string, tenantId: string, purpose: EncryptionPurpose): Buffer {
     const master = this.masters.get(masterId);
-    if (!master)
-      throw new CareRelayError('CRYPTO_UNKNOWN_KEY', `key ${masterId} is not available`, {
-        retryable: false,
-      });
-    return Buffer.from(
-      hkdfSync('sha256', master, Buffer.from(tenantId, 'utf8'), `carerelay/${purpose}/v1`, 32),
-    );
+    if (!master) {
+      throw new CareRelayError(
+        'CRYPTO_KEY_RETIRED',
+        `key ${masterId} is not in the key file (retired or never issued): data sealed with it cannot be opened`,
+        { retryable: false, details: { keyId: masterId } },
+      );
+    }
+    return deriveTenantKey(master, tenantId, purpose);
   }
 
   wrapKey(tenantId: string, dataKey: Buffer): Promise<{ keyId: string; wrapped: Buffer }> {
@@ -104,8 +115,8 @@ export class LocalKeyProvider implements KeyProvider {
   }
 
   unwrapKey(tenantId: string, keyId: string, wrapped: Buffer): Promise<Buffer> {
-    const kek = this.tenantKey(keyId, tenantId, 'kek');
     try {
+      const kek = this.tenantKey(keyId, tenantId, 'kek');
       const decipher = createDecipheriv('aes-256-gcm', kek, wrapped.subarray(0, WRAP_IV));
       decipher.setAAD(Buffer.from(tenantId, 'utf8'));
       decipher.setAuthTag(wrapped.subarray(WRAP_IV, WRAP_IV + TAG));
@@ -113,6 +124,7 @@ export class LocalKeyProvider implements KeyProvider {
         Buffer.concat([decipher.update(wrapped.subarray(WRAP_IV + TAG)), decipher.final()]),
       );
     } catch (cause) {
+      if (cause instanceof CareRelayError) return Promise.reject(cause);
       return Promise.reject(
         new CareRelayError('CRYPTO_UNWRAP_FAILED', 'data key does not unwrap for this tenant', {
           retryable: false,
@@ -122,7 +134,20 @@ export class LocalKeyProvider implements KeyProvider {
     }
   }
 
-  deriveKey(tenantId: string, purpose: string): Promise<Buffer> {
-    return Promise.resolve(this.tenantKey(this.file.active, tenantId, purpose));
+  sealingKey(tenantId: string, purpose: EncryptionPurpose): Promise<{ keyId: string; key: Buffer }> {
+    return Promise.resolve({
+      keyId: this.file.active,
+      key: this.tenantKey(this.file.active, tenantId, purpose),
+    });
+  }
+
+  openingKey(tenantId: string, purpose: EncryptionPurpose, keyId: string): Promise<Buffer> {
+    return Promise.resolve().then(() => this.tenantKey(keyId, tenantId, purpose));
+  }
+
+  deriveKey(tenantId: string, purpose: StablePurpose): Promise<Buffer> {
+    // Encryption keys rotate: they are reached through sealingKey/openingKey with a key id.
+    if (!STABLE_PURPOSES.includes(purpose)) return Promise.reject(outOfScope(purpose, 'deriveKey'));
+    return Promise.resolve(deriveTenantKey(this.identity, tenantId, purpose));
   }
 }

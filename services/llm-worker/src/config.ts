@@ -1,4 +1,4 @@
-import { bool, int, list, oneOf, str, url } from '@carerelay/config';
+import { int, list, oneOf, str, url } from '@carerelay/config';
 
 /** Variables of the llm-worker beyond the common ones (see @carerelay/runtime commonConfigSchema). */
 export const llmWorkerConfigSchema = {
@@ -6,8 +6,15 @@ export const llmWorkerConfigSchema = {
     description: 'Redis for the shared rate limit and idempotency',
     protocols: ['redis', 'rediss'],
   }),
-  KEY_FILE: str({ description: 'local key file (fingerprint keys for the outbound leak scan)' }),
-  KEY_FILE_CREATE: bool({ description: 'create KEY_FILE if missing (development only)', default: false }),
+  FINGERPRINT_KEY_FILE: str({
+    description:
+      'per-tenant fingerprint keys for the outbound leak scan (carerelay keys export-fingerprint; 0600); never the master KEY_FILE',
+  }),
+  LLM_REDIS_PREFIX: str({
+    description:
+      "prefix of the worker's Redis keys (draft cache, claims, rate limit), apart from the vault's",
+    default: 'carerelay-llm:',
+  }),
   LLM_PROVIDER: oneOf(['azure-openai', 'openai-compatible', 'offline'], {
     description: 'model provider',
     default: 'offline',

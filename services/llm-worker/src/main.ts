@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Composition root of the llm-worker in distributed mode: nothing but wiring.
-import { LocalKeyProvider } from '@carerelay/crypto';
+import { FingerprintKeyProvider } from '@carerelay/crypto';
 import { connectRedis, runServiceMain } from '@carerelay/runtime';
 import { createLlmWorkerApp, SERVICE_NAME } from './app.js';
 import { llmWorkerConfigSchema } from './config.js';
@@ -19,13 +19,19 @@ runServiceMain({
       config.LLM_RATE_MAX_WAIT_MS;
     return createLlmWorkerApp(context, {
       ...modelClientFromConfig(config),
-      keys: LocalKeyProvider.fromFile(config.KEY_FILE, { create: config.KEY_FILE_CREATE }),
-      limiter: new SharedRateLimiter(redis, 'carerelay:llm:rate', {
+      // Fingerprint keys only: this process can derive no vault, KEK, pseudonym or date-shift key.
+      keys: FingerprintKeyProvider.fromFile(config.FINGERPRINT_KEY_FILE),
+      limiter: new SharedRateLimiter(redis, `${config.LLM_REDIS_PREFIX}rate`, {
         requestsPerMinute: config.LLM_RATE_RPM,
         tokensPerMinute: config.LLM_RATE_TPM,
         windowMs: config.LLM_RATE_WINDOW_MS,
       }),
-      drafts: new DraftIdempotency(redis, 'carerelay:', config.LLM_IDEMPOTENCY_TTL_SECONDS, lockMs),
+      drafts: new DraftIdempotency(
+        redis,
+        config.LLM_REDIS_PREFIX,
+        config.LLM_IDEMPOTENCY_TTL_SECONDS,
+        lockMs,
+      ),
       rateMaxWaitMs: config.LLM_RATE_MAX_WAIT_MS,
       callAttempts: config.LLM_CALL_ATTEMPTS,
       retryInitialMs: config.LLM_RETRY_INITIAL_MS,

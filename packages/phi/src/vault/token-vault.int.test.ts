@@ -1,8 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { LocalKeyProvider } from '@carerelay/crypto';
-import { RedisTokenVault, type VaultEntry } from './token-vault.js';
+import { LocalKeyProvider, encryptWithKey } from '@carerelay/crypto';
+import { RedisTokenVault, vaultKeyOf, type VaultEntry } from './token-vault.js';
 
 const redis = new Redis(inject('redisUrl'));
 afterAll(() => redis.quit());
@@ -63,5 +66,43 @@ describe('RedisTokenVault (real Redis)', () => {
       retryable: true,
     });
     dead.disconnect();
+  });
+
+  it('opens an entry sealed before key ids existed (no header) with the key then active', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'keys-')), 'keys.json');
+    const k1 = randomBytes(32);
+    const file = {
+      version: 1,
+      active: 'k1',
+      keys: [{ id: 'k1', secret: k1.toString('base64'), createdAt: 'x' }],
+    };
+    writeFileSync(path, JSON.stringify(file), { mode: 0o600 });
+    const e = entry('tenant-a');
+    const vaultKey = vaultKeyOf('tenant-a', e.taskId);
+    // What the previous code wrote: iv | tag | ciphertext under HKDF(k1, tenant, vault), AAD = vault key.
+    const vaultSecret = Buffer.from(
+      hkdfSync('sha256', k1, Buffer.from('tenant-a'), 'carerelay/vault/v1', 32),
+    );
+    await redis.set(
+      prefix + vaultKey,
+      encryptWithKey(vaultSecret, Buffer.from(JSON.stringify(e)), vaultKey),
+      'EX',
+      60,
+    );
+    expect(
+      await new RedisTokenVault(redis, LocalKeyProvider.fromFile(path), prefix).get('tenant-a', vaultKey),
+    ).toEqual(e);
+  });
+
+  it('names the sealing key in the header and refuses a header whose key id was swapped', async () => {
+    const key = await vault.put(entry('tenant-a'), 120);
+    const raw = (await redis.getBuffer(prefix + key))!;
+    expect(raw.subarray(0, 4).toString('latin1')).toBe('CRV\x02');
+    expect(raw.subarray(5, 5 + raw[4]!).toString('utf8')).toBe(keys.activeKeyId);
+    // Same length id, another name: the AAD binds the id, and no such key exists anyway.
+    const forged = Buffer.from(raw);
+    forged.write('X', 5, 'utf8');
+    await redis.set(prefix + key, forged, 'EX', 60);
+    await expect(vault.get('tenant-a', key)).rejects.toMatchObject({ code: 'CRYPTO_KEY_RETIRED' });
   });
 });

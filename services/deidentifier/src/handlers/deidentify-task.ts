@@ -31,7 +31,9 @@ async function keyStep<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (cause) {
     const error = toCareRelayError(cause);
-    if (error.code === 'CRYPTO_DECRYPT_FAILED' || error.code === 'CRYPTO_UNWRAP_FAILED') throw error;
+    // Final: tampered, wrong tenant, or sealed by a key that has since been retired.
+    if (['CRYPTO_DECRYPT_FAILED', 'CRYPTO_UNWRAP_FAILED', 'CRYPTO_KEY_RETIRED'].includes(error.code))
+      throw error;
     throw new CareRelayError('DEID_KEY_UNAVAILABLE', 'key provider failed', { retryable: true, cause });
   }
 }
