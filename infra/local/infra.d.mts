@@ -20,7 +20,22 @@ export declare function startKafka(options?: {
   persist?: boolean;
   timeoutMs?: number;
   javaHome?: string;
-}): Promise<Stoppable & { brokers: string; pid: number; port: number; controllerPort: number; stateDir: string }>;
+  /** 'broker' (default): a Metadata response lists the broker. 'port': the client port accepts a connection. */
+  ready?: 'broker' | 'port';
+  /** Opt-in SASL_PLAINTEXT listener with SCRAM-SHA-512 and these users (credentials added at format time). */
+  scram?: { users: readonly { name: string; password: string }[]; port?: number };
+}): Promise<
+  Stoppable & {
+    brokers: string;
+    /** The SCRAM listener's bootstrap address, when scram was given. */
+    saslBrokers?: string;
+    saslPort?: number;
+    pid: number;
+    port: number;
+    controllerPort: number;
+    stateDir: string;
+  }
+>;
 
 export declare function startRegistry(options?: {
   cacheDir?: string;
