@@ -188,6 +188,32 @@ function scramListener(scram, saslPort) {
 }
 
 /**
+ * The extra TLS listener (opt-in), mTLS when clientAuth is 'required': the broker's PKCS12
+ * keystore and the PEM CA it trusts for client certificates.
+ */
+function tlsListener(tls, tlsPort) {
+  if (!tls) return { listeners: [], advertised: [], protocols: [], props: [] };
+  for (const key of ['keystore', 'keystorePassword', 'truststore'])
+    if (!tls[key]) throw new Error(`startKafka: tls.${key} is required`);
+  const clientAuth = tls.clientAuth ?? 'required';
+  if (!['required', 'requested', 'none'].includes(clientAuth))
+    throw new Error(`startKafka: tls.clientAuth must be required, requested or none`);
+  return {
+    listeners: [`TLS://127.0.0.1:${tlsPort}`],
+    advertised: [`TLS://127.0.0.1:${tlsPort}`],
+    protocols: ['TLS:SSL'],
+    props: [
+      'listener.name.tls.ssl.keystore.type=PKCS12',
+      `listener.name.tls.ssl.keystore.location=${path.resolve(tls.keystore)}`,
+      `listener.name.tls.ssl.keystore.password=${tls.keystorePassword}`,
+      'listener.name.tls.ssl.truststore.type=PEM',
+      `listener.name.tls.ssl.truststore.location=${path.resolve(tls.truststore)}`,
+      `listener.name.tls.ssl.client.auth=${clientAuth}`,
+    ],
+  };
+}
+
+/**
  * Starts a single-node KRaft broker+controller on 127.0.0.1. Logs: <stateDir>/kafka.out (JVM
  * stdout/stderr) and <stateDir>/broker.log (log4j WARN+). Ready = a Metadata response that lists
  * this broker, or with ready: 'port' as soon as the client port accepts a connection (to test
@@ -195,7 +221,10 @@ function scramListener(scram, saslPort) {
  * Node process exits (the CLI uses it).
  * scram: { users: [{ name, password }] } adds a SASL_PLAINTEXT listener with SCRAM-SHA-512 on its
  * own port (saslPort) and those users; the PLAINTEXT listener stays for the broker itself.
- * Returns { brokers, saslBrokers?, pid, port, saslPort?, controllerPort, stateDir, stop() }.
+ * tls: { keystore (PKCS12 file), keystorePassword, truststore (PEM CA file), clientAuth } adds an
+ * SSL listener on its own port (tlsPort); clientAuth 'required' (default) makes it mTLS.
+ * Returns { brokers, saslBrokers?, tlsBrokers?, pid, port, saslPort?, tlsPort?, controllerPort,
+ * stateDir, stop() }.
  */
 export async function startKafka({
   cacheDir = DEFAULT_CACHE_DIR,
@@ -207,6 +236,7 @@ export async function startKafka({
   javaHome,
   ready = 'broker',
   scram,
+  tls,
 } = {}) {
   if (ready !== 'broker' && ready !== 'port') throw new Error(`startKafka: ready must be 'broker' or 'port'`);
   const libs = path.join(cacheDir, 'kafka-libs');
@@ -216,6 +246,8 @@ export async function startKafka({
   else [port, controllerPort] = [await pickPort(port), await pickPort(controllerPort)];
   const saslPort = scram ? await pickPort(scram.port) : undefined;
   const sasl = scramListener(scram, saslPort);
+  const tlsPort = tls ? await pickPort(tls.port) : undefined;
+  const ssl = tlsListener(tls, tlsPort);
   const state = stateDirFor(stateDir, 'kafka', persist);
   const dir = state.dir;
 
@@ -226,12 +258,13 @@ export async function startKafka({
       'process.roles=broker,controller',
       'node.id=1',
       `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-      `listeners=${[`PLAINTEXT://127.0.0.1:${port}`, ...sasl.listeners, `CONTROLLER://127.0.0.1:${controllerPort}`].join(',')}`,
-      `advertised.listeners=${[`PLAINTEXT://127.0.0.1:${port}`, ...sasl.advertised].join(',')}`,
+      `listeners=${[`PLAINTEXT://127.0.0.1:${port}`, ...sasl.listeners, ...ssl.listeners, `CONTROLLER://127.0.0.1:${controllerPort}`].join(',')}`,
+      `advertised.listeners=${[`PLAINTEXT://127.0.0.1:${port}`, ...sasl.advertised, ...ssl.advertised].join(',')}`,
       'controller.listener.names=CONTROLLER',
       'inter.broker.listener.name=PLAINTEXT',
-      `listener.security.protocol.map=${['CONTROLLER:PLAINTEXT', 'PLAINTEXT:PLAINTEXT', ...sasl.protocols].join(',')}`,
+      `listener.security.protocol.map=${['CONTROLLER:PLAINTEXT', 'PLAINTEXT:PLAINTEXT', ...sasl.protocols, ...ssl.protocols].join(',')}`,
       ...sasl.props,
+      ...ssl.props,
       `log.dirs=${path.join(dir, 'data')}`, // keep in step with kafkaClusterId() below
       'num.partitions=1',
       'auto.create.topics.enable=false',
@@ -310,6 +343,7 @@ export async function startKafka({
   return {
     brokers: `127.0.0.1:${port}`,
     ...(scram ? { saslBrokers: `127.0.0.1:${saslPort}`, saslPort } : {}),
+    ...(tls ? { tlsBrokers: `127.0.0.1:${tlsPort}`, tlsPort } : {}),
     pid: proc.pid,
     port,
     controllerPort,

@@ -77,7 +77,7 @@ describe('topic declarations', () => {
       (err: unknown) => err,
     );
     expect(isCareRelayError(error) && error.code).toBe('KAFKA_REQUEST_FAILED');
-    expect(String(error)).toMatch(/replication factor/i);
+    expect(String(error)).toMatch(/INVALID_REPLICATION_FACTOR/);
     expect(Date.now() - began).toBeLessThan(15_000);
   });
 });
