@@ -5,13 +5,14 @@ import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { startKafka } from '@carerelay/infra-local';
 import { TOPIC_DECLARATIONS } from '@carerelay/events';
+import { uniqueName } from './testing.js';
 import { ensureTopics } from './topic-admin.js';
 
 // Finding 8 (issue #12): every service calls ensureTopics at start, often right after the
 // broker (re)started. Brokers here are started by the test itself, on a fresh state dir.
 
-/** Leader of each partition per declared topic, read with a plain kafkajs admin afterwards. */
-async function leadersByTopic(brokers: string): Promise<Map<string, number[]>> {
+/** Leader of each partition per topic, read with a plain kafkajs admin afterwards. */
+async function leadersOf(brokers: string, names: readonly string[]): Promise<Map<string, number[]>> {
   const admin = new Kafka({
     clientId: 'young-broker-check',
     brokers: [brokers],
@@ -19,7 +20,7 @@ async function leadersByTopic(brokers: string): Promise<Map<string, number[]>> {
   }).admin();
   await admin.connect();
   try {
-    const { topics } = await admin.fetchTopicMetadata({ topics: TOPIC_DECLARATIONS.map((d) => d.name) });
+    const { topics } = await admin.fetchTopicMetadata({ topics: [...names] });
     return new Map(topics.map((t) => [t.name, t.partitions.map((p) => p.leader)]));
   } finally {
     await admin.disconnect();
@@ -28,7 +29,10 @@ async function leadersByTopic(brokers: string): Promise<Map<string, number[]>> {
 
 /** One node, id 1 (infra/local): every partition of every declared topic led by it. */
 async function expectEveryPartitionLed(brokers: string): Promise<void> {
-  const leaders = await leadersByTopic(brokers);
+  const leaders = await leadersOf(
+    brokers,
+    TOPIC_DECLARATIONS.map((d) => d.name),
+  );
   for (const d of TOPIC_DECLARATIONS) {
     expect(leaders.get(d.name), d.name).toEqual(Array.from({ length: d.partitions }, () => 1));
   }
@@ -42,7 +46,7 @@ const ROUNDS = Number(process.env.YOUNG_BROKER_ROUNDS ?? 1);
 
 describe('topic creation on a young or restarting broker', () => {
   it(
-    'creates every declared topic, with a leader per partition, when called as soon as a fresh broker port opens',
+    'creates every declared topic, then new topics one by one, each with a leader per partition, from the moment a fresh broker port opens',
     async () => {
       for (let round = 0; round < ROUNDS; round++) {
         const kafka = await startKafka({ ready: 'port' });
@@ -57,6 +61,14 @@ describe('topic creation on a young or restarting broker', () => {
             expect(await ensureTopics(brokers, TOPIC_DECLARATIONS), `round ${round}`).toEqual([]);
           }
           await expectEveryPartitionLed(kafka.brokers);
+
+          // Then one new topic at a time, each used at once (as benchTopic and the bus tests do).
+          for (let i = 0; i < 5; i++) {
+            const name = uniqueName('test.young');
+            const decl = { name, partitions: 4, retentionMs: 60_000, cleanupPolicy: 'delete' as const };
+            expect(await ensureTopics(brokers, [decl])).toEqual([name]);
+            expect((await leadersOf(kafka.brokers, [name])).get(name), name).toEqual([1, 1, 1, 1]);
+          }
         } finally {
           await kafka.stop();
         }
