@@ -20,7 +20,33 @@ export declare function startKafka(options?: {
   persist?: boolean;
   timeoutMs?: number;
   javaHome?: string;
-}): Promise<Stoppable & { brokers: string; pid: number; port: number; controllerPort: number; stateDir: string }>;
+  /** 'broker' (default): a Metadata response lists the broker. 'port': the client port accepts a connection. */
+  ready?: 'broker' | 'port';
+  /** Opt-in SASL_PLAINTEXT listener with SCRAM-SHA-512 and these users (credentials added at format time). */
+  scram?: { users: readonly { name: string; password: string }[]; port?: number };
+  /** Opt-in SSL listener: PKCS12 keystore of the broker, PEM CA trusted for clients; clientAuth 'required' (default) = mTLS. */
+  tls?: {
+    keystore: string;
+    keystorePassword: string;
+    truststore: string;
+    clientAuth?: 'required' | 'requested' | 'none';
+    port?: number;
+  };
+}): Promise<
+  Stoppable & {
+    brokers: string;
+    /** The SCRAM listener's bootstrap address, when scram was given. */
+    saslBrokers?: string;
+    saslPort?: number;
+    /** The TLS listener's bootstrap address, when tls was given. */
+    tlsBrokers?: string;
+    tlsPort?: number;
+    pid: number;
+    port: number;
+    controllerPort: number;
+    stateDir: string;
+  }
+>;
 
 export declare function startRegistry(options?: {
   cacheDir?: string;

@@ -3,6 +3,7 @@
 // 127.0.0.1 only. Node 20 built-ins only. See README.md beside this file.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -140,11 +141,90 @@ function kafkaClusterId(dataDir) {
   }
 }
 
+/** Resolves once a TCP connection to 127.0.0.1:port is accepted (the socket is closed at once). */
+function portAnswers(port, timeoutMs) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/**
+ * The extra SCRAM-SHA-512 listener (opt-in): its name, properties, and the storage-format
+ * arguments that add each user's credentials to the KRaft metadata (KRaft has no ZooKeeper to
+ * hold them, and the broker cannot be asked before it runs).
+ */
+function scramListener(scram, saslPort) {
+  if (!scram) return { listeners: [], advertised: [], protocols: [], props: [], formatArgs: [] };
+  const users = scram.users ?? [];
+  if (users.length === 0) throw new Error('startKafka: scram.users must name at least one user');
+  for (const u of users) {
+    // The format tool parses name=...,password=... itself: these characters would split it.
+    if (!/^[A-Za-z0-9_.-]+$/.test(u.name) || /[,\]\[=]/.test(u.password))
+      throw new Error(
+        `startKafka: SCRAM user ${JSON.stringify(u.name)} needs a plain name and a password without , [ ] =`,
+      );
+  }
+  return {
+    listeners: [`SASL://127.0.0.1:${saslPort}`],
+    advertised: [`SASL://127.0.0.1:${saslPort}`],
+    protocols: ['SASL:SASL_PLAINTEXT'],
+    props: [
+      'sasl.enabled.mechanisms=SCRAM-SHA-512',
+      'listener.name.sasl.sasl.enabled.mechanisms=SCRAM-SHA-512',
+      'listener.name.sasl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    ],
+    formatArgs: users.flatMap((u) => [
+      '--add-scram',
+      `SCRAM-SHA-512=[name=${u.name},password=${u.password}]`,
+    ]),
+  };
+}
+
+/**
+ * The extra TLS listener (opt-in), mTLS when clientAuth is 'required': the broker's PKCS12
+ * keystore and the PEM CA it trusts for client certificates.
+ */
+function tlsListener(tls, tlsPort) {
+  if (!tls) return { listeners: [], advertised: [], protocols: [], props: [] };
+  for (const key of ['keystore', 'keystorePassword', 'truststore'])
+    if (!tls[key]) throw new Error(`startKafka: tls.${key} is required`);
+  const clientAuth = tls.clientAuth ?? 'required';
+  if (!['required', 'requested', 'none'].includes(clientAuth))
+    throw new Error(`startKafka: tls.clientAuth must be required, requested or none`);
+  return {
+    listeners: [`TLS://127.0.0.1:${tlsPort}`],
+    advertised: [`TLS://127.0.0.1:${tlsPort}`],
+    protocols: ['TLS:SSL'],
+    props: [
+      'listener.name.tls.ssl.keystore.type=PKCS12',
+      `listener.name.tls.ssl.keystore.location=${path.resolve(tls.keystore)}`,
+      `listener.name.tls.ssl.keystore.password=${tls.keystorePassword}`,
+      'listener.name.tls.ssl.truststore.type=PEM',
+      `listener.name.tls.ssl.truststore.location=${path.resolve(tls.truststore)}`,
+      `listener.name.tls.ssl.client.auth=${clientAuth}`,
+    ],
+  };
+}
+
 /**
  * Starts a single-node KRaft broker+controller on 127.0.0.1. Logs: <stateDir>/kafka.out (JVM
  * stdout/stderr) and <stateDir>/broker.log (log4j WARN+). Ready = a Metadata response that lists
- * this broker. persist=true leaves it running after this Node process exits (the CLI uses it).
- * Returns { brokers, pid, port, controllerPort, stateDir, stop() }.
+ * this broker, or with ready: 'port' as soon as the client port accepts a connection (to test
+ * clients against a broker that is still starting). persist=true leaves it running after this
+ * Node process exits (the CLI uses it).
+ * scram: { users: [{ name, password }] } adds a SASL_PLAINTEXT listener with SCRAM-SHA-512 on its
+ * own port (saslPort) and those users; the PLAINTEXT listener stays for the broker itself.
+ * tls: { keystore (PKCS12 file), keystorePassword, truststore (PEM CA file), clientAuth } adds an
+ * SSL listener on its own port (tlsPort); clientAuth 'required' (default) makes it mTLS.
+ * Returns { brokers, saslBrokers?, tlsBrokers?, pid, port, saslPort?, tlsPort?, controllerPort,
+ * stateDir, stop() }.
  */
 export async function startKafka({
   cacheDir = DEFAULT_CACHE_DIR,
@@ -154,12 +234,20 @@ export async function startKafka({
   persist = false,
   timeoutMs = READY_TIMEOUT_MS,
   javaHome,
+  ready = 'broker',
+  scram,
+  tls,
 } = {}) {
+  if (ready !== 'broker' && ready !== 'port') throw new Error(`startKafka: ready must be 'broker' or 'port'`);
   const libs = path.join(cacheDir, 'kafka-libs');
   requireFetched(libs, 'Kafka jars');
   const java = findJava(17, javaHome);
   if (port == null && controllerPort == null) [port, controllerPort] = await freePorts(2);
   else [port, controllerPort] = [await pickPort(port), await pickPort(controllerPort)];
+  const saslPort = scram ? await pickPort(scram.port) : undefined;
+  const sasl = scramListener(scram, saslPort);
+  const tlsPort = tls ? await pickPort(tls.port) : undefined;
+  const ssl = tlsListener(tls, tlsPort);
   const state = stateDirFor(stateDir, 'kafka', persist);
   const dir = state.dir;
 
@@ -170,11 +258,13 @@ export async function startKafka({
       'process.roles=broker,controller',
       'node.id=1',
       `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-      `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+      `listeners=${[`PLAINTEXT://127.0.0.1:${port}`, ...sasl.listeners, ...ssl.listeners, `CONTROLLER://127.0.0.1:${controllerPort}`].join(',')}`,
+      `advertised.listeners=${[`PLAINTEXT://127.0.0.1:${port}`, ...sasl.advertised, ...ssl.advertised].join(',')}`,
       'controller.listener.names=CONTROLLER',
       'inter.broker.listener.name=PLAINTEXT',
-      'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+      `listener.security.protocol.map=${['CONTROLLER:PLAINTEXT', 'PLAINTEXT:PLAINTEXT', ...sasl.protocols, ...ssl.protocols].join(',')}`,
+      ...sasl.props,
+      ...ssl.props,
       `log.dirs=${path.join(dir, 'data')}`, // keep in step with kafkaClusterId() below
       'num.partitions=1',
       'auto.create.topics.enable=false',
@@ -215,6 +305,7 @@ export async function startKafka({
         '-c',
         props,
         '--ignore-formatted',
+        ...sasl.formatArgs,
       ],
       { cwd: dir },
     );
@@ -231,17 +322,34 @@ export async function startKafka({
   const stop = withCleanup(proc, state);
   try {
     await waitUntil(
-      async () => {
-        const md = await probeKafka({ port, timeoutMs: 2000 });
-        return md.brokers.some((b) => b.port === port);
+      ready === 'port'
+        ? () => portAnswers(port, 2000)
+        : async () => {
+            const md = await probeKafka({ port, timeoutMs: 2000 });
+            return md.brokers.some((b) => b.port === port);
+          },
+      {
+        what: `Kafka on 127.0.0.1:${port}`,
+        timeoutMs,
+        intervalMs: ready === 'port' ? 20 : 250,
+        proc,
+        logs: [out, path.join(dir, 'broker.log')],
       },
-      { what: `Kafka on 127.0.0.1:${port}`, timeoutMs, proc, logs: [out, path.join(dir, 'broker.log')] },
     );
   } catch (e) {
     await stop();
     throw e;
   }
-  return { brokers: `127.0.0.1:${port}`, pid: proc.pid, port, controllerPort, stateDir: dir, stop };
+  return {
+    brokers: `127.0.0.1:${port}`,
+    ...(scram ? { saslBrokers: `127.0.0.1:${saslPort}`, saslPort } : {}),
+    ...(tls ? { tlsBrokers: `127.0.0.1:${tlsPort}`, tlsPort } : {}),
+    pid: proc.pid,
+    port,
+    controllerPort,
+    stateDir: dir,
+    stop,
+  };
 }
 
 function findFile(dir, name, depth = 3) {

@@ -23,3 +23,11 @@ export type { KafkaBusOptions } from './kafka-bus.js';
 export { EmbeddedBus } from './embedded-bus.js';
 export type { EmbeddedBusOptions } from './embedded-bus.js';
 export { ensureTopics } from './topic-admin.js';
+export type { TopicAdminOptions } from './topic-admin.js';
+export {
+  describeKafkaConnection,
+  isRetriableKafkaError,
+  kafkaClientConfig,
+  toKafkaError,
+} from './kafka-connection.js';
+export type { KafkaConnection, KafkaConnectionConfig, KafkaSasl, KafkaTls } from './kafka-connection.js';

@@ -25,10 +25,11 @@ import type {
   Subscription,
 } from './bus.js';
 import { DEFAULT_RETRY, processRecord, type Outcome } from './consumer-runtime.js';
+import { kafkaClientConfig, toKafkaError, type KafkaConnection } from './kafka-connection.js';
 import { PublishBatcher, type PendingMessage } from './publish-batcher.js';
 
-export interface KafkaBusOptions {
-  readonly brokers: readonly string[];
+/** The connection (brokers, TLS/mTLS, SASL/SCRAM) is shared with the topic admin: KafkaConnection. */
+export interface KafkaBusOptions extends KafkaConnection {
   readonly clientId: string;
   readonly serde: Serde;
   readonly logger: Logger;
@@ -38,7 +39,6 @@ export interface KafkaBusOptions {
   readonly maxBatch?: number;
   /** Finished offsets are committed together at most this often (default 500 ms); a crash redelivers at most this much work. */
   readonly commitIntervalMs?: number;
-  readonly ssl?: boolean;
   /**
    * Longest a fetch waits at the broker for new data. Lower means lower tail latency on
    * multi-partition topics with kafkajs (measured in bench/bus), at the cost of more idle fetches.
@@ -95,9 +95,8 @@ export class KafkaBus implements Bus {
   private constructor(private readonly options: KafkaBusOptions) {
     const log = options.logger.child({ component: 'kafkajs' });
     this.kafka = new Kafka({
+      ...kafkaClientConfig(options),
       clientId: options.clientId,
-      brokers: [...options.brokers],
-      ssl: options.ssl ?? false,
       logLevel: logLevel.WARN,
       logCreator:
         () =>
@@ -128,7 +127,10 @@ export class KafkaBus implements Bus {
   }
 
   async start(): Promise<void> {
-    await this.producer.connect();
+    // Wrong credentials or certificates fail here, once, with KAFKA_AUTH_FAILED / KAFKA_TLS_FAILED.
+    await this.producer.connect().catch((err: unknown) => {
+      throw toKafkaError(err, 'bus producer connect');
+    });
     this.producerReady = true;
   }
 

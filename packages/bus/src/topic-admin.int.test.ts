@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, inject, it } from 'vitest';
+import { isCareRelayError } from '@carerelay/errors';
 import { TOPIC_DECLARATIONS } from '@carerelay/events';
 import { ensureTopics } from './topic-admin.js';
 import { uniqueName } from './testing.js';
@@ -38,5 +39,45 @@ describe('topic declarations', () => {
     } finally {
       await admin.disconnect();
     }
+  });
+
+  it('sets min.insync.replicas on the topics it creates, as a topic-level config', async () => {
+    const brokers = inject('kafkaBrokers').split(',');
+    const name = uniqueName('test.topics.isr');
+    const decl = [{ name, partitions: 1, retentionMs: 60_000, cleanupPolicy: 'delete' as const }];
+    await ensureTopics(brokers, decl, { replicationFactor: 1, minInsyncReplicas: 1 });
+    const admin = new Kafka({ clientId: 'topic-test', brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: 2, name, configNames: ['min.insync.replicas'] }],
+      });
+      const entry = resources[0]?.configEntries.find((e) => e.configName === 'min.insync.replicas');
+      // configSource 1 = DYNAMIC_TOPIC_CONFIG: set on the topic, not inherited from the broker default.
+      expect({ value: entry?.configValue, source: entry?.configSource }).toEqual({ value: '1', source: 1 });
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('a replication factor the cluster cannot meet fails at once, naming it (a one-broker cluster, factor 3)', async () => {
+    const brokers = inject('kafkaBrokers').split(',');
+    const decl = [
+      {
+        name: uniqueName('test.topics.rf3'),
+        partitions: 1,
+        retentionMs: 60_000,
+        cleanupPolicy: 'delete' as const,
+      },
+    ];
+    const began = Date.now();
+    const error = await ensureTopics(brokers, decl, { replicationFactor: 3, minInsyncReplicas: 2 }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(isCareRelayError(error) && error.code).toBe('KAFKA_REQUEST_FAILED');
+    expect(String(error)).toMatch(/INVALID_REPLICATION_FACTOR/);
+    expect(Date.now() - began).toBeLessThan(15_000);
   });
 });

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, int, list, loadConfig, str, url } from './load-config.js';
 
@@ -39,5 +42,40 @@ describe('loadConfig', () => {
     expect(config.PORT).toBe(8080);
     expect(config.REGISTRY).toBe('http://r');
     expect(config.API_KEY).toBeUndefined();
+  });
+
+  describe('a secret from <NAME>_FILE', () => {
+    const fileSchema = { PASSWORD: str({ description: 'broker password', secret: true, fromFile: true }) };
+    const PASSWORD = 'scram-Pa55-from-a-mounted-secret';
+    const secretFile = (content: string): string => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'config-file-'));
+      const file = path.join(dir, 'password');
+      fs.writeFileSync(file, content, { mode: 0o600 });
+      return file;
+    };
+
+    it('reads the file content, without its trailing newline', () => {
+      const file = secretFile(`${PASSWORD}\n`);
+      expect(loadConfig(fileSchema, { PASSWORD_FILE: file }).PASSWORD).toBe(PASSWORD);
+    });
+
+    it('refuses both the variable and its file, naming them, never the value', () => {
+      const file = secretFile(PASSWORD);
+      const load = (): unknown => loadConfig(fileSchema, { PASSWORD: 'inline-secret', PASSWORD_FILE: file });
+      expect(load).toThrow(/PASSWORD and PASSWORD_FILE are both set/);
+      expect(load).not.toThrow(/inline-secret|scram-Pa55/);
+    });
+
+    it('names an unreadable file and its error code', () => {
+      const missing = path.join(os.tmpdir(), 'no-such-dir-config-test', 'password');
+      expect(() => loadConfig(fileSchema, { PASSWORD_FILE: missing })).toThrow(
+        `PASSWORD_FILE=${JSON.stringify(missing)} cannot be read (ENOENT)`,
+      );
+    });
+
+    it('ignores <NAME>_FILE for a variable not declared fromFile', () => {
+      const plain = { TOKEN: str({ description: 'token', optional: true }) };
+      expect(loadConfig(plain, { TOKEN_FILE: secretFile('x') }).TOKEN).toBeUndefined();
+    });
   });
 });

@@ -4,6 +4,8 @@
  * operator fixes a deployment in one pass rather than one crash per variable.
  * This package imports no internal package (it sits at the bottom of the graph).
  */
+import { readFileSync } from 'node:fs';
+
 export interface VarSpec<T> {
   readonly parse: (raw: string) => T;
   readonly default?: T;
@@ -11,6 +13,11 @@ export interface VarSpec<T> {
   readonly description: string;
   /** Secrets are never echoed in error messages. */
   readonly secret?: boolean;
+  /**
+   * The value may instead be the content of the file named by `<NAME>_FILE` (a mounted
+   * Kubernetes/Docker secret), one trailing newline dropped. Setting both is an error.
+   */
+  readonly fromFile?: boolean;
 }
 
 export type ConfigSchema = Record<string, VarSpec<unknown>>;
@@ -35,7 +42,13 @@ export class ConfigError extends Error {
   }
 }
 
-type SpecOptions<T> = { default?: T; optional?: boolean; description: string; secret?: boolean };
+type SpecOptions<T> = {
+  default?: T;
+  optional?: boolean;
+  description: string;
+  secret?: boolean;
+  fromFile?: boolean;
+};
 
 export function str(opts: SpecOptions<string>): VarSpec<string> {
   return {
@@ -117,6 +130,7 @@ export function oneOf<const T extends string>(values: readonly T[], opts: SpecOp
   };
 }
 
+/** Reads `<NAME>_FILE` for specs with `fromFile`; other variables come from `env` only. */
 export function loadConfig<S extends ConfigSchema>(
   schema: S,
   env: Readonly<Record<string, string | undefined>> = process.env,
@@ -124,7 +138,23 @@ export function loadConfig<S extends ConfigSchema>(
   const problems: string[] = [];
   const out: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(schema)) {
-    const raw = env[name];
+    let raw = env[name];
+    const file = spec.fromFile ? env[`${name}_FILE`] : undefined;
+    if (file !== undefined && file !== '') {
+      if (raw !== undefined && raw !== '') {
+        problems.push(`${name} and ${name}_FILE are both set: set one (${spec.description})`);
+        continue;
+      }
+      try {
+        raw = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+      } catch (err) {
+        const reason = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+        problems.push(
+          `${name}_FILE=${JSON.stringify(file)} cannot be read (${reason}) (${spec.description})`,
+        );
+        continue;
+      }
+    }
     if (raw === undefined || raw === '') {
       if (spec.default !== undefined) out[name] = spec.default;
       else if (spec.optional) out[name] = undefined;

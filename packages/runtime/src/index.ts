@@ -12,3 +12,5 @@ export { createBearerVerifier } from './bearer-auth.js';
 export type { BearerAuthOptions, BearerVerifier, Principal } from './bearer-auth.js';
 export { auditConfigApplied, configAuditTenant, CONFIG_KEY_HASH_PREFIX } from './config-audit.js';
 export type { ConfigApplied } from './config-audit.js';
+export { kafkaConfigSchema, kafkaSettingsFromConfig } from './kafka-config.js';
+export type { KafkaConfig, KafkaSettings } from './kafka-config.js';

@@ -6,6 +6,7 @@ import { createLogger, type Logger } from '@carerelay/logger';
 import { auditConfigApplied, configAuditTenant } from './config-audit.js';
 import { ServiceMetrics, startOpsServer } from './ops-server.js';
 import type { ServiceApp, ServiceContext } from './service.js';
+import { kafkaSettingsFromConfig } from './kafka-config.js';
 import { commonConfigSchema } from './service-config.js';
 
 export interface RunServiceOptions<S extends ConfigSchema> {
@@ -36,16 +37,16 @@ export async function runService<S extends ConfigSchema>(
   const { config, own } = loadServiceConfig(options.configSchema, options.env ?? process.env);
   const logger = createLogger({ service: options.name, level: config.LOG_LEVEL });
   const metrics = new ServiceMetrics(options.name);
+  const kafka = kafkaSettingsFromConfig(config);
   const serde = new AvroSerde(new RegistrySchemaStore(config.SCHEMA_REGISTRY_URL));
   const bus = KafkaBus.fromConfig({
-    brokers: config.KAFKA_BROKERS,
+    ...kafka.connection,
     clientId: `carerelay-${options.name}`,
-    ssl: config.KAFKA_SSL,
     serde,
     logger,
     observer: metrics,
   });
-  await ensureTopics(config.KAFKA_BROKERS, TOPIC_DECLARATIONS);
+  await ensureTopics(kafka.connection, TOPIC_DECLARATIONS, kafka.topics);
   await bus.start();
   const startApp = async (): Promise<{ app: ServiceApp; configDigest: string }> => {
     const app = options.createApp({ bus, logger, concurrency: config.CONSUMER_CONCURRENCY }, own);

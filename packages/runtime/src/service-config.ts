@@ -1,9 +1,10 @@
-import { bool, int, list, oneOf, str, url } from '@carerelay/config';
+import { int, oneOf, str, url } from '@carerelay/config';
+import { kafkaConfigSchema } from './kafka-config.js';
 
 /** Variables every service reads. Services add their own to this schema. */
 export const commonConfigSchema = {
-  KAFKA_BROKERS: list({ description: 'Kafka bootstrap servers, comma-separated host:port' }),
-  KAFKA_SSL: bool({ description: 'TLS to Kafka (on in production)', default: false }),
+  // Brokers, TLS/mTLS, SASL/SCRAM, profile and topic replication (kafka-config.ts).
+  ...kafkaConfigSchema,
   SCHEMA_REGISTRY_URL: url({
     description: 'Confluent-compatible schema registry URL',
     protocols: ['http', 'https'],
