@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -147,6 +147,8 @@ interface Draft {
   readonly taskId: string | undefined;
   readonly encounterId: string | undefined;
   readonly writtenAt: number;
+  /** The draft names its client in full (re-identified): identifiers did flow through the services. */
+  readonly namesClient: boolean;
 }
 
 interface DeadLetter {
@@ -216,6 +218,8 @@ describe('chaos: Redis frozen, EHR down, model slow then rate-limited, an Encoun
   const windows: Partial<Record<FaultName, { from: number; to: number }>> = {};
   let t0 = 0;
   let baselineMembers = new Map<string, number>();
+  /** Where each service's output stood at T0: rejoin log lines are counted after it. */
+  const outputAtT0 = new Map<ServiceName, number>();
 
   // What the run observed, filled at the end of beforeAll.
   const observed = {
@@ -235,6 +239,8 @@ describe('chaos: Redis frozen, EHR down, model slow then rate-limited, an Encoun
 
   const ehrWebhookSecret = randomBytes(32);
   let ingressUrl = '';
+  /** Key files, the SMART key and the webhook secret of this run (0700). */
+  let dir = '';
 
   beforeAll(async () => {
     // ---- infrastructure ------------------------------------------------------------
@@ -246,7 +252,7 @@ describe('chaos: Redis frozen, EHR down, model slow then rate-limited, an Encoun
     db = await createScratchDatabase(inject('databaseUrl'), 'carerelay_chaos');
     serde = new AvroSerde(new RegistrySchemaStore(inject('schemaRegistryUrl')));
 
-    const dir = mkdtempSync(join(tmpdir(), 'chaos-'));
+    dir = mkdtempSync(join(tmpdir(), 'chaos-'));
     const keyFile = join(dir, 'keys.json');
     LocalKeyProvider.fromFile(keyFile, { create: true });
     const smartKeyFile = join(dir, 'smart.json');
@@ -258,6 +264,7 @@ describe('chaos: Redis frozen, EHR down, model slow then rate-limited, an Encoun
     // ---- Kafka: this run's records only -------------------------------------------
     const brokers = inject('kafkaBrokers').split(',');
     watch = await KafkaWatch.connect(brokers);
+    await watch.warmUp(90_000);
     await watch.resetGroupsToEnd(GROUPS, 60_000);
     const allTopics = TOPIC_DECLARATIONS.map((d) => d.name);
     const start: Offsets = await watch.highWatermarks(allTopics);
@@ -325,7 +332,7 @@ describe('chaos: Redis frozen, EHR down, model slow then rate-limited, an Encoun
     const warm = await waitUntil(
       'the warm-up draft',
       120_000,
-      async () => (await draftsOf(avery.patientId)).length > 0,
+      async () => (await draftsOf(avery)).length > 0,
     );
     if (!warm)
       throw new Error('harness: the warm-up session never became a draft, the pipeline is not running');
@@ -354,6 +361,7 @@ describe('chaos: Redis frozen, EHR down, model slow then rate-limited, an Encoun
       },
     ]);
     baselineMembers = new Map([...watch.membership].map(([g, m]) => [g, m.memberIds.length]));
+    for (const [name, s] of services) outputAtT0.set(name, s.output().length);
     const timeline: Array<[number, () => Promise<void> | void]> = [
       [SESSION_ENDS_AT_MS.slowModel, () => endSession(sessions.slowModel)],
       [
@@ -439,6 +447,7 @@ describe('chaos: Redis frozen, EHR down, model slow then rate-limited, an Encoun
       db?.drop(),
     ]);
     emergencyCleanup();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
   // ---------------------------------------------------------------------------------
@@ -509,7 +518,8 @@ describe('chaos: Redis frozen, EHR down, model slow then rate-limited, an Encoun
    * fix write those) that carry the task identifier or the AI draft label. Read from the
    * sandbox directly, not through the proxy.
    */
-  async function draftsOf(patientId: string): Promise<Draft[]> {
+  async function draftsOf(client: ChaosClient): Promise<Draft[]> {
+    const patientId = client.patientId;
     const fhir = sandboxFhirClient(sandbox);
     const found: Draft[] = [];
     for (const type of ['DocumentReference', 'Composition'] as const) {
@@ -540,6 +550,7 @@ describe('chaos: Redis frozen, EHR down, model slow then rate-limited, an Encoun
           taskId,
           encounterId: encounterRef?.replace(/^Encounter\//, ''),
           writtenAt: Date.parse(r.meta?.lastUpdated ?? '') || 0,
+          namesClient: text.includes(`${client.given} ${client.family}`),
         });
       }
     }
@@ -550,7 +561,7 @@ describe('chaos: Redis frozen, EHR down, model slow then rate-limited, an Encoun
     const tasks = (await decodeAll(aiTaskTopic)).filter((t) => t.tenantId === tenantId);
     for (const t of tasks) observed.taskClient.set(t.taskId, t.clientId);
 
-    for (const s of allSessions) observed.drafts.push(...(await draftsOf(s.client.patientId)));
+    for (const s of allSessions) observed.drafts.push(...(await draftsOf(s.client)));
 
     for (const r of tail.filter((x) => x.topic.endsWith('.dlq'))) {
       const original = r.headers['x-dlq-original-topic'] ?? r.topic.replace(/\.dlq$/, '');
@@ -591,6 +602,7 @@ describe('chaos: Redis frozen, EHR down, model slow then rate-limited, an Encoun
         (
           s
             .output()
+            .slice(outputAtT0.get(name) ?? 0)
             .match(/The group is rebalancing, re-joining|The coordinator is not aware of this member/g) ?? []
         ).length,
       );
@@ -721,6 +733,8 @@ describe('chaos: Redis frozen, EHR down, model slow then rate-limited, an Encoun
     expect(unmet).toEqual([]);
     expect(proxy.counts.refused).toBeGreaterThan(0);
     expect(observed.sentinelPolled).toBe(true);
+    // The identifier check below has teeth: the clients' names went through the services into the drafts.
+    expect(observed.drafts.some((d) => d.namesClient)).toBe(true);
   });
 
   it('the pipeline went quiet after the faults (nothing left to process in any group)', () => {

@@ -58,6 +58,34 @@ export class KafkaWatch {
     return watch;
   }
 
+  /**
+   * A broker started seconds ago answers InitProducerId with "coordinator is loading" for a
+   * while, and a service whose first (idempotent) produce fails that way does not start.
+   * The harness waits until an idempotent producer gets through, on a topic of its own.
+   */
+  async warmUp(timeoutMs: number): Promise<void> {
+    const topic = 'chaos.warmup';
+    const deadline = Date.now() + timeoutMs;
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    try {
+      for (;;) {
+        try {
+          if (!(await this.admin.listTopics()).includes(topic))
+            await this.admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+          await producer.connect();
+          await producer.send({ topic, acks: -1, messages: [{ value: 'warm' }] });
+          return;
+        } catch (err) {
+          if (Date.now() > deadline)
+            throw new Error('harness: the broker never accepted an idempotent producer', { cause: err });
+          await new Promise((r) => setTimeout(r, 1_000));
+        }
+      }
+    } finally {
+      await producer.disconnect().catch(() => undefined);
+    }
+  }
+
   async highWatermarks(topics: readonly string[]): Promise<Offsets> {
     const result: Offsets = new Map();
     for (const topic of topics) {
