@@ -55,6 +55,22 @@ import { deliverSessionEnded, type VendorDelivery } from './support/chaos/webhoo
  * the EHR is down and the model is slow or refusing; a finished session is edited twice
  * after its draft. Afterwards: no dead letters, one model call and one draft per session, no
  * rebalance loop, `/ready` followed each dependency, no client identifier in any log.
+ *
+ * Run: `npx turbo run build` (the services run from dist), then
+ * `npx vitest run --project int test/chaos.int.test.ts` (about 3-4 minutes with the broker).
+ * The scenario runs once in beforeAll and records what happened; each `it` states one
+ * requirement against that record, and the table is printed either way.
+ *
+ * How each requirement is measured, independently of the services' own accounts:
+ * - dead letters: every record that lands on any *.dlq topic after the start (read back from Kafka);
+ * - drafts: DocumentReferences/Compositions in the sandbox carrying the CareRelay task identifier
+ *   or the AI draft label, per client (each session has a client of its own);
+ * - model calls: the recorder's requests, by the task id the worker sends as its request id,
+ *   mapped to the client through ai.task.v1; a request refused with 429 is not a call;
+ * - rebalances: the broker's group descriptions, polled every second: a consumer that lost its
+ *   session comes back under a new member id; kafkajs' rejoin warnings in the logs besides;
+ * - /ready: polled every second for every service; a dependency is found by name in the body,
+ *   whatever its shape (support/chaos/ready-watch.ts).
  */
 
 // ---------------------------------------------------------------------------------------

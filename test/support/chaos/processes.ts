@@ -12,11 +12,48 @@ import { join } from 'node:path';
 const children = new Set<ChildProcess>();
 const stopped = new Set<ChildProcess>();
 let hooked = false;
+let reaper: ChildProcess | undefined;
+
+/**
+ * A detached watchdog for the case no handler of this process gets to run (SIGKILL, a worker
+ * torn down): it is told every child's pid and every SIGSTOP over a pipe, and when the pipe
+ * closes (this process is gone) it sends SIGCONT to the stopped ones and SIGKILL to all.
+ */
+const REAPER = `
+const pids = new Set(); const stopped = new Set(); let buf = '';
+const sig = (pid, s) => { try { process.kill(pid, s); } catch {} };
+process.stdin.on('data', (c) => {
+  buf += c; let i;
+  while ((i = buf.indexOf('\\n')) >= 0) {
+    const [op, pid] = buf.slice(0, i).split(' '); buf = buf.slice(i + 1); const n = Number(pid);
+    if (op === 'add') pids.add(n); else if (op === 'del') { pids.delete(n); stopped.delete(n); }
+    else if (op === 'stop') stopped.add(n); else if (op === 'cont') stopped.delete(n);
+  }
+});
+process.stdin.on('end', () => {
+  for (const pid of stopped) sig(pid, 'SIGCONT');
+  for (const pid of pids) sig(pid, 'SIGKILL');
+  process.exit(0);
+});
+`;
+
+function tell(line: string): void {
+  reaper?.stdin?.write(`${line}\n`);
+}
 
 function hookExit(): void {
   if (hooked) return;
   hooked = true;
   process.once('exit', emergencyCleanup);
+  for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.once(name, () => {
+      emergencyCleanup();
+      process.kill(process.pid, name);
+    });
+  reaper = spawn(process.execPath, ['-e', REAPER], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+  reaper.stdin?.on('error', () => {});
+  reaper.unref();
+  (reaper.stdin as unknown as { unref?: () => void } | null)?.unref?.();
 }
 
 /** Synchronous: SIGCONT every paused child, then SIGKILL every child still running. */
@@ -44,9 +81,11 @@ export function spawnTracked(
   hookExit();
   const child = spawn(command, [...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
+  if (child.pid) tell(`add ${child.pid}`);
   child.once('exit', () => {
     children.delete(child);
     stopped.delete(child);
+    if (child.pid) tell(`del ${child.pid}`);
   });
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
@@ -57,12 +96,14 @@ export function spawnTracked(
 /** SIGSTOP, remembered so that cleanup always sends SIGCONT before anything else. */
 export function pause(child: ChildProcess): void {
   stopped.add(child);
+  if (child.pid) tell(`stop ${child.pid}`);
   signal(child, 'SIGSTOP');
 }
 
 export function resume(child: ChildProcess): void {
   signal(child, 'SIGCONT');
   stopped.delete(child);
+  if (child.pid) tell(`cont ${child.pid}`);
 }
 
 /** Resolves once the child has exited: SIGTERM, then SIGKILL after `graceMs`. */
