@@ -34,14 +34,7 @@ import {
 } from './support/chaos/fixture.js';
 import { KafkaWatch, type GroupTopic, type Offsets, type ReadRecord } from './support/chaos/kafka-watch.js';
 import { ModelFaultScript } from './support/chaos/model-faults.js';
-import {
-  emergencyCleanup,
-  freePort,
-  startService,
-  terminate,
-  waitForLog,
-  type ServiceProcess,
-} from './support/chaos/processes.js';
+import { emergencyCleanup, freePort, ServiceProcess, terminate } from './support/chaos/processes.js';
 import { ReadyWatch, followed, type FollowVerdict } from './support/chaos/ready-watch.js';
 import { startPausableRedis, type PausableRedis } from './support/chaos/redis.js';
 import { deliverSessionEnded, type VendorDelivery } from './support/chaos/webhook.js';
@@ -315,17 +308,20 @@ describe('chaos: Redis frozen, EHR down, model slow then rate-limited, an Encoun
     for (const name of SERVICES)
       services.set(
         name,
-        startService(
+        new ServiceProcess(
           name,
           env,
           GROUPS.filter((g) => g.service === name).map((g) => g.groupId),
         ),
       );
-    await Promise.all(
-      [...services.values()].map(async (s) => {
-        s.opsUrl = await waitForLog(s, /"opsUrl":"(http:\/\/127\.0\.0\.1:\d+)"/, 150_000);
-      }),
-    );
+    await Promise.all([...services.values()].map((s) => s.started(150_000, 3)));
+    const restarts = [...services.values()].filter((s) => s.startFailures.length > 0);
+    if (restarts.length > 0)
+      console.log(
+        `services restarted during start-up (not part of the chaos verdict):\n${restarts
+          .map((s) => `${s.name}: ${s.startFailures.join('\n')}`)
+          .join('\n')}`,
+      );
     await waitUntil('every service ready', 60_000, async () => {
       const answers = await Promise.all(
         [...services.values()].map((s) =>

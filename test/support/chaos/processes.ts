@@ -132,47 +132,62 @@ export function freePort(): Promise<number> {
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
 
-/** A service of services/<name>/dist/main.js as its own process, configured by env only. */
-export interface ServiceProcess {
-  readonly name: string;
-  readonly child: ChildProcess;
-  readonly output: () => string;
+/**
+ * A service of services/<name>/dist/main.js as its own process, configured by env only. A
+ * process that exits before it reports "service started" is started again, as its
+ * orchestrator would (each failure is kept for the report); `output` spans every attempt.
+ */
+export class ServiceProcess {
+  child!: ChildProcess;
   /** From the "service started" log line. */
-  opsUrl: string;
-  /** Consumer groups this service's subscriptions use (for rebalance counting). */
-  readonly groups: readonly string[];
-}
+  opsUrl = '';
+  /** The end of the output of each attempt that exited during start-up. */
+  readonly startFailures: string[] = [];
+  private readonly attempts: Array<() => string> = [];
+  private closed: Promise<void> = Promise.resolve();
 
-export function startService(
-  name: string,
-  env: Record<string, string | undefined>,
-  groups: readonly string[],
-): ServiceProcess {
-  const { child, output } = spawnTracked(
-    process.execPath,
-    [join(REPO_ROOT, 'services', name, 'dist', 'main.js')],
-    { PATH: process.env.PATH, ...env },
-  );
-  return { name, child, output, opsUrl: '', groups };
-}
-
-/** Waits for a pino line of this service and returns the first capture group of `pattern`. */
-export async function waitForLog(
-  service: ServiceProcess,
-  pattern: RegExp,
-  timeoutMs: number,
-): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const match = pattern.exec(service.output());
-    if (match?.[1]) return match[1];
-    if (service.child.exitCode !== null)
-      throw new Error(
-        `${service.name} exited with ${service.child.exitCode}:\n${service.output().slice(-4000)}`,
-      );
-    await new Promise((r) => setTimeout(r, 100));
+  constructor(
+    readonly name: string,
+    private readonly env: Record<string, string | undefined>,
+    /** Consumer groups this service's subscriptions use. */
+    readonly groups: readonly string[],
+  ) {
+    this.spawn();
   }
-  throw new Error(
-    `${service.name}: no log line ${pattern} within ${timeoutMs} ms:\n${service.output().slice(-4000)}`,
-  );
+
+  output(): string {
+    return this.attempts.map((o) => o()).join('');
+  }
+
+  /** Resolves with the ops URL once the service reports it started; at most `attempts` starts. */
+  async started(timeoutMs: number, attempts: number): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const current = this.attempts.at(-1)!;
+      const match = /"opsUrl":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(current());
+      if (match?.[1]) return (this.opsUrl = match[1]);
+      if (this.child.exitCode !== null) {
+        await this.closed; // the last lines arrive after 'exit'
+        this.startFailures.push(`exit ${this.child.exitCode}: ${current().slice(-1500)}`);
+        if (this.startFailures.length >= attempts || Date.now() > deadline)
+          throw new Error(`${this.name} did not start:\n${this.startFailures.join('\n---\n')}`);
+        this.spawn();
+        continue;
+      }
+      if (Date.now() > deadline)
+        throw new Error(`${this.name}: not started within ${timeoutMs} ms:\n${current().slice(-4000)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private spawn(): void {
+    const { child, output } = spawnTracked(
+      process.execPath,
+      [join(REPO_ROOT, 'services', this.name, 'dist', 'main.js')],
+      { PATH: process.env.PATH, ...this.env },
+    );
+    this.child = child;
+    this.attempts.push(output);
+    this.closed = new Promise((resolve) => child.once('close', () => resolve()));
+  }
 }
