@@ -18,8 +18,11 @@ import {
   aiRequestTopic,
   aiTaskTopic,
   auditEventTopic,
+  codingSuggestionTopic,
   ehrChangeTopic,
   ehrWritebackTopic,
+  reviewOutcomeTopic,
+  riskAlertTopic,
   type TopicContract,
 } from '@carerelay/events';
 import { startAzureRecorder } from '@carerelay/llm/testing';
@@ -280,6 +283,20 @@ describe('chaos: Redis frozen, EHR down, model slow then rate-limited, an Encoun
     ({ records: tail } = await watch.tail([ehrChangeTopic.name, aiTaskTopic.name, ...DLQ_TOPICS], start));
 
     // ---- the seven services, each its own process ---------------------------------
+    // Seven processes registering the same subjects at once on a fresh registry race (one gets
+    // SCHEMA_INCOMPATIBLE and exits): the schemas are registered first, as a deploy pipeline would.
+    for (const topic of [
+      ehrChangeTopic,
+      aiTaskTopic,
+      aiRequestTopic,
+      aiDraftTopic,
+      ehrWritebackTopic,
+      auditEventTopic,
+      reviewOutcomeTopic,
+      riskAlertTopic,
+      codingSuggestionTopic,
+    ])
+      await serde.register(topic);
     const ingressPort = await freePort();
     ingressUrl = `http://127.0.0.1:${ingressPort}`;
     const env: Record<string, string> = {
