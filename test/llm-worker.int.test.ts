@@ -15,7 +15,7 @@ import {
   type AuditEvent,
 } from '@carerelay/events';
 import { AzureOpenAIModelClient } from '@carerelay/llm';
-import { deidentifyContext, knownFingerprintValues } from '@carerelay/phi';
+import { deidentifyContext, issuedTokensOf, knownFingerprintValues } from '@carerelay/phi';
 import { FIXTURE_IDENTIFIERS, FIXTURE_WORD_NAMES, fixtureTaskContext } from '@carerelay/phi/testing';
 import { DraftIdempotency, SharedRateLimiter, createLlmWorkerApp } from '@carerelay/service-llm-worker';
 import type { ServiceApp } from '@carerelay/runtime';
@@ -42,6 +42,7 @@ async function request(keys: KeyProvider, tenantId: string): Promise<AiRequest> 
     securityLabels: [],
     createdAt: Date.now(),
     knownFingerprints: knownFingerprintValues(deid.known).map((v) => keyedHash(fingerprintKey, v)),
+    issuedTokens: issuedTokensOf(deid),
   };
 }
 
