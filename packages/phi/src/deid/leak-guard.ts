@@ -99,17 +99,27 @@ export interface OutboundMessage {
   readonly content: string;
 }
 
+/** Where in a message record text is: [start, end) ranges of its content. */
+export type RecordTextRanges = (content: string) => ReadonlyArray<readonly [number, number]>;
+
 /**
  * The final guard: the contents of the messages exactly as the provider SDK puts them in the
  * HTTP body (not a JSON of them), each read in every way a model may read it: normalized like
  * detect's view (NFKC, invisible characters removed, and again with them as spaces), with
  * backslash escapes written as text read as the separators they name, and with "\\u0053"-style
- * escapes decoded. A system message holds template text and the data-block boundary only (the
- * template registry refuses any other placeholder there): it is searched for the known
- * identifiers and fingerprints, not for the detector's guesses, which its instructions trip.
- * Findings carry the message index and offsets in its content.
+ * escapes decoded.
+ *
+ * `recordText` says where record text is (the rendered data blocks): findings count there only,
+ * because the rest is the versioned, hashed template and the random data-block boundary (whose
+ * hex digits pass a Luhn check now and then; whose rules say "may" to a client named May).
+ * Without it, every message is judged whole, except that a system message (template text and
+ * the boundary only) is searched for known identifiers and fingerprints, not for the
+ * detector's guesses. Findings carry the message index and offsets in its content.
  */
-export function scanPrompt(messages: readonly OutboundMessage[], options: LeakGuardOptions): LeakScan {
+export function scanPrompt(
+  messages: readonly OutboundMessage[],
+  options: LeakGuardOptions & { readonly recordText?: RecordTextRanges },
+): LeakScan {
   const mask = masker(tokenPattern(options.tokens));
   const findings: LeakFinding[] = [];
   messages.forEach(({ role, content }, message) => {
@@ -119,8 +129,12 @@ export function scanPrompt(messages: readonly OutboundMessage[], options: LeakGu
       views.push(...views.map(escapesAsSpaces));
       if (/\\u[0-9a-fA-F]{4}/.test(content)) views.push(normalizeText(content, { jsonEscapes: true }));
     }
-    const scan = scanViews(views, { ...options, ...(role === 'system' ? { blockAt: Infinity } : {}) }, mask);
-    for (const f of scan.findings) findings.push({ ...f, message });
+    const ranges = options.recordText?.(content);
+    const judged = ranges ? options : { ...options, ...(role === 'system' ? { blockAt: Infinity } : {}) };
+    const scan = scanViews(views, judged, mask);
+    const inRecord = (f: LeakFinding): boolean =>
+      !ranges || ranges.some(([s, e]) => f.start < e && f.end > s);
+    for (const f of scan.findings) if (inRecord(f)) findings.push({ ...f, message });
   });
   return { blocked: findings.length > 0, findings };
 }

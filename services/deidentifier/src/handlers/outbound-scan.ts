@@ -1,5 +1,5 @@
 import type { UseCase } from '@carerelay/events';
-import { templateFor } from '@carerelay/llm';
+import { recordTextRanges, templateFor } from '@carerelay/llm';
 import {
   issuedTokensOf,
   knownFingerprintValues,
@@ -26,7 +26,10 @@ export function scanDeidentified(useCase: UseCase, deid: DeidentifiedTask): Leak
   // Coding is rules, no model: nothing is rendered for it.
   if (useCase !== 'coding') {
     const messages = templateFor(useCase).render(deid.context);
-    findings.push(...scanPrompt(messages, { known: deid.known, fingerprints, tokens }).findings);
+    findings.push(
+      ...scanPrompt(messages, { known: deid.known, fingerprints, tokens, recordText: recordTextRanges })
+        .findings,
+    );
   }
   return { blocked: findings.length > 0, findings };
 }

@@ -7,6 +7,7 @@ import type { AiDraft, AiRequest, DeidentifiedContext } from '@carerelay/events'
 import {
   placeholdersIn,
   provenanceOf,
+  recordTextRanges,
   templateFor,
   validateOutput,
   type ChatMessage,
@@ -53,7 +54,8 @@ export interface OutboundPrompt {
 /**
  * Renders the prompt, then runs the final leak guard on the rendered messages: the content
  * strings the SDK serializes into the HTTP body, nothing else of the task goes there (the
- * output schema and the rest of the body are template and configuration). Masked are only
+ * output schema and the rest of the body are template and configuration). Findings count in
+ * the record text of the messages (the data blocks); the rest is the hashed template. Masked are only
  * the tokens the deidentifier issued for this task; the keyed fingerprints of the task's known
  * identifiers and high-confidence detection do the finding (this worker holds no PHI).
  */
@@ -70,7 +72,11 @@ export function outboundPrompt(
     set: new Set(request.knownFingerprints),
     hash: (w: string) => keyedHash(fingerprintKey, w),
   };
-  const scan = scanPrompt(messages, { fingerprints, tokens: request.issuedTokens });
+  const scan = scanPrompt(messages, {
+    fingerprints,
+    tokens: request.issuedTokens,
+    recordText: recordTextRanges,
+  });
   return {
     messages,
     context,
