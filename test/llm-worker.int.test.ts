@@ -13,9 +13,10 @@ import {
   dlqTopicName,
   type AiRequest,
   type AuditEvent,
+  type DeidentifiedContext,
 } from '@carerelay/events';
 import { AzureOpenAIModelClient } from '@carerelay/llm';
-import { deidentifyContext, knownFingerprintValues } from '@carerelay/phi';
+import { deidentifyContext, issuedTokensOf, knownFingerprintValues } from '@carerelay/phi';
 import { FIXTURE_IDENTIFIERS, FIXTURE_WORD_NAMES, fixtureTaskContext } from '@carerelay/phi/testing';
 import { DraftIdempotency, SharedRateLimiter, createLlmWorkerApp } from '@carerelay/service-llm-worker';
 import type { ServiceApp } from '@carerelay/runtime';
@@ -42,6 +43,7 @@ async function request(keys: KeyProvider, tenantId: string): Promise<AiRequest> 
     securityLabels: [],
     createdAt: Date.now(),
     knownFingerprints: knownFingerprintValues(deid.known).map((v) => keyedHash(fingerprintKey, v)),
+    issuedTokens: issuedTokensOf(deid),
   };
 }
 
@@ -237,6 +239,45 @@ describe('llm-worker on real Kafka, registry and Redis, with the Azure protocol 
     expect(env.recorder.requests).toHaveLength(0);
     await eventually(() => env.audits.length >= 1, 'audit');
     expect((await auditsOf(env.audits, r.taskId)).map((a) => a.action)).toContain('LEAK_BLOCKED');
+  });
+
+  it('checks the rendered prompt: hidden and bracketed names are blocked, and nothing goes over HTTP', async () => {
+    const env = await start();
+    const tenant = uniqueName('tenant');
+    // Each hides a known identifier from a scan of the context JSON, not from the model.
+    const hide = [
+      (c: DeidentifiedContext): DeidentifiedContext => ({
+        ...c,
+        diagnoses: [{ code: 'F41.1', display: '[Dani Okonkwo]' }],
+      }),
+      (c: DeidentifiedContext): DeidentifiedContext => ({
+        ...c,
+        sessionNotes: 'Seen today.\\nOkonkwo slept better.',
+      }),
+      (c: DeidentifiedContext): DeidentifiedContext => ({
+        ...c,
+        sessionNotes: 'Seen today; D.a.n.i slept better.',
+      }),
+    ];
+    const requests = await Promise.all(
+      hide.map(async (f, i) => {
+        const r = await request(env.keys, tenant);
+        const context = f(JSON.parse(r.deidentifiedContext) as DeidentifiedContext);
+        return { ...r, subjectRef: `${r.subjectRef}${i}`, deidentifiedContext: JSON.stringify(context) };
+      }),
+    );
+    for (const r of requests) await env.publish(r);
+    // Sentinel: every request has an outcome, a dead letter or a draft.
+    await eventually(
+      () => env.dlq.length + env.drafts.length === requests.length,
+      'an outcome for each',
+      30_000,
+    );
+    expect(env.recorder.requests).toHaveLength(0);
+    expect(env.drafts).toHaveLength(0);
+    expect(env.dlq.map((d) => d.headers[DLQ_HEADERS.errorCode])).toEqual(
+      requests.map(() => 'LLM_LEAK_BLOCKED'),
+    );
   });
 
   it('two instances share one rate limit: no window ever sees more than N calls', async () => {

@@ -14,7 +14,7 @@ import {
 } from '@carerelay/events';
 import { AzureOpenAIModelClient, type ModelClient } from '@carerelay/llm';
 import { createLogger } from '@carerelay/logger';
-import { deidentifyContext, knownFingerprintValues } from '@carerelay/phi';
+import { deidentifyContext, issuedTokensOf, knownFingerprintValues } from '@carerelay/phi';
 import { fixtureTaskContext } from '@carerelay/phi/testing';
 import { DraftIdempotency, SharedRateLimiter, createLlmWorkerApp } from '@carerelay/service-llm-worker';
 import { obeySchema, startAzureRecorder } from '@carerelay/llm/testing';
@@ -145,6 +145,7 @@ async function run(
         securityLabels: [],
         createdAt: Date.now(),
         knownFingerprints: fingerprints,
+        issuedTokens: issuedTokensOf(deid),
       };
       return watcher.publish(aiRequestTopic, { key: `${tenantId}:s${i}`, value: request });
     }),

@@ -12,8 +12,14 @@ export { TokenMap, TOKEN_LABELS } from './deid/token-map.js';
 export type { TokenValue } from './deid/token-map.js';
 export { reidentify } from './deid/reidentify.js';
 export type { Reidentified } from './deid/reidentify.js';
-export { scanOutbound, knownFingerprintValues } from './deid/leak-guard.js';
-export type { LeakFinding, LeakGuardOptions, LeakScan } from './deid/leak-guard.js';
+export { scanOutbound, scanPrompt, knownFingerprintValues, issuedTokensOf } from './deid/leak-guard.js';
+export type {
+  LeakFinding,
+  LeakGuardOptions,
+  LeakScan,
+  OutboundMessage,
+  RecordTextRanges,
+} from './deid/leak-guard.js';
 export { parseDate, shiftDate, dateKey, ageOn } from './deid/dates.js';
 export { RedisTokenVault, InMemoryTokenVault, vaultKeyOf } from './vault/token-vault.js';
 export type { TokenVault, VaultEntry } from './vault/token-vault.js';

@@ -7,7 +7,7 @@ export {
   templateHash,
 } from './registry.js';
 export type { TemplateFiles, TemplateRegistryOptions } from './registry.js';
-export { neutralize, randomBoundary } from './render.js';
+export { neutralize, randomBoundary, recordTextRanges } from './render.js';
 export { strictSchemaViolations } from './strict-schema.js';
 export { DRAFT_LABEL, DRAFT_USE_CASES } from './types.js';
 export type { DraftUseCase, OutputSchema, OutputValidation, PromptTemplate } from './types.js';

@@ -35,6 +35,25 @@ export function neutralize(text: string): string {
     .replace(ROLE_LABEL, (_m, word: string, space: string) => `${word}${space}\\:`);
 }
 
+const BLOCK_OPEN = /<<<DATA ([A-Za-z0-9]+)>>>\n/g;
+
+/**
+ * Where record text is in a rendered message: [start, end) of each data block's lines. Every
+ * byte of task data is rendered inside a data block, and neutralized record text cannot open or
+ * close one, so what lies outside is template text and the boundary. An opening marker with no
+ * closing one: the whole message counts as record text (fail closed).
+ */
+export function recordTextRanges(content: string): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  for (const m of content.matchAll(BLOCK_OPEN)) {
+    const start = m.index + m[0].length;
+    const end = content.indexOf(`\n<<<END ${m[1]}>>>`, start);
+    if (end < 0) return [[0, content.length]];
+    ranges.push([start, end]);
+  }
+  return ranges;
+}
+
 /** One data block; every line inside is neutralized record text. */
 export function dataBlock(boundary: string, lines: readonly string[]): string {
   return [`<<<DATA ${boundary}>>>`, ...lines.map(neutralize), `<<<END ${boundary}>>>`].join('\n');

@@ -4,8 +4,9 @@ import { keyedHash, openEnvelope, type KeyProvider } from '@carerelay/crypto';
 import { CareRelayError, toCareRelayError } from '@carerelay/errors';
 import { PayloadCodec, taskContextPayload, type AiRequest, type AiTask } from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';
-import { deidentifyContext, knownFingerprintValues, scanOutbound, type TokenVault } from '@carerelay/phi';
+import { deidentifyContext, issuedTokensOf, knownFingerprintValues, type TokenVault } from '@carerelay/phi';
 import { applyMinimumNecessary } from '@carerelay/policy';
+import { scanDeidentified } from './outbound-scan.js';
 
 export interface DeidentifyDeps {
   readonly keys: KeyProvider;
@@ -69,7 +70,7 @@ export async function deidentifyTask(delivery: Delivery<AiTask>, deps: Deidentif
     const deid = deidentifyContext(context, { dateShiftDays: shift });
     const deidentifiedContext = JSON.stringify(deid.context);
 
-    const scan = scanOutbound(deidentifiedContext, { known: deid.known });
+    const scan = scanDeidentified(task.useCase, deid);
     if (scan.blocked) {
       await deps.audit.record({
         ...base,
@@ -121,6 +122,7 @@ export async function deidentifyTask(delivery: Delivery<AiTask>, deps: Deidentif
       securityLabels: task.securityLabels,
       createdAt: Date.now(),
       knownFingerprints: knownFingerprintValues(deid.known).map((v) => keyedHash(fingerprintKey, v)),
+      issuedTokens: issuedTokensOf(deid),
     });
     await deps.audit.record({ ...base, action: 'DEID', outcome: 'SUCCESS', part2, counts: deid.counts });
     deps.logger.info(

@@ -4,9 +4,18 @@ import type { Delivery } from '@carerelay/bus';
 import { keyedHash } from '@carerelay/crypto';
 import { CareRelayError, toCareRelayError } from '@carerelay/errors';
 import type { AiDraft, AiRequest, DeidentifiedContext } from '@carerelay/events';
-import { placeholdersIn, provenanceOf, templateFor, validateOutput, type ModelClient } from '@carerelay/llm';
+import {
+  placeholdersIn,
+  provenanceOf,
+  recordTextRanges,
+  templateFor,
+  validateOutput,
+  type ChatMessage,
+  type ModelClient,
+  type PromptTemplate,
+} from '@carerelay/llm';
 import type { Logger } from '@carerelay/logger';
-import { scanOutbound } from '@carerelay/phi';
+import { scanPrompt, type LeakFinding } from '@carerelay/phi';
 import type { CircuitBreaker } from '../domain/circuit-breaker.js';
 import type { DraftCache, RateGate } from '../domain/ports.js';
 import { callModel, type CallPolicy } from './call-model.js';
@@ -30,6 +39,53 @@ export interface DraftDeps {
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
+export interface OutboundPrompt {
+  /** The messages the provider SDK sends, frozen: what was scanned is what goes out. */
+  readonly messages: readonly ChatMessage[];
+  readonly context: DeidentifiedContext;
+  /** Empty when the prompt may leave. */
+  readonly findings: readonly LeakFinding[];
+  /** SHA-256 of the messages exactly as they go into the request body (role and content, JSON). */
+  readonly promptHash: string;
+  /** Characters of message content, for the token estimate. */
+  readonly length: number;
+}
+
+/**
+ * Renders the prompt, then runs the final leak guard on the rendered messages: the content
+ * strings the SDK serializes into the HTTP body, nothing else of the task goes there (the
+ * output schema and the rest of the body are template and configuration). Findings count in
+ * the record text of the messages (the data blocks); the rest is the hashed template. Masked are only
+ * the tokens the deidentifier issued for this task; the keyed fingerprints of the task's known
+ * identifiers and high-confidence detection do the finding (this worker holds no PHI).
+ */
+export function outboundPrompt(
+  request: AiRequest,
+  template: PromptTemplate,
+  fingerprintKey: Buffer,
+): OutboundPrompt {
+  const context = JSON.parse(request.deidentifiedContext) as DeidentifiedContext;
+  const messages = Object.freeze(
+    template.render(context).map((m) => Object.freeze({ role: m.role, content: m.content })),
+  );
+  const fingerprints = {
+    set: new Set(request.knownFingerprints),
+    hash: (w: string) => keyedHash(fingerprintKey, w),
+  };
+  const scan = scanPrompt(messages, {
+    fingerprints,
+    tokens: request.issuedTokens,
+    recordText: recordTextRanges,
+  });
+  return {
+    messages,
+    context,
+    findings: scan.findings,
+    promptHash: sha256(JSON.stringify(messages.map((m) => ({ role: m.role, content: m.content })))),
+    length: messages.reduce((n, m) => n + m.content.length, 0),
+  };
+}
+
 /**
  * ai.request.v1 → ai.draft.v1: leak guard (fail closed), idempotency, shared
  * rate limit, circuit breaker, model call with retries, output validation,
@@ -52,19 +108,8 @@ export async function draftRequest(delivery: Delivery<AiRequest>, deps: DraftDep
     return;
   }
   const template = templateFor(request.useCase);
-  const context = JSON.parse(request.deidentifiedContext) as DeidentifiedContext;
-  const messages = template.render(context);
-  const prompt = messages.map((m) => `${m.role}\n${m.content}`).join('\n');
-
-  const fingerprintKey = await deps.fingerprintKey(request.tenantId);
-  const fingerprints = {
-    set: new Set(request.knownFingerprints),
-    hash: (w: string) => keyedHash(fingerprintKey, w),
-  };
-  // Every byte of task data in the prompt comes from the de-identified context; the rest is the
-  // versioned, hashed template text. The context is scanned twice over: high-confidence detection,
-  // and the keyed fingerprints of the task's known identifiers (this worker holds no PHI).
-  const findings = scanOutbound(request.deidentifiedContext, { fingerprints }).findings;
+  const prompt = outboundPrompt(request, template, await deps.fingerprintKey(request.tenantId));
+  const { messages, context, findings } = prompt;
   if (findings.length > 0) {
     await deps.audit.record({
       ...base,
@@ -117,7 +162,7 @@ export async function draftRequest(delivery: Delivery<AiRequest>, deps: DraftDep
         latencyMs: result.latencyMs,
         attempts,
       },
-      hashes: { prompt: sha256(prompt), response: sha256(result.content), template: template.hash },
+      hashes: { prompt: prompt.promptHash, response: sha256(result.content), template: template.hash },
     });
     if (!checked.ok) {
       throw new CareRelayError(
