@@ -41,8 +41,11 @@ export type Handler<T> = (delivery: Delivery<T>) => Promise<void>;
 export interface RetryPolicy {
   /** Attempts made at least, including the first, however fast they fail. */
   readonly maxAttempts: number;
-  /** How long after its first failure a record is retried at least (0: attempts only). */
-  readonly maxElapsedMs: number;
+  /**
+   * How long after its first failure a record is retried at least (absent or 0: attempts
+   * only; subscriptions that leave it out get DEFAULT_RETRY's).
+   */
+  readonly maxElapsedMs?: number;
   readonly initialDelayMs: number;
   /** Cap of one backoff. While a record waits, its partition is paused (others go on). */
   readonly maxDelayMs: number;

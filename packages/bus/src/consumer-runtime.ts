@@ -34,7 +34,7 @@ export function backoffDelay(
 
 /** Whether a retryable failure is retried: while either budget (attempts, time) remains. */
 export function mayRetry(policy: RetryPolicy, attempts: number, elapsedMs: number): boolean {
-  return attempts < policy.maxAttempts || elapsedMs < policy.maxElapsedMs;
+  return attempts < policy.maxAttempts || elapsedMs < (policy.maxElapsedMs ?? 0);
 }
 
 export type Outcome = 'handled' | 'dead-lettered' | 'aborted';
