@@ -24,3 +24,4 @@ export type { KafkaBusOptions } from './kafka-bus.js';
 export { EmbeddedBus } from './embedded-bus.js';
 export type { EmbeddedBusOptions } from './embedded-bus.js';
 export { ensureTopics } from './topic-admin.js';
+export { readTopic } from './topic-reader.js';

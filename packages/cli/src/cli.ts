@@ -1,4 +1,5 @@
 import { deidDetect } from './deid-detect.js';
+import { runDlq } from './dlq.js';
 import { draftFromBundle } from './draft.js';
 
 const USAGE = `Usage: carerelay <command>
@@ -11,6 +12,9 @@ Commands:
                    Draft from a FHIR R4 Bundle through the full path (minimum necessary,
                    de-identification, leak guard, model per AZURE_OPENAI_* or offline,
                    re-identification); prints the draft and its audit trail
+  dlq list|show|replay --topic TOPIC [--since ISO] [--error-code CODE] [--offset N]
+                   Inspect dead letters (never their payload) and re-drive them after a fix:
+                   each once, audited (carerelay dlq --help)
   help             Show this text
 `;
 
@@ -33,6 +37,8 @@ export async function runCli(argv: readonly string[]): Promise<number | undefine
       }
       return draftFromBundle({ bundle, useCase }, process.stdout);
     }
+    case 'dlq':
+      return runDlq(argv.slice(1), { env: process.env, stdout: process.stdout, stderr: process.stderr });
     case 'deid':
       if (argv[1] === 'detect') return deidDetect(process.stdin, process.stdout, process.stderr);
       process.stderr.write(`carerelay: unknown deid command '${argv[1] ?? ''}'\n\n${USAGE}`);
