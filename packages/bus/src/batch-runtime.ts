@@ -1,6 +1,6 @@
 import { CareRelayError, toCareRelayError } from '@carerelay/errors';
 import type { BatchHandler, Delivery, RawRecord } from './bus.js';
-import { backoffDelay, deadLetter, type ProcessDeps } from './consumer-runtime.js';
+import { backoffDelay, deadLetter, mayRetry, type ProcessDeps } from './consumer-runtime.js';
 
 export const DEFAULT_MAX_BATCH_SIZE = 500;
 
@@ -29,19 +29,26 @@ async function pause(ms: number, deps: Pick<ProcessDeps<unknown>, 'sleep' | 'sto
   }
 }
 
-/** Runs `work` under the retry policy: retryable errors back off and retry, the rest fail at once. */
+/**
+ * Runs `work` under the retry policy: retryable errors back off and retry while the budget
+ * (attempts, time) remains, the rest fail at once. The wait is in place: a batch is one
+ * transaction, and the Kafka bus keeps heartbeating while it runs.
+ */
 async function withRetries<T, R>(
   deps: BatchDeps<T>,
   fallbackCode: string,
   where: { readonly partition: number; readonly offset: string; readonly size: number },
   work: (attempt: number) => Promise<R>,
 ): Promise<Attempted<R>> {
+  const now = deps.now ?? Date.now;
+  let firstFailedAt: number | undefined;
   for (let attempt = 1; ; attempt++) {
     try {
       return { kind: 'ok', value: await work(attempt) };
     } catch (err) {
       const error = toCareRelayError(err, fallbackCode);
-      if (!error.retryable || attempt >= deps.retry.maxAttempts)
+      firstFailedAt ??= now();
+      if (!error.retryable || !mayRetry(deps.retry, attempt, now() - firstFailedAt))
         return { kind: 'failed', error, attempts: attempt };
       const delay = backoffDelay(attempt, deps.retry);
       deps.logger.warn({ ...where, errorCode: error.code, attempt, delay }, 'batch failed, will retry');

@@ -12,7 +12,8 @@ export interface BusFixture {
   close(): Promise<void>;
 }
 
-const fast = { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 100 };
+/** Attempts only (no time budget): a persistent failure is dead-lettered after three quick tries. */
+const fast = { maxAttempts: 3, maxElapsedMs: 0, initialDelayMs: 20, maxDelayMs: 100 };
 
 /**
  * The one contract both Bus implementations must meet. Run by
@@ -175,6 +176,112 @@ export function busContract(name: string, makeFixture: () => Promise<BusFixture>
       await eventually(() => dlq.records.length === 1, 'DLQ record');
       expect(dlq.records[0]!.headers[DLQ_HEADERS.attempts]).toBe('3');
       expect(dlq.records[0]!.headers[DLQ_HEADERS.errorCode]).toBe('HANDLER_FAILED');
+    });
+
+    it('keeps retrying a retryable failure for its time budget past its attempts, then handles it', async () => {
+      const topic = await topicWithDlq(1);
+      const dlq = await collectRaw(fixture.bus, dlqTopicName(topic.name));
+      track(dlq.subscription);
+      const attempts: number[] = [];
+      let firstAt = 0;
+      let handledAt = 0;
+      track(
+        await fixture.bus.subscribe({
+          topic,
+          groupId: uniqueName('g'),
+          // Two attempts would be spent within ~100 ms; the outage lasts a second.
+          retry: { maxAttempts: 2, maxElapsedMs: 10_000, initialDelayMs: 50, maxDelayMs: 200 },
+          handler: async (d) => {
+            attempts.push(d.attempt);
+            firstAt ||= Date.now();
+            if (Date.now() - firstAt < 1_000)
+              throw new CareRelayError('TEST_OUTAGE', 'dependency down', { retryable: true });
+            handledAt = Date.now();
+          },
+        }),
+      );
+      await fixture.bus.publish(topic, { key: 'k', value: { id: 'outage', seq: 0, payload: '' } });
+      await eventually(() => handledAt > 0 || dlq.records.length > 0, 'the record to settle', 15_000);
+      expect(dlq.records).toHaveLength(0);
+      expect(handledAt - firstAt).toBeGreaterThanOrEqual(1_000);
+      expect(attempts.length).toBeGreaterThan(2);
+      expect(attempts).toEqual(attempts.map((_, i) => i + 1));
+    });
+
+    it('dead-letters a retryable failure once both its attempts and its time budget are spent', async () => {
+      const topic = await topicWithDlq(1);
+      const dlq = await collectRaw(fixture.bus, dlqTopicName(topic.name));
+      track(dlq.subscription);
+      const attemptTimes: number[] = [];
+      track(
+        await fixture.bus.subscribe({
+          topic,
+          groupId: uniqueName('g'),
+          retry: { maxAttempts: 2, maxElapsedMs: 800, initialDelayMs: 50, maxDelayMs: 100 },
+          handler: async () => {
+            attemptTimes.push(Date.now());
+            throw new CareRelayError('TEST_OUTAGE', 'dependency down', { retryable: true });
+          },
+        }),
+      );
+      await fixture.bus.publish(topic, { key: 'k', value: { id: 'gone', seq: 0, payload: '' } });
+      await eventually(() => dlq.records.length === 1, 'the record in the DLQ', 15_000);
+      const last = attemptTimes[attemptTimes.length - 1]!;
+      expect(last - attemptTimes[0]!).toBeGreaterThanOrEqual(800);
+      expect(dlq.records[0]!.headers[DLQ_HEADERS.attempts]).toBe(String(attemptTimes.length));
+      expect(dlq.records[0]!.headers[DLQ_HEADERS.errorCode]).toBe('TEST_OUTAGE');
+    });
+
+    it('a record waiting for its retry pauses only its own partition: the others go on', async () => {
+      const topic = await topicWithDlq(3);
+      const dlq = await collectRaw(fixture.bus, dlqTopicName(topic.name));
+      track(dlq.subscription);
+      let failing = true;
+      const stuck: { partition?: number; attempts: number[]; handledAt: number } = {
+        attempts: [],
+        handledAt: 0,
+      };
+      const others: { partition: number; at: number }[] = [];
+      track(
+        await fixture.bus.subscribe({
+          topic,
+          groupId: uniqueName('g'),
+          // One partition at a time: a retry waiting in place would hold every partition.
+          concurrency: 1,
+          retry: { maxAttempts: 1_000, maxElapsedMs: 60_000, initialDelayMs: 1_500, maxDelayMs: 1_500 },
+          handler: async (d) => {
+            if (d.value.id !== 'stuck') {
+              others.push({ partition: d.partition, at: Date.now() });
+              return;
+            }
+            stuck.partition = d.partition;
+            stuck.attempts.push(d.attempt);
+            if (failing) throw new CareRelayError('TEST_OUTAGE', 'dependency down', { retryable: true });
+            stuck.handledAt = Date.now();
+          },
+        }),
+      );
+      await fixture.bus.publish(topic, { key: 'stuck-key', value: { id: 'stuck', seq: 0, payload: '' } });
+      await eventually(() => stuck.attempts.length >= 1, 'the first failed attempt');
+      // Eight keys: at least one lands on another partition than the stuck record's.
+      for (let i = 0; i < 8; i++) {
+        await fixture.bus.publish(topic, {
+          key: `other-${i}`,
+          value: { id: `other-${i}`, seq: i, payload: '' },
+        });
+      }
+      await eventually(
+        () => others.some((o) => o.partition !== stuck.partition),
+        'a record of another partition handled while the stuck one waits',
+        15_000,
+      );
+      expect(stuck.handledAt).toBe(0);
+      failing = false;
+      await eventually(() => stuck.handledAt > 0, 'the stuck record handled after the outage', 15_000);
+      // Its retries went on from where they were: attempt numbers keep counting.
+      expect(stuck.attempts).toEqual(stuck.attempts.map((_, i) => i + 1));
+      expect(stuck.attempts.length).toBeGreaterThan(1);
+      expect(dlq.records).toHaveLength(0);
     });
 
     it('dead-letters undecodable bytes with the decode error, without calling the handler', async () => {

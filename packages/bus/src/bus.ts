@@ -33,10 +33,21 @@ export interface RawRecord {
 
 export type Handler<T> = (delivery: Delivery<T>) => Promise<void>;
 
+/**
+ * How long a retryable failure is retried before the record is dead-lettered: until both
+ * budgets are spent, so a fast-failing record gets its attempts and an outage its minutes.
+ * A non-retryable failure is dead-lettered at once whatever the budget.
+ */
 export interface RetryPolicy {
-  /** Total attempts including the first. */
+  /** Attempts made at least, including the first, however fast they fail. */
   readonly maxAttempts: number;
+  /**
+   * How long after its first failure a record is retried at least (absent or 0: attempts
+   * only; subscriptions that leave it out get DEFAULT_RETRY's).
+   */
+  readonly maxElapsedMs?: number;
   readonly initialDelayMs: number;
+  /** Cap of one backoff. While a record waits, its partition is paused (others go on). */
   readonly maxDelayMs: number;
 }
 

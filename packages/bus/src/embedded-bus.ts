@@ -15,7 +15,7 @@ import type {
   Subscription,
 } from './bus.js';
 import { DEFAULT_MAX_BATCH_SIZE, processBatch, type Settled } from './batch-runtime.js';
-import { DEFAULT_RETRY, processRecord, type Outcome } from './consumer-runtime.js';
+import { DEFAULT_RETRY, attemptRecord, type RetryState, type Step } from './consumer-runtime.js';
 
 export interface EmbeddedBusOptions {
   readonly serde: Serde;
@@ -43,13 +43,33 @@ function partitionFor(key: string | null, count: number, counter: { n: number })
   return (h >>> 0) % count;
 }
 
-/** Adapts a one-record processor to the batch loop: a batch of one, settled unless aborted. */
+/** What one turn of a partition loop did: the leading records settled, and whether to retry after a wait. */
+interface Turn {
+  readonly settled: readonly Settled[];
+  /** Set when the next record waits for a retry: the partition pauses this long, then it is redelivered. */
+  readonly retryAfterMs?: number;
+}
+
+type Processor = (records: readonly RawRecord[], stopping: () => boolean) => Promise<Turn>;
+
+/**
+ * Adapts a one-record attempt to the partition loop: a batch of one, settled, or to be
+ * retried once the partition's pause is over (with its retry state, as on Kafka).
+ */
 function oneByOne(
-  process: (record: RawRecord, stopping: () => boolean) => Promise<Outcome>,
-): (records: readonly RawRecord[], stopping: () => boolean) => Promise<Settled[]> {
-  return async (records, stopping) => {
-    const outcome = await process(records[0]!, stopping);
-    return outcome === 'aborted' ? [] : [outcome];
+  process: (record: RawRecord, previous: RetryState | undefined) => Promise<Step>,
+): Processor {
+  const retrying = new Map<number, { readonly offset: string; readonly state: RetryState }>();
+  return async (records) => {
+    const record = records[0]!;
+    const waited = retrying.get(record.partition);
+    const step = await process(record, waited?.offset === record.offset ? waited.state : undefined);
+    if (step.kind === 'retry') {
+      retrying.set(record.partition, { offset: record.offset, state: step.state });
+      return { settled: [], retryAfterMs: step.delayMs };
+    }
+    retrying.delete(record.partition);
+    return { settled: [step.outcome] };
   };
 }
 
@@ -126,18 +146,21 @@ export class EmbeddedBus implements Bus {
         options.concurrency ?? 1,
         options.groupId,
         1,
-        oneByOne((record, stopping) =>
-          processRecord(record, {
-            topic: options.topic,
-            groupId: options.groupId,
-            serde: this.options.serde,
-            handler: options.handler,
-            retry,
-            logger,
-            publishDeadLetter: (topic, r) => this.publishRaw(topic, r),
-            onDeadLetter: options.onDeadLetter,
-            stopping,
-          }),
+        oneByOne((record, previous) =>
+          attemptRecord(
+            record,
+            {
+              topic: options.topic,
+              groupId: options.groupId,
+              serde: this.options.serde,
+              handler: options.handler,
+              retry,
+              logger,
+              publishDeadLetter: (topic, r) => this.publishRaw(topic, r),
+              onDeadLetter: options.onDeadLetter,
+            },
+            previous,
+          ),
         ),
       ),
     );
@@ -157,8 +180,8 @@ export class EmbeddedBus implements Bus {
         options.concurrency ?? 1,
         options.groupId,
         Math.max(1, options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE),
-        (records, stopping) =>
-          processBatch(records, {
+        async (records, stopping) => ({
+          settled: await processBatch(records, {
             topic: options.topic,
             groupId: options.groupId,
             serde: this.options.serde,
@@ -169,6 +192,7 @@ export class EmbeddedBus implements Bus {
             onDeadLetter: options.onDeadLetter,
             stopping,
           }),
+        }),
       ),
     );
   }
@@ -183,7 +207,7 @@ export class EmbeddedBus implements Bus {
         1,
         oneByOne(async (record) => {
           await options.handler(record);
-          return 'handled';
+          return { kind: 'settled', outcome: 'handled' };
         }),
       ),
     );
@@ -200,7 +224,8 @@ export class EmbeddedBus implements Bus {
   /**
    * One loop per partition; `concurrency` bounds how many partitions are worked
    * on at once. Each turn hands up to `maxBatch` records to `process`; the committed
-   * offset advances past the records it settled (handled or dead-lettered) only.
+   * offset advances past the records it settled (handled or dead-lettered) only. A record
+   * waiting for its retry pauses its partition: the slot is free for the others meanwhile.
    */
   private consume(
     topic: string,
@@ -208,7 +233,7 @@ export class EmbeddedBus implements Bus {
     concurrency: number,
     groupId: string,
     maxBatch: number,
-    process: (records: readonly RawRecord[], stopping: () => boolean) => Promise<Settled[]>,
+    process: Processor,
   ): Subscription {
     const log = this.log(topic);
     const groupKey = `${groupId}\u0000${topic}`;
@@ -239,6 +264,19 @@ export class EmbeddedBus implements Bus {
 
     const waitFor = (emitter: EventEmitter, event: string): Promise<void> =>
       new Promise((resolve) => emitter.once(event, () => resolve()));
+    const stopped = new EventEmitter();
+    stopped.setMaxListeners(0);
+    /** Waits `ms`, or less when the subscription stops. */
+    const pause = (ms: number): Promise<void> =>
+      new Promise((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          stopped.off('stop', done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        stopped.once('stop', done);
+      });
 
     const loop = async (partition: number): Promise<void> => {
       const records = log.partitions[partition]!;
@@ -250,18 +288,20 @@ export class EmbeddedBus implements Bus {
         while (active >= concurrency && !stopping) await waitFor(slotFreed, 'free');
         if (stopping) break;
         active++;
+        let retryAfterMs: number | undefined;
         try {
           const offset = committed[partition]!;
           const batch = records
             .slice(offset, offset + maxBatch)
             .map((stored, i) => ({ topic, partition, offset: String(offset + i), ...stored }));
           const began = Date.now();
-          const settled = await process(batch, () => stopping);
+          const turn = await process(batch, () => stopping);
           const elapsed = Date.now() - began;
-          for (const outcome of settled)
+          for (const outcome of turn.settled)
             this.options.observer?.recordProcessed(topic, groupId, outcome, elapsed);
-          committed[partition] = offset + settled.length;
-          if (settled.length < batch.length) {
+          committed[partition] = offset + turn.settled.length;
+          retryAfterMs = turn.retryAfterMs;
+          if (retryAfterMs === undefined && turn.settled.length < batch.length) {
             this.options.observer?.recordProcessed(topic, groupId, 'aborted', elapsed);
             break;
           }
@@ -269,6 +309,8 @@ export class EmbeddedBus implements Bus {
           active--;
           slotFreed.emit('free');
         }
+        // The partition is paused for the backoff; the record is redelivered after it (if not stopping).
+        if (retryAfterMs !== undefined) await pause(retryAfterMs);
       }
     };
 
@@ -276,6 +318,7 @@ export class EmbeddedBus implements Bus {
     const subscription: Subscription = {
       stop: async () => {
         stopping = true;
+        stopped.emit('stop');
         this.appended.off(topic, onAppend);
         wake.emit('data');
         slotFreed.emit('free');

@@ -16,7 +16,8 @@ export type {
   Subscription,
 } from './bus.js';
 export { DLQ_HEADERS } from './bus.js';
-export { DEFAULT_RETRY, backoffDelay, processRecord } from './consumer-runtime.js';
+export { DEFAULT_RETRY, attemptRecord, backoffDelay, mayRetry, processRecord } from './consumer-runtime.js';
+export type { RetryState, Step } from './consumer-runtime.js';
 export { DEFAULT_MAX_BATCH_SIZE, processBatch } from './batch-runtime.js';
 export { KafkaBus } from './kafka-bus.js';
 export type { KafkaBusOptions } from './kafka-bus.js';
@@ -31,3 +32,4 @@ export {
   toKafkaError,
 } from './kafka-connection.js';
 export type { KafkaConnection, KafkaConnectionConfig, KafkaSasl, KafkaTls } from './kafka-connection.js';
+export { readTopic } from './topic-reader.js';

@@ -24,7 +24,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './bus.js';
-import { DEFAULT_RETRY, processRecord, type Outcome } from './consumer-runtime.js';
+import { DEFAULT_RETRY, attemptRecord, type RetryState, type Step } from './consumer-runtime.js';
 import { kafkaClientConfig, toKafkaError, type KafkaConnection } from './kafka-connection.js';
 import { PublishBatcher, type PendingMessage } from './publish-batcher.js';
 
@@ -70,8 +70,18 @@ type Work = (
     readonly heartbeat: () => Promise<void>;
     /** Marks everything up to this offset done: committed with the next commit. */
     readonly settle: (offset: string) => void;
+    /**
+     * Stops fetching this partition for `ms`: the work returns with the record unresolved,
+     * and the partition is fetched again from it once resumed. The group keeps heartbeating
+     * meanwhile (kafkajs does, between fetches), and other partitions go on.
+     */
+    readonly pauseFor: (ms: number) => void;
   },
 ) => Promise<void>;
+
+/** How often a running handler's membership is renewed (kafkajs sends at most one per heartbeatInterval). */
+const HANDLER_HEARTBEAT_MS = 1_000;
+const HEARTBEAT_INTERVAL_MS = 3_000;
 
 interface ConsumerState {
   readonly groupId: string;
@@ -189,18 +199,21 @@ export class KafkaBus implements Bus {
       options.groupId,
       options.fromBeginning ?? true,
       options.concurrency ?? 1,
-      this.eachRecord(options.groupId, (record, state) =>
-        processRecord(record, {
-          topic: options.topic,
-          groupId: options.groupId,
-          serde: this.options.serde,
-          handler: options.handler,
-          retry,
-          logger,
-          publishDeadLetter: (topic, r) => this.publishRaw(topic, r),
-          onDeadLetter: options.onDeadLetter,
-          stopping: () => state.stopping,
-        }),
+      this.eachRecord(options.groupId, (record, previous) =>
+        attemptRecord(
+          record,
+          {
+            topic: options.topic,
+            groupId: options.groupId,
+            serde: this.options.serde,
+            handler: options.handler,
+            retry,
+            logger,
+            publishDeadLetter: (topic, r) => this.publishRaw(topic, r),
+            onDeadLetter: options.onDeadLetter,
+          },
+          previous,
+        ),
       ),
     );
   }
@@ -262,23 +275,34 @@ export class KafkaBus implements Bus {
       1,
       this.eachRecord(options.groupId, async (record) => {
         await options.handler(record);
-        return 'handled';
+        return { kind: 'settled', outcome: 'handled' };
       }),
     );
   }
 
-  /** One record at a time, committable as soon as it is handled or dead-lettered. */
+  /**
+   * One record at a time, committable as soon as it is handled or dead-lettered. A record
+   * to be retried pauses its partition for the backoff and is redelivered from its offset,
+   * continuing its retry state.
+   */
   private eachRecord(
     groupId: string,
-    process: (record: RawRecord, state: { stopping: boolean }) => Promise<Outcome>,
+    process: (record: RawRecord, previous: RetryState | undefined) => Promise<Step>,
   ): Work {
+    const retrying = new Map<number, { readonly offset: string; readonly state: RetryState }>();
     return async (records, ctx) => {
       for (const record of records) {
         if (!ctx.live()) break;
+        const waited = retrying.get(record.partition);
         const began = Date.now();
-        const outcome = await process(record, ctx.state);
-        this.options.observer?.recordProcessed(record.topic, groupId, outcome, Date.now() - began);
-        if (outcome === 'aborted') break;
+        const step = await process(record, waited?.offset === record.offset ? waited.state : undefined);
+        if (step.kind === 'retry') {
+          retrying.set(record.partition, { offset: record.offset, state: step.state });
+          ctx.pauseFor(step.delayMs);
+          break;
+        }
+        retrying.delete(record.partition);
+        this.options.observer?.recordProcessed(record.topic, groupId, step.outcome, Date.now() - began);
         // Committable only now: the handler succeeded or the record is safe in the DLQ.
         ctx.settle(record.offset);
         await ctx.heartbeat();
@@ -298,7 +322,7 @@ export class KafkaBus implements Bus {
       groupId,
       allowAutoTopicCreation: false,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: 3_000,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
       maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 100,
       ...fetch,
     });
@@ -343,6 +367,9 @@ export class KafkaBus implements Bus {
       this.options.logger.warn({ topic, groupId, err: (err as Error).message }, 'offset commit failed');
     };
 
+    // Partitions paused while a record waits for its retry, with the timer that resumes each.
+    const resumeTimers = new Map<number, NodeJS.Timeout>();
+
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -350,6 +377,13 @@ export class KafkaBus implements Bus {
       eachBatch: async (payload) => {
         const { batch } = payload;
         inFlight += 1;
+        // A handler may outlast the session (a slow model call): renew membership while it runs,
+        // or the group would give the partition away and redeliver the record mid-flight.
+        const beat = setInterval(() => {
+          payload.heartbeat().catch((err: unknown) => {
+            this.options.logger.warn({ topic, groupId, err: (err as Error).message }, 'heartbeat failed');
+          });
+        }, HANDLER_HEARTBEAT_MS);
         try {
           await work(
             batch.messages.map((message) => ({
@@ -368,6 +402,17 @@ export class KafkaBus implements Bus {
                 payload.resolveOffset(offset);
                 pending.set(batch.partition, nextOffset(offset));
               },
+              pauseFor: (ms) => {
+                const resume = payload.pause();
+                clearTimeout(resumeTimers.get(batch.partition));
+                resumeTimers.set(
+                  batch.partition,
+                  setTimeout(() => {
+                    resumeTimers.delete(batch.partition);
+                    if (!state.stopping) resume();
+                  }, ms),
+                );
+              },
             },
           );
           if (state.stopping || Date.now() - lastCommit >= commitEvery) {
@@ -376,6 +421,7 @@ export class KafkaBus implements Bus {
             if (offsets) await payload.commitOffsetsIfNecessary(offsets).catch(commitFailed);
           }
         } finally {
+          clearInterval(beat);
           inFlight -= 1;
           if (inFlight === 0) idle.emit('idle');
         }
@@ -394,6 +440,9 @@ export class KafkaBus implements Bus {
     state.stop = async () => {
       state.stopping = true;
       clearInterval(timer);
+      // A record waiting for its retry stays uncommitted: the next owner redelivers it.
+      for (const resumeTimer of resumeTimers.values()) clearTimeout(resumeTimer);
+      resumeTimers.clear();
       // Let the batch in flight finish its record, then commit everything done before leaving.
       if (inFlight > 0) await new Promise((resolve) => idle.once('idle', resolve));
       const offsets = drain();

@@ -1,4 +1,5 @@
 import { deidDetect } from './deid-detect.js';
+import { runDlq } from './dlq.js';
 import { draftFromBundle } from './draft.js';
 import { runKeys } from './keys.js';
 
@@ -15,6 +16,9 @@ Commands:
   keys init|list|rotate|retire|export-fingerprint --file KEY_FILE
                    Manage the master key file: rotation, retirement, the llm-worker's
                    fingerprint keys (carerelay keys --help)
+  dlq list|show|replay --topic TOPIC [--since ISO] [--error-code CODE] [--offset N]
+                   Inspect dead letters (never their payload) and re-drive them after a fix:
+                   each once, audited (carerelay dlq --help)
   help             Show this text
 `;
 
@@ -39,6 +43,8 @@ export async function runCli(argv: readonly string[]): Promise<number | undefine
     }
     case 'keys':
       return runKeys(argv.slice(1), process.stdout, process.stderr);
+    case 'dlq':
+      return runDlq(argv.slice(1), { env: process.env, stdout: process.stdout, stderr: process.stderr });
     case 'deid':
       if (argv[1] === 'detect') return deidDetect(process.stdin, process.stdout, process.stderr);
       process.stderr.write(`carerelay: unknown deid command '${argv[1] ?? ''}'\n\n${USAGE}`);

@@ -1,4 +1,4 @@
-import { EmbeddedBus } from '@carerelay/bus';
+import { DEFAULT_RETRY, EmbeddedBus } from '@carerelay/bus';
 import { FingerprintKeyProvider, LocalKeyProvider } from '@carerelay/crypto';
 import {
   FhirAdapter,
@@ -151,7 +151,13 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
     logger,
   );
   const apps = factories(sandbox, audit).map((create) =>
-    create({ bus, logger: logger.child({ component: 'service' }), concurrency: 1 }),
+    create({
+      bus,
+      logger: logger.child({ component: 'service' }),
+      concurrency: 1,
+      // The same outage budget as distributed services (BUS_RETRY_* defaults).
+      retry: { maxElapsedMs: DEFAULT_RETRY.maxElapsedMs ?? 0, maxDelayMs: DEFAULT_RETRY.maxDelayMs },
+    }),
   );
   for (const app of apps) {
     await Promise.all(app.produces.map((topic) => serde.register(topic)));

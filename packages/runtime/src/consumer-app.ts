@@ -20,6 +20,23 @@ export interface ConsumerAppOptions<T> {
   readonly details?: Readonly<Record<string, string>>;
 }
 
+/**
+ * A consumer's policy under the deployment's budget: retryable failures are retried for
+ * BUS_RETRY_MAX_ELAPSED_MS (however few attempts the service asked for), each wait capped at
+ * BUS_RETRY_MAX_DELAY_MS. Without a deployment budget the service's attempts alone bound it.
+ */
+export function retryPolicy(
+  own: Partial<RetryPolicy>,
+  deployment: Required<Pick<RetryPolicy, 'maxElapsedMs' | 'maxDelayMs'>> | undefined,
+): Partial<RetryPolicy> {
+  if (!deployment) return { maxElapsedMs: 0, ...own };
+  return {
+    ...own,
+    maxElapsedMs: deployment.maxElapsedMs,
+    maxDelayMs: Math.min(own.maxDelayMs ?? deployment.maxDelayMs, deployment.maxDelayMs),
+  };
+}
+
 /** A service that consumes one topic with one handler: the shape most CareRelay services have. */
 export function createConsumerApp<T>(context: ServiceContext, options: ConsumerAppOptions<T>): ServiceApp {
   let subscription: Subscription | undefined;
@@ -33,7 +50,7 @@ export function createConsumerApp<T>(context: ServiceContext, options: ConsumerA
         groupId: options.groupId ?? options.name,
         fromBeginning: options.fromBeginning ?? true,
         concurrency: context.concurrency,
-        retry: options.retry,
+        retry: retryPolicy(options.retry, context.retry),
         handler: options.handler,
         ...(options.onDeadLetter ? { onDeadLetter: options.onDeadLetter } : {}),
       });

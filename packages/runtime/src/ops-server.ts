@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BusHealth, BusObserver } from '@carerelay/bus';
 import type { Logger } from '@carerelay/logger';
+import type { Readiness } from './readiness.js';
 
 export interface HealthSource {
   health(): BusHealth;
@@ -43,10 +44,14 @@ export interface OpsServerOptions {
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
   readonly sources: readonly HealthSource[];
+  /** The service's dependencies, each reported by name under `dependencies` in `/ready`. */
+  readonly readiness?: Readiness;
 }
 
 /**
- * `/health` (liveness: restart me if false), `/ready` (readiness: send me work),
+ * `/health` (liveness: restart me if false), `/ready` (readiness: send me work; 503 while a
+ * source is not ready or a required dependency is down, each dependency named with its
+ * status and last error code),
  * `/metrics` (Prometheus). Bound to the configured host, 127.0.0.1 by default.
  */
 export async function startOpsServer(
@@ -69,9 +74,11 @@ export async function startOpsServer(
   });
   server.get('/ready', async (_req, reply) => {
     const h = combined();
+    const deps = options.readiness ? await options.readiness.report() : { ready: true, dependencies: {} };
+    const ready = h.ready && deps.ready;
     return reply
-      .code(h.ready ? 200 : 503)
-      .send({ status: h.ready ? 'ready' : 'not ready', details: h.details });
+      .code(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : 'not ready', details: h.details, dependencies: deps.dependencies });
   });
   server.get('/metrics', async (_req, reply) => {
     return reply

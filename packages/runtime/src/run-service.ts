@@ -1,10 +1,11 @@
 import { KafkaBus, ensureTopics } from '@carerelay/bus';
 import { ConfigError, loadConfig, type ConfigOf, type ConfigSchema } from '@carerelay/config';
 import { AvroSerde, RegistrySchemaStore, TOPIC_DECLARATIONS } from '@carerelay/events';
-import { toCareRelayError } from '@carerelay/errors';
+import { CareRelayError, toCareRelayError } from '@carerelay/errors';
 import { createLogger, type Logger } from '@carerelay/logger';
 import { auditConfigApplied, configAuditTenant } from './config-audit.js';
 import { ServiceMetrics, startOpsServer } from './ops-server.js';
+import { Readiness } from './readiness.js';
 import type { ServiceApp, ServiceContext } from './service.js';
 import { kafkaSettingsFromConfig } from './kafka-config.js';
 import { commonConfigSchema } from './service-config.js';
@@ -48,8 +49,28 @@ export async function runService<S extends ConfigSchema>(
   });
   await ensureTopics(kafka.connection, TOPIC_DECLARATIONS, kafka.topics);
   await bus.start();
+  const readiness = new Readiness({ cacheMs: config.READY_CACHE_MS });
+  readiness.register({
+    name: 'kafka',
+    check: () => {
+      const health = bus.health();
+      if (health.ready) return Promise.resolve();
+      const code = health.healthy ? 'KAFKA_NOT_READY' : 'KAFKA_CONSUMER_CRASHED';
+      return Promise.reject(new CareRelayError(code, 'the bus is not ready', { retryable: true }));
+    },
+  });
   const startApp = async (): Promise<{ app: ServiceApp; configDigest: string }> => {
-    const app = options.createApp({ bus, logger, concurrency: config.CONSUMER_CONCURRENCY }, own);
+    const app = options.createApp(
+      {
+        bus,
+        logger,
+        concurrency: config.CONSUMER_CONCURRENCY,
+        retry: { maxElapsedMs: config.BUS_RETRY_MAX_ELAPSED_MS, maxDelayMs: config.BUS_RETRY_MAX_DELAY_MS },
+        readiness,
+        redisCommandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+      },
+      own,
+    );
     await Promise.all(app.produces.map((topic) => serde.register(topic)));
     // Fail closed: a service whose configuration is not in the audit trail does not start.
     const { digest } = await auditConfigApplied(bus, {
@@ -71,6 +92,7 @@ export async function runService<S extends ConfigSchema>(
     logger,
     metrics,
     sources: [bus, app],
+    readiness,
   });
   logger.info({ opsUrl: ops.url, configDigest }, 'service started');
 

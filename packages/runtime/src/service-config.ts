@@ -31,6 +31,27 @@ export const commonConfigSchema = {
     max: 64,
     default: 2,
   }),
+  BUS_RETRY_MAX_ELAPSED_MS: int({
+    description:
+      'how long a record whose handling fails with a retryable error (a dependency down) is retried before it is dead-lettered; its partition is paused meanwhile',
+    min: 0,
+    default: 5 * 60_000,
+  }),
+  BUS_RETRY_MAX_DELAY_MS: int({
+    description: 'longest wait between two retries of a record',
+    min: 100,
+    default: 30_000,
+  }),
+  REDIS_COMMAND_TIMEOUT_MS: int({
+    description: 'a Redis command without an answer within this fails (retryable) instead of hanging',
+    min: 100,
+    default: 2_000,
+  }),
+  READY_CACHE_MS: int({
+    description: 'how long /ready reuses the result of a dependency check',
+    min: 0,
+    default: 3_000,
+  }),
   AUDIT_DEPLOYMENT_TENANT: str({
     description:
       'the audit chain that records deployment-wide events such as configuration (services that serve one tenant use theirs)',

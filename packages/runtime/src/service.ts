@@ -1,6 +1,7 @@
-import type { Bus, BusHealth } from '@carerelay/bus';
+import type { Bus, BusHealth, RetryPolicy } from '@carerelay/bus';
 import type { TopicContract } from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';
+import type { Readiness } from './readiness.js';
 
 /** What a service needs from its composition root. */
 export interface ServiceContext {
@@ -8,6 +9,15 @@ export interface ServiceContext {
   readonly logger: Logger;
   /** Partitions each subscription processes in parallel. */
   readonly concurrency: number;
+  /**
+   * The deployment's retry budget (BUS_RETRY_*): applied over each consumer's own policy.
+   * Absent (tests that build a context by hand), a consumer's policy is its attempts alone.
+   */
+  readonly retry?: Required<Pick<RetryPolicy, 'maxElapsedMs' | 'maxDelayMs'>>;
+  /** Where the service registers the dependencies `/ready` checks (Redis, Postgres, EHR, model). */
+  readonly readiness?: Readiness;
+  /** REDIS_COMMAND_TIMEOUT_MS, for connectRedis. */
+  readonly redisCommandTimeoutMs?: number;
 }
 
 /**

@@ -20,6 +20,7 @@ runServiceMain({
       onPoolError: (err) =>
         logger.warn({ errorCode: 'AUDIT_STORE_CONNECTION_LOST', reason: err.message }, 'pool error'),
     });
+    context.readiness?.register({ name: 'postgres', check: () => store.ping() });
     const compliance = complianceApiFromConfig(config, {
       bus: context.bus,
       logger: context.logger.child({ component: 'compliance-api' }),

@@ -11,7 +11,10 @@ runServiceMain({
   configSchema: deidentifierConfigSchema,
   createApp: (context, config) => {
     const keys = LocalKeyProvider.fromFile(config.KEY_FILE, { create: config.KEY_FILE_CREATE });
-    const { redis, close } = connectRedis(config.REDIS_URL, context.logger);
+    const { redis, close } = connectRedis(config.REDIS_URL, context.logger, {
+      commandTimeoutMs: context.redisCommandTimeoutMs,
+      readiness: context.readiness,
+    });
     return createDeidentifierApp(context, {
       keys,
       vault: new RedisTokenVault(redis, keys),

@@ -12,7 +12,7 @@ import {
 } from '@carerelay/ehr';
 import { ehrChangeTopic } from '@carerelay/events';
 import { ConfigError } from '@carerelay/config';
-import { connectRedis, createBearerVerifier, runServiceMain } from '@carerelay/runtime';
+import { connectRedis, createBearerVerifier, httpCheck, runServiceMain } from '@carerelay/runtime';
 import { createEhrConnectorApp, SERVICE_NAME } from './app.js';
 import { ehrConnectorConfigSchema } from './config.js';
 import { FhirChangePoller } from './ingress/change-poller.js';
@@ -40,7 +40,11 @@ runServiceMain({
       ...(config.SMART_TOKEN_ENDPOINT ? { tokenEndpoint: config.SMART_TOKEN_ENDPOINT } : {}),
     });
     const fhir = new FhirClient({ baseUrl: config.FHIR_BASE_URL, auth, scope: 'system/*.read' });
-    const { redis, close } = connectRedis(config.REDIS_URL, context.logger);
+    const { redis, close } = connectRedis(config.REDIS_URL, context.logger, {
+      commandTimeoutMs: context.redisCommandTimeoutMs,
+      readiness: context.readiness,
+    });
+    context.readiness?.register(httpCheck('ehr', `${config.FHIR_BASE_URL}/metadata`, { expectOk: true }));
     const poller = new FhirChangePoller({
       fhir,
       cursors: new RedisCursorStore(redis),

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Composition root of the llm-worker in distributed mode: nothing but wiring.
 import { FingerprintKeyProvider } from '@carerelay/crypto';
-import { connectRedis, runServiceMain } from '@carerelay/runtime';
+import { connectRedis, httpCheck, runServiceMain } from '@carerelay/runtime';
 import { createLlmWorkerApp, SERVICE_NAME } from './app.js';
 import { llmWorkerConfigSchema } from './config.js';
 import { DraftIdempotency } from './domain/idempotency.js';
@@ -12,7 +12,16 @@ runServiceMain({
   name: SERVICE_NAME,
   configSchema: llmWorkerConfigSchema,
   createApp: (context, config) => {
-    const { redis, close } = connectRedis(config.REDIS_URL, context.logger);
+    const { redis, close } = connectRedis(config.REDIS_URL, context.logger, {
+      commandTimeoutMs: context.redisCommandTimeoutMs,
+      readiness: context.readiness,
+    });
+    const modelEndpoint =
+      config.LLM_PROVIDER === 'azure-openai'
+        ? config.AZURE_OPENAI_ENDPOINT
+        : config.OPENAI_COMPATIBLE_BASE_URL;
+    if (config.LLM_PROVIDER !== 'offline' && modelEndpoint)
+      context.readiness?.register(httpCheck('model', modelEndpoint));
     // The task lock outlives one delivery's worst case: every attempt, timeout and wait.
     const lockMs =
       config.LLM_CALL_ATTEMPTS * (config.LLM_TIMEOUT_MS + config.LLM_MAX_RETRY_AFTER_MS) +

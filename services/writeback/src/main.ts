@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { LocalKeyProvider } from '@carerelay/crypto';
 import { FhirClient, SmartBackendAuth, type SmartBackendAuthOptions } from '@carerelay/ehr';
 import { RedisTokenVault } from '@carerelay/phi';
-import { connectRedis, runServiceMain } from '@carerelay/runtime';
+import { connectRedis, httpCheck, runServiceMain } from '@carerelay/runtime';
 import { createWritebackApp, SERVICE_NAME } from './app.js';
 import { writebackConfigSchema } from './config.js';
 
@@ -21,7 +21,11 @@ runServiceMain({
       privateJwk,
       fhirBaseUrl: config.FHIR_BASE_URL,
     });
-    const { redis, close } = connectRedis(config.REDIS_URL, context.logger);
+    const { redis, close } = connectRedis(config.REDIS_URL, context.logger, {
+      commandTimeoutMs: context.redisCommandTimeoutMs,
+      readiness: context.readiness,
+    });
+    context.readiness?.register(httpCheck('ehr', `${config.FHIR_BASE_URL}/metadata`, { expectOk: true }));
     return createWritebackApp(context, {
       vault: new RedisTokenVault(redis, keys),
       keys,

@@ -93,6 +93,7 @@ const EVENT_TYPES: Readonly<
   QUERY: { type: dcm('110101', 'Audit Log Used'), action: 'R' },
   TASK_DEAD_LETTERED: { type: APPLICATION_ACTIVITY, action: 'E' },
   DEPENDENCY_UNAVAILABLE: { type: APPLICATION_ACTIVITY, action: 'E' },
+  DEAD_LETTER_REPLAYED: { type: APPLICATION_ACTIVITY, action: 'E' },
   OTHER: { type: APPLICATION_ACTIVITY, action: 'E' },
 };
 
