@@ -46,8 +46,11 @@ export function occurredAtMs(row: Pick<AuditEventRow, 'occurred_at' | 'occurred_
 }
 
 /** Exact epoch milliseconds of the EHR's claimed time of a stored event, or null. */
-export function ehrOccurredAtMs(row: Pick<AuditEventRow, 'ehr_occurred_at' | 'ehr_occurred_at_ms'>): number | null {
-  if (row.ehr_occurred_at_ms !== undefined && row.ehr_occurred_at_ms !== null) return Number(row.ehr_occurred_at_ms);
+export function ehrOccurredAtMs(
+  row: Pick<AuditEventRow, 'ehr_occurred_at' | 'ehr_occurred_at_ms'>,
+): number | null {
+  if (row.ehr_occurred_at_ms !== undefined && row.ehr_occurred_at_ms !== null)
+    return Number(row.ehr_occurred_at_ms);
   return row.ehr_occurred_at ? row.ehr_occurred_at.getTime() : null;
 }
 

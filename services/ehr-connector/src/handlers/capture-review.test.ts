@@ -199,7 +199,8 @@ describe('review capture on note signed (sandbox EHR)', () => {
         await Promise.all(audits.records.map((r) => serde.decode(auditEventTopic, r.value!)))
       ).filter(
         // (The planner's read for the coding task is a PHI_ACCESS too, for TREATMENT.)
-        (a) => a.action === 'PHI_ACCESS' && a.correlationId === change.eventId && a.purposeOfUse === 'OPERATIONS',
+        (a) =>
+          a.action === 'PHI_ACCESS' && a.correlationId === change.eventId && a.purposeOfUse === 'OPERATIONS',
       );
       expect(accesses).toHaveLength(2);
       for (const access of accesses) {
@@ -263,7 +264,8 @@ describe('review capture on note signed (sandbox EHR)', () => {
     // The signed note was still read to find out: that read is audited.
     const accesses = async (): Promise<AuditEvent[]> =>
       (await Promise.all(audits.records.map((r) => serde.decode(auditEventTopic, r.value!)))).filter(
-        (a) => a.action === 'PHI_ACCESS' && a.correlationId === change.eventId && a.purposeOfUse === 'OPERATIONS',
+        (a) =>
+          a.action === 'PHI_ACCESS' && a.correlationId === change.eventId && a.purposeOfUse === 'OPERATIONS',
       );
     await eventually(async () => (await accesses()).length > 0, 'the read of the signed note audited');
     expect(await accesses()).toMatchObject([{ clientId: avery.patientId, taskId: null, outcome: 'SUCCESS' }]);
