@@ -114,7 +114,7 @@ async function buildServer(options: ComplianceApiOptions): Promise<FastifyInstan
         version: '1.0.0',
         description:
           "Read-only access to one tenant's hash-chained audit trail, for the compliance_officer role. " +
-          'Every answered query is itself audited (QUERY); refused requests are audited (AUTH_FAILURE).',
+          'Every answered query is itself audited (QUERY); refused requests are audited, counted per source, reason and minute (AUTH_FAILURE).',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
