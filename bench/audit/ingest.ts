@@ -64,6 +64,7 @@ function auditEvent(n: number, now: number): AuditEvent {
     model: llm ? 'gpt-4o-2024-08-06' : null,
     templateVersion: llm ? 'soap_note@3' : null,
     useCase: 'soap_note',
+    ehrOccurredAt: null,
     counts: llm
       ? { promptTokens: 1_830, completionTokens: 512 }
       : action === 'DEID'

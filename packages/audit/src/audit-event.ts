@@ -25,11 +25,16 @@ export interface AuditFacts {
   readonly hashes?: Readonly<Record<string, string>>;
   /**
    * The event's identity, for an act observed more than once (a redelivered change, the same
-   * completion by webhook and by poll): the store keeps one event per tenant, eventId and
-   * occurredAt, so both must derive from the act. Default: a random UUID, and now.
+   * completion by webhook and by poll): the store keeps one event per tenant and eventId, so
+   * it must derive from the act. Default: a random UUID.
    */
   readonly eventId?: string;
-  readonly occurredAt?: number;
+  /**
+   * When the EHR says the act happened (a note's signedAt, a Task's completion), epoch ms.
+   * Kept as a claim only: the event's occurredAt is always the recording service's clock, so
+   * an EHR field edited to a past date cannot place an event where retention drops it.
+   */
+  readonly ehrOccurredAt?: number | null;
 }
 
 /**
@@ -39,7 +44,7 @@ export interface AuditFacts {
 export function auditEvent(facts: AuditFacts, now: () => number = Date.now): AuditEvent {
   return {
     eventId: facts.eventId ?? randomUUID(),
-    occurredAt: facts.occurredAt ?? now(),
+    occurredAt: now(),
     tenantId: facts.tenantId,
     action: facts.action,
     outcome: facts.outcome,
@@ -55,6 +60,7 @@ export function auditEvent(facts: AuditFacts, now: () => number = Date.now): Aud
     model: facts.model ?? null,
     templateVersion: facts.templateVersion ?? null,
     useCase: facts.useCase ?? null,
+    ehrOccurredAt: facts.ehrOccurredAt ?? null,
     counts: { ...facts.counts },
     hashes: { ...facts.hashes },
   };

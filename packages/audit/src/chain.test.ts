@@ -21,6 +21,7 @@ const event: AuditEvent = {
   model: 'gpt-4o-2024-08-06',
   templateVersion: 'soap_note@3',
   useCase: 'soap_note',
+  ehrOccurredAt: null,
   counts: { tokensOut: 512, tokensIn: 1_830 },
   hashes: { response: 'bb', prompt: 'aa' },
 };
@@ -72,7 +73,21 @@ describe('audit hash chain', () => {
     expect(chainHash(GENESIS_HASH, older as AuditEvent)).toBe(chainHash(GENESIS_HASH, withNull));
   });
 
+  it('hashes an event without an EHR time exactly as before the field existed', () => {
+    const older: { -readonly [K in keyof AuditEvent]?: AuditEvent[K] } = { ...event };
+    delete older.ehrOccurredAt;
+    expect(chainHash(GENESIS_HASH, older as AuditEvent)).toBe(chainHash(GENESIS_HASH, event));
+    expect(canonicalAuditJson(event)).toBe(HAND_WRITTEN);
+  });
+
+  it("includes the EHR's claimed time when there is one, after eventId in key order", () => {
+    expect(canonicalAuditJson({ ...event, ehrOccurredAt: 1_672_531_200_000 })).toContain(
+      '"description":"de-identified session context","ehrOccurredAt":1672531200000,"eventId":',
+    );
+  });
+
   it.each([
+    ['ehrOccurredAt set', { ehrOccurredAt: 1_672_531_200_000 }],
     ['eventId', { eventId: '3f1c2d9e-0b7a-4c55-9a1e-7d2f8b6c4e11' }],
     ['occurredAt (1 ms)', { occurredAt: event.occurredAt + 1 }],
     ['tenantId', { tenantId: 'tenant-b' }],

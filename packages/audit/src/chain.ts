@@ -45,11 +45,20 @@ function canonical(value: unknown): string {
 /**
  * The one serialization an audit event is hashed in: the Avro AuditEvent value as JSON,
  * object keys sorted recursively, no whitespace, occurredAt as epoch milliseconds, an
- * absent useCase as null. Two equal events give the same string whatever their key order,
- * so the store can rebuild an event from its columns and recompute its hash.
+ * absent useCase as null, and ehrOccurredAt only when it holds a time (so the events
+ * stored before the field existed keep their hashes). Two equal events give the same
+ * string whatever their key order, so the store can rebuild an event from its columns
+ * and recompute its hash.
  */
 export function canonicalAuditJson(event: AuditEvent): string {
-  return event.useCase === undefined ? canonical({ ...event, useCase: null }) : canonical(event);
+  const older = event as Partial<Pick<AuditEvent, 'useCase' | 'ehrOccurredAt'>>;
+  if (older.useCase !== undefined && older.ehrOccurredAt !== null) return canonical(event);
+  const { ehrOccurredAt, ...rest } = event;
+  return canonical({
+    ...rest,
+    useCase: rest.useCase ?? null,
+    ...(ehrOccurredAt === null || ehrOccurredAt === undefined ? {} : { ehrOccurredAt }),
+  });
 }
 
 /**

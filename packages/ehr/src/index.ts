@@ -24,6 +24,7 @@ export {
   validateVendorEvent,
   verifyWebhook,
   VENDOR_EVENT_TYPES,
+  WEBHOOK_AUTH_FAILURE_CODES,
   WEBHOOK_HEADERS,
   WEBHOOK_MAX_BODY_BYTES,
   WEBHOOK_REPLAY_TTL_SECONDS,
@@ -40,6 +41,7 @@ export type {
   WebhookHandler,
   WebhookHandlerOptions,
   WebhookRejection,
+  WebhookRejectionFacts,
   WebhookRejectStatus,
   WebhookVerification,
 } from './webhook/index.js';

@@ -26,6 +26,7 @@ const audit: AuditEvent = {
   model: 'gpt-4o-2024-08-06',
   templateVersion: 'soap_note@1.0.0',
   useCase: 'soap_note',
+  ehrOccurredAt: 1_699_999_000_000,
   counts: { promptTokens: 812 },
   hashes: { prompt: 'ab'.repeat(32) },
 };

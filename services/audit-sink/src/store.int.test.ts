@@ -134,6 +134,54 @@ describe('audit store (real Postgres)', () => {
       ]);
     });
 
+    it('rejects, in Postgres, a second row with a (tenant, seq) already stored, even in another month and inserted directly', async () => {
+      const writer = new pg.Client({ connectionString: db.urlAs(WRITER) });
+      await writer.connect();
+      try {
+        await writer.query("SELECT audit.ensure_month_partitions('2026-01-01', '2026-03-01')");
+        const insert = (eventId: string, occurredAt: string): Promise<unknown> =>
+          writer.query(
+            `INSERT INTO audit.events (tenant_id, seq, event_id, occurred_at, action, outcome, actor_service,
+               part2, counts, hashes, prev_hash, hash)
+             VALUES ('t-seq', 7, $1, $2, 'PHI_ACCESS', 'SUCCESS', 'intruder', false, '{}', '{}', $3, $4)`,
+            [eventId, occurredAt, '0'.repeat(64), '1'.repeat(64)],
+          );
+        await insert('seq-a', '2026-01-10T00:00:00Z');
+        // Same month, and another month (another partition): both must be refused.
+        await expect(insert('seq-b', '2026-01-10T00:00:01Z')).rejects.toMatchObject({ code: '23505' });
+        await expect(insert('seq-c', '2026-03-10T00:00:00Z')).rejects.toMatchObject({ code: '23505' });
+      } finally {
+        await writer.end();
+      }
+      const stored = await admin.query<{ event_id: string }>(
+        "SELECT event_id FROM audit.events WHERE tenant_id = 't-seq' AND seq = 7",
+      );
+      expect(stored.rows.map((r) => r.event_id)).toEqual(['seq-a']);
+    });
+
+    it("partitions by the time CareRelay recorded the act, and keeps the EHR's claimed time as a field", async () => {
+      const now = Date.now();
+      const threeYearsAgo = Date.UTC(new Date(now).getUTCFullYear() - 3, 1, 3, 4, 5, 6, 789);
+      const event = { ...syntheticAuditEvent('t-ehr-time', 0, now), ehrOccurredAt: threeYearsAgo };
+      await store.appendEvents([event]);
+      const here = new Date(now);
+      const currentPartition = `audit.events_y${here.getUTCFullYear()}m${String(here.getUTCMonth() + 1).padStart(2, '0')}`;
+      const stored = await admin.query<{ part: string; ehr: Date }>(
+        "SELECT tableoid::regclass::text AS part, ehr_occurred_at AS ehr FROM audit.events WHERE tenant_id = 't-ehr-time'",
+      );
+      expect(stored.rows).toEqual([{ part: currentPartition, ehr: new Date(threeYearsAgo) }]);
+      expect((await rows('t-ehr-time')).map(eventFromRow)).toEqual([event]);
+      expect(await verifyChain(reader, 't-ehr-time')).toEqual({ ok: true, checked: 1 });
+    });
+
+    it('stores a redelivered event once even when its occurredAt differs (identity is tenant and eventId)', async () => {
+      const first = syntheticAuditEvent('t-redeliver', 0, Date.UTC(2026, 0, 20));
+      await store.appendEvents([first]);
+      const again = { ...first, occurredAt: first.occurredAt + 60_000 };
+      expect(await store.appendEvents([again])).toEqual({ inserted: 0, duplicates: 1 });
+      expect(await rows('t-redeliver')).toHaveLength(1);
+    });
+
     it('creates the monthly partition an old event needs on first use', async () => {
       await store.appendEvents([syntheticAuditEvent('t-old', 0, Date.UTC(2021, 4, 31, 23, 59, 59, 999))]);
       const part = await admin.query<{ part: string }>(

@@ -1,7 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CareRelayError } from '@carerelay/errors';
 import type { VendorChangeEvent } from './schema.js';
-import { verifyWebhook, WEBHOOK_MAX_BODY_BYTES, type VerifyWebhookDeps } from './verify.js';
+import {
+  verifyWebhook,
+  WEBHOOK_AUTH_FAILURE_CODES,
+  WEBHOOK_MAX_BODY_BYTES,
+  type VerifyWebhookDeps,
+} from './verify.js';
 
 /**
  * Reads a request body into memory, refusing early: a declared Content-Length above
@@ -66,6 +71,21 @@ export interface WebhookHandlerOptions extends VerifyWebhookDeps {
   readonly onEvent: (event: VendorChangeEvent, tenantId: string) => Promise<void>;
   /** Called with PHI-free facts about failures the handler absorbed (for logging). */
   readonly onError?: (err: CareRelayError) => void;
+  /**
+   * Called for every delivery refused with a 4xx, with the code and status only (never the
+   * body or a header value): for logging, and for auditing the authentication failures.
+   */
+  readonly onRejected?: (rejection: WebhookRejectionFacts) => void;
+}
+
+/** What the handler tells about a refused delivery: no body, no header values. */
+export interface WebhookRejectionFacts {
+  readonly code: string;
+  readonly status: number;
+  /** The signature or its headers were refused (WEBHOOK_AUTH_FAILURE_CODES). */
+  readonly authenticationFailure: boolean;
+  /** The peer address of the connection. */
+  readonly source: string;
 }
 
 export type WebhookHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -101,11 +121,25 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     }
   };
 
+  const rejected = (req: IncomingMessage, code: string, status: number): void => {
+    try {
+      options.onRejected?.({
+        code,
+        status,
+        authenticationFailure: WEBHOOK_AUTH_FAILURE_CODES.has(code),
+        source: req.socket.remoteAddress ?? 'unknown',
+      });
+    } catch {
+      // a failing logger must not take the ingress down
+    }
+  };
+
   return async (req, res) => {
     try {
       if (req.method !== 'POST') {
         res.setHeader('allow', 'POST');
         send(res, 405, { code: 'WEBHOOK_METHOD_NOT_ALLOWED', reason: 'use POST' });
+        rejected(req, 'WEBHOOK_METHOD_NOT_ALLOWED', 405);
         req.resume();
         return;
       }
@@ -116,6 +150,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
         const error = err instanceof CareRelayError ? err : tooLarge(maxBytes);
         // The rest of an oversized body is discarded unread and the connection closed.
         send(res, error.httpStatus, { code: error.code, reason: error.message }, true);
+        rejected(req, error.code, error.httpStatus);
         req.resume();
         return;
       }
@@ -128,6 +163,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       });
       if (!verdict.ok) {
         send(res, verdict.status, { code: verdict.code, reason: verdict.reason });
+        rejected(req, verdict.code, verdict.status);
         return;
       }
 

@@ -20,6 +20,18 @@ const V1_SIGNATURE = /^v1=([0-9a-fA-F]{64})$/;
 
 export type WebhookRejectStatus = 400 | 401 | 409 | 413 | 415 | 422;
 
+/**
+ * Rejections that refuse the sender's proof of who it is (missing or malformed signature
+ * headers, a stale timestamp, a signature that does not verify): authentication failures,
+ * to be audited (aggregated) as well as logged.
+ */
+export const WEBHOOK_AUTH_FAILURE_CODES: ReadonlySet<string> = new Set([
+  'WEBHOOK_MISSING_HEADER',
+  'WEBHOOK_BAD_HEADER',
+  'WEBHOOK_STALE_TIMESTAMP',
+  'WEBHOOK_BAD_SIGNATURE',
+]);
+
 export type WebhookRejection = {
   readonly ok: false;
   readonly status: WebhookRejectStatus;

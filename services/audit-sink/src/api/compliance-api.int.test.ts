@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AuditTrail, auditEvent, type AuditFacts } from '@carerelay/audit';
+import { AuditTrail, AuthFailureAggregator, auditEvent, type AuditFacts } from '@carerelay/audit';
 import { EmbeddedBus } from '@carerelay/bus';
 import { collectRaw, eventually } from '@carerelay/bus/testing';
 import {
@@ -306,6 +306,9 @@ let tokenA: string;
 let tokenB: string;
 let bus: EmbeddedBus;
 let published: { value: Buffer | null }[];
+let authFailures: AuthFailureAggregator;
+// The aggregator's clock stands still: every refusal of a test falls in one window.
+const FLOOD_MINUTE = Date.UTC(2026, 11, 7, 19, 30, 12);
 const serde = new AvroSerde(new InMemorySchemaStore());
 
 beforeAll(async () => {
@@ -323,10 +326,13 @@ beforeAll(async () => {
   issuer = await createTokenIssuer('ES256');
   tokenA = await issuer.sign('tenant-a', { sub: 'officer-a' });
   tokenB = await issuer.sign('tenant-b', { sub: 'officer-b' });
+  const trail = new AuditTrail(bus, 'audit-sink');
+  authFailures = AuthFailureAggregator.fromConfig({ trail, now: () => FLOOD_MINUTE });
   api = createComplianceApi({
     pool: reader,
     verifier: () => Promise.resolve({ ok: true, checked: 0 }),
-    audit: new AuditTrail(bus, 'audit-sink'),
+    audit: trail,
+    authFailures,
     auth: { publicKeyPem: issuer.publicKeyPem, issuer: TEST_ISSUER, audience: TEST_AUDIENCE },
     log: createLogger({ service: 'test', level: 'silent' }),
   });
@@ -678,6 +684,7 @@ describe('refusals and auditing over HTTP', () => {
   });
 
   it('publishes QUERY for answered queries and AUTH_FAILURE for refused ones, without filter values', async () => {
+    await authFailures.flush(true); // what earlier tests refused
     const before = published.length;
     expect((await get('/v1/audit/disclosures?clientId=c-3')).status).toBe(200);
     expect(
@@ -688,6 +695,7 @@ describe('refusals and auditing over HTTP', () => {
         )
       ).status,
     ).toBe(403);
+    await authFailures.flush(true);
     await eventually(() => published.length >= before + 2, 'two audit events');
     const events = await Promise.all(
       published.slice(before).map((r) => serde.decode(auditEventTopic, r.value!)),
@@ -699,7 +707,44 @@ describe('refusals and auditing over HTTP', () => {
       tenantId: 'tenant-a',
       outcome: 'DENIED',
       reasonCode: 'AUTH_ROLE_REQUIRED',
+      actor: { userId: 'dr-9' },
+      counts: { failures: 1 },
     });
     for (const e of events) expect(JSON.stringify({ ...e, hashes: {} })).not.toContain('c-3');
   });
+});
+
+describe('a flood of bad tokens (real HTTP, real Postgres)', () => {
+  it('1000 refused requests from one source in one minute are stored as one AUTH_FAILURE counting 1000', async () => {
+    await authFailures.flush(true);
+    const before = published.length;
+    const stranger = await (await createTokenIssuer('ES256')).sign('tenant-a');
+    for (let batch = 0; batch < 20; batch++) {
+      const statuses = await Promise.all(
+        Array.from({ length: 50 }, async () => (await get('/v1/audit/events', stranger)).status),
+      );
+      expect(statuses.every((status) => status === 401)).toBe(true);
+    }
+    await authFailures.flush(true);
+    await eventually(() => published.length > before, 'the aggregated audit event');
+    const events = await Promise.all(
+      published.slice(before).map((r) => serde.decode(auditEventTopic, r.value!)),
+    );
+    await store.appendEvents(events);
+
+    const admin = new pg.Client({ connectionString: db.adminUrl });
+    await admin.connect();
+    try {
+      const rows = await admin.query<{ reason_code: string; counts: Record<string, number> }>(
+        "SELECT reason_code, counts FROM audit.events WHERE tenant_id = 'unknown' AND action = 'AUTH_FAILURE'",
+      );
+      expect(rows.rows).toHaveLength(1);
+      expect(rows.rows[0]).toMatchObject({
+        reason_code: 'AUTH_TOKEN_INVALID',
+        counts: { failures: 1000, windowStartMs: Date.UTC(2026, 11, 7, 19, 30), windowMs: 60_000 },
+      });
+    } finally {
+      await admin.end();
+    }
+  }, 120_000);
 });

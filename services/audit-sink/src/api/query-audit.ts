@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AuditTrail } from '@carerelay/audit';
+import type { AuditTrail, AuthFailure } from '@carerelay/audit';
 import { COMPLIANCE_OFFICER_ROLE, type Officer } from './auth.js';
 import { unavailable } from './errors.js';
 
@@ -60,26 +60,25 @@ export async function recordQuery(
 export interface AuthFailureRecord {
   readonly code: string;
   readonly requestId: string;
-  /** The route template (never the raw URL: its query holds filter values). */
+  /** The peer address the request came from. */
+  readonly source: string;
+  /** Method and route template (never the raw URL: its query holds filter values). */
   readonly route: string;
-  readonly token?: string;
   readonly principal?: { readonly userId: string; readonly tenantId: string | null };
 }
 
 /**
- * Records a refused request as AUTH_FAILURE. An unverified token names no tenant we may
- * trust, so its failure goes to the `unknown` tenant's trail; a verified one (wrong role,
- * wrong tenant) goes to the token's tenant.
+ * A refused request as an authentication failure to aggregate (one AUTH_FAILURE per source,
+ * reason and minute). An unverified token names no tenant we may trust, so its failures go
+ * to the `unknown` tenant's trail; a verified one (wrong role, wrong tenant) goes to the
+ * token's tenant, naming the user. The token itself is never kept.
  */
-export function recordAuthFailure(trail: QueryAuditTrail, failure: AuthFailureRecord): Promise<void> {
-  return trail.record({
+export function authFailureOf(failure: AuthFailureRecord): AuthFailure {
+  return {
     tenantId: failure.principal?.tenantId ?? 'unknown',
-    action: 'AUTH_FAILURE',
-    outcome: 'DENIED',
-    userId: failure.principal?.userId ?? null,
-    correlationId: failure.requestId,
+    source: failure.source,
     reasonCode: failure.code,
-    description: `GET ${failure.route}`,
-    hashes: failure.token ? { token: sha256(failure.token) } : {},
-  });
+    route: failure.route,
+    userId: failure.principal?.userId ?? null,
+  };
 }

@@ -145,7 +145,16 @@ export const auditRecordSchema = {
   properties: {
     seq: { type: 'integer', description: "Position in the tenant's hash chain." },
     eventId: { type: 'string' },
-    occurredAt: { type: 'string', format: 'date-time' },
+    occurredAt: {
+      type: 'string',
+      format: 'date-time',
+      description: 'When CareRelay recorded the act (the store partitions and orders by it).',
+    },
+    ehrOccurredAt: {
+      type: ['string', 'null'],
+      format: 'date-time',
+      description: 'When the EHR says the act happened, when it says: an EHR-editable claim.',
+    },
     tenantId: { type: 'string' },
     action: { type: 'string', enum: AUDIT_ACTIONS },
     outcome: { type: 'string', enum: AUDIT_OUTCOMES },

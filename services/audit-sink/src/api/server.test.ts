@@ -3,7 +3,7 @@ import { CareRelayError } from '@carerelay/errors';
 import { createLogger } from '@carerelay/logger';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AuditFacts } from '@carerelay/audit';
+import { AuthFailureAggregator, type AuditFacts } from '@carerelay/audit';
 import type { Queryable } from './queries/audit-events.js';
 import type { ChainVerifier } from './routes.js';
 import { buildComplianceServer } from './server.js';
@@ -13,6 +13,7 @@ type Facts = Omit<AuditFacts, 'service'>;
 
 let issuer: TokenIssuer;
 let app: FastifyInstance;
+let authFailures: AuthFailureAggregator;
 let officerToken: string;
 const audited: Facts[] = [];
 const sql: unknown[] = [];
@@ -31,16 +32,19 @@ const pool = {
 beforeAll(async () => {
   issuer = await createTokenIssuer('RS256');
   officerToken = await issuer.sign('tenant-a', { sub: 'officer-1' });
+  const audit = {
+    record: (facts: Facts) => {
+      if (failTrail) return Promise.reject(new Error('kafka down'));
+      audited.push(facts);
+      return Promise.resolve();
+    },
+  };
+  authFailures = AuthFailureAggregator.fromConfig({ trail: audit });
   app = await buildComplianceServer({
     pool,
     verifier: (tenantId, range) => verifier(tenantId, range),
-    audit: {
-      record: (facts) => {
-        if (failTrail) return Promise.reject(new Error('kafka down'));
-        audited.push(facts);
-        return Promise.resolve();
-      },
-    },
+    audit,
+    authFailures,
     auth: { publicKeyPem: issuer.publicKeyPem, issuer: TEST_ISSUER, audience: TEST_AUDIENCE },
     log: createLogger({ service: 'test', level: 'silent' }),
   });
@@ -161,12 +165,14 @@ describe('authentication and tenancy: 401/403, each refusal audited as AUTH_FAIL
     expect(res.status).toBe(status);
     expect(res.json.error).toMatchObject({ code });
     expect(sql).toEqual([]);
+    await authFailures.flush(true);
     expect(audited).toEqual([
       expect.objectContaining({
         action: 'AUTH_FAILURE',
         outcome: 'DENIED',
         reasonCode: code,
         tenantId: auditTenant,
+        counts: expect.objectContaining({ failures: 1 }) as unknown,
       }),
     ]);
   });
@@ -176,6 +182,7 @@ describe('authentication and tenancy: 401/403, each refusal audited as AUTH_FAIL
     expect(res.status).toBe(403);
     expect(res.json.error?.code).toBe('TENANT_FORBIDDEN');
     expect(sql).toEqual([]);
+    await authFailures.flush(true);
     expect(audited).toEqual([
       expect.objectContaining({ action: 'AUTH_FAILURE', tenantId: 'tenant-a', userId: 'officer-1' }),
     ]);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
+import { AuthFailureAggregator } from '@carerelay/audit';
 import { CareRelayError } from '@carerelay/errors';
 import type { Logger } from '@carerelay/logger';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -11,7 +12,7 @@ import {
 } from './auth.js';
 import { forbidden, isPublicError, validationMessage, type ErrorBody } from './errors.js';
 import type { Queryable } from './queries/audit-events.js';
-import { recordAuthFailure, type QueryAuditTrail } from './query-audit.js';
+import { authFailureOf, type QueryAuditTrail } from './query-audit.js';
 import { registerAuditRoutes, type ChainVerifier, type ComplianceLimits } from './routes.js';
 
 export interface ComplianceApiOptions {
@@ -26,6 +27,12 @@ export interface ComplianceApiOptions {
   readonly log: Logger;
   readonly limits?: Partial<ComplianceLimits>;
   readonly now?: () => Date;
+  /**
+   * Where refused requests are counted: per source, reason and minute, one AUTH_FAILURE
+   * each, so a flood of bad tokens writes a handful of events. Default: one on `audit`.
+   * The server starts it and shuts it down (recording what it still counts) on close.
+   */
+  readonly authFailures?: AuthFailureAggregator;
 }
 
 export interface ComplianceApi {
@@ -107,27 +114,38 @@ async function buildServer(options: ComplianceApiOptions): Promise<FastifyInstan
         version: '1.0.0',
         description:
           "Read-only access to one tenant's hash-chained audit trail, for the compliance_officer role. " +
-          'Every answered query is itself audited (QUERY); refused requests are audited (AUTH_FAILURE).',
+          'Every answered query is itself audited (QUERY); refused requests are audited, counted per source, reason and minute (AUTH_FAILURE).',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
   });
 
-  const refuse = async (request: FastifyRequest, error: CareRelayError, extra: object): Promise<never> => {
-    await recordAuthFailure(options.audit, {
-      code: error.code,
-      requestId: request.id,
-      route: request.routeOptions.url ?? '(unknown route)',
-      ...extra,
-    }).catch((cause: unknown) => {
-      // The refusal stands either way; the lost audit record is an operator alarm.
-      log.error(
-        { errorCode: 'AUDIT_TRAIL_UNAVAILABLE', requestId: request.id, cause: storeCode(cause) },
-        'auth failure not audited',
-      );
+  const authFailures =
+    options.authFailures ??
+    AuthFailureAggregator.fromConfig({
+      trail: options.audit,
+      // The refusals stand either way; unrecorded counts are kept, retried, and an operator alarm.
+      onError: (cause, failures) =>
+        log.error(
+          { errorCode: 'AUDIT_TRAIL_UNAVAILABLE', failures, cause: storeCode(cause) },
+          'auth failures not audited yet',
+        ),
     });
-    throw error;
+  authFailures.start();
+  app.addHook('onClose', () => authFailures.shutdown());
+
+  const refuse = (request: FastifyRequest, error: CareRelayError, extra: object): Promise<never> => {
+    authFailures.note(
+      authFailureOf({
+        code: error.code,
+        requestId: request.id,
+        source: request.ip,
+        route: `${request.method} ${request.routeOptions.url ?? '(unknown route)'}`,
+        ...extra,
+      }),
+    );
+    return Promise.reject(error);
   };
 
   app.addHook('onRequest', async (request) => {
@@ -139,8 +157,7 @@ async function buildServer(options: ComplianceApiOptions): Promise<FastifyInstan
       return;
     }
     if (verdict.error.httpStatus >= 500) throw verdict.error;
-    const token = /^Bearer +(\S+)$/i.exec(authorization?.trim() ?? '')?.[1];
-    await refuse(request, verdict.error, { token, principal: verdict.principal });
+    await refuse(request, verdict.error, { principal: verdict.principal });
   });
 
   // Tenancy (ARCHITECTURE.md rule 7): a tenant named in the query must be the token's own.

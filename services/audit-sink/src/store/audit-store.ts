@@ -30,9 +30,8 @@ export interface AuditStoreOptions {
   readonly onPoolError?: (err: Error) => void;
 }
 
-/** The identity a redelivery repeats, the store's primary key: tenant, eventId, occurredAt. */
-const identity = (tenantId: string, eventId: string, occurredAtMs: number | string): string =>
-  `${tenantId}\u0000${eventId}\u0000${occurredAtMs}`;
+/** The identity a redelivery repeats: tenant and eventId (audit.chain_links), whatever its occurredAt. */
+const identity = (tenantId: string, eventId: string): string => `${tenantId}\u0000${eventId}`;
 
 function validate(event: AuditEvent): void {
   const problem =
@@ -134,25 +133,16 @@ export class AuditStore {
       [tenants],
     );
     // Under the head locks, no other writer can add these tenants' events until we commit.
-    let minMs = Infinity;
-    let maxMs = -Infinity;
-    for (const e of events) {
-      minMs = Math.min(minMs, e.occurredAt);
-      maxMs = Math.max(maxMs, e.occurredAt);
-    }
-    const stored = await client.query<{ tenant_id: string; event_id: string; ms: string }>(
-      `SELECT tenant_id, event_id, (extract(epoch FROM occurred_at) * 1000)::bigint::text AS ms
-         FROM audit.events
-        WHERE tenant_id = ANY($1) AND event_id = ANY($2)
-          AND occurred_at BETWEEN 'epoch'::timestamptz + $3::bigint * interval '1 millisecond'
-                              AND 'epoch'::timestamptz + $4::bigint * interval '1 millisecond'`,
-      [tenants, [...new Set(events.map((e) => e.eventId))], minMs, maxMs],
+    const stored = await client.query<{ tenant_id: string; event_id: string }>(
+      `SELECT tenant_id, event_id FROM audit.chain_links
+        WHERE tenant_id = ANY($1) AND event_id = ANY($2)`,
+      [tenants, [...new Set(events.map((e) => e.eventId))]],
     );
-    const seen = new Set(stored.rows.map((r) => identity(r.tenant_id, r.event_id, r.ms)));
+    const seen = new Set(stored.rows.map((r) => identity(r.tenant_id, r.event_id)));
     const head = new Map(heads.rows.map((h) => [h.tenant_id, { seq: Number(h.seq), hash: h.hash }]));
     const chained: ChainedEvent[] = [];
     for (const event of events) {
-      const key = identity(event.tenantId, event.eventId, event.occurredAt);
+      const key = identity(event.tenantId, event.eventId);
       if (seen.has(key)) continue;
       seen.add(key);
       const link = head.get(event.tenantId)!;

@@ -13,6 +13,10 @@ export interface AuditEventRow {
    * occurred_at below the millisecond still fails verification.
    */
   readonly occurred_at_ms?: string | number;
+  /** The EHR's claimed time (null when it claimed none, and on rows stored before the column). */
+  readonly ehr_occurred_at?: Date | null;
+  /** ehr_occurred_at as exact epoch milliseconds, when the query selects it. */
+  readonly ehr_occurred_at_ms?: string | number | null;
   readonly action: string;
   readonly outcome: string;
   readonly actor_service: string;
@@ -41,6 +45,15 @@ export function occurredAtMs(row: Pick<AuditEventRow, 'occurred_at' | 'occurred_
   return row.occurred_at_ms === undefined ? row.occurred_at.getTime() : Number(row.occurred_at_ms);
 }
 
+/** Exact epoch milliseconds of the EHR's claimed time of a stored event, or null. */
+export function ehrOccurredAtMs(
+  row: Pick<AuditEventRow, 'ehr_occurred_at' | 'ehr_occurred_at_ms'>,
+): number | null {
+  if (row.ehr_occurred_at_ms !== undefined && row.ehr_occurred_at_ms !== null)
+    return Number(row.ehr_occurred_at_ms);
+  return row.ehr_occurred_at ? row.ehr_occurred_at.getTime() : null;
+}
+
 /**
  * Rebuilds the AuditEvent exactly as it was received from its columns, so verification
  * recomputes the hash the sink stored; a row edited in SQL then no longer matches.
@@ -66,6 +79,7 @@ export function eventFromRow(row: AuditEventRow): AuditEvent {
     counts: row.counts,
     hashes: row.hashes,
     useCase: row.use_case,
+    ehrOccurredAt: ehrOccurredAtMs(row),
   };
 }
 
@@ -74,7 +88,7 @@ export const EVENT_COLUMNS = `tenant_id, seq, event_id, occurred_at,
   extract(epoch FROM occurred_at) * 1000 AS occurred_at_ms, action, outcome, actor_service,
   actor_user_id, actor_role, client_id, purpose_of_use, task_id, correlation_id, recipient,
   description, reason_code, part2, model, template_version, use_case, counts, hashes, prev_hash, hash,
-  recorded_at`;
+  recorded_at, ehr_occurred_at, extract(epoch FROM ehr_occurred_at) * 1000 AS ehr_occurred_at_ms`;
 
 /** An event with its place in the chain, ready to insert. */
 export interface ChainedEvent {
@@ -89,13 +103,13 @@ export interface ChainedEvent {
 export const COPY_EVENTS = `COPY audit.events (tenant_id, seq, event_id, occurred_at, action, outcome,
     actor_service, actor_user_id, actor_role, client_id, purpose_of_use, task_id, correlation_id,
     recipient, description, reason_code, part2, model, template_version, use_case, counts, hashes,
-    prev_hash, hash) FROM STDIN (FORMAT binary)`;
+    prev_hash, hash, ehr_occurred_at) FROM STDIN (FORMAT binary)`;
 
 /** The rows for COPY_EVENTS in PostgreSQL's binary format (no text parsing on the server). */
 export function eventCopyData(rows: readonly ChainedEvent[]): Buffer {
   const out = new BinaryCopyWriter(rows.length * 700);
   for (const { event: e, seq, prevHash, hash } of rows) {
-    out.tuple(24);
+    out.tuple(25);
     out.text(e.tenantId);
     out.bigint(seq);
     out.text(e.eventId);
@@ -120,6 +134,8 @@ export function eventCopyData(rows: readonly ChainedEvent[]): Buffer {
     out.jsonb(JSON.stringify(e.hashes));
     out.text(prevHash);
     out.text(hash);
+    if (e.ehrOccurredAt === null || e.ehrOccurredAt === undefined) out.null();
+    else out.timestamptzFromEpochMs(e.ehrOccurredAt);
   }
   return out.finish();
 }

@@ -86,6 +86,7 @@ export function syntheticAuditEvent(
     model: n % 5 === 3 ? 'gpt-4o-2024-08-06' : null,
     templateVersion: n % 5 === 3 ? 'soap_note@3' : null,
     useCase: n % 6 === 0 ? null : 'soap_note',
+    ehrOccurredAt: n % 4 === 1 ? occurredAt - 86_400_000 - n : null,
     counts: n % 5 === 2 ? { NAME: 3, DATE: 2 } : {},
     hashes: n % 5 === 3 ? { prompt: 'a'.repeat(64), response: 'b'.repeat(64) } : {},
   };

@@ -151,11 +151,13 @@ describe('alert acknowledgement on task completed (sandbox EHR)', () => {
       const tasksBefore = tasks.length;
       await publish(change);
       await publish(change); // redelivered
-      await eventually(async () => (await auditsOf(change.eventId)).length === 2, 'both deliveries audited');
+      const acksOf = async (correlationId: string): Promise<AuditEvent[]> =>
+        (await auditsOf(correlationId)).filter((a) => a.action === 'ALERT_ACKNOWLEDGED');
+      await eventually(async () => (await acksOf(change.eventId)).length === 2, 'both deliveries audited');
 
-      const [first, second] = await auditsOf(change.eventId);
-      // Same eventId and occurredAt (the audit store's identity): the store keeps one.
-      expect(second).toEqual(first);
+      const [first, second] = await acksOf(change.eventId);
+      // Same eventId (the audit store's identity): the store keeps one.
+      expect(second!.eventId).toBe(first!.eventId);
       expect(first).toMatchObject<Partial<AuditEvent>>({
         action: 'ALERT_ACKNOWLEDGED',
         outcome: 'SUCCESS',
@@ -164,7 +166,8 @@ describe('alert acknowledgement on task completed (sandbox EHR)', () => {
         taskId,
         correlationId: change.eventId,
         actor: { service: 'ehr-connector', userId: therapist, role: 'clinician' },
-        occurredAt: Date.parse('2025-03-14T16:12:00.000Z'),
+        // The EHR's completion time is kept as its claim, not as the event's time.
+        ehrOccurredAt: Date.parse('2025-03-14T16:12:00.000Z'),
         counts: { minutesToAcknowledge: 42 },
         hashes: {},
         part2: false,
@@ -173,12 +176,46 @@ describe('alert acknowledgement on task completed (sandbox EHR)', () => {
       // Nothing of the Task's text or the client's identity in the event's bytes.
       const bytes = Buffer.concat(audits.map((r) => r.value!)).toString('latin1');
       for (const text of [avery.given, avery.family, 'waking up', 'PHQ-9']) expect(bytes).not.toContain(text);
-      // An acknowledgement asks for no AI assistance: no policy decision, no PHI read, no task.
-      expect((await auditsOf(change.eventId)).map((a) => a.action)).toEqual([
+      // An acknowledgement asks for no AI assistance: no policy decision, no task; but each
+      // delivery read the Task (it holds the alert's evidence) from the EHR, and that is audited.
+      const all = await auditsOf(change.eventId);
+      expect(all.map((a) => a.action)).toEqual([
+        'PHI_ACCESS',
         'ALERT_ACKNOWLEDGED',
+        'PHI_ACCESS',
         'ALERT_ACKNOWLEDGED',
       ]);
+      expect(all[0]).toMatchObject<Partial<AuditEvent>>({
+        clientId: avery.patientId,
+        taskId,
+        purposeOfUse: 'OPERATIONS',
+        outcome: 'SUCCESS',
+      });
       expect(tasks.length).toBe(tasksBefore);
+    },
+  );
+
+  it(
+    "a Task back-dated three years in the EHR is recorded at CareRelay's time, the EHR's date kept as ehrOccurredAt",
+    { timeout: 20_000 },
+    async () => {
+      const threeYearsAgo = new Date();
+      threeYearsAgo.setUTCFullYear(threeYearsAgo.getUTCFullYear() - 3);
+      const done = await complete(
+        await writeAlertTask({ alertId: randomUUID() }),
+        therapist,
+        threeYearsAgo.toISOString(),
+      );
+      const change = completedChange(done);
+      const before = Date.now();
+      await publish(change);
+      const ackOf = async (): Promise<AuditEvent | undefined> =>
+        (await auditsOf(change.eventId)).find((a) => a.action === 'ALERT_ACKNOWLEDGED');
+      await eventually(async () => (await ackOf()) !== undefined, 'the acknowledgement');
+      const ack = (await ackOf())!;
+      expect(ack.ehrOccurredAt).toBe(threeYearsAgo.getTime());
+      expect(ack.occurredAt).toBeGreaterThanOrEqual(before);
+      expect(ack.occurredAt).toBeLessThanOrEqual(Date.now());
     },
   );
 
@@ -193,8 +230,11 @@ describe('alert acknowledgement on task completed (sandbox EHR)', () => {
       );
       const change = completedChange(done, psychiatrist);
       await publish(change);
-      await eventually(async () => (await auditsOf(change.eventId)).length === 1, 'the acknowledgement');
-      const [ack] = await auditsOf(change.eventId);
+      await eventually(
+        async () => (await auditsOf(change.eventId)).some((a) => a.action === 'ALERT_ACKNOWLEDGED'),
+        'the acknowledgement',
+      );
+      const ack = (await auditsOf(change.eventId)).find((a) => a.action === 'ALERT_ACKNOWLEDGED');
       expect(ack).toMatchObject({
         action: 'ALERT_ACKNOWLEDGED',
         taskId: null,
@@ -229,8 +269,12 @@ describe('alert acknowledgement on task completed (sandbox EHR)', () => {
         ),
       );
       await publish(marker);
-      await eventually(async () => (await auditsOf(marker.eventId)).length === 1, 'the next change handled');
-      expect(await auditsOf(unrelated.eventId)).toEqual([]);
+      await eventually(
+        async () => (await auditsOf(marker.eventId)).some((a) => a.action === 'ALERT_ACKNOWLEDGED'),
+        'the next change handled',
+      );
+      // Only the read of the Task (to find out it is not ours) is recorded.
+      expect((await auditsOf(unrelated.eventId)).map((a) => a.action)).toEqual(['PHI_ACCESS']);
       expect(tasks.length).toBe(tasksBefore);
     },
   );

@@ -26,9 +26,10 @@ const MINUTE_MS = 60_000;
  * practitioner and the minutes it took; never the Task's description or the alert's
  * evidence. A completed Task that is not a CareRelay alert records nothing.
  *
- * The audit store keeps one event per (tenant, eventId, occurredAt); both derive from
- * the Task version that completed it, so a redelivered change, a later edit of the
- * completed Task, or the same completion reported by webhook and by poll is stored once.
+ * The audit store keeps one event per (tenant, eventId); the id derives from the Task
+ * version that completed it, so a redelivered change, a later edit of the completed Task,
+ * or the same completion reported by webhook and by poll is stored once. The read of the
+ * Task is a PHI_ACCESS (OPERATIONS) of its own, every time.
  */
 export async function captureAcknowledgement(
   change: EhrChange,
@@ -36,6 +37,20 @@ export async function captureAcknowledgement(
 ): Promise<Omit<AuditFacts, 'service'> | undefined> {
   if (change.changeType !== 'TASK_COMPLETED' || change.resourceType !== 'Task') return undefined;
   const ack = await deps.readAcknowledgement(change.resourceId, change.resourceVersion);
+  // The Task was read from the EHR (a CareRelay alert's holds its evidence), ours or not.
+  await deps.audit.record({
+    tenantId: change.tenantId,
+    clientId: ack?.clientId ?? change.clientId,
+    taskId: ack?.taskId ?? null,
+    correlationId: change.eventId,
+    userId: ack?.acknowledgedBy ?? change.actorUserId ?? null,
+    action: 'PHI_ACCESS',
+    outcome: 'SUCCESS',
+    purposeOfUse: 'OPERATIONS',
+    description: ack
+      ? `alert acknowledgement: Task read (${ack.acknowledgementRef})`
+      : `alert acknowledgement: Task/${change.resourceId} read, not a CareRelay alert`,
+  });
   if (!ack) return undefined;
   const counts: Record<string, number> =
     ack.raisedAt === null
@@ -43,7 +58,8 @@ export async function captureAcknowledgement(
       : { minutesToAcknowledge: Math.max(0, Math.round((ack.acknowledgedAt - ack.raisedAt) / MINUTE_MS)) };
   const event: Omit<AuditFacts, 'service'> = {
     eventId: stableId('ack', change.tenantId, ack.acknowledgementRef),
-    occurredAt: ack.acknowledgedAt,
+    // When the EHR says it was completed: an editable claim, kept apart from the event's time.
+    ehrOccurredAt: ack.acknowledgedAt,
     tenantId: change.tenantId,
     clientId: ack.clientId,
     taskId: ack.taskId,

@@ -138,8 +138,9 @@ describe('review capture on note signed (sandbox EHR)', () => {
       const taskId = randomUUID();
       const draft = await writeDraft(taskId);
       const finalSections = { ...SECTIONS, Plan: 'Start sleep restriction; weekly CBT; sleep diary.' };
+      const startedAt = Date.now();
       // The clinician removes the draft label, edits the plan and signs.
-      await fhir.update({
+      const signed = await fhir.update({
         ...draft,
         docStatus: 'final',
         authenticator: { reference: `Practitioner/${therapist}` },
@@ -185,10 +186,34 @@ describe('review capture on note signed (sandbox EHR)', () => {
       expect(reviewed[0]).toMatchObject({
         useCase: 'soap_note',
         counts: { sectionsChanged: 1, sectionsTotal: 4 },
+        // The EHR's signing time is a claim kept apart; the event's time is CareRelay's clock.
+        ehrOccurredAt: Date.parse(signed.meta!.lastUpdated!),
       });
-      // The redelivery repeats the audit event too (same id and time): the audit store keeps one.
+      expect(reviewed[0]!.occurredAt).toBeGreaterThanOrEqual(startedAt);
+      expect(reviewed[0]!.occurredAt).toBeLessThanOrEqual(Date.now());
+      // The redelivery repeats the audit event's id: the audit store keeps one per (tenant, eventId).
       expect(reviewed).toHaveLength(2);
-      expect(reviewed[1]).toEqual(reviewed[0]);
+      expect(reviewed[1]!.eventId).toBe(reviewed[0]!.eventId);
+
+      // Both deliveries read the note's text from the EHR: each read is a PHI_ACCESS.
+      const accesses = (
+        await Promise.all(audits.records.map((r) => serde.decode(auditEventTopic, r.value!)))
+      ).filter(
+        // (The planner's read for the coding task is a PHI_ACCESS too, for TREATMENT.)
+        (a) =>
+          a.action === 'PHI_ACCESS' && a.correlationId === change.eventId && a.purposeOfUse === 'OPERATIONS',
+      );
+      expect(accesses).toHaveLength(2);
+      for (const access of accesses) {
+        expect(access).toMatchObject<Partial<AuditEvent>>({
+          tenantId: 't1',
+          outcome: 'SUCCESS',
+          clientId: avery.patientId,
+          taskId,
+          purposeOfUse: 'OPERATIONS',
+          actor: { service: 'ehr-connector', userId: therapist, role: null },
+        });
+      }
     },
   );
 
@@ -232,10 +257,19 @@ describe('review capture on note signed (sandbox EHR)', () => {
     });
     const audits = await collectRaw(bus, auditEventTopic.name);
     const [reviewsBefore, auditsBefore] = [reviews.records.length, audits.records.length];
-    await bus.publish(ehrChangeTopic, { key: `t1:${avery.patientId}`, value: signedChange(signed.id!) });
+    const change = signedChange(signed.id!);
+    await bus.publish(ehrChangeTopic, { key: `t1:${avery.patientId}`, value: change });
     // The coding task's policy decision is audited once the change has been handled.
     await eventually(() => audits.records.length > auditsBefore, 'the change handled');
     expect(reviews.records.length).toBe(reviewsBefore);
+    // The signed note was still read to find out: that read is audited.
+    const accesses = async (): Promise<AuditEvent[]> =>
+      (await Promise.all(audits.records.map((r) => serde.decode(auditEventTopic, r.value!)))).filter(
+        (a) =>
+          a.action === 'PHI_ACCESS' && a.correlationId === change.eventId && a.purposeOfUse === 'OPERATIONS',
+      );
+    await eventually(async () => (await accesses()).length > 0, 'the read of the signed note audited');
+    expect(await accesses()).toMatchObject([{ clientId: avery.patientId, taskId: null, outcome: 'SUCCESS' }]);
   });
 
   it(

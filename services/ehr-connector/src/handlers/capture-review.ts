@@ -36,6 +36,21 @@ function sectionsOf(text: string, useCase: string): Record<string, string> {
 export async function captureReview(change: EhrChange, deps: ReviewDeps): Promise<ReviewOutcome | undefined> {
   if (change.changeType !== 'NOTE_SIGNED' || change.resourceType !== 'DocumentReference') return undefined;
   const note = await deps.signedNote(change.resourceId);
+  // The signed note's text (and its draft's) was read from the EHR, ours or not: audited
+  // before anything is done with it, and a trail that cannot take it fails the change (retried).
+  await deps.audit.record({
+    tenantId: change.tenantId,
+    clientId: note?.clientId ?? change.clientId,
+    taskId: note?.taskId ?? null,
+    correlationId: change.eventId,
+    userId: note?.signerId ?? change.actorUserId ?? null,
+    action: 'PHI_ACCESS',
+    outcome: 'SUCCESS',
+    purposeOfUse: 'OPERATIONS',
+    description: note
+      ? `review capture: signed note and its AI draft read (${note.documentRef})`
+      : `review capture: signed note read (DocumentReference/${change.resourceId}), not a CareRelay draft`,
+  });
   if (!note) return undefined;
   const useCase = note.template?.id ?? 'unknown';
   const metrics = compareDraftToFinal(
@@ -64,7 +79,8 @@ export async function captureReview(change: EhrChange, deps: ReviewDeps): Promis
   await deps.audit.record({
     // Like the outcome's: a redelivered change repeats the same audit event (stored once).
     eventId: stableId('review', change.tenantId, 'audit', change.eventId),
-    occurredAt: note.signedAt,
+    // The EHR's signing time is a claim (an editable field): kept, never the event's time.
+    ehrOccurredAt: note.signedAt,
     tenantId: change.tenantId,
     clientId: note.clientId,
     taskId: note.taskId,

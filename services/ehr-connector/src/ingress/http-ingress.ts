@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AuditTrail } from '@carerelay/audit';
+import { createHash } from 'node:crypto';
+import { AuthFailureAggregator, type AuditTrail } from '@carerelay/audit';
 import { createWebhookHandler, type ReplayStore } from '@carerelay/ehr';
 import { CareRelayError } from '@carerelay/errors';
 import { USE_CASE_VALUES, type EhrChange } from '@carerelay/events';
@@ -27,6 +28,11 @@ export interface IngressOptions {
    * absent = the path answers 404.
    */
   readonly tasks?: { readonly verify: BearerVerifier; readonly idempotency: IdempotencyOptions };
+  /**
+   * Where refused tokens and webhook signatures are counted (one AUTH_FAILURE per source,
+   * reason and minute). Default: one on `audit`; started here, flushed on close.
+   */
+  readonly authFailures?: AuthFailureAggregator;
 }
 
 export interface RunningIngress {
@@ -64,6 +70,14 @@ const idempotencyHeaderSchema = {
 export async function startIngress(options: IngressOptions): Promise<RunningIngress> {
   const log = options.logger.child({ component: 'ingress' });
   const { webhook, tasks } = options;
+  const authFailures =
+    options.authFailures ??
+    AuthFailureAggregator.fromConfig({
+      trail: options.audit,
+      onError: (_err, failures) =>
+        log.error({ errorCode: 'AUDIT_TRAIL_UNAVAILABLE', failures }, 'auth failures not audited yet'),
+    });
+  authFailures.start();
   const webhookHandler = webhook
     ? createWebhookHandler({
         secretFor: (tenantId) => (tenantId === options.tenantId ? webhook.secret : undefined),
@@ -71,6 +85,26 @@ export async function startIngress(options: IngressOptions): Promise<RunningIngr
         onEvent: (event, tenantId) =>
           options.publishChange(changeFromWebhook(event, tenantId, webhook.vendor)),
         onError: (err) => log.warn({ errorCode: err.code }, 'webhook delivery not accepted'),
+        // Code, status and a hash of the peer address: never the body or a header value.
+        onRejected: (rejected) => {
+          log.warn(
+            {
+              errorCode: rejected.code,
+              status: rejected.status,
+              sourceSha256: createHash('sha256').update(rejected.source).digest('hex').slice(0, 16),
+            },
+            'webhook delivery rejected',
+          );
+          if (rejected.authenticationFailure) {
+            // The claimed tenant header is unverified: the failure goes to this ingress's tenant.
+            authFailures.note({
+              tenantId: options.tenantId,
+              source: rejected.source,
+              reasonCode: rejected.code,
+              route: `POST ${WEBHOOK_PATH}`,
+            });
+          }
+        },
       })
     : undefined;
 
@@ -124,6 +158,8 @@ export async function startIngress(options: IngressOptions): Promise<RunningIngr
             tenantId: options.tenantId,
             verify: tasks.verify,
             audit: options.audit,
+            authFailures,
+            source: request.ip,
             publishChange: options.publishChange,
             idempotency: tasks.idempotency,
           },
@@ -142,6 +178,7 @@ export async function startIngress(options: IngressOptions): Promise<RunningIngr
     close: async () => {
       app.server.closeIdleConnections();
       await app.close();
+      await authFailures.shutdown();
     },
   };
 }

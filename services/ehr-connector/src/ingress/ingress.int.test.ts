@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { AuditTrail } from '@carerelay/audit';
+import { AuditTrail, AuthFailureAggregator } from '@carerelay/audit';
 import { KafkaBus, type RawRecord } from '@carerelay/bus';
 import { collectRaw, eventually, uniqueName } from '@carerelay/bus/testing';
 import { webhookSignatureHeader } from '@carerelay/ehr';
@@ -42,6 +43,8 @@ describe('ehr-connector ingress (real Kafka, registry, Redis)', () => {
   let audits: RawRecord[];
   let signingKey: CryptoKey;
   let otherKey: CryptoKey;
+  let authFailures: AuthFailureAggregator;
+  const logLines: string[] = [];
 
   beforeAll(async () => {
     bus = KafkaBus.fromConfig({
@@ -56,12 +59,19 @@ describe('ehr-connector ingress (real Kafka, registry, Redis)', () => {
     const pair = await generateKeyPair('ES256', { extractable: true });
     signingKey = pair.privateKey;
     otherKey = (await generateKeyPair('ES256')).privateKey;
+    const audit = new AuditTrail(bus, 'ehr-connector');
+    authFailures = AuthFailureAggregator.fromConfig({ trail: audit });
     ingress = await startIngress({
       host: '127.0.0.1',
       port: 0,
       tenantId: tenant,
-      logger: createLogger({ service: 'test', level: 'silent' }),
-      audit: new AuditTrail(bus, 'ehr-connector'),
+      logger: createLogger({
+        service: 'test',
+        level: 'warn',
+        destination: { write: (line: string) => void logLines.push(line) },
+      }),
+      audit,
+      authFailures,
       publishChange: (change) =>
         bus.publish(ehrChangeTopic, { key: `${change.tenantId}:${change.clientId}`, value: change }),
       webhook: {
@@ -304,7 +314,9 @@ describe('ehr-connector ingress (real Kafka, registry, Redis)', () => {
     });
     expect(new Set(onDemand.map((c) => c.eventId)).size).toBe(1);
 
-    // Refusals before the body is trusted are audited as AUTH_FAILURE, the role refusal as a policy denial.
+    // Refusals before the body is trusted are audited as AUTH_FAILURE (counted per source,
+    // reason and minute), the role refusal as a policy denial.
+    await authFailures.flush(true);
     await eventually(() => audits.length > 0, 'audit events');
     const ourAudits = async (): Promise<AuditEvent[]> =>
       (await Promise.all(audits.map((r) => serde.decode(auditEventTopic, r.value!)))).filter(
@@ -314,7 +326,10 @@ describe('ehr-connector ingress (real Kafka, registry, Redis)', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     await new Promise((r) => setTimeout(r, 500)); // and nothing more arrives
-    const reasons = (await ourAudits()).map((a) => `${a.action}:${a.reasonCode}`).sort();
+    const reasons = (await ourAudits())
+      .filter((a) => !a.reasonCode?.startsWith('WEBHOOK_'))
+      .map((a) => `${a.action}:${a.reasonCode}`)
+      .sort();
     expect(reasons).toEqual(
       [
         'AUTH_FAILURE:AUTH_TOKEN_EXPIRED',
@@ -426,5 +441,74 @@ describe('ehr-connector ingress (real Kafka, registry, Redis)', () => {
     );
     const published = (await ours()).filter((c) => c.clientId === 'client-outage').map((c) => c.eventId);
     expect(published).toEqual([sentinel.json['changeEventId']]);
+  }, 60_000);
+
+  it('a webhook with a bad signature is refused with a reason, logged without its body, and audited once per source and minute', async () => {
+    const secretWord = 'Zebulon-Quartermaine';
+    const body = event('evt-forged', { clientId: secretWord });
+    // From a source of its own (127.0.0.2), so the count is this test's alone.
+    const source = '127.0.0.2';
+    const forge = (): Promise<{ status: number; json: Record<string, unknown> }> =>
+      new Promise((resolve, reject) => {
+        const timestamp = String(Math.floor(Date.now() / 1000));
+        const url = new URL(`${ingress.url}${WEBHOOK_PATH}`);
+        const req = httpRequest(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: url.pathname,
+            method: 'POST',
+            localAddress: source,
+            headers: {
+              'content-type': 'application/json',
+              'content-length': body.length,
+              'x-carerelay-tenant': tenant,
+              'x-carerelay-timestamp': timestamp,
+              'x-carerelay-signature': webhookSignatureHeader(
+                [Buffer.from('not-the-secret')],
+                timestamp,
+                body,
+              ),
+            },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c.toString()));
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as Record<string, unknown> }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    const linesBefore = logLines.length;
+    for (let i = 0; i < 25; i++) {
+      const { status, json } = await forge();
+      expect([status, json['code'], typeof json['reason']]).toEqual([401, 'WEBHOOK_BAD_SIGNATURE', 'string']);
+    }
+    const logged = logLines.slice(linesBefore).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged.filter((l) => l['errorCode'] === 'WEBHOOK_BAD_SIGNATURE')).toHaveLength(25);
+    expect(logLines.slice(linesBefore).join('\n')).not.toContain(secretWord);
+
+    await authFailures.flush(true);
+    const sourceHash = createHash('sha256').update(source).digest('hex');
+    const forged = async (): Promise<AuditEvent[]> =>
+      (await Promise.all(audits.map((r) => serde.decode(auditEventTopic, r.value!)))).filter(
+        (a) => a.tenantId === tenant && a.hashes['source'] === sourceHash,
+      );
+    await eventually(async () => (await forged()).length > 0, 'the aggregated AUTH_FAILURE');
+    const events = await forged();
+    // One event, or two if the minute turned during the 25 deliveries.
+    expect(events.length).toBeLessThanOrEqual(2);
+    for (const e of events) {
+      expect(e).toMatchObject({
+        action: 'AUTH_FAILURE',
+        outcome: 'DENIED',
+        reasonCode: 'WEBHOOK_BAD_SIGNATURE',
+      });
+    }
+    expect(events.reduce((n, e) => n + (e.counts['failures'] ?? 0), 0)).toBe(25);
+    expect(JSON.stringify(events)).not.toContain(secretWord);
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditTrail } from '@carerelay/audit';
+import type { AuditTrail, AuthFailureAggregator } from '@carerelay/audit';
 import { CareRelayError } from '@carerelay/errors';
 import type { EhrChange, UseCase } from '@carerelay/events';
 import type { BearerVerifier, Principal } from '@carerelay/runtime';
@@ -26,6 +26,10 @@ export interface OnDemandDeps {
   readonly tenantId: string;
   readonly verify: BearerVerifier;
   readonly audit: AuditTrail;
+  /** Refused tokens are counted here: one AUTH_FAILURE per source, reason and minute. */
+  readonly authFailures: Pick<AuthFailureAggregator, 'note'>;
+  /** The request's peer address, the source failures are counted per. */
+  readonly source: string;
   readonly publishChange: (change: EhrChange) => Promise<void>;
   readonly idempotency: IdempotencyOptions;
   readonly now?: () => number;
@@ -125,11 +129,11 @@ export async function acceptOnDemand(
     }
   } catch (err) {
     const code = err instanceof CareRelayError ? err.code : 'AUTH_TOKEN_INVALID';
-    await deps.audit.record({
+    deps.authFailures.note({
       tenantId: deps.tenantId,
-      action: 'AUTH_FAILURE',
-      outcome: 'DENIED',
+      source: deps.source,
       reasonCode: code,
+      route: 'POST /v1/tasks',
       useCase: request.useCase,
     });
     throw err;

@@ -32,6 +32,7 @@ export const CSV_COLUMNS: readonly {
   { header: 'prevHash', value: (r) => r.prevHash },
   { header: 'hash', value: (r) => r.hash },
   { header: 'recordedAt', value: (r) => r.recordedAt },
+  { header: 'ehrOccurredAt', value: (r) => r.ehrOccurredAt },
 ];
 
 // A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV injection).

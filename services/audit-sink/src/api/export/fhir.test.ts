@@ -31,6 +31,7 @@ const record = (overrides: Partial<AuditRecord> = {}): AuditRecord => ({
   prevHash: '0'.repeat(64),
   hash: 'f'.repeat(64),
   recordedAt: '2025-03-01T10:00:01.000Z',
+  ehrOccurredAt: null,
   ...overrides,
 });
 

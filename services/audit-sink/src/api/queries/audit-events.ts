@@ -24,10 +24,12 @@ export function preparedQuery<R extends QueryResultRow>(
 }
 
 /** One stored audit event as the API shows it: the Avro value plus its place in the chain. */
-export type AuditRecord = Omit<AuditEvent, 'occurredAt'> & {
+export type AuditRecord = Omit<AuditEvent, 'occurredAt' | 'ehrOccurredAt'> & {
   readonly seq: number;
-  /** ISO 8601, UTC. */
+  /** ISO 8601, UTC: when CareRelay recorded the act. */
   readonly occurredAt: string;
+  /** ISO 8601, UTC: when the EHR says it happened, when it says (an EHR-editable claim). */
+  readonly ehrOccurredAt: string | null;
   readonly prevHash: string;
   readonly hash: string;
   readonly recordedAt: string;
@@ -63,7 +65,7 @@ export const EVENT_COLUMNS = `seq, event_id, occurred_at,
   (extract(epoch FROM occurred_at) * 1000000)::bigint::text AS occurred_us,
   tenant_id, action, outcome, actor_service, actor_user_id, actor_role, client_id, purpose_of_use,
   task_id, correlation_id, recipient, description, reason_code, part2, model, template_version,
-  use_case, counts, hashes, prev_hash, hash, recorded_at`;
+  use_case, counts, hashes, prev_hash, hash, recorded_at, ehr_occurred_at`;
 
 /** A row as the API selects it (EVENT_COLUMNS): the store's row plus the exact microsecond position. */
 export interface EventRow extends AuditEventRow {
@@ -77,6 +79,7 @@ export function recordFromRow(row: EventRow): AuditRecord {
     ...eventFromRow(row),
     seq: Number(row.seq),
     occurredAt: row.occurred_at.toISOString(),
+    ehrOccurredAt: row.ehr_occurred_at ? row.ehr_occurred_at.toISOString() : null,
     prevHash: row.prev_hash,
     hash: row.hash,
     recordedAt: row.recorded_at.toISOString(),
