@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LocalKeyProvider } from '@carerelay/crypto';
+import { exportFingerprintKeys, LocalKeyProvider, readKeyFile, writeKeyFile } from '@carerelay/crypto';
 import {
   SANDBOX_PRACTITIONERS,
   sandboxFhirClient,
@@ -107,14 +107,12 @@ const SERVICE_TUNING: Readonly<Record<string, string>> = {
   CONSUMER_CONCURRENCY: '6',
   LLM_RATE_RPM: '600',
   LOG_LEVEL: 'debug',
-  // Proposed (issue #12 finding 4); not read by today's services.
-  RETRY_BUDGET_MS: '240000',
-  CONNECTOR_RETRY_BUDGET_MS: '240000',
-  DEID_RETRY_BUDGET_MS: '240000',
-  LLM_RETRY_BUDGET_MS: '240000',
-  WRITEBACK_RETRY_BUDGET_MS: '240000',
+  // Outages are ridden out (issue #12 finding 4): retryable failures retry for up to 4 minutes,
+  // Redis commands fail fast while it is paused, /ready re-checks each dependency every second.
+  BUS_RETRY_MAX_ELAPSED_MS: '240000',
+  BUS_RETRY_MAX_DELAY_MS: '10000',
   REDIS_COMMAND_TIMEOUT_MS: '2000',
-  READY_CHECK_INTERVAL_MS: '1000',
+  READY_CACHE_MS: '1000',
 };
 
 /** How long /ready may take to report a dependency back once its fault is over. */
@@ -267,6 +265,9 @@ describe('chaos: Redis frozen, EHR down, model slow then rate-limited, an Encoun
     dir = mkdtempSync(join(tmpdir(), 'chaos-'));
     const keyFile = join(dir, 'keys.json');
     LocalKeyProvider.fromFile(keyFile, { create: true });
+    // The llm-worker holds the tenant's fingerprint key only (carerelay keys export-fingerprint).
+    const fingerprintKeyFile = join(dir, 'fingerprint-keys.json');
+    writeKeyFile(fingerprintKeyFile, exportFingerprintKeys(readKeyFile(keyFile), [tenantId]));
     const smartKeyFile = join(dir, 'smart.json');
     writeFileSync(smartKeyFile, JSON.stringify(sandbox.clients.rs384.privateJwk), { mode: 0o600 });
     const webhookSecretFile = join(dir, 'webhook.secret');
@@ -307,6 +308,7 @@ describe('chaos: Redis frozen, EHR down, model slow then rate-limited, an Encoun
       AUDIT_DEPLOYMENT_TENANT: `${tenantId}-deployment`,
       REDIS_URL: redis.url,
       KEY_FILE: keyFile,
+      FINGERPRINT_KEY_FILE: fingerprintKeyFile,
       FHIR_BASE_URL: proxy.baseUrl,
       SMART_CLIENT_ID: sandbox.clients.rs384.clientId,
       SMART_PRIVATE_KEY_FILE: smartKeyFile,

@@ -1,4 +1,5 @@
 import { AuditTrail } from '@carerelay/audit';
+import { CareRelayError } from '@carerelay/errors';
 import type { KeyProvider } from '@carerelay/crypto';
 import { aiDraftTopic, aiRequestTopic, auditEventTopic, type AiRequest } from '@carerelay/events';
 import type { ModelClient } from '@carerelay/llm';
@@ -34,6 +35,21 @@ export function createLlmWorkerApp(context: ServiceContext, options: LlmWorkerOp
   const audit = new AuditTrail(context.bus, SERVICE_NAME);
   const logger = context.logger.child({ component: SERVICE_NAME });
   const breaker = new CircuitBreaker(options.circuit.threshold, options.circuit.resetMs);
+  // `/ready` names the model down while the provider refuses calls (circuit open, or a
+  // Retry-After not yet over), next to main.ts's reachability probe of the endpoint.
+  context.readiness?.register({
+    name: 'model-calls',
+    check: () => {
+      const refused = breaker.unavailable();
+      return refused
+        ? Promise.reject(
+            new CareRelayError(refused.code, `model deployment ${refused.deployment} is not taking calls`, {
+              retryable: true,
+            }),
+          )
+        : Promise.resolve();
+    },
+  });
   let stopping = false;
   return createConsumerApp(context, {
     name: SERVICE_NAME,

@@ -34,4 +34,23 @@ describe('CircuitBreaker', () => {
     cb.failure('d');
     expect(cb.state('d')).toBe('open');
   });
+
+  it('reports the deployment unavailable while a Retry-After runs or the circuit is open (readiness)', () => {
+    let now = 0;
+    const cb = new CircuitBreaker(2, 5_000, () => now);
+    expect(cb.unavailable()).toBeNull();
+    cb.throttled('gpt', 30_000);
+    now = 29_999;
+    expect(cb.unavailable()).toEqual({ code: 'LLM_RATE_LIMITED', deployment: 'gpt' });
+    now = 30_000;
+    expect(cb.unavailable()).toBeNull();
+    cb.throttled('gpt', 30_000);
+    cb.success('gpt'); // a call answered: the provider takes calls again
+    expect(cb.unavailable()).toBeNull();
+    cb.failure('gpt');
+    cb.failure('gpt');
+    expect(cb.unavailable()).toEqual({ code: 'LLM_CIRCUIT_OPEN', deployment: 'gpt' });
+    now += 5_000;
+    expect(cb.unavailable()).toBeNull();
+  });
 });

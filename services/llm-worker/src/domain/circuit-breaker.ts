@@ -12,6 +12,8 @@ type State =
  */
 export class CircuitBreaker {
   private readonly states = new Map<string, State>();
+  /** Until when each deployment asked us (Retry-After) not to call it. */
+  private readonly throttledUntil = new Map<string, number>();
 
   constructor(
     private readonly threshold: number,
@@ -43,6 +45,7 @@ export class CircuitBreaker {
 
   success(deployment: string): void {
     this.states.set(deployment, { kind: 'closed', failures: 0 });
+    this.throttledUntil.delete(deployment);
   }
 
   failure(deployment: string): void {
@@ -54,6 +57,27 @@ export class CircuitBreaker {
         ? { kind: 'open', until: this.now() + this.resetMs }
         : { kind: 'closed', failures },
     );
+  }
+
+  /** The deployment answered 429/503 with a Retry-After: it is not taking calls until then. */
+  throttled(deployment: string, retryAfterMs: number): void {
+    const until = this.now() + retryAfterMs;
+    this.throttledUntil.set(deployment, Math.max(until, this.throttledUntil.get(deployment) ?? 0));
+  }
+
+  /**
+   * Why no deployment should be called now, as readiness reports it: the circuit is open, or
+   * the provider asked us to wait (Retry-After not yet over); null when every deployment takes calls.
+   */
+  unavailable(): { code: 'LLM_CIRCUIT_OPEN' | 'LLM_RATE_LIMITED'; deployment: string } | null {
+    const now = this.now();
+    for (const [deployment, state] of this.states) {
+      if (state.kind === 'open' && now < state.until) return { code: 'LLM_CIRCUIT_OPEN', deployment };
+    }
+    for (const [deployment, until] of this.throttledUntil) {
+      if (now < until) return { code: 'LLM_RATE_LIMITED', deployment };
+    }
+    return null;
   }
 
   state(deployment: string): State['kind'] {

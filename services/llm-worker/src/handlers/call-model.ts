@@ -44,6 +44,7 @@ export async function callModel(
       breaker.failure(deployment);
       if (attempt >= policy.attempts || policy.stopping()) throw error;
       const asked = typeof error.details.retryAfterMs === 'number' ? error.details.retryAfterMs : null;
+      if (asked !== null) breaker.throttled(deployment, asked);
       if (asked !== null && asked > policy.maxRetryAfterMs) {
         throw new CareRelayError(
           error.code,
