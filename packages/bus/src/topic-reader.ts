@@ -2,20 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { CareRelayError } from '@carerelay/errors';
 import type { Headers, RawRecord } from './bus.js';
+import { kafkaClientConfig, toKafkaError, type KafkaConnection } from './kafka-connection.js';
 
 /**
  * Reads a topic from its beginning up to its end as of the call (tooling: DLQ inspection
  * and replay). Commits nothing: a throwaway group, deleted afterwards.
  */
 export async function readTopic(
-  brokers: readonly string[],
+  connection: KafkaConnection,
   topic: string,
-  options: { readonly ssl?: boolean; readonly timeoutMs?: number } = {},
+  options: { readonly timeoutMs?: number } = {},
 ): Promise<RawRecord[]> {
   const kafka = new Kafka({
+    ...kafkaClientConfig(connection),
     clientId: 'carerelay-topic-reader',
-    brokers: [...brokers],
-    ssl: options.ssl ?? false,
     logLevel: logLevel.NOTHING,
     retry: { retries: 3 },
   });
@@ -23,7 +23,7 @@ export async function readTopic(
   try {
     await admin.connect();
   } catch (cause) {
-    throw new CareRelayError('KAFKA_UNREACHABLE', 'Kafka did not answer', { retryable: true, cause });
+    throw toKafkaError(cause, 'connect');
   }
   try {
     if (!(await admin.listTopics()).includes(topic)) {

@@ -1,10 +1,20 @@
 import { userInfo } from 'node:os';
 import type { Writable } from 'node:stream';
 import { AuditTrail } from '@carerelay/audit';
-import { DLQ_HEADERS, KafkaBus, ensureTopics, readTopic, type Headers, type RawRecord } from '@carerelay/bus';
+import {
+  DLQ_HEADERS,
+  KafkaBus,
+  ensureTopics,
+  readTopic,
+  type Headers,
+  type KafkaConnection,
+  type RawRecord,
+} from '@carerelay/bus';
+import { ConfigError, loadConfig } from '@carerelay/config';
 import { CareRelayError, toCareRelayError } from '@carerelay/errors';
 import { AvroSerde, RegistrySchemaStore, dlqTopicName } from '@carerelay/events';
 import { createLogger } from '@carerelay/logger';
+import { kafkaConfigSchema, kafkaSettingsFromConfig, type KafkaSettings } from '@carerelay/runtime';
 
 export const DLQ_USAGE = `Usage: carerelay dlq <list|show|replay> --topic TOPIC [--since ISO] [--error-code CODE] [--offset N]
 
@@ -130,6 +140,10 @@ function detail(letter: RawRecord, replayed: boolean): string {
   });
 }
 
+function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv): KafkaSettings {
+  return kafkaSettingsFromConfig(loadConfig(kafkaConfigSchema, env));
+}
+
 /** `carerelay dlq list|show|replay`: returns the exit code. */
 export async function runDlq(argv: readonly string[], io: DlqIo): Promise<number> {
   if (argv[0] === '--help' || argv[0] === 'help' || argv[0] === '-h') {
@@ -138,20 +152,28 @@ export async function runDlq(argv: readonly string[], io: DlqIo): Promise<number
   }
   const args = parse(argv);
   if (typeof args === 'string') return usage(io, args);
-  const brokers = (io.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
-  if (brokers.length === 0) return usage(io, 'KAFKA_BROKERS is not set');
+  if (!(io.env.KAFKA_BROKERS ?? '').split(',').some(Boolean)) return usage(io, 'KAFKA_BROKERS is not set');
+  // The services' own Kafka variables (TLS, mTLS, SCRAM, replication), checked the same way.
+  let kafka: KafkaSettings;
+  try {
+    kafka = kafkaSettingsFromEnv(io.env);
+  } catch (err) {
+    return usage(io, err instanceof ConfigError ? err.problems.join('; ') : toCareRelayError(err).message);
+  }
+  const connection = kafka.connection;
   const registry = io.env.SCHEMA_REGISTRY_URL;
   if (args.command === 'replay' && !registry)
     return usage(io, 'SCHEMA_REGISTRY_URL is not set (replay is audited)');
-  const ssl = io.env.KAFKA_SSL === 'true';
   const dlqTopic = dlqTopicName(args.topic);
   try {
-    const letters = (await readTopic(brokers, dlqTopic, { ssl })).filter((l) => matches(l, args));
+    const letters = (await readTopic(connection, dlqTopic)).filter((l) => matches(l, args));
     const markers = replayedTopicName(dlqTopic);
-    await ensureTopics(brokers, [
-      { name: markers, partitions: 1, retentionMs: -1, cleanupPolicy: 'compact' },
-    ]);
-    const replayed = new Set((await readTopic(brokers, markers, { ssl })).map((m) => m.key));
+    await ensureTopics(
+      connection,
+      [{ name: markers, partitions: 1, retentionMs: -1, cleanupPolicy: 'compact' }],
+      kafka.topics,
+    );
+    const replayed = new Set((await readTopic(connection, markers)).map((m) => m.key));
     if (args.command === 'list') {
       for (const l of letters) io.stdout.write(`${summary(l, replayed.has(letterId(l)))}\n`);
       io.stderr.write(`${letters.length} dead letter(s) in ${dlqTopic}\n`);
@@ -161,7 +183,7 @@ export async function runDlq(argv: readonly string[], io: DlqIo): Promise<number
       for (const l of letters) io.stdout.write(`${detail(l, replayed.has(letterId(l)))}\n`);
       return 0;
     }
-    return await replay(letters, replayed, { brokers, ssl, registry: registry!, dlqTopic, markers, io });
+    return await replay(letters, replayed, { connection, registry: registry!, dlqTopic, markers, io });
   } catch (err) {
     const error = toCareRelayError(err, 'DLQ_FAILED');
     io.stderr.write(`carerelay: dlq: ${error.code}: ${error.message}\n`);
@@ -173,8 +195,7 @@ async function replay(
   letters: readonly RawRecord[],
   replayed: ReadonlySet<string | null>,
   ctx: {
-    brokers: string[];
-    ssl: boolean;
+    connection: KafkaConnection;
     registry: string;
     dlqTopic: string;
     markers: string;
@@ -183,9 +204,8 @@ async function replay(
 ): Promise<number> {
   const operator = ctx.io.env.CARERELAY_OPERATOR ?? userInfo().username;
   const bus = KafkaBus.fromConfig({
-    brokers: ctx.brokers,
+    ...ctx.connection,
     clientId: 'carerelay-dlq-replay',
-    ssl: ctx.ssl,
     serde: new AvroSerde(new RegistrySchemaStore(ctx.registry)),
     logger: createLogger({ service: 'carerelay-cli', level: 'silent' }),
   });

@@ -13,6 +13,7 @@ function rowOf(e: AuditEvent, seq: number, prevHash: string): AuditEventRow {
     seq: String(seq),
     event_id: e.eventId,
     occurred_at: new Date(e.occurredAt),
+    ehr_occurred_at: e.ehrOccurredAt === null ? null : new Date(e.ehrOccurredAt),
     action: e.action,
     outcome: e.outcome,
     actor_service: e.actor.service,

@@ -371,6 +371,15 @@ describe('ehr-connector ingress (real Kafka, registry, Redis)', () => {
       sentinelA.json['changeEventId'],
     ]);
     expect(await eventsOf(forB.clientId)).toEqual([sentinelB.json['changeEventId']]);
+    // The refused reuse is audited against the chart it tried to reach.
+    const refusals = async (): Promise<AuditEvent[]> =>
+      (await Promise.all(audits.map((r) => serde.decode(auditEventTopic, r.value!)))).filter(
+        (a) => a.tenantId === tenant && a.reasonCode === 'IDEMPOTENCY_KEY_REUSED',
+      );
+    await eventually(async () => (await refusals()).length > 0, 'the audited refusal');
+    expect((await refusals()).map((a) => [a.action, a.outcome, a.clientId])).toEqual([
+      ['POLICY_DECISION', 'DENIED', forB.clientId],
+    ]);
   }, 60_000);
 
   it('an idempotency store outage fails closed: 503, retryable, nothing published', async () => {

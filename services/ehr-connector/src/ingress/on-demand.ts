@@ -174,7 +174,25 @@ export async function acceptOnDemand(
     // A redraft is another request than the draft it replaces (present only when asked).
     ...(request.redraft === true ? { redraft: 'true' } : {}),
   });
-  const original = storeKey ? await bindKey(storeKey, fingerprint, deps.idempotency) : undefined;
+  const original = storeKey
+    ? await bindKey(storeKey, fingerprint, deps.idempotency).catch(async (err: unknown) => {
+        // A key replayed with another body may be a bug or an attempt to reach another chart:
+        // refused and audited (the key itself is never recorded).
+        if (err instanceof CareRelayError && err.code === 'IDEMPOTENCY_KEY_REUSED') {
+          await deps.audit.record({
+            tenantId: deps.tenantId,
+            clientId: request.clientId,
+            userId: principal.userId,
+            role,
+            action: 'POLICY_DECISION',
+            outcome: 'DENIED',
+            reasonCode: err.code,
+            useCase: request.useCase,
+          });
+        }
+        throw err;
+      })
+    : undefined;
   if (original) return original;
   const now = (deps.now ?? Date.now)();
   const change: EhrChange = {
