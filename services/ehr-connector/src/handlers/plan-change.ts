@@ -108,7 +108,6 @@ async function duplicateIgnored(
   );
   await deps.audit.record({
     eventId: stableId('duplicate', change.tenantId, taskId, change.eventId),
-    occurredAt: change.receivedAt,
     tenantId: change.tenantId,
     clientId: change.clientId,
     taskId,
@@ -145,7 +144,6 @@ async function planClaimed(
     await deps.audit.record({
       ...base,
       eventId: stableId('redraft', change.tenantId, taskId),
-      occurredAt: change.receivedAt,
       taskId,
       action: 'OTHER',
       outcome: 'SUCCESS',
