@@ -1,3 +1,4 @@
+import { AuditTrail } from '@carerelay/audit';
 import { DEFAULT_RETRY, EmbeddedBus } from '@carerelay/bus';
 import { FingerprintKeyProvider, LocalKeyProvider } from '@carerelay/crypto';
 import {
@@ -82,6 +83,7 @@ function factories(
             tenantId: EMBEDDED_TENANT,
             vendor: 'fhir-r4',
             logger: context.logger,
+            audit: new AuditTrail(context.bus, 'ehr-connector'),
             publish: (change) =>
               context.bus.publish(ehrChangeTopic, {
                 key: `${change.tenantId}:${change.clientId}`,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Composition root of the ehr-connector in distributed mode: nothing but wiring.
 import { readFileSync } from 'node:fs';
+import { AuditTrail } from '@carerelay/audit';
 import { LocalKeyProvider } from '@carerelay/crypto';
 import {
   FhirAdapter,
@@ -53,6 +54,7 @@ runServiceMain({
       tenantId: config.TENANT_ID,
       vendor: 'fhir-r4',
       logger: context.logger,
+      audit: new AuditTrail(context.bus, SERVICE_NAME),
       publish: (change) =>
         context.bus.publish(ehrChangeTopic, { key: `${change.tenantId}:${change.clientId}`, value: change }),
     });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditTrail } from '@carerelay/audit';
 import type { FhirClient } from '@carerelay/ehr';
 import {
   SANDBOX_CLIENTS,
@@ -86,6 +87,52 @@ describe('polling ingress on the sandbox EHR', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(await p.pollOnce()).toBe(1);
     expect(published[0]?.clientId).toBe(SANDBOX_CLIENTS.jordan.patientId);
+  });
+
+  it('audits its reads of PHI: a PHI_ACCESS (OPERATIONS) per client and resource type a pass returned', async () => {
+    const recorded: Array<Parameters<AuditTrail['record']>[0]> = [];
+    const published: EhrChange[] = [];
+    const audited = new FhirChangePoller({
+      fhir,
+      cursors: new InMemoryCursorStore(),
+      tenantId: 't1',
+      vendor: 'fhir-r4',
+      logger,
+      startAt: '2000-01-01T00:00:00Z',
+      audit: {
+        record: (facts) => {
+          recorded.push(facts);
+          return Promise.resolve();
+        },
+      },
+      publish: (c) => {
+        published.push(c);
+        return Promise.resolve();
+      },
+    });
+    expect(await audited.pollOnce()).toBeGreaterThan(0);
+    // Every published change was read first, and that read is on its client's record.
+    const typeOf: Record<string, string> = {
+      SESSION_ENDED: 'Encounter',
+      NOTE_SIGNED: 'DocumentReference',
+      TASK_COMPLETED: 'Task',
+    };
+    for (const change of published) {
+      const reads = recorded.filter(
+        (a) =>
+          a.clientId === change.clientId &&
+          a.description === `change polling read ${typeOf[change.changeType]}`,
+      );
+      expect(reads, `${change.changeType} of ${change.clientId}`).toHaveLength(1);
+      expect(reads[0]).toMatchObject({
+        action: 'PHI_ACCESS',
+        outcome: 'SUCCESS',
+        purposeOfUse: 'OPERATIONS',
+      });
+      expect(reads[0]!.counts!['resources']).toBeGreaterThanOrEqual(
+        published.filter((c) => c.clientId === change.clientId && c.changeType === change.changeType).length,
+      );
+    }
   });
 
   it('a restarted poller neither misses a change made while it was down nor repeats one', async () => {

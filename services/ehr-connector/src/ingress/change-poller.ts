@@ -1,4 +1,5 @@
 import { ALERT_IDENTIFIER_SYSTEM, referencedId, type FhirClient } from '@carerelay/ehr';
+import type { AuditTrail } from '@carerelay/audit';
 import type { ChangeType, EhrChange } from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';
 import { stableId } from '../domain/stable-id.js';
@@ -128,6 +129,12 @@ export class FhirChangePoller {
       readonly lease?: PollLease;
       /** How long a pass may hold the lease (default 60 s). */
       readonly leaseMs?: number;
+      /**
+       * Where the poll's reads of PHI are audited: one PHI_ACCESS (purpose OPERATIONS) per
+       * client, watch and pass that returned that client's resources (a searched signed note is
+       * the note's text). Absent only in tests of the polling mechanics.
+       */
+      readonly audit?: Pick<AuditTrail, 'record'>;
     },
   ) {}
 
@@ -178,6 +185,7 @@ export class FhirChangePoller {
       const resources = (found as unknown as Polled[])
         .filter((r) => r.id && r.meta?.lastUpdated)
         .sort((a, b) => a.meta!.lastUpdated!.localeCompare(b.meta!.lastUpdated!));
+      await this.auditReads(watch.resourceType, resources);
       let next: PollCursor = cursor;
       for (const r of resources) {
         const at = r.meta!.lastUpdated!;
@@ -200,6 +208,27 @@ export class FhirChangePoller {
     }
     if (published > 0) this.options.logger.info({ published }, 'changes polled');
     return published;
+  }
+
+  /** One PHI_ACCESS per client whose resources the search returned (before anything is published). */
+  private async auditReads(resourceType: string, resources: readonly Polled[]): Promise<void> {
+    if (!this.options.audit || resources.length === 0) return;
+    const perClient = new Map<string | null, number>();
+    for (const r of resources) {
+      const clientId = referencedId(r.subject?.reference ?? r.for?.reference, 'Patient') ?? null;
+      perClient.set(clientId, (perClient.get(clientId) ?? 0) + 1);
+    }
+    for (const [clientId, count] of perClient) {
+      await this.options.audit.record({
+        tenantId: this.options.tenantId,
+        clientId,
+        action: 'PHI_ACCESS',
+        outcome: 'SUCCESS',
+        purposeOfUse: 'OPERATIONS',
+        description: `change polling read ${resourceType}`,
+        counts: { resources: count },
+      });
+    }
   }
 
   private changeOf(r: Polled, changeType: ChangeType, clientId: string): EhrChange {
