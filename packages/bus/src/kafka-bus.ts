@@ -48,7 +48,8 @@ export interface KafkaBusOptions extends KafkaConnection {
   readonly sessionTimeoutMs?: number;
 }
 
-function toHeaders(raw: IHeaders | undefined): Headers {
+/** kafkajs headers as strings (a repeated header joined with commas). */
+export function toHeaders(raw: IHeaders | undefined): Headers {
   const out: Record<string, string> = {};
   const text = (v: Buffer | string): string => (Buffer.isBuffer(v) ? v.toString('utf8') : v);
   for (const [k, v] of Object.entries(raw ?? {})) {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { CareRelayError } from '@carerelay/errors';
-import type { Headers, RawRecord } from './bus.js';
+import type { RawRecord } from './bus.js';
+import { toHeaders } from './kafka-bus.js';
 import { kafkaClientConfig, toKafkaError, type KafkaConnection } from './kafka-connection.js';
 
 /**
@@ -87,16 +88,4 @@ export async function readTopic(
   } finally {
     await admin.disconnect();
   }
-}
-
-function toHeaders(
-  raw: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined,
-): Headers {
-  const out: Record<string, string> = {};
-  const text = (v: Buffer | string): string => (Buffer.isBuffer(v) ? v.toString('utf8') : v);
-  for (const [k, v] of Object.entries(raw ?? {})) {
-    if (v === undefined) continue;
-    out[k] = Array.isArray(v) ? v.map(text).join(',') : text(v);
-  }
-  return out;
 }
