@@ -30,8 +30,8 @@ function sectionsOf(text: string, useCase: string): Record<string, string> {
  * Review capture: when a clinician signs a note that started as a CareRelay draft,
  * measure how much they changed (normalized edit distance, sections changed) and
  * publish `review.outcome.v1` with metrics and hashes only, never text. The event id
- * derives from the change, so a redelivered change repeats the same event (the audit
- * store keeps one).
+ * derives from the signed note and its text, so a redelivered change, or the same signing
+ * reported by webhook and by poll, repeats the same event (the audit store keeps one).
  */
 export async function captureReview(change: EhrChange, deps: ReviewDeps): Promise<ReviewOutcome | undefined> {
   if (change.changeType !== 'NOTE_SIGNED' || change.resourceType !== 'DocumentReference') return undefined;
@@ -57,8 +57,11 @@ export async function captureReview(change: EhrChange, deps: ReviewDeps): Promis
     sectionsOf(note.draftText, useCase),
     sectionsOf(note.finalText, useCase),
   );
+  // One review per signed text, whichever change reported it (webhook, poll, redelivery): the
+  // event ids derive from the signed note and its text, so the stores keep one.
+  const reviewOf = [note.documentRef, metrics.finalSha256] as const;
   const outcome: ReviewOutcome = {
-    eventId: stableId('review', change.tenantId, 'review', change.eventId),
+    eventId: stableId('review', change.tenantId, 'review', ...reviewOf),
     taskId: note.taskId,
     tenantId: change.tenantId,
     clientId: note.clientId,
@@ -78,7 +81,7 @@ export async function captureReview(change: EhrChange, deps: ReviewDeps): Promis
   await deps.publishReview(outcome);
   await deps.audit.record({
     // Like the outcome's: a redelivered change repeats the same audit event (stored once).
-    eventId: stableId('review', change.tenantId, 'audit', change.eventId),
+    eventId: stableId('review', change.tenantId, 'audit', ...reviewOf),
     // The EHR's signing time is a claim (an editable field): kept, never the event's time.
     ehrOccurredAt: note.signedAt,
     tenantId: change.tenantId,
