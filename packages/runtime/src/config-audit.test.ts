@@ -91,15 +91,49 @@ describe('auditConfigApplied', () => {
     expect(changed.sort()).toEqual(['config', 'key:DATABASE_URL']);
   });
 
+  it('rides out a broker that is still starting: retried, then recorded once', async () => {
+    const loading = new CareRelayError('KAFKA_UNAVAILABLE', 'The coordinator is loading', {
+      retryable: true,
+    });
+    const publish = vi.spyOn(bus, 'publish').mockRejectedValueOnce(loading).mockRejectedValueOnce(loading);
+
+    await auditConfigApplied(
+      bus,
+      { service: 'writeback', tenantId: 'deployment', schema, config: loadConfig(schema, env) },
+      { retryForMs: 10_000 },
+    );
+
+    expect(publish).toHaveBeenCalledTimes(3);
+    const { events } = await published(1);
+    expect(events.map((e) => e.action)).toEqual(['CONFIG_CHANGE']);
+  });
+
+  it('does not retry an error that is not retryable', async () => {
+    const refused = new CareRelayError('KAFKA_AUTH_FAILED', 'wrong password', { retryable: false });
+    const publish = vi.spyOn(bus, 'publish').mockRejectedValue(refused);
+    await expect(
+      auditConfigApplied(
+        bus,
+        { service: 'writeback', tenantId: 'deployment', schema, config: loadConfig(schema, env) },
+        { retryForMs: 10_000 },
+      ),
+    ).rejects.toMatchObject({ code: 'CONFIG_AUDIT_FAILED' });
+    expect(publish).toHaveBeenCalledTimes(1);
+  });
+
   it('fails closed with CONFIG_AUDIT_FAILED when the event cannot be published', async () => {
     vi.spyOn(bus, 'publish').mockRejectedValue(new Error('broker unreachable'));
 
-    const attempt = auditConfigApplied(bus, {
-      service: 'writeback',
-      tenantId: 'deployment',
-      schema,
-      config: loadConfig(schema, env),
-    });
+    const attempt = auditConfigApplied(
+      bus,
+      {
+        service: 'writeback',
+        tenantId: 'deployment',
+        schema,
+        config: loadConfig(schema, env),
+      },
+      { retryForMs: 1_000 },
+    );
 
     await expect(attempt).rejects.toBeInstanceOf(CareRelayError);
     await expect(attempt).rejects.toMatchObject({ code: 'CONFIG_AUDIT_FAILED' });
