@@ -24,6 +24,19 @@ describe('schema registry (real Apicurio, BACKWARD compatibility)', () => {
     }
   });
 
+  it('seven services registering the same new schema at once all get its one id (five fresh subjects)', async () => {
+    const url = inject('schemaRegistryUrl');
+    // A race: each subject is one chance for the registry to answer a loser with a conflict.
+    for (let round = 0; round < 5; round++) {
+      const subject = valueSubject(`${unique()}.${round}`);
+      const ids = await Promise.all(
+        Array.from({ length: 7 }, () => new RegistrySchemaStore(url).registerSchema(subject, base)),
+      );
+      expect(new Set(ids).size).toBe(1);
+      expect(ids[0]).toBeGreaterThan(0);
+    }
+  });
+
   it('rejects an incompatible change: a new field without a default', async () => {
     const store = new RegistrySchemaStore(inject('schemaRegistryUrl'));
     const subject = valueSubject(unique());

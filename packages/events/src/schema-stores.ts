@@ -14,28 +14,54 @@ export class RegistrySchemaStore implements SchemaStore {
   }
 
   async registerSchema(subject: string, schema: object): Promise<number> {
-    try {
-      const { id } = await this.registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, {
-        subject,
-        compatibility: 'BACKWARD',
-      } as never);
-      return id;
-    } catch (cause) {
-      const status = (cause as { status?: number }).status;
-      if (status === 409) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { id } = await this.registry.register(
+          { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+          {
+            subject,
+            compatibility: 'BACKWARD',
+          } as never,
+        );
+        return id;
+      } catch (cause) {
+        const status = (cause as { status?: number }).status;
+        if (status !== 409) {
+          throw new CareRelayError(
+            'SCHEMA_REGISTRY_UNAVAILABLE',
+            `could not register schema for ${subject}`,
+            {
+              retryable: true,
+              cause,
+            },
+          );
+        }
+        // Services starting together register the same subject at once. The losers of that
+        // race get a conflict: on the subject's compatibility rule, which another just created
+        // (register again: the rule is there now), or on the schema itself, which is a success
+        // when this very schema is now registered. Only then is it an incompatibility.
+        const id = await this.registeredId(subject, schema);
+        if (id !== undefined) return id;
+        const url = (cause as { url?: unknown }).url;
+        const onConfig = typeof url === 'string' && url.includes('/config/');
+        if (onConfig && attempt < 3) continue;
         throw new CareRelayError(
           'SCHEMA_INCOMPATIBLE',
           `schema for ${subject} is incompatible with the registered versions`,
-          {
-            retryable: false,
-            cause,
-          },
+          { retryable: false, cause },
         );
       }
-      throw new CareRelayError('SCHEMA_REGISTRY_UNAVAILABLE', `could not register schema for ${subject}`, {
-        retryable: true,
-        cause,
+    }
+  }
+
+  private async registeredId(subject: string, schema: object): Promise<number | undefined> {
+    try {
+      return await this.registry.getRegistryIdBySchema(subject, {
+        type: SchemaType.AVRO,
+        schema: JSON.stringify(schema),
       });
+    } catch {
+      return undefined;
     }
   }
 
