@@ -70,6 +70,36 @@ export interface ProcessDeps<T> {
   readonly now?: () => number;
 }
 
+/**
+ * What a subscription of either bus hands the shared runtime: its options resolved against
+ * the bus's (default retry policy, a logger naming topic and group, dead letters published raw).
+ */
+export function subscriptionDeps<T, H>(
+  options: {
+    readonly topic: TopicContract<T>;
+    readonly groupId: string;
+    readonly handler: H;
+    readonly retry?: Partial<RetryPolicy>;
+    readonly onDeadLetter?: (letter: DeadLetter) => Promise<void>;
+  },
+  bus: {
+    readonly serde: Serde;
+    readonly logger: Logger;
+    readonly publishDeadLetter: ProcessDeps<T>['publishDeadLetter'];
+  },
+): Omit<ProcessDeps<T>, 'handler' | 'stopping' | 'sleep' | 'now'> & { readonly handler: H } {
+  return {
+    topic: options.topic,
+    groupId: options.groupId,
+    serde: bus.serde,
+    handler: options.handler,
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+    logger: bus.logger.child({ component: 'consumer', topic: options.topic.name, groupId: options.groupId }),
+    publishDeadLetter: bus.publishDeadLetter,
+    onDeadLetter: options.onDeadLetter,
+  };
+}
+
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const MAX_ERROR_MESSAGE = 500;
 

@@ -15,7 +15,7 @@ import type {
   Subscription,
 } from './bus.js';
 import { DEFAULT_MAX_BATCH_SIZE, processBatch, type Settled } from './batch-runtime.js';
-import { DEFAULT_RETRY, attemptRecord, type RetryState, type Step } from './consumer-runtime.js';
+import { attemptRecord, subscriptionDeps, type RetryState, type Step } from './consumer-runtime.js';
 
 export interface EmbeddedBusOptions {
   readonly serde: Serde;
@@ -132,13 +132,16 @@ export class EmbeddedBus implements Bus {
     return Promise.resolve();
   }
 
-  subscribe<T>(options: SubscribeOptions<T>): Promise<Subscription> {
-    const retry = { ...DEFAULT_RETRY, ...options.retry };
-    const logger = this.options.logger.child({
-      component: 'consumer',
-      topic: options.topic.name,
-      groupId: options.groupId,
+  private subscriptionDeps<T, H>(options: Parameters<typeof subscriptionDeps<T, H>>[0]) {
+    return subscriptionDeps(options, {
+      serde: this.options.serde,
+      logger: this.options.logger,
+      publishDeadLetter: (topic, r) => this.publishRaw(topic, r),
     });
+  }
+
+  subscribe<T>(options: SubscribeOptions<T>): Promise<Subscription> {
+    const deps = this.subscriptionDeps(options);
     return Promise.resolve(
       this.consume(
         options.topic.name,
@@ -146,33 +149,13 @@ export class EmbeddedBus implements Bus {
         options.concurrency ?? 1,
         options.groupId,
         1,
-        oneByOne((record, previous) =>
-          attemptRecord(
-            record,
-            {
-              topic: options.topic,
-              groupId: options.groupId,
-              serde: this.options.serde,
-              handler: options.handler,
-              retry,
-              logger,
-              publishDeadLetter: (topic, r) => this.publishRaw(topic, r),
-              onDeadLetter: options.onDeadLetter,
-            },
-            previous,
-          ),
-        ),
+        oneByOne((record, previous) => attemptRecord(record, deps, previous)),
       ),
     );
   }
 
   subscribeBatch<T>(options: BatchSubscribeOptions<T>): Promise<Subscription> {
-    const retry = { ...DEFAULT_RETRY, ...options.retry };
-    const logger = this.options.logger.child({
-      component: 'consumer',
-      topic: options.topic.name,
-      groupId: options.groupId,
-    });
+    const deps = this.subscriptionDeps(options);
     return this.safely(() =>
       this.consume(
         options.topic.name,
@@ -181,17 +164,7 @@ export class EmbeddedBus implements Bus {
         options.groupId,
         Math.max(1, options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE),
         async (records, stopping) => ({
-          settled: await processBatch(records, {
-            topic: options.topic,
-            groupId: options.groupId,
-            serde: this.options.serde,
-            handler: options.handler,
-            retry,
-            logger,
-            publishDeadLetter: (topic, r) => this.publishRaw(topic, r),
-            onDeadLetter: options.onDeadLetter,
-            stopping,
-          }),
+          settled: await processBatch(records, { ...deps, stopping }),
         }),
       ),
     );

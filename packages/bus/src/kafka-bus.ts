@@ -24,7 +24,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './bus.js';
-import { DEFAULT_RETRY, attemptRecord, type RetryState, type Step } from './consumer-runtime.js';
+import { attemptRecord, subscriptionDeps, type RetryState, type Step } from './consumer-runtime.js';
 import { kafkaClientConfig, toKafkaError, type KafkaConnection } from './kafka-connection.js';
 import { PublishBatcher, type PendingMessage } from './publish-batcher.js';
 
@@ -188,59 +188,35 @@ export class KafkaBus implements Bus {
     }
   }
 
-  subscribe<T>(options: SubscribeOptions<T>): Promise<Subscription> {
-    const retry = { ...DEFAULT_RETRY, ...options.retry };
-    const logger = this.options.logger.child({
-      component: 'consumer',
-      topic: options.topic.name,
-      groupId: options.groupId,
+  private subscriptionDeps<T, H>(options: Parameters<typeof subscriptionDeps<T, H>>[0]) {
+    return subscriptionDeps(options, {
+      serde: this.options.serde,
+      logger: this.options.logger,
+      publishDeadLetter: (topic, r) => this.publishRaw(topic, r),
     });
+  }
+
+  subscribe<T>(options: SubscribeOptions<T>): Promise<Subscription> {
+    const deps = this.subscriptionDeps(options);
     return this.run(
       options.topic.name,
       options.groupId,
       options.fromBeginning ?? true,
       options.concurrency ?? 1,
-      this.eachRecord(options.groupId, (record, previous) =>
-        attemptRecord(
-          record,
-          {
-            topic: options.topic,
-            groupId: options.groupId,
-            serde: this.options.serde,
-            handler: options.handler,
-            retry,
-            logger,
-            publishDeadLetter: (topic, r) => this.publishRaw(topic, r),
-            onDeadLetter: options.onDeadLetter,
-          },
-          previous,
-        ),
-      ),
+      this.eachRecord(options.groupId, (record, previous) => attemptRecord(record, deps, previous)),
     );
   }
 
   subscribeBatch<T>(options: BatchSubscribeOptions<T>): Promise<Subscription> {
-    const retry = { ...DEFAULT_RETRY, ...options.retry };
+    const deps = this.subscriptionDeps(options);
     const maxBatchSize = Math.max(1, options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE);
-    const logger = this.options.logger.child({
-      component: 'consumer',
-      topic: options.topic.name,
-      groupId: options.groupId,
-    });
     const work: Work = async (records, ctx) => {
       for (let start = 0; start < records.length; start += maxBatchSize) {
         if (!ctx.live()) break;
         const chunk = records.slice(start, start + maxBatchSize);
         const began = Date.now();
         const settled = await processBatch(chunk, {
-          topic: options.topic,
-          groupId: options.groupId,
-          serde: this.options.serde,
-          handler: options.handler,
-          retry,
-          logger,
-          publishDeadLetter: (topic, r) => this.publishRaw(topic, r),
-          onDeadLetter: options.onDeadLetter,
+          ...deps,
           // A rebalance that took the partition away ends retries too: the new owner redelivers.
           stopping: () => !ctx.live(),
           heartbeat: ctx.heartbeat,
