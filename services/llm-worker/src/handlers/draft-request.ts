@@ -81,7 +81,8 @@ export function outboundPrompt(
     messages,
     context,
     findings: scan.findings,
-    promptHash: sha256(JSON.stringify(messages.map((m) => ({ role: m.role, content: m.content })))),
+    // The messages are frozen `{ role, content }` pairs: their JSON is the body's messages.
+    promptHash: sha256(JSON.stringify(messages)),
     length: messages.reduce((n, m) => n + m.content.length, 0),
   };
 }
