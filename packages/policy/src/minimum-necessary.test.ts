@@ -37,8 +37,17 @@ const full: TaskContext = {
 };
 
 describe('minimum necessary', () => {
-  it('message triage reads messages, scores and diagnoses, and nothing of the session or notes', () => {
+  it('coding (payment) keeps times and codes, and no narrative at all', () => {
+    const ctx = applyMinimumNecessary(full, 'coding');
+    expect(ctx.encounter?.id).toBe('e1');
+    expect(ctx.diagnoses).toHaveLength(1);
+    expect(ctx.sessionNotes).toBeNull();
+    expect([ctx.priorNotes, ctx.messages, ctx.intakeAnswers, ctx.goals]).toEqual([[], [], [], []]);
+  });
+
+  it('message triage (phase 1, non-clinical) reads the messages alone', () => {
     const ctx = applyMinimumNecessary(full, 'message_triage');
+    expect([ctx.assessments, ctx.diagnoses, ctx.goals]).toEqual([[], [], []]);
     expect(ctx.messages).toHaveLength(1);
     expect(ctx.encounter).toBeNull();
     expect(ctx.sessionNotes).toBeNull();

@@ -1,38 +1,36 @@
 import type { TaskContext, UseCase } from '@carerelay/events';
+import { CATALOGUE, type ReadField } from './catalogue.js';
 
 /** Clinical context fields a use case may read; identity fields of `client` are handled by de-identification. */
 export type ContextField = Exclude<keyof TaskContext, 'client' | 'relatedPersons' | 'careTeam'>;
 
-/**
- * Minimum necessary (45 CFR 164.502(b), 164.514(d)): each use case reads only the
- * fields it needs. Everything else is removed before de-identification, so it
- * never reaches a model. Relatives and care team are never sent as such: their
- * names only teach the detector what to remove.
- */
-export const MINIMUM_NECESSARY: Readonly<Record<UseCase, readonly ContextField[]>> = {
-  soap_note: ['encounter', 'sessionNotes', 'priorNotes', 'goals', 'assessments', 'diagnoses'],
-  dap_note: ['encounter', 'sessionNotes', 'priorNotes', 'goals', 'assessments', 'diagnoses'],
-  birp_note: ['encounter', 'sessionNotes', 'priorNotes', 'goals', 'assessments', 'diagnoses'],
-  treatment_plan: ['priorNotes', 'goals', 'assessments', 'diagnoses', 'intakeAnswers'],
-  chart_summary: ['encounter', 'priorNotes', 'goals', 'assessments', 'diagnoses'],
-  intake_extraction: ['intakeAnswers'],
-  message_triage: ['messages', 'assessments', 'diagnoses'],
-  coding: ['encounter', 'sessionNotes', 'diagnoses'],
-  goal_progress: ['priorNotes', 'goals', 'assessments'],
-};
+/** The context fields the catalogue lets a use case read (its read plan, without the identity hints). */
+export function contextFieldsOf(useCase: UseCase): ContextField[] {
+  return (Object.keys(CATALOGUE[useCase].reads) as ReadField[]).filter(
+    (f): f is ContextField => f !== 'identityHints',
+  );
+}
 
-/** Fields beyond the use case's set are emptied (not just ignored), so later code cannot read them by mistake. */
+/**
+ * Minimum necessary (45 CFR 164.502(b), 164.514(d)), applied again after the read: the
+ * connector reads only what the catalogue declares, and this empties anything else (not
+ * just ignores it) so that a context from another source (a Bundle, an older task) cannot
+ * carry more than the use case may see. Relatives and care team are kept only where the
+ * use case reads narrative: their names teach de-identification what to remove.
+ */
 export function applyMinimumNecessary(context: TaskContext, useCase: UseCase): TaskContext {
-  const allowed = new Set<ContextField>(MINIMUM_NECESSARY[useCase]);
+  const reads = CATALOGUE[useCase].reads;
   return {
     ...context,
-    encounter: allowed.has('encounter') ? context.encounter : null,
-    sessionNotes: allowed.has('sessionNotes') ? context.sessionNotes : null,
-    priorNotes: allowed.has('priorNotes') ? context.priorNotes.slice(0, 3) : [],
-    goals: allowed.has('goals') ? context.goals : [],
-    assessments: allowed.has('assessments') ? context.assessments : [],
-    diagnoses: allowed.has('diagnoses') ? context.diagnoses : [],
-    messages: allowed.has('messages') ? context.messages : [],
-    intakeAnswers: allowed.has('intakeAnswers') ? context.intakeAnswers : [],
+    relatedPersons: reads.identityHints ? context.relatedPersons : [],
+    careTeam: reads.identityHints ? context.careTeam : [],
+    encounter: reads.encounter ? context.encounter : null,
+    sessionNotes: reads.sessionNotes ? context.sessionNotes : null,
+    priorNotes: reads.priorNotes ? context.priorNotes.slice(0, reads.priorNotes.max) : [],
+    goals: reads.goals ? context.goals : [],
+    assessments: reads.assessments ? context.assessments : [],
+    diagnoses: reads.diagnoses ? context.diagnoses : [],
+    messages: reads.messages ? context.messages.slice(0, reads.messages.max) : [],
+    intakeAnswers: reads.intakeAnswers ? context.intakeAnswers : [],
   };
 }
