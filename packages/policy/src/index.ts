@@ -32,3 +32,4 @@ export { DEFAULT_PHASE, inPilotGroups, parseRollout, rolloutFor, tenantRollout }
 export type { RolloutConfig, RolloutState, TenantRollout } from './rollout.js';
 export { applyMinimumNecessary, contextFieldsOf } from './minimum-necessary.js';
 export type { ContextField } from './minimum-necessary.js';
+export { PART2_LABEL, PART2_NOTICE } from './notice.js';
