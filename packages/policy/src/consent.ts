@@ -19,9 +19,10 @@ import { ACT_CODE_SYSTEM, referenceKey } from './part2.js';
  * 2. `draft`, `proposed` and `entered-in-error` consents are ignored; `inactive` and `rejected` are
  *    revocations, effective at once; `active` ones may grant.
  * 3. Recency is Consent.dateTime, then meta.lastUpdated. Only active consents newer than the newest
- *    revocation of the same kind are live: a revocation withdraws everything of that kind before it
- *    (§2.31 consents are revoked in writing, and a patient revoking once means "stop"). A consent
- *    given after the revocation is live again.
+ *    revocation of the same kind are live: a revocation withdraws everything of that kind before it,
+ *    whichever Consent id it is on, because we cannot tell which recipients a patient meant to keep
+ *    (conservative: it may refuse a consent the patient did not mean to withdraw). A consent given
+ *    after the revocation is live again.
  * 4. Live consents are read newest first. The first that applies to the question decides: a permit
  *    whose period, purpose and recipient hold grants (unless a nested provision denies this purpose
  *    or recipient); a deny that applies refuses. So any one granting consent suffices, unless a newer
@@ -30,6 +31,11 @@ import { ACT_CODE_SYSTEM, referenceKey } from './part2.js';
  *    is live, else the status of the newest live consent that speaks to the question (EXPIRED,
  *    PURPOSE_NOT_COVERED…), else ABSENT. A deny whose period/purpose/recipients miss the question
  *    neither grants nor refuses it.
+ *
+ * Not evaluated: a provision's data scope and action (`securityLabel`, `class`, `code`, `data`,
+ * `dataPeriod`, `action`), because a question names a kind, not resources. A nested exception that
+ * is scoped only by data therefore applies as a whole (a data-scoped deny refuses the question:
+ * fails closed), and a root permit is read as covering its kind.
  */
 
 export const CARERELAY_CONSENT_SYSTEM = 'https://carerelay.dev/fhir/CodeSystem/consent-category';
