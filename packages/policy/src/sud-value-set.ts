@@ -3,15 +3,16 @@
  * data coded in SNOMED rather than ICD-10-CM (42 CFR Part 2, DOMAIN.md).
  *
  * Source of `SUD_SNOMED_VSAC`: the NLM VSAC value set "Substance Use Disorder"
- * (OID 2.16.840.1.113883.3.464.1003.106.12.1001, the eCQM "Alcohol and Drug Dependence" set
- * used by CMS137), expansion 20240502, SNOMED CT US edition 2022-09/2023-09 — its SNOMED part
+ * (OID 2.16.840.1.113883.3.464.1003.106.12.1001, formerly titled "Alcohol and Drug Dependence",
+ * used by eCQM CMS137), expansion 20240502 (SNOMED CT versions 2022-09 and 2023-09 as the expansion
+ * states), as published in cqframework/ecqm-content-qicore-2025 — its SNOMED part
  * copied verbatim (ids and fully specified names, 274 concepts), only grouped by substance here.
  * Nothing was pruned, so it also holds substance-induced disorders (withdrawal, psychosis,
  * mood, sleep…) just as F10–F19 subcodes do in ICD-10-CM. It contains no tobacco, nicotine or
  * caffeine concept (checked; a unit test keeps it so).
  *
- * `SUD_SNOMED_SUPPLEMENT` adds general and remission concepts the eCQM set leaves out;
- * §2.11 counts a disorder in remission as an SUD (like F10.21 in ICD-10-CM).
+ * `SUD_SNOMED_SUPPLEMENT` adds general and remission concepts the eCQM set leaves out: a disorder
+ * in remission still identifies an SUD record (DOMAIN.md; like F10.21 in ICD-10-CM).
  *
  * `SUD_SNOMED_EXCLUDED` names tobacco/nicotine concepts explicitly: §2.11 excludes tobacco and
  * caffeine from "substance use disorder". They win over any inclusion. No caffeine concept id
