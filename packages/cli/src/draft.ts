@@ -15,7 +15,7 @@ import {
   type ModelClient,
 } from '@carerelay/llm';
 import { deidentifyContext, scanOutbound } from '@carerelay/phi';
-import { applyMinimumNecessary } from '@carerelay/policy';
+import { applyMinimumNecessary, CATALOGUE } from '@carerelay/policy';
 import { renderNote, reidentifyDraft } from '@carerelay/service-writeback';
 
 const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
@@ -72,7 +72,7 @@ export async function draftFromBundle(
     JSON.parse(readFileSync(args.bundle, 'utf8')) as ConstructorParameters<typeof BundleFhirReader>[0],
   );
   const subject = reader.subject();
-  const read = await new FhirAdapter(reader).readTaskContext(subject);
+  const read = await new FhirAdapter(reader).readTaskContext({ ...subject, reads: CATALOGUE[useCase].reads });
   audit({
     action: 'PHI_ACCESS',
     outcome: 'SUCCESS',

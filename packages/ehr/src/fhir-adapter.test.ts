@@ -1,4 +1,4 @@
-import type { Condition, DocumentReference, Patient } from '@medplum/fhirtypes';
+import type { Condition, DocumentReference, Encounter, Patient } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   SANDBOX_CLIENTS,
@@ -9,6 +9,20 @@ import {
 } from './sandbox/index.js';
 import { FhirAdapter, type FhirReader } from './fhir-adapter.js';
 import type { FhirClient } from './fhir-client.js';
+import type { ReadPlan } from '@carerelay/policy';
+
+/** Every field, as a note-drafting use case with messages and intake would read them. */
+const ALL: ReadPlan = {
+  encounter: true,
+  sessionNotes: true,
+  priorNotes: { max: 3 },
+  goals: true,
+  assessments: true,
+  diagnoses: true,
+  messages: { max: 5 },
+  intakeAnswers: true,
+  identityHints: true,
+};
 
 let sandbox: SandboxEhr;
 let fhir: FhirClient;
@@ -42,7 +56,7 @@ afterAll(async () => {
 
 describe('FhirAdapter.readTaskContext', () => {
   it('maps the client of the 53-minute session: name, DOB, MRN, session times, notes, scores, diagnoses', async () => {
-    const { context, securityLabels, sourceRefs } = await adapter.readTaskContext({
+    const { context, securityLabels, sourceRefs } = await adapter.readTaskContext({ reads: ALL,
       clientId: avery.patientId,
       encounterId: avery.encounterIds.session53,
     });
@@ -102,7 +116,7 @@ describe('FhirAdapter.readTaskContext', () => {
   });
 
   it('without an encounter, prior notes are all signed notes, newest first', async () => {
-    const { context } = await adapter.readTaskContext({ clientId: avery.patientId });
+    const { context } = await adapter.readTaskContext({ reads: ALL, clientId: avery.patientId });
     expect(context.encounter).toBeNull();
     expect(context.priorNotes.map((n) => n.id)).toEqual([
       'sbx-note-avery-2025-09-16',
@@ -111,7 +125,7 @@ describe('FhirAdapter.readTaskContext', () => {
   });
 
   it('carries PHQ-9 item 9 into items when it is positive', async () => {
-    const { context } = await adapter.readTaskContext({ clientId: jordan.patientId });
+    const { context } = await adapter.readTaskContext({ reads: ALL, clientId: jordan.patientId });
     const phq9 = context.assessments.find((a) => a.instrument === 'PHQ-9');
     expect(phq9?.total).toBe(11);
     expect(phq9?.items['44260-8']).toBe(1);
@@ -119,7 +133,7 @@ describe('FhirAdapter.readTaskContext', () => {
   });
 
   it('labels the Part 2 client 42CFRPart2 (with ETH and R from meta.security)', async () => {
-    const { context, securityLabels } = await adapter.readTaskContext({ clientId: riley.patientId });
+    const { context, securityLabels } = await adapter.readTaskContext({ reads: ALL, clientId: riley.patientId });
     expect(securityLabels).toEqual(['42CFRPart2', 'ETH', 'R']);
     expect(context.diagnoses.map((d) => d.code)).toContain('F10.20');
   });
@@ -141,8 +155,49 @@ describe('FhirAdapter.readTaskContext', () => {
       },
       subject: { reference: `Patient/${patient.id ?? ''}` },
     });
-    const { securityLabels } = await adapter.readTaskContext({ clientId: patient.id ?? '' });
+    const { securityLabels } = await adapter.readTaskContext({ reads: ALL, clientId: patient.id ?? '' });
     expect(securityLabels).toEqual(['42CFRPart2']);
+  });
+
+  it('a smoker (F17.210, nicotine dependence) is not Part 2', async () => {
+    const patient = await fhir.create<Patient>({
+      resourceType: 'Patient',
+      name: [{ given: ['Test'], family: 'Smoker' }],
+    });
+    await fhir.create<Condition>({
+      resourceType: 'Condition',
+      clinicalStatus: {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+      },
+      code: {
+        coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'F17.210', display: 'Nicotine dependence, cigarettes' }],
+      },
+      subject: { reference: `Patient/${patient.id ?? ''}` },
+    });
+    const read = await adapter.readTaskContext({ reads: ALL, clientId: patient.id ?? '' });
+    expect(read.context.diagnoses.map((d) => d.code)).toEqual(['F17.210']);
+    expect(read.part2.part2).toBe(false);
+    expect(read.securityLabels).toEqual([]);
+  });
+
+  it('never uses a psychotherapy note (PSY) as a prior note, and says it left it out', async () => {
+    const patient = await fhir.create<Patient>({
+      resourceType: 'Patient',
+      name: [{ given: ['Test'], family: 'Psy' }],
+    });
+    const id = patient.id ?? '';
+    await fhir.create(note(id, '01', 'final'));
+    const psy = await fhir.create<DocumentReference>({
+      ...note(id, '02', 'final'),
+      meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'PSY' }] },
+      content: [{ attachment: { contentType: 'text/plain', data: Buffer.from('process notes').toString('base64') } }],
+    });
+    const read = await adapter.readTaskContext({ reads: ALL, clientId: id });
+    expect(read.context.priorNotes.map((n) => n.text)).toEqual(['note of 01']);
+    expect(read.excluded).toEqual([
+      { ref: `DocumentReference/${psy.id ?? ''}/_history/${psy.meta?.versionId ?? ''}`, reason: 'PSYCHOTHERAPY_NOTE' },
+    ]);
+    expect(read.sourceRefs.some((r) => r.startsWith(`DocumentReference/${psy.id ?? ''}/`))).toBe(false);
   });
 
   it('includes at most 3 prior notes, only final ones, newest first', async () => {
@@ -153,8 +208,70 @@ describe('FhirAdapter.readTaskContext', () => {
     const id = patient.id ?? '';
     for (const day of ['01', '02', '03', '04']) await fhir.create(note(id, day, 'final'));
     await fhir.create(note(id, '05', 'preliminary'));
-    const { context } = await adapter.readTaskContext({ clientId: id });
+    const { context } = await adapter.readTaskContext({ reads: ALL, clientId: id });
     expect(context.priorNotes.map((n) => n.text)).toEqual(['note of 04', 'note of 03', 'note of 02']);
+  });
+});
+
+describe('FhirAdapter.readTaskContext reads only what the read plan declares', () => {
+  /** Records every resource type the adapter asks the EHR for. */
+  function recording(): { reader: FhirReader; asked: string[] } {
+    const asked: string[] = [];
+    const reader: FhirReader = {
+      read: (type, id) => {
+        asked.push(type);
+        return fhir.read(type, id);
+      },
+      search: (type, params) => {
+        asked.push(type);
+        return fhir.search(type, params);
+      },
+    };
+    return { reader, asked };
+  }
+
+  it('a payment read (encounter and diagnoses) touches no note, message, goal, score or relative', async () => {
+    const { reader, asked } = recording();
+    const read = await new FhirAdapter(reader).readTaskContext({
+      clientId: avery.patientId,
+      encounterId: avery.encounterIds.session53,
+      reads: { encounter: true, diagnoses: true },
+    });
+    expect([...new Set(asked)].sort()).toEqual(['Condition', 'Encounter', 'Patient']);
+    expect(read.context.priorNotes).toEqual([]);
+    expect(read.context.relatedPersons).toEqual([]);
+    expect(read.context.encounter?.id).toBe(avery.encounterIds.session53);
+  });
+
+  it('a message read touches the messages and the names de-identification needs, nothing clinical', async () => {
+    const { reader, asked } = recording();
+    await new FhirAdapter(reader).readTaskContext({
+      clientId: avery.patientId,
+      reads: { messages: { max: 5 }, identityHints: true },
+    });
+    expect([...new Set(asked)].sort()).toEqual([
+      'CareTeam',
+      'Communication',
+      'Patient',
+      'Practitioner',
+      'RelatedPerson',
+    ]);
+  });
+});
+
+describe('FhirAdapter.relationshipsOf', () => {
+  it('finds care-team membership, and no relationship for a practitioner outside the team', async () => {
+    expect(await adapter.relationshipsOf(avery.patientId, therapist.id)).toContain('care_team');
+    expect(await adapter.relationshipsOf(avery.patientId, 'sbx-practitioner-nobody')).toEqual([]);
+  });
+
+  it('finds the practitioner of the session encounter', async () => {
+    const encounter = await fhir.read<Encounter>('Encounter', avery.encounterIds.session53);
+    const individual = encounter.participant?.[0]?.individual?.reference?.split('/')[1];
+    expect(individual).toBeDefined();
+    expect(
+      await adapter.relationshipsOf(avery.patientId, individual ?? '', avery.encounterIds.session53),
+    ).toContain('appointment_practitioner');
   });
 });
 
@@ -175,7 +292,7 @@ describe("FhirAdapter.readTaskContext: every resource read belongs to the task's
 
   it("refuses an encounter id that is another client's session", async () => {
     await expectMismatch(
-      adapter.readTaskContext({ clientId: avery.patientId, encounterId: jordan.encounterIds.followUp }),
+      adapter.readTaskContext({ reads: ALL, clientId: avery.patientId, encounterId: jordan.encounterIds.followUp }),
       `Encounter/${jordan.encounterIds.followUp}`,
     );
   });
@@ -193,7 +310,7 @@ describe("FhirAdapter.readTaskContext: every resource read belongs to the task's
       goal: [{ reference: `Goal/${jordan.goalIds[0]}` }],
     });
     await expectMismatch(
-      adapter.readTaskContext({ clientId: patient.id ?? '' }),
+      adapter.readTaskContext({ reads: ALL, clientId: patient.id ?? '' }),
       `Goal/${jordan.goalIds[0]}`,
     );
   });
@@ -214,7 +331,7 @@ describe("FhirAdapter.readTaskContext: every resource read belongs to the task's
       read: (t, id) => fhir.read(t, id),
       search: (t, params) => fhir.search(t, t === type ? { ...params, patient: jordan.patientId } : params),
     };
-    await expectMismatch(new FhirAdapter(misbehaving).readTaskContext({ clientId: avery.patientId }), ref);
+    await expectMismatch(new FhirAdapter(misbehaving).readTaskContext({ reads: ALL, clientId: avery.patientId }), ref);
   });
 
   it('refuses a patient read that answers another patient', async () => {
@@ -223,7 +340,7 @@ describe("FhirAdapter.readTaskContext: every resource read belongs to the task's
       search: (t, params) => fhir.search(t, params),
     };
     await expectMismatch(
-      new FhirAdapter(misbehaving).readTaskContext({ clientId: avery.patientId }),
+      new FhirAdapter(misbehaving).readTaskContext({ reads: ALL, clientId: avery.patientId }),
       `Patient/${jordan.patientId}`,
     );
   });
@@ -236,7 +353,7 @@ describe("FhirAdapter.readTaskContext: every resource read belongs to the task's
     };
     // The therapist is on Jordan's team; Riley's search answered with Jordan's team must not count.
     await expectMismatch(
-      new FhirAdapter(misbehaving).isOnCareTeam(riley.patientId, therapist.id),
+      new FhirAdapter(misbehaving).relationshipsOf(riley.patientId, therapist.id),
       `CareTeam/${jordan.careTeamId}`,
     );
   });

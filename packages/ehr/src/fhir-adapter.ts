@@ -10,6 +10,7 @@ import type {
   CareTeam,
   Communication,
   Condition,
+  Consent,
   DocumentReference,
   Encounter,
   Goal,
@@ -20,11 +21,18 @@ import type {
   RelatedPerson,
   Resource,
 } from '@medplum/fhirtypes';
+import {
+  classifyPart2,
+  excludedFromModel,
+  PART2_LABEL,
+  type Part2Finding,
+  type ReadPlan,
+  type Relationship,
+} from '@carerelay/policy';
 import type { FhirClient } from './fhir-client.js';
 import {
   ICD10CM,
   INSTRUMENTS,
-  isSudDiagnosis,
   latestSignedNotes,
   LOINC,
   mapAssessment,
@@ -41,14 +49,29 @@ import { assertAboutClient, assertAllAboutClient } from './subject-check.js';
 export interface TaskContextRequest {
   readonly clientId: string;
   readonly encounterId?: string | null;
+  /**
+   * What the use case may read (the catalogue's read plan): nothing else is fetched from
+   * the EHR, so minimum necessary holds at the source, not only after the read.
+   */
+  readonly reads: ReadPlan;
+}
+
+/** A resource read but kept out of the context, and why (it never reaches a model). */
+export interface ExcludedResource {
+  readonly ref: string;
+  readonly reason: 'PSYCHOTHERAPY_NOTE' | 'SUD_COUNSELING_NOTE';
 }
 
 export interface TaskContextRead {
   readonly context: TaskContext;
-  /** Sensitivity labels on the data read (42CFRPart2, ETH, PSY, R). */
+  /** Sensitivity labels on the data read (42CFRPart2, ETH, PSY, R); 42CFRPart2 whenever `part2` holds. */
   readonly securityLabels: string[];
   /** `Type/id/_history/vid` of every resource the context was built from, for provenance. */
   readonly sourceRefs: string[];
+  /** Whether what the context was built from is 42 CFR Part 2 data, and why. */
+  readonly part2: Part2Finding;
+  /** Documents read but never used (psychotherapy and SUD counseling notes). */
+  readonly excluded: readonly ExcludedResource[];
 }
 
 /** What the connector needs from an EHR, whatever speaks to it (FHIR today, webhooks/polling later). */
@@ -57,27 +80,44 @@ export type FhirReader = Pick<FhirClient, 'read' | 'search'>;
 
 export interface EhrAdapter {
   readTaskContext(request: TaskContextRequest): Promise<TaskContextRead>;
-  /** Whether a practitioner is on the client's active care team (the access check's relationship test). */
-  isOnCareTeam(clientId: string, practitionerId: string): Promise<boolean>;
+  /**
+   * How a practitioner relates to the client (the access check's relationship test): on an
+   * active CareTeam, supervising on it, or the practitioner of the task's Encounter.
+   */
+  relationshipsOf(clientId: string, practitionerId: string, encounterId?: string | null): Promise<Relationship[]>;
+  /** The client's Consent resources (every version the EHR returns; evaluation is the policy's). */
+  readConsents(clientId: string): Promise<Consent[]>;
+  /** `CareTeam/<id>` of the client's active care teams (a consent may name one as recipient). */
+  careTeamRefs(clientId: string): Promise<string[]>;
 }
 
 export interface FhirAdapterOptions {
-  /** Minimum necessary: the last 3 signed notes by default. */
-  readonly priorNoteLimit?: number;
-  /** Most recent client messages to include (default 5). */
-  readonly messageLimit?: number;
+  /** Organizations (`Organization/<id>`) that are 42 CFR Part 2 programs for this tenant. */
+  readonly part2Programs?: readonly string[];
 }
 
-/** Collects the provenance refs and security labels of what the context is built from. */
+/** Collects the provenance refs, security labels and resources the context is built from. */
 class ReadLog {
   readonly refs = new Set<string>();
   readonly labels = new Set<string>();
+  readonly resources: Resource[] = [];
 
   use<T extends Resource>(resource: T): T {
-    this.refs.add(versionedRef(resource));
+    const ref = versionedRef(resource);
+    if (!this.refs.has(ref)) this.resources.push(resource);
+    this.refs.add(ref);
     for (const code of securityCodes(resource)) this.labels.add(code);
     return resource;
   }
+}
+
+const none = <T>(): Promise<T[]> => Promise.resolve([]);
+
+/** A care-team participant whose role names supervision (text or coding display/code). */
+function isSupervisorRole(participant: NonNullable<CareTeam['participant']>[number]): boolean {
+  return (participant.role ?? []).some((r) =>
+    [r.text, ...(r.coding ?? []).flatMap((c) => [c.display, c.code])].some((t) => t && /supervis/i.test(t)),
+  );
 }
 
 function byNewest<T>(date: (r: T) => string | undefined): (a: T, b: T) => number {
@@ -99,17 +139,46 @@ export class FhirAdapter implements EhrAdapter {
     private readonly options: FhirAdapterOptions = {},
   ) {}
 
-  async isOnCareTeam(clientId: string, practitionerId: string): Promise<boolean> {
+  async relationshipsOf(
+    clientId: string,
+    practitionerId: string,
+    encounterId?: string | null,
+  ): Promise<Relationship[]> {
+    const member = `Practitioner/${practitionerId}`;
+    const [teams, encounter] = await Promise.all([
+      this.fhir.search<CareTeam>('CareTeam', { patient: clientId, status: 'active' }),
+      encounterId ? this.fhir.read<Encounter>('Encounter', encounterId) : Promise.resolve(undefined),
+    ]);
+    const found = new Set<Relationship>();
+    for (const team of assertAllAboutClient(teams, clientId).filter((t) => t.status === 'active')) {
+      for (const p of team.participant ?? []) {
+        if (p.member?.reference !== member) continue;
+        found.add(isSupervisorRole(p) ? 'supervision' : 'care_team');
+      }
+    }
+    if (encounter) {
+      assertAboutClient(encounter, clientId);
+      if ((encounter.participant ?? []).some((p) => p.individual?.reference === member))
+        found.add('appointment_practitioner');
+    }
+    return [...found];
+  }
+
+  async careTeamRefs(clientId: string): Promise<string[]> {
     const teams = assertAllAboutClient(
       await this.fhir.search<CareTeam>('CareTeam', { patient: clientId, status: 'active' }),
       clientId,
     );
-    const member = `Practitioner/${practitionerId}`;
-    return teams.some((team) => (team.participant ?? []).some((p) => p.member?.reference === member));
+    return teams.filter((t) => t.status === 'active' && t.id).map((t) => `CareTeam/${t.id ?? ''}`);
+  }
+
+  async readConsents(clientId: string): Promise<Consent[]> {
+    return assertAllAboutClient(await this.fhir.search<Consent>('Consent', { patient: clientId }), clientId);
   }
 
   async readTaskContext(request: TaskContextRequest): Promise<TaskContextRead> {
     const log = new ReadLog();
+    const reads = request.reads;
     const patientId = request.clientId;
     const patient = log.use(
       assertAboutClient(await this.fhir.read<Patient>('Patient', patientId), patientId),
@@ -118,25 +187,30 @@ export class FhirAdapter implements EhrAdapter {
     // Every resource is checked against the client before use (EHR_SUBJECT_MISMATCH otherwise).
     const own = <T extends Resource>(pending: Promise<T[]>): Promise<T[]> =>
       pending.then((found) => assertAllAboutClient(found, patientId));
+    const wantsEncounter = reads.encounter === true && Boolean(request.encounterId);
+    // Prior notes exclude the session's own note, so the session's Encounter is read for them too.
+    const needsEncounter = Boolean(request.encounterId) && (reads.encounter === true || reads.priorNotes !== undefined);
 
     const [related, careTeam, encounter, notes, goals, assessments, diagnoses, messages] = await Promise.all([
-      own(this.fhir.search<RelatedPerson>('RelatedPerson', byPatient)),
-      this.readCareTeam(patientId, log),
-      request.encounterId
+      reads.identityHints ? own(this.fhir.search<RelatedPerson>('RelatedPerson', byPatient)) : none<RelatedPerson>(),
+      reads.identityHints ? this.readCareTeam(patientId, log) : Promise.resolve([]),
+      needsEncounter && request.encounterId
         ? this.fhir
             .read<Encounter>('Encounter', request.encounterId)
             .then((e) => assertAboutClient(e, patientId))
         : Promise.resolve(undefined),
-      own(
-        this.fhir.search<DocumentReference>('DocumentReference', {
-          ...byPatient,
-          type: PROGRESS_NOTE_LOINC.map((code) => `${LOINC}|${code}`).join(','),
-        }),
-      ),
-      this.readGoals(patientId, log),
-      this.readAssessments(patientId, log),
-      own(this.fhir.search<Condition>('Condition', byPatient)),
-      own(this.fhir.search<Communication>('Communication', byPatient)),
+      reads.priorNotes
+        ? own(
+            this.fhir.search<DocumentReference>('DocumentReference', {
+              ...byPatient,
+              type: PROGRESS_NOTE_LOINC.map((code) => `${LOINC}|${code}`).join(','),
+            }),
+          )
+        : none<DocumentReference>(),
+      reads.goals ? this.readGoals(patientId, log) : Promise.resolve([]),
+      reads.assessments ? this.readAssessments(patientId, log) : Promise.resolve([]),
+      reads.diagnoses ? own(this.fhir.search<Condition>('Condition', byPatient)) : none<Condition>(),
+      reads.messages ? own(this.fhir.search<Communication>('Communication', byPatient)) : none<Communication>(),
     ]);
 
     const activeDiagnoses: ContextDiagnosis[] = [];
@@ -144,23 +218,30 @@ export class FhirAdapter implements EhrAdapter {
       const coding = condition.code?.coding?.find((c) => c.system === ICD10CM && c.code);
       if (!coding?.code) continue;
       log.use(condition);
-      // 42 CFR Part 2: F10–F19 marks the record SUD-related even when the EHR did not label it.
-      if (isSudDiagnosis(coding.code)) log.labels.add('42CFRPart2');
       activeDiagnoses.push({ code: coding.code, display: coding.display ?? condition.code?.text ?? '' });
     }
 
-    const priorNotes = latestSignedNotes(notes, this.options.priorNoteLimit ?? 3, encounter)
-      .map((doc) => {
-        const note = mapNote(doc);
-        if (note) log.use(doc);
-        return note;
-      })
-      .filter((n) => n !== undefined);
+    // Psychotherapy notes and SUD counseling notes never go to a model, whatever else holds.
+    const excluded: ExcludedResource[] = [];
+    const usable = notes.filter((doc) => {
+      const reason = excludedFromModel(doc);
+      if (reason) excluded.push({ ref: versionedRef(doc), reason });
+      return reason === null;
+    });
+    const priorNotes = reads.priorNotes
+      ? latestSignedNotes(usable, reads.priorNotes.max, encounter)
+          .map((doc) => {
+            const note = mapNote(doc);
+            if (note) log.use(doc);
+            return note;
+          })
+          .filter((n) => n !== undefined)
+      : [];
 
     const fromClient: ContextMessage[] = messages
       .filter((m) => m.sender?.reference === `Patient/${patientId}` && m.status !== 'entered-in-error')
       .sort(byNewest((m) => m.sent))
-      .slice(0, this.options.messageLimit ?? 5)
+      .slice(0, reads.messages?.max ?? 0)
       .map((m) => {
         log.use(m);
         const text = (m.payload ?? [])
@@ -174,7 +255,7 @@ export class FhirAdapter implements EhrAdapter {
       client: mapClient(patient),
       relatedPersons: related.filter((r) => r.active !== false).map((r) => mapRelatedPerson(log.use(r))),
       careTeam,
-      encounter: encounter ? mapEncounter(log.use(encounter)) : null,
+      encounter: wantsEncounter && encounter ? mapEncounter(log.use(encounter)) : null,
       sessionNotes: null,
       priorNotes,
       goals,
@@ -183,7 +264,16 @@ export class FhirAdapter implements EhrAdapter {
       messages: fromClient,
       intakeAnswers: [],
     };
-    return { context, securityLabels: [...log.labels].sort(), sourceRefs: [...log.refs] };
+    // Part 2 is decided on what the context is built from (labels, SUD codes, the source program).
+    const part2 = classifyPart2(log.resources, { part2Programs: this.options.part2Programs ?? [] });
+    if (part2.part2) log.labels.add(PART2_LABEL);
+    return {
+      context,
+      securityLabels: [...log.labels].sort(),
+      sourceRefs: [...log.refs],
+      part2,
+      excluded,
+    };
   }
 
   private async readCareTeam(patientId: string, log: ReadLog): Promise<ContextCareTeamMember[]> {

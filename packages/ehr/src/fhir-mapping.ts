@@ -52,11 +52,6 @@ export function securityCodes(resource: Resource): string[] {
     .filter((code) => TRACKED_SECURITY_CODES.has(code));
 }
 
-/** 42 CFR Part 2: an ICD-10 F10–F19 diagnosis marks the record as SUD-related (DOMAIN.md). */
-export function isSudDiagnosis(icd10: string): boolean {
-  return /^F1\d/i.test(icd10);
-}
-
 export function codeIn(
   concept: CodeableConcept | undefined,
   system: string,

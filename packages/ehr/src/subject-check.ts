@@ -7,6 +7,7 @@ const SUBJECT_FIELD: Partial<Record<Resource['resourceType'], string>> = {
   CareTeam: 'subject',
   Communication: 'subject',
   Condition: 'subject',
+  Consent: 'patient',
   DocumentReference: 'subject',
   Encounter: 'subject',
   Goal: 'subject',

@@ -333,6 +333,9 @@ export const MODEL_USE_CASES: readonly UseCase[] = USE_CASES.filter(
   (u) => CATALOGUE[u].producer.kind === 'model',
 );
 
+/** The progress-note formats (SESSION_ENDED plans the one the tenant chose). */
+export type NoteFormat = 'soap_note' | 'dap_note' | 'birp_note';
+
 /** Progress-note formats a tenant may choose for SESSION_ENDED. */
 export const NOTE_FORMATS = USE_CASES.filter((u) => CATALOGUE[u].triggers.includes('SESSION_ENDED'));
 

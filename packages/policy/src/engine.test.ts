@@ -47,7 +47,6 @@ const PHASE: Record<UseCase, number> = {
   coding: 3,
 };
 const USE_CASES = Object.keys(PHASE) as UseCase[];
-const MODEL = USE_CASES.filter((u) => u !== 'coding');
 const PURPOSE = (u: UseCase): string => (u === 'coding' ? 'HPAYMT' : 'TREAT');
 
 const granted: ConsentFact = { granted: true, reasonCode: null, consentRef: 'Consent/c1/_history/1' };
@@ -226,5 +225,18 @@ describe('pilot groups', () => {
     expect(ask('t1', 'p1').allowed).toBe(true);
     expect(ask('t1', 'p2').reasonCode).toBe('NOT_IN_PILOT_GROUP');
     expect(ask('t2', 'p2').allowed).toBe(true);
+  });
+});
+
+describe('triggers', () => {
+  it('plan the documented use case for each EHR change, and nothing for the rest', async () => {
+    const { useCaseForChange } = await import('./catalogue.js');
+    expect(useCaseForChange('SESSION_ENDED', 'dap_note')).toBe('dap_note');
+    expect(useCaseForChange('INTAKE_SUBMITTED', 'soap_note')).toBe('intake_extraction');
+    expect(useCaseForChange('MESSAGE_RECEIVED', 'soap_note')).toBe('message_triage');
+    expect(useCaseForChange('NOTE_SIGNED', 'soap_note')).toBe('coding');
+    expect(useCaseForChange('PLAN_REVIEW_DUE', 'soap_note')).toBe('treatment_plan');
+    for (const change of ['OTHER', 'ASSESSMENT_COMPLETED', 'TASK_COMPLETED'] as const)
+      expect(useCaseForChange(change, 'soap_note')).toBeNull();
   });
 });

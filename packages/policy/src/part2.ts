@@ -45,7 +45,7 @@ export const COUNSELING_NOTE_TYPE = 'counseling-note';
 export const SUD_COUNSELING_NOTE_TYPE = 'sud-counseling-note';
 
 /** §2.32 notice, 2024 rule short form: carried by every output derived from Part 2 data. */
-export const PART2_NOTICE = '42 CFR part 2 prohibits unauthorized use or disclosure of these records.';
+export { PART2_NOTICE } from './notice.js';
 
 export type Part2Rule = 'SECURITY_LABEL' | 'ICD10_SUD' | 'SNOMED_SUD' | 'PART2_PROGRAM_SOURCE';
 

@@ -102,7 +102,7 @@ export function parseRollout(text: string, source = 'rollout configuration'): Ro
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new CareRelayError('CONFIG_INVALID', `${source} must be a JSON object`);
   }
-  const config = value as Record<string, unknown>;
+  const config: Record<string, unknown> = value as Record<string, unknown>;
   for (const key of Object.keys(config))
     if (!['default', 'tenants', 'groups'].includes(key)) problems.push(`${key} is not a setting`);
   if (config.default !== undefined) checkTenant('default', config.default, problems);
@@ -119,5 +119,5 @@ export function parseRollout(text: string, source = 'rollout configuration'): Ro
   }
   if (problems.length > 0)
     throw new CareRelayError('CONFIG_INVALID', `${source}: ${problems.join('; ')}`);
-  return config as RolloutConfig;
+  return value as RolloutConfig;
 }

@@ -21,6 +21,7 @@ import {
   type AuditEvent,
   type EhrChange,
 } from '@carerelay/events';
+import type { Consent } from '@medplum/fhirtypes';
 import { createLogger } from '@carerelay/logger';
 import type { ServiceApp } from '@carerelay/runtime';
 import { createEhrConnectorApp } from './app.js';
@@ -119,9 +120,35 @@ describe('ehr-connector task planner on the sandbox EHR', () => {
     expect(tasks.records).toHaveLength(0);
   });
 
-  it("never sends a Part 2 client's records without a verified consent (fail closed)", async () => {
+  it("sends a Part 2 client's records only under a consent covering the purpose, naming that consent", async () => {
     const tasks = await collectRaw(bus, aiTaskTopic.name);
     const audit = await collectRaw(bus, auditEventTopic.name);
+    const encounterId = Object.values(riley.encounterIds)[0]!;
+    await bus.publish(ehrChangeTopic, {
+      key: `t1:${riley.patientId}`,
+      value: change(riley.patientId, encounterId, SANDBOX_PRACTITIONERS.counselor.id),
+    });
+    await eventually(() => tasks.records.length === 1, 'the task', 10_000);
+    const events = await audits(audit.records);
+    expect(events.map((e) => `${e.action}:${e.outcome}`)).toEqual([
+      'POLICY_DECISION:SUCCESS',
+      'PHI_ACCESS:SUCCESS',
+      'CONSENT_CHECK:SUCCESS',
+    ]);
+    // The seeded consent (written, TREAT/HPAYMT/HOPERAT, until revoked) is the one named.
+    expect(events[2]).toMatchObject({ part2: true, purposeOfUse: 'TREATMENT' });
+    expect(events[2]?.description).toContain(`consent Consent/${riley.consentId}/_history/`);
+    const task = await serde.decode(aiTaskTopic, tasks.records[0]!.value!);
+    expect(task.securityLabels).toContain('42CFRPart2');
+  });
+
+  it("refuses a Part 2 client's records when the consent is revoked (fail closed), and says why", async () => {
+    const tasks = await collectRaw(bus, aiTaskTopic.name);
+    const audit = await collectRaw(bus, auditEventTopic.name);
+    // Revocation in writing: a new version of the consent, status inactive.
+    const writer = sandboxFhirClient(sandbox, { scope: 'system/*.read system/*.write' });
+    const consent = await writer.read<Consent>('Consent', riley.consentId);
+    await writer.update<Consent>({ ...consent, status: 'inactive', dateTime: new Date().toISOString() });
     const encounterId = Object.values(riley.encounterIds)[0]!;
     await bus.publish(ehrChangeTopic, {
       key: `t1:${riley.patientId}`,
@@ -134,7 +161,7 @@ describe('ehr-connector task planner on the sandbox EHR', () => {
       'PHI_ACCESS:SUCCESS',
       'CONSENT_CHECK:DENIED',
     ]);
-    expect(events[2]).toMatchObject({ part2: true, reasonCode: 'PART2_CONSENT_NOT_VERIFIED' });
+    expect(events[2]).toMatchObject({ part2: true, reasonCode: 'PART2_CONSENT_REVOKED' });
     expect(tasks.records).toHaveLength(0);
   });
 

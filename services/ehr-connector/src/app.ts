@@ -9,8 +9,12 @@ import {
   type EhrChange,
 } from '@carerelay/events';
 import { createConsumerApp, type ServiceApp, type ServiceContext } from '@carerelay/runtime';
-import type { NoteFormat } from './domain/planner.js';
+import type { NoteFormat, RolloutConfig } from '@carerelay/policy';
 import { planChange } from './handlers/plan-change.js';
+import { InMemoryBreakGlassStore, type BreakGlassStore } from './policy/break-glass.js';
+import { ConsentCache } from './policy/consent-cache.js';
+import { RolloutSource } from './policy/rollout-source.js';
+import type { TaskPolicyDeps } from './policy/task-policy.js';
 import type { FhirChangePoller } from './ingress/change-poller.js';
 import { startIngress, type IngressOptions, type RunningIngress } from './ingress/http-ingress.js';
 import { InMemoryTaskClaims, type TaskClaims } from './task-claims.js';
@@ -48,6 +52,25 @@ export interface EhrConnectorOptions {
     versionId: string | null,
   ) => Promise<AlertAcknowledgement | undefined>;
   readonly ingress?: Pick<IngressOptions, 'host' | 'port' | 'tenantId' | 'webhook' | 'tasks'>;
+  /** Policy inputs beyond the catalogue (defaults: phase-2 rollout, no AI consent required). */
+  readonly policy?: ConnectorPolicyOptions;
+  /** The practice this connector serves (default: the ingress's tenant). */
+  readonly tenantId?: string;
+}
+
+export interface ConnectorPolicyOptions {
+  /** Rollout switches: a reloading file source (distributed mode) or fixed switches. */
+  readonly rollout?: RolloutSource | RolloutConfig;
+  /** Whether the practice requires the client's consent to AI-assisted processing (default false). */
+  readonly aiConsentRequired?: boolean;
+  /** References a consent may name as recipient for this practice (empty: not checked). */
+  readonly consentRecipients?: readonly string[];
+  /** How long a client's Consents are cached (default 60 s; a Consent change drops them at once). */
+  readonly consentCacheTtlMs?: number;
+  /** Break-glass grants (Redis in distributed mode; default in memory). */
+  readonly breakGlass?: BreakGlassStore;
+  /** How long a break-glass grant lasts (default 1 h). */
+  readonly breakGlassTtlSeconds?: number;
 }
 
 /** The ingress URL once started (tests and the embedded default read it). */
@@ -63,6 +86,22 @@ export function createEhrConnectorApp(
   const audit = new AuditTrail(context.bus, SERVICE_NAME);
   const logger = context.logger.child({ component: SERVICE_NAME });
   const claims = options.claims ?? new InMemoryTaskClaims();
+  const tenantId = options.tenantId ?? options.ingress?.tenantId ?? 'default';
+  const rollout =
+    options.policy?.rollout instanceof RolloutSource
+      ? options.policy.rollout
+      : RolloutSource.fixed(options.policy?.rollout ?? {}, audit, tenantId, logger);
+  const policy: TaskPolicyDeps = {
+    adapter: options.adapter,
+    rollout,
+    consents: new ConsentCache(
+      (clientId) => options.adapter.readConsents(clientId),
+      options.policy?.consentCacheTtlMs ?? 60_000,
+    ),
+    breakGlass: options.policy?.breakGlass ?? new InMemoryBreakGlassStore(),
+    aiConsentRequired: options.policy?.aiConsentRequired ?? false,
+    consentRecipients: options.policy?.consentRecipients ?? [],
+  };
   const app = createConsumerApp(context, {
     name: SERVICE_NAME,
     consumes: ehrChangeTopic,
@@ -75,7 +114,7 @@ export function createEhrConnectorApp(
     handler: (delivery) =>
       planChange(delivery, {
         adapter: options.adapter,
-        onCareTeam: (clientId, practitionerId) => options.adapter.isOnCareTeam(clientId, practitionerId),
+        policy,
         keys: options.keys,
         claims,
         audit,
@@ -132,8 +171,15 @@ export function createEhrConnectorApp(
     ingressUrl: () => ingress?.url,
     start: async () => {
       await app.start();
+      await rollout.start();
       if (options.ingress) {
-        ingress = await startIngress({ ...options.ingress, logger, audit, publishChange });
+        ingress = await startIngress({
+          ...options.ingress,
+          logger,
+          audit,
+          publishChange,
+          policy: { ...policy, breakGlassTtlSeconds: options.policy?.breakGlassTtlSeconds },
+        });
       }
       if (options.polling) {
         stopping = false;
@@ -143,6 +189,7 @@ export function createEhrConnectorApp(
     stop: async () => {
       // Stop taking new work first, then finish what is in flight.
       stopping = true;
+      rollout.stop();
       await ingress?.close();
       clearTimeout(timer);
       await polling;

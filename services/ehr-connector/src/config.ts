@@ -1,4 +1,4 @@
-import { bool, int, oneOf, str, url } from '@carerelay/config';
+import { bool, int, list, oneOf, str, url } from '@carerelay/config';
 
 /** Variables of the ehr-connector beyond the common ones (see @carerelay/runtime commonConfigSchema). */
 export const ehrConnectorConfigSchema = {
@@ -71,5 +71,40 @@ export const ehrConnectorConfigSchema = {
     description: 'first retry delay (doubles, with jitter)',
     min: 1,
     default: 500,
+  }),
+  // Policy inputs beyond the use-case catalogue (packages/policy/src/catalogue.ts).
+  POLICY_ROLLOUT_FILE: str({
+    description:
+      'JSON rollout switches (phase, enable/disable, pilot groups per tenant); default: phase 2 for every tenant',
+    optional: true,
+  }),
+  POLICY_ROLLOUT_RELOAD_MS: int({
+    description: 'how often the rollout file is re-read; each change is audited as CONFIG_CHANGE (0 = never)',
+    min: 0,
+    default: 30_000,
+  }),
+  AI_CONSENT_REQUIRED: bool({
+    description: "the practice requires the client's consent to AI-assisted processing (a FHIR Consent)",
+    default: false,
+  }),
+  CONSENT_RECIPIENTS: list({
+    description:
+      'references a consent may name as recipient (provision.actor IRCP) for this practice, e.g. Organization/practice-1',
+    default: [],
+  }),
+  CONSENT_CACHE_TTL_MS: int({
+    description: "how long a client's Consents are cached (a Consent change drops them at once)",
+    min: 0,
+    default: 60_000,
+  }),
+  PART2_PROGRAMS: list({
+    description: 'Organizations (Organization/<id>) that are 42 CFR Part 2 programs: their records are Part 2',
+    default: [],
+  }),
+  BREAK_GLASS_TTL_SECONDS: int({
+    description: "how long a clinician's break-glass grant lasts",
+    min: 60,
+    max: 24 * 3600,
+    default: 3600,
   }),
 } as const;

@@ -1,9 +1,16 @@
 export { createEhrConnectorApp, SERVICE_NAME } from './app.js';
-export type { EhrConnectorOptions } from './app.js';
+export type { ConnectorPolicyOptions, EhrConnectorOptions } from './app.js';
+export {
+  DEFAULT_BREAK_GLASS_TTL_SECONDS,
+  InMemoryBreakGlassStore,
+  RedisBreakGlassStore,
+} from './policy/break-glass.js';
+export type { BreakGlassStore } from './policy/break-glass.js';
+export { ConsentCache } from './policy/consent-cache.js';
+export { RolloutSource } from './policy/rollout-source.js';
+export { actingRole, consentFacts, decideRequest } from './policy/task-policy.js';
+export type { Requester, TaskPolicyDeps } from './policy/task-policy.js';
 export { ehrConnectorConfigSchema } from './config.js';
-export { decideAccess } from './domain/access.js';
-export type { AccessDecision, AccessRequest } from './domain/access.js';
-export { useCaseFor } from './domain/planner.js';
 export { planChange, taskIdFor, taskIdForChange, taskSubject } from './handlers/plan-change.js';
 export type { TaskIdentity } from './handlers/plan-change.js';
 export { FhirChangePoller, InMemoryCursorStore } from './ingress/change-poller.js';

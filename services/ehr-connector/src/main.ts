@@ -21,6 +21,8 @@ import { RedisCursorStore, RedisPollLease } from './ingress/redis-cursor-store.j
 import { RedisIdempotencyStore } from './ingress/idempotency-store.js';
 import { RedisReplayStore } from './ingress/redis-replay-store.js';
 import { RedisTaskClaims } from './task-claims.js';
+import { RedisBreakGlassStore } from './policy/break-glass.js';
+import { RolloutSource } from './policy/rollout-source.js';
 
 function requireIssuer(issuer: string | undefined): string {
   if (!issuer)
@@ -69,8 +71,26 @@ runServiceMain({
             audience: config.AUTH_AUDIENCE,
           })
         : undefined;
+    const rollout = config.POLICY_ROLLOUT_FILE
+      ? RolloutSource.fromFile({
+          file: config.POLICY_ROLLOUT_FILE,
+          audit: new AuditTrail(context.bus, SERVICE_NAME),
+          tenantId: config.TENANT_ID,
+          logger: context.logger,
+          reloadMs: config.POLICY_ROLLOUT_RELOAD_MS,
+        })
+      : undefined;
     return createEhrConnectorApp(context, {
       close,
+      tenantId: config.TENANT_ID,
+      policy: {
+        ...(rollout ? { rollout } : {}),
+        aiConsentRequired: config.AI_CONSENT_REQUIRED,
+        consentRecipients: config.CONSENT_RECIPIENTS,
+        consentCacheTtlMs: config.CONSENT_CACHE_TTL_MS,
+        breakGlass: new RedisBreakGlassStore(redis),
+        breakGlassTtlSeconds: config.BREAK_GLASS_TTL_SECONDS,
+      },
       claims: new RedisTaskClaims(redis, { ttlSeconds: config.TASK_CLAIM_TTL_SECONDS }),
       ...(config.INGRESS_PORT > 0
         ? {
@@ -102,7 +122,7 @@ runServiceMain({
           }
         : {}),
       ...(config.POLL_INTERVAL_MS > 0 ? { polling: { poller, intervalMs: config.POLL_INTERVAL_MS } } : {}),
-      adapter: new FhirAdapter(fhir),
+      adapter: new FhirAdapter(fhir, { part2Programs: config.PART2_PROGRAMS }),
       signedNote: (documentId) => readSignedNote(fhir, documentId),
       alertAcknowledgement: (taskId, versionId) => readAlertAcknowledgement(fhir, taskId, versionId),
       keys: LocalKeyProvider.fromFile(config.KEY_FILE, { create: config.KEY_FILE_CREATE }),

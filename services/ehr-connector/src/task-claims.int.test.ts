@@ -70,9 +70,13 @@ describe('task claims in Redis', () => {
       ehrReads += 1;
       return real.readTaskContext(request);
     };
-    adapter.isOnCareTeam = (clientId, practitionerId) => {
+    adapter.relationshipsOf = (clientId, practitionerId, encounterId) => {
       ehrReads += 1;
-      return real.isOnCareTeam(clientId, practitionerId);
+      return real.relationshipsOf(clientId, practitionerId, encounterId);
+    };
+    adapter.readConsents = (clientId) => {
+      ehrReads += 1;
+      return real.readConsents(clientId);
     };
     const tasks = await collectRaw(bus, aiTaskTopic.name);
     const audit = await collectRaw(bus, auditEventTopic.name);

@@ -12,18 +12,25 @@ import {
   type UseCase,
 } from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';
-import { decideAccess } from '../domain/access.js';
-import { useCaseFor, type NoteFormat } from '../domain/planner.js';
+import {
+  CATALOGUE,
+  decide,
+  PURPOSE_EVENT_VALUE,
+  useCaseForChange,
+  type NoteFormat,
+  type PolicyDecision,
+} from '@carerelay/policy';
 import { stableId } from '../domain/stable-id.js';
 import { taskIdForChange } from '../domain/task-identity.js';
 import type { TaskClaims } from '../task-claims.js';
+import { actingRole, consentFacts, decideRequest, type TaskPolicyDeps } from '../policy/task-policy.js';
 import { captureAcknowledgement, type AcknowledgementDeps } from './capture-acknowledgement.js';
 import { captureReview, type ReviewDeps } from './capture-review.js';
 
 export interface PlanDeps {
   readonly adapter: EhrAdapter;
-  /** Whether the practitioner is on the client's active care team. */
-  readonly onCareTeam: (clientId: string, practitionerId: string) => Promise<boolean>;
+  /** The policy engine's inputs: rollout, consents, break-glass grants, relationships. */
+  readonly policy: TaskPolicyDeps;
   readonly keys: KeyProvider;
   /** Once per task: claimed before any PHI is read (Redis in distributed mode). */
   readonly claims: TaskClaims;
@@ -49,13 +56,36 @@ function requestedUseCase(value: string): UseCase {
   });
 }
 
-/** The task's context; every resource in it is checked to be about the change's client. */
-function readOwnContext(change: EhrChange, deps: PlanDeps): ReturnType<EhrAdapter['readTaskContext']> {
+/** The task's context, only what the use case may read; every resource is checked to be about the client. */
+function readOwnContext(
+  change: EhrChange,
+  useCase: UseCase,
+  deps: PlanDeps,
+): ReturnType<EhrAdapter['readTaskContext']> {
   return deps.adapter.readTaskContext({
     clientId: change.clientId,
     encounterId: change.encounterId ?? undefined,
+    reads: CATALOGUE[useCase].reads,
   });
 }
+
+/** Audit facts of a decision: the purpose it was decided for, the rule, and the consent it rests on. */
+function decisionFacts(decision: PolicyDecision): {
+  outcome: 'SUCCESS' | 'DENIED';
+  reasonCode: string;
+  purposeOfUse: string;
+  part2: boolean;
+} {
+  return {
+    outcome: decision.allowed ? 'SUCCESS' : 'DENIED',
+    reasonCode: decision.reasonCode ?? (decision.breakGlass ? 'BREAK_GLASS_OVERRIDE' : 'PERMITTED'),
+    purposeOfUse: PURPOSE_EVENT_VALUE[decision.purposeOfUse],
+    part2: decision.part2,
+  };
+}
+
+const describeDecision = (useCase: UseCase, decision: PolicyDecision): string =>
+  `use case ${useCase}; rule ${decision.rule}` + (decision.consentRef ? `; consent ${decision.consentRef}` : '');
 
 /**
  * ehr.change.v1 → ai.task.v1: plan the use case, claim the task (once per task id, before
@@ -64,13 +94,15 @@ function readOwnContext(change: EhrChange, deps: PlanDeps): ReturnType<EhrAdapte
  */
 export async function planChange(delivery: Delivery<EhrChange>, deps: PlanDeps): Promise<void> {
   const change = delivery.value;
+  // A Consent changed in the EHR: the next task reads it afresh (a revocation is honoured at once).
+  if (change.resourceType === 'Consent') deps.policy.consents.invalidate(change.tenantId, change.clientId);
   if (deps.review) await captureReview(change, { ...deps.review, audit: deps.audit });
   if (deps.acknowledgement) {
     await captureAcknowledgement(change, { ...deps.acknowledgement, logger: deps.logger });
   }
   const useCase = change.requestedUseCase
     ? requestedUseCase(change.requestedUseCase)
-    : useCaseFor(change.changeType, deps.noteFormat);
+    : useCaseForChange(change.changeType, deps.noteFormat);
   if (!useCase) return;
   const taskId = taskIdForChange(change, useCase);
   // Before the care-team check and the context read: a duplicate reads nothing from the EHR.
@@ -130,12 +162,12 @@ async function planClaimed(
   deps: PlanDeps,
 ): Promise<boolean> {
   const practitioner = change.actorUserId;
-  // An authenticated ingress (POST /v1/tasks) names the role; the EHR names only a clinician.
-  const role = change.actorRole ?? (practitioner ? 'clinician' : 'system');
+  const role = actingRole(change);
   const base = {
     tenantId: change.tenantId,
     clientId: change.clientId,
     correlationId: change.eventId,
+    taskId,
     userId: practitioner,
     role,
     useCase,
@@ -144,64 +176,73 @@ async function planClaimed(
     await deps.audit.record({
       ...base,
       eventId: stableId('redraft', change.tenantId, taskId),
-      taskId,
       action: 'OTHER',
       outcome: 'SUCCESS',
       reasonCode: 'REDRAFT_REQUESTED',
       description: `redraft of task ${taskIdForChange({ ...change, redraft: false }, useCase)}`,
     });
   }
-  const onCareTeam = practitioner ? await deps.onCareTeam(change.clientId, practitioner) : false;
-  const decision = decideAccess({ role, useCase, onCareTeam });
-  await deps.audit.record({
-    ...base,
-    action: 'POLICY_DECISION',
-    outcome: decision.allowed ? 'SUCCESS' : 'DENIED',
-    reasonCode: decision.reason,
-    description: `use case ${useCase}`,
-  });
-  if (!decision.allowed) return false;
-
-  const read = await readOwnContext(change, deps).catch(async (err: unknown) => {
+  // A resource that is not about the client (an encounter paired with another client, a
+  // search answered with someone else's records) is a decided refusal, not a crash:
+  // audited, nothing published, not dead-lettered.
+  const refusedMismatch = async (err: unknown): Promise<undefined> => {
     if (!(err instanceof CareRelayError) || err.code !== 'EHR_SUBJECT_MISMATCH') throw err;
-    // A decided refusal, not a crash: audited, nothing published, not dead-lettered.
     await deps.audit.record({
       ...base,
-      taskId,
       action: 'POLICY_DECISION',
       outcome: 'DENIED',
       reasonCode: err.code,
       description: err.message,
     });
-    deps.logger.warn(
-      { taskId, errorCode: err.code },
-      'task refused: a resource read is not about the client',
-    );
+    deps.logger.warn({ taskId, errorCode: err.code }, 'task refused: a resource read is not about the client');
     return undefined;
-  });
-  if (!read) return false;
-  const part2 = read.securityLabels.includes('42CFRPart2');
+  };
+  const asked = await decideRequest(
+    { ...base, userId: practitioner, encounterId: change.encounterId },
+    deps.policy,
+  ).catch(refusedMismatch);
+  if (!asked) return false;
+  const { decision, facts } = asked;
   await deps.audit.record({
     ...base,
-    taskId,
+    action: 'POLICY_DECISION',
+    ...decisionFacts(decision),
+    description: describeDecision(useCase, decision),
+  });
+  if (!decision.allowed) {
+    deps.logger.info({ taskId, useCase, reasonCode: decision.reasonCode, rule: decision.rule }, 'task refused');
+    return false;
+  }
+
+  const read = await readOwnContext(change, useCase, deps).catch(refusedMismatch);
+  if (!read) return false;
+  const part2 = read.part2.part2;
+  await deps.audit.record({
+    ...base,
     action: 'PHI_ACCESS',
     outcome: 'SUCCESS',
-    purposeOfUse: 'TREATMENT',
+    purposeOfUse: PURPOSE_EVENT_VALUE[decision.purposeOfUse],
     part2,
-    counts: { resources: read.sourceRefs.length },
+    counts: { resources: read.sourceRefs.length, excludedNotes: read.excluded.length },
   });
-  if (part2) {
-    // 42 CFR Part 2: no disclosure without a verified consent. Consent verification is the
-    // policy engine's (a later issue); until then Part 2 records are never sent (fail closed).
+
+  // After the read: the consents the data call for (AI processing, 42 CFR Part 2).
+  let consentRef: string | null = null;
+  const withConsent = await consentFacts(facts, read, change.clientId, deps.policy);
+  if (withConsent.part2Consent || withConsent.aiConsent) {
+    const after = decide(withConsent);
     await deps.audit.record({
       ...base,
-      taskId,
       action: 'CONSENT_CHECK',
-      outcome: 'DENIED',
-      part2,
-      reasonCode: 'PART2_CONSENT_NOT_VERIFIED',
+      ...decisionFacts(after),
+      description: describeDecision(useCase, after),
     });
-    return false;
+    if (!after.allowed) {
+      deps.logger.info({ taskId, useCase, reasonCode: after.reasonCode }, 'task refused: consent');
+      return false;
+    }
+    consentRef = after.consentRef;
+    void consentRef; // MERGE-H4
   }
   const context = await sealEnvelope(contextCodec.encode(read.context), {
     tenantId: change.tenantId,
@@ -214,7 +255,8 @@ async function planClaimed(
     clientId: change.clientId,
     useCase,
     requestedBy: { userId: practitioner ?? 'ehr-connector', role },
-    purposeOfUse: useCase === 'coding' ? 'PAYMENT' : 'TREATMENT',
+    purposeOfUse: PURPOSE_EVENT_VALUE[decision.purposeOfUse],
+    // MERGE-H4 consentRef,
     changeEventId: change.eventId,
     encounterId: change.encounterId,
     securityLabels: read.securityLabels,

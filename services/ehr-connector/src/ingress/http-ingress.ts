@@ -8,7 +8,12 @@ import { USE_CASE_VALUES, type EhrChange } from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';
 import type { BearerVerifier } from '@carerelay/runtime';
 import Fastify, { type FastifyError } from 'fastify';
-import { acceptOnDemand, type IdempotencyOptions, type OnDemandRequest } from './on-demand.js';
+import {
+  acceptOnDemand,
+  type IdempotencyOptions,
+  type OnDemandPolicy,
+  type OnDemandRequest,
+} from './on-demand.js';
 import { changeFromWebhook } from './vendor-change.js';
 
 export const WEBHOOK_PATH = '/v1/webhooks/ehr';
@@ -28,6 +33,11 @@ export interface IngressOptions {
    * absent = the path answers 404.
    */
   readonly tasks?: { readonly verify: BearerVerifier; readonly idempotency: IdempotencyOptions };
+  /**
+   * The policy engine's inputs: on-demand requests are decided at once where they can be.
+   * Absent: only the role is checked here and the planner decides the rest.
+   */
+  readonly policy?: OnDemandPolicy;
   /**
    * Where refused tokens and webhook signatures are counted (one AUTH_FAILURE per source,
    * reason and minute). Default: one on `audit`; started here, flushed on close.
@@ -53,6 +63,12 @@ const taskBodySchema = {
     encounterId: ID,
     role: { type: 'string', minLength: 1, maxLength: 64 },
     redraft: { type: 'boolean' },
+    breakGlass: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['reason'],
+      properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } },
+    },
   },
 } as const;
 
@@ -162,6 +178,7 @@ export async function startIngress(options: IngressOptions): Promise<RunningIngr
             source: request.ip,
             publishChange: options.publishChange,
             idempotency: tasks.idempotency,
+            ...(options.policy ? { policy: options.policy } : {}),
           },
         );
         return reply.code(202).send(accepted);

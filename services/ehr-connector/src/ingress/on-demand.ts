@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { AuditTrail, AuthFailureAggregator } from '@carerelay/audit';
 import { CareRelayError } from '@carerelay/errors';
 import type { EhrChange, UseCase } from '@carerelay/events';
+import { detect } from '@carerelay/phi';
+import { decide, PURPOSE_EVENT_VALUE, rolesFor, type PolicyDecision } from '@carerelay/policy';
 import type { BearerVerifier, Principal } from '@carerelay/runtime';
-import { decideAccess } from '../domain/access.js';
 import { stableId } from '../domain/stable-id.js';
 import { taskIdForChange } from '../handlers/plan-change.js';
+import { DEFAULT_BREAK_GLASS_TTL_SECONDS } from '../policy/break-glass.js';
+import { decideRequest, type TaskPolicyDeps } from '../policy/task-policy.js';
 import { requestFingerprint, type IdempotencyStore } from './idempotency-store.js';
 
 /** Body of `POST /v1/tasks` (the "draft with AI" button in the note composer). */
@@ -20,6 +23,12 @@ export interface OnDemandRequest {
    * a new task, audited as REDRAFT_REQUESTED. Without it the existing task id is answered.
    */
   readonly redraft?: boolean;
+  /**
+   * Break-glass: a clinician outside the client's care team acting in an emergency, with a
+   * mandatory justification. Honoured for treatment use cases only, for a limited time,
+   * audited as BREAK_GLASS and listed for compliance review.
+   */
+  readonly breakGlass?: { readonly reason: string };
 }
 
 export interface OnDemandDeps {
@@ -32,7 +41,17 @@ export interface OnDemandDeps {
   readonly source: string;
   readonly publishChange: (change: EhrChange) => Promise<void>;
   readonly idempotency: IdempotencyOptions;
+  /**
+   * The policy engine's inputs: the decision is answered here (403 with the reason) where it
+   * can be. Absent: only the role is checked here; the planner decides the rest.
+   */
+  readonly policy?: OnDemandPolicy;
   readonly now?: () => number;
+}
+
+export interface OnDemandPolicy extends TaskPolicyDeps {
+  /** How long a break-glass grant lasts (default 1 h). */
+  readonly breakGlassTtlSeconds?: number;
 }
 
 export interface IdempotencyOptions {
@@ -143,22 +162,33 @@ export async function acceptOnDemand(
   if (request.role && !principal.roles.includes(request.role)) {
     throw forbidden('AUTH_ROLE_NOT_HELD', 'the token does not grant the requested role');
   }
-  const role = candidates.find(
-    (r) => decideAccess({ role: r, useCase: request.useCase, onCareTeam: true }).allowed,
-  );
-  if (!role) {
+  const permitted = rolesFor(request.useCase);
+  const role = candidates.find((r) => permitted.includes(r));
+  const refuse = async (decision: PolicyDecision, asRole: string | null): Promise<never> => {
     await deps.audit.record({
       tenantId: deps.tenantId,
       clientId: request.clientId,
       userId: principal.userId,
-      role: candidates[0] ?? null,
+      role: asRole,
       action: 'POLICY_DECISION',
       outcome: 'DENIED',
-      reasonCode: 'USE_CASE_NOT_PERMITTED_FOR_ROLE',
+      reasonCode: decision.reasonCode,
+      purposeOfUse: PURPOSE_EVENT_VALUE[decision.purposeOfUse],
+      description: `use case ${request.useCase}; rule ${decision.rule}`,
       useCase: request.useCase,
     });
-    throw forbidden('USE_CASE_NOT_PERMITTED_FOR_ROLE', `no role of the user may request ${request.useCase}`);
+    throw forbidden(
+      decision.reasonCode ?? 'POLICY_DENIED',
+      `${request.useCase} refused for this request (rule ${decision.rule})`,
+    );
+  };
+  if (!role) {
+    return refuse(
+      decide({ tenantId: deps.tenantId, role: candidates[0] ?? '', useCase: request.useCase, rollout: {} }),
+      candidates[0] ?? null,
+    );
   }
+  if (deps.policy) await decideNow(principal, role, request, deps.policy, deps, refuse);
 
   const eventId = idempotencyKey
     ? stableId('ondemand', deps.tenantId, principal.userId, idempotencyKey)
@@ -173,6 +203,7 @@ export async function acceptOnDemand(
     role: request.role ?? null,
     // A redraft is another request than the draft it replaces (present only when asked).
     ...(request.redraft === true ? { redraft: 'true' } : {}),
+    ...(request.breakGlass ? { breakGlass: request.breakGlass.reason } : {}),
   });
   const original = storeKey
     ? await bindKey(storeKey, fingerprint, deps.idempotency).catch(async (err: unknown) => {
@@ -227,4 +258,83 @@ export async function acceptOnDemand(
     );
   }
   return accepted;
+}
+
+/** Break-glass justifications are kept for review, with identifiers masked (the audit holds no PHI). */
+function maskedReason(reason: string): string {
+  const text = reason.trim().slice(0, 500);
+  let out = '';
+  let at = 0;
+  for (const span of detect(text).sort((a, b) => a.start - b.start)) {
+    if (span.start < at) continue;
+    out += `${text.slice(at, span.start)}[${span.type}]`;
+    at = span.end;
+  }
+  return out + text.slice(at);
+}
+
+/**
+ * The synchronous part of the decision: rollout and the relationship to the client (read
+ * from the EHR), with a break-glass grant when one is asked for. When the EHR cannot be
+ * asked now the planner decides later (the task status shows the outcome).
+ */
+async function decideNow(
+  principal: Principal,
+  role: string,
+  request: OnDemandRequest,
+  policy: OnDemandPolicy,
+  deps: OnDemandDeps,
+  refuse: (decision: PolicyDecision, role: string) => Promise<never>,
+): Promise<void> {
+  const requester = {
+    tenantId: deps.tenantId,
+    clientId: request.clientId,
+    userId: principal.userId,
+    role,
+    useCase: request.useCase,
+    encounterId: request.encounterId ?? null,
+  };
+  let answer: Awaited<ReturnType<typeof decideRequest>>;
+  try {
+    answer = await decideRequest(requester, policy);
+  } catch (err) {
+    if (err instanceof CareRelayError && err.retryable) return;
+    throw err;
+  }
+  const { decision, facts } = answer;
+  if (decision.allowed) return;
+  if (decision.rule !== 'relationship.required' || !request.breakGlass) return refuse(decision, role);
+  const now = (deps.now ?? Date.now)();
+  const glass = {
+    reason: maskedReason(request.breakGlass.reason),
+    expiresAt: now + (policy.breakGlassTtlSeconds ?? DEFAULT_BREAK_GLASS_TTL_SECONDS) * 1000,
+  };
+  const overridden = decide({ ...facts, breakGlass: glass, now });
+  const audit = {
+    tenantId: deps.tenantId,
+    clientId: request.clientId,
+    userId: principal.userId,
+    role,
+    useCase: request.useCase,
+    purposeOfUse: PURPOSE_EVENT_VALUE[overridden.purposeOfUse],
+  };
+  if (!overridden.allowed) {
+    await deps.audit.record({
+      ...audit,
+      action: 'BREAK_GLASS',
+      outcome: 'DENIED',
+      reasonCode: overridden.reasonCode,
+      description: `rule ${overridden.rule}`,
+    });
+    return refuse(overridden, role);
+  }
+  await policy.breakGlass.grant(deps.tenantId, principal.userId, request.clientId, glass);
+  await deps.audit.record({
+    ...audit,
+    action: 'BREAK_GLASS',
+    outcome: 'SUCCESS',
+    reasonCode: 'BREAK_GLASS_OVERRIDE',
+    description: `until ${new Date(glass.expiresAt).toISOString()}: ${glass.reason}`,
+    counts: { ttlSeconds: Math.round((glass.expiresAt - now) / 1000) },
+  });
 }

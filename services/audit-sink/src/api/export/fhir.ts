@@ -94,6 +94,7 @@ const EVENT_TYPES: Readonly<
   TASK_DEAD_LETTERED: { type: APPLICATION_ACTIVITY, action: 'E' },
   DEPENDENCY_UNAVAILABLE: { type: APPLICATION_ACTIVITY, action: 'E' },
   DEAD_LETTER_REPLAYED: { type: APPLICATION_ACTIVITY, action: 'E' },
+  BREAK_GLASS: { type: dcm('110127', 'Emergency Override Started'), action: 'E' },
   OTHER: { type: APPLICATION_ACTIVITY, action: 'E' },
 };
 
