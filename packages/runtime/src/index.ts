@@ -17,3 +17,18 @@ export { auditConfigApplied, configAuditTenant, CONFIG_KEY_HASH_PREFIX } from '.
 export type { ConfigApplied } from './config-audit.js';
 export { kafkaConfigSchema, kafkaSettingsFromConfig } from './kafka-config.js';
 export type { KafkaConfig, KafkaSettings } from './kafka-config.js';
+export {
+  assertProductionTransport,
+  INSECURE_TRANSPORT,
+  redactUrl,
+  serviceTransportSettings,
+  transportViolations,
+} from './production-profile.js';
+export type {
+  KafkaTransport,
+  ServiceTransports,
+  TransportKind,
+  TransportSettings,
+  TransportViolation,
+  UrlTransport,
+} from './production-profile.js';

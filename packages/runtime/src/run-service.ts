@@ -8,12 +8,22 @@ import { ServiceMetrics, startOpsServer } from './ops-server.js';
 import { Readiness } from './readiness.js';
 import type { ServiceApp, ServiceContext } from './service.js';
 import { kafkaSettingsFromConfig } from './kafka-config.js';
+import {
+  assertProductionTransport,
+  serviceTransportSettings,
+  type ServiceTransports,
+} from './production-profile.js';
 import { commonConfigSchema } from './service-config.js';
 
 export interface RunServiceOptions<S extends ConfigSchema> {
   readonly name: string;
   /** Service-specific variables, validated together with the common ones. */
   readonly configSchema: S;
+  /**
+   * Which of the service's variables are FHIR/JWKS/model endpoints, Redis or Postgres URLs
+   * (production-profile.ts); required so a service cannot forget to declare them.
+   */
+  readonly transports: ServiceTransports<S>;
   readonly createApp: (context: ServiceContext, config: ConfigOf<S>) => ServiceApp;
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -26,8 +36,9 @@ export interface RunningService {
 
 /**
  * The distributed composition root shared by every service's main.ts:
- * config (fail fast), logger, bus on Kafka + registry, topics, the configuration
- * audited (CONFIG_CHANGE), ops server, SIGTERM/SIGINT handling.
+ * config (fail fast; production refuses plaintext transports), logger, bus on Kafka +
+ * registry, topics, the configuration audited (CONFIG_CHANGE), ops server, SIGTERM/SIGINT
+ * handling.
  *
  * Any failure before the app has started (an unaudited configuration included)
  * rejects, after the bus is shut down; runServiceMain then exits 1.
@@ -35,7 +46,13 @@ export interface RunningService {
 export async function runService<S extends ConfigSchema>(
   options: RunServiceOptions<S>,
 ): Promise<RunningService> {
-  const { config, own } = loadServiceConfig(options.configSchema, options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const { config, own } = loadServiceConfig(options.configSchema, env);
+  // Before any connection: production refuses plaintext transports (every one named at once).
+  assertProductionTransport(
+    config.CARERELAY_PROFILE,
+    serviceTransportSettings(options.transports, config, own, env),
+  );
   const logger = createLogger({ service: options.name, level: config.LOG_LEVEL });
   const metrics = new ServiceMetrics(options.name);
   const kafka = kafkaSettingsFromConfig(config);

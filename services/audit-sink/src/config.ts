@@ -69,3 +69,13 @@ export const auditSinkConfigSchema = {
     default: 15_000,
   }),
 } as const;
+
+/**
+ * The variables CARERELAY_PROFILE=production requires to be encrypted and verified, checked
+ * at start before any connection (ServiceTransports in @carerelay/runtime production-profile.ts;
+ * runServiceMain type-checks the names against the schema).
+ */
+export const auditSinkTransports = {
+  https: ['AUDIT_API_JWKS_URL'],
+  postgres: ['AUDIT_DATABASE_URL', 'AUDIT_ADMIN_DATABASE_URL', 'AUDIT_READER_DATABASE_URL'],
+} as const;

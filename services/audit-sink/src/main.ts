@@ -5,12 +5,13 @@
 import { runServiceMain } from '@carerelay/runtime';
 import { createAuditSinkApp, SERVICE_NAME } from './app.js';
 import { complianceApiFromConfig, type RunningComplianceApi } from './compliance-wiring.js';
-import { auditSinkConfigSchema } from './config.js';
+import { auditSinkConfigSchema, auditSinkTransports } from './config.js';
 import { AuditStore, dropExpiredPartitions, migrateAuditStore } from './store/index.js';
 
 runServiceMain({
   name: SERVICE_NAME,
   configSchema: auditSinkConfigSchema,
+  transports: auditSinkTransports,
   createApp: (context, config) => {
     const logger = context.logger.child({ component: 'audit-store' });
     const store = AuditStore.fromConfig({

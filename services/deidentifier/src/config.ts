@@ -29,3 +29,10 @@ export const deidentifierConfigSchema = {
     default: 500,
   }),
 } as const;
+
+/**
+ * The variables CARERELAY_PROFILE=production requires to be encrypted and verified, checked
+ * at start before any connection (ServiceTransports in @carerelay/runtime production-profile.ts;
+ * runServiceMain type-checks the names against the schema).
+ */
+export const deidentifierTransports = { redis: ['REDIS_URL'] } as const;

@@ -4,11 +4,12 @@ import { LocalKeyProvider } from '@carerelay/crypto';
 import { RedisTokenVault } from '@carerelay/phi';
 import { connectRedis, runServiceMain } from '@carerelay/runtime';
 import { createDeidentifierApp, SERVICE_NAME } from './app.js';
-import { deidentifierConfigSchema } from './config.js';
+import { deidentifierConfigSchema, deidentifierTransports } from './config.js';
 
 runServiceMain({
   name: SERVICE_NAME,
   configSchema: deidentifierConfigSchema,
+  transports: deidentifierTransports,
   createApp: (context, config) => {
     const keys = LocalKeyProvider.fromFile(config.KEY_FILE, { create: config.KEY_FILE_CREATE });
     const { redis, close } = connectRedis(config.REDIS_URL, context.logger, {

@@ -108,3 +108,13 @@ export const ehrConnectorConfigSchema = {
     default: 3600,
   }),
 } as const;
+
+/**
+ * The variables CARERELAY_PROFILE=production requires to be encrypted and verified, checked
+ * at start before any connection (ServiceTransports in @carerelay/runtime production-profile.ts;
+ * runServiceMain type-checks the names against the schema).
+ */
+export const ehrConnectorTransports = {
+  https: ['FHIR_BASE_URL', 'SMART_TOKEN_ENDPOINT', 'AUTH_JWKS_URL'],
+  redis: ['REDIS_URL'],
+} as const;

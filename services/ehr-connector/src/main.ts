@@ -15,7 +15,7 @@ import { ehrChangeTopic } from '@carerelay/events';
 import { ConfigError } from '@carerelay/config';
 import { connectRedis, createBearerVerifier, httpCheck, runServiceMain } from '@carerelay/runtime';
 import { createEhrConnectorApp, SERVICE_NAME } from './app.js';
-import { ehrConnectorConfigSchema } from './config.js';
+import { ehrConnectorConfigSchema, ehrConnectorTransports } from './config.js';
 import { FhirChangePoller } from './ingress/change-poller.js';
 import { RedisCursorStore, RedisPollLease } from './ingress/redis-cursor-store.js';
 import { RedisIdempotencyStore } from './ingress/idempotency-store.js';
@@ -33,6 +33,7 @@ function requireIssuer(issuer: string | undefined): string {
 runServiceMain({
   name: SERVICE_NAME,
   configSchema: ehrConnectorConfigSchema,
+  transports: ehrConnectorTransports,
   createApp: (context, config) => {
     const auth = new SmartBackendAuth({
       clientId: config.SMART_CLIENT_ID,

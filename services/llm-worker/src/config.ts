@@ -85,3 +85,13 @@ export const llmWorkerConfigSchema = {
     default: 7 * 24 * 3600,
   }),
 } as const;
+
+/**
+ * The variables CARERELAY_PROFILE=production requires to be encrypted and verified, checked
+ * at start before any connection (ServiceTransports in @carerelay/runtime production-profile.ts;
+ * runServiceMain type-checks the names against the schema).
+ */
+export const llmWorkerTransports = {
+  https: ['AZURE_OPENAI_ENDPOINT', 'OPENAI_COMPATIBLE_BASE_URL'],
+  redis: ['REDIS_URL'],
+} as const;

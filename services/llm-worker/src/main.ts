@@ -3,7 +3,7 @@
 import { FingerprintKeyProvider } from '@carerelay/crypto';
 import { connectRedis, httpCheck, runServiceMain } from '@carerelay/runtime';
 import { createLlmWorkerApp, SERVICE_NAME } from './app.js';
-import { llmWorkerConfigSchema } from './config.js';
+import { llmWorkerConfigSchema, llmWorkerTransports } from './config.js';
 import { DraftIdempotency } from './domain/idempotency.js';
 import { SharedRateLimiter } from './domain/rate-limiter.js';
 import { modelClientFromConfig } from './model-client.js';
@@ -11,6 +11,7 @@ import { modelClientFromConfig } from './model-client.js';
 runServiceMain({
   name: SERVICE_NAME,
   configSchema: llmWorkerConfigSchema,
+  transports: llmWorkerTransports,
   createApp: (context, config) => {
     const { redis, close } = connectRedis(config.REDIS_URL, context.logger, {
       commandTimeoutMs: context.redisCommandTimeoutMs,

@@ -26,3 +26,13 @@ export const writebackConfigSchema = {
     default: 500,
   }),
 } as const;
+
+/**
+ * The variables CARERELAY_PROFILE=production requires to be encrypted and verified, checked
+ * at start before any connection (ServiceTransports in @carerelay/runtime production-profile.ts;
+ * runServiceMain type-checks the names against the schema).
+ */
+export const writebackTransports = {
+  https: ['FHIR_BASE_URL'],
+  redis: ['REDIS_URL'],
+} as const;

@@ -6,11 +6,12 @@ import { FhirClient, SmartBackendAuth, type SmartBackendAuthOptions } from '@car
 import { RedisTokenVault } from '@carerelay/phi';
 import { connectRedis, httpCheck, runServiceMain } from '@carerelay/runtime';
 import { createWritebackApp, SERVICE_NAME } from './app.js';
-import { writebackConfigSchema } from './config.js';
+import { writebackConfigSchema, writebackTransports } from './config.js';
 
 runServiceMain({
   name: SERVICE_NAME,
   configSchema: writebackConfigSchema,
+  transports: writebackTransports,
   createApp: (context, config) => {
     const keys = LocalKeyProvider.fromFile(config.KEY_FILE, { create: config.KEY_FILE_CREATE });
     const privateJwk = JSON.parse(

@@ -4,6 +4,7 @@ import type { FhirResponse, FhirRouter, HttpMethod } from '@medplum/fhir-router'
 import type { Bundle, OperationOutcome } from '@medplum/fhirtypes';
 import type { SandboxAuth } from './auth.js';
 import { capabilityStatement, smartConfiguration } from './capability.js';
+import { queryRecord, requestTarget, type SandboxRequestLog } from './request-log.js';
 import type { SandboxRepository } from './sandbox-repository.js';
 import { requiredAccess, scopeAllows } from './scopes.js';
 
@@ -19,7 +20,22 @@ export interface FhirHttpContext {
   readonly baseUrl: string;
   readonly issuer: string;
   readonly tokenEndpoint: string;
+  /** Every request answered is recorded here (tests assert what the product read). */
+  readonly requestLog?: SandboxRequestLog;
 }
+
+/** What a request is answered with; sent (and logged) in one place. */
+interface FhirAnswer {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+const answerOutcome = (outcome: OperationOutcome, headers?: Record<string, string>): FhirAnswer => ({
+  status: getStatus(outcome),
+  body: outcome,
+  ...(headers ? { headers } : {}),
+});
 
 function send(
   res: ServerResponse,
@@ -29,10 +45,6 @@ function send(
 ): void {
   res.writeHead(status, { 'content-type': 'application/fhir+json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
-}
-
-function sendOutcome(res: ServerResponse, outcome: OperationOutcome, headers?: Record<string, string>): void {
-  send(res, getStatus(outcome), outcome, headers);
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
@@ -112,30 +124,66 @@ export async function handleFhirHttp(
   const url = new URL(req.url ?? '/', ctx.baseUrl);
   const path = url.pathname.slice(ctx.basePath.length).replace(/^\/+|\/+$/g, '');
   const method = req.method ?? 'GET';
+  // Taken before answerFhir normalises the search parameters: the log shows what the client asked.
+  const query = queryRecord(url.searchParams);
+  const caller: { clientId?: string } = {};
+  const record = (status: number): void =>
+    ctx.requestLog?.record({
+      method,
+      path,
+      ...requestTarget(path),
+      query,
+      ...caller,
+      status,
+      at: new Date(),
+    });
 
+  let answer: FhirAnswer;
+  try {
+    answer = await answerFhir(ctx, req, url, path, method, caller);
+  } catch (err) {
+    record(500);
+    throw err;
+  }
+  // Recorded before sending: a test that has its response sees the request in the log.
+  record(answer.status);
+  send(res, answer.status, answer.body, answer.headers);
+}
+
+async function answerFhir(
+  ctx: FhirHttpContext,
+  req: IncomingMessage,
+  url: URL,
+  path: string,
+  method: string,
+  caller: { clientId?: string },
+): Promise<FhirAnswer> {
   // Discovery documents are public, as SMART requires.
   if (method === 'GET' && path === 'metadata')
-    return send(res, 200, capabilityStatement(ctx.baseUrl, ctx.tokenEndpoint));
+    return { status: 200, body: capabilityStatement(ctx.baseUrl, ctx.tokenEndpoint) };
   if (method === 'GET' && path === '.well-known/smart-configuration') {
-    return send(res, 200, smartConfiguration(ctx.issuer, ctx.tokenEndpoint), {
-      'content-type': 'application/json',
-    });
+    return {
+      status: 200,
+      body: smartConfiguration(ctx.issuer, ctx.tokenEndpoint),
+      headers: { 'content-type': 'application/json' },
+    };
   }
 
   const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
   const claims = bearer ? await ctx.auth.verifyAccessToken(bearer) : undefined;
-  if (!claims) return sendOutcome(res, unauthorized, { 'www-authenticate': 'Bearer realm="sandbox-ehr"' });
-  if (!METHODS.has(method)) return sendOutcome(res, badRequest(`unsupported method ${method}`));
+  if (!claims) return answerOutcome(unauthorized, { 'www-authenticate': 'Bearer realm="sandbox-ehr"' });
+  if (typeof claims['client_id'] === 'string') caller.clientId = claims['client_id'];
+  if (!METHODS.has(method)) return answerOutcome(badRequest(`unsupported method ${method}`));
 
   let body: unknown;
   try {
     body = await readBody(req);
   } catch (err) {
-    if (err instanceof BodyError) return sendOutcome(res, badRequest(err.message));
+    if (err instanceof BodyError) return answerOutcome(badRequest(err.message));
     throw err;
   }
 
-  if (!isAllowed(claims.scope ?? '', method, path, body, ctx.baseUrl)) return sendOutcome(res, forbidden);
+  if (!isAllowed(claims.scope ?? '', method, path, body, ctx.baseUrl)) return answerOutcome(forbidden);
 
   normalizeReferenceParams(url.searchParams);
   const query: Record<string, string | string[]> = {};
@@ -164,11 +212,11 @@ export async function handleFhirHttp(
   }
   const [outcome, resource] = result;
   const status = getStatus(outcome);
-  if (!resource) return send(res, status, outcome);
+  if (!resource) return { status, body: outcome };
   const headers: Record<string, string> = {};
   if (status === 201 && resource.id)
     headers['location'] = `${ctx.baseUrl}/${resource.resourceType}/${resource.id}`;
   if (resource.meta?.versionId) headers['etag'] = `W/"${resource.meta.versionId}"`;
   const isSearchset = resource.resourceType === 'Bundle' && resource.type === 'searchset';
-  return send(res, status, isSearchset ? addSearchLinks(resource, url, ctx.baseUrl) : resource, headers);
+  return { status, body: isSearchset ? addSearchLinks(resource, url, ctx.baseUrl) : resource, headers };
 }

@@ -1,5 +1,6 @@
 export { startSandboxEhr } from './server.js';
 export type { SandboxEhr, SandboxEhrOptions } from './server.js';
+export type { SandboxRequest } from './request-log.js';
 export type { SandboxSmartClient } from './auth.js';
 export { fetchSandboxToken } from './token.js';
 export type { SandboxToken } from './token.js';

@@ -4,6 +4,7 @@ import { FhirRouter } from '@medplum/fhir-router';
 import { createSandboxAuth, type SandboxSmartClient } from './auth.js';
 import { indexR4Definitions } from './fhir-definitions.js';
 import { handleFhirHttp, type FhirHttpContext } from './fhir-http.js';
+import { SandboxRequestLog, type SandboxRequest } from './request-log.js';
 import { SandboxRepository } from './sandbox-repository.js';
 import { seedSandbox } from './seed/index.js';
 import { SubscriptionNotifier } from './subscriptions.js';
@@ -29,6 +30,12 @@ export interface SandboxEhr {
   readonly clients: Record<'rs384' | 'es384' | 'readOnly', SandboxSmartClient>;
   /** Direct access to the store, for tests that assert what the product wrote. */
   readonly repository: SandboxRepository;
+  /**
+   * Every FHIR request answered (the last 10 000, oldest first; OIDC token requests are not
+   * FHIR and not logged), so tests assert what the product read. Each read returns a snapshot.
+   */
+  readonly requestLog: readonly SandboxRequest[];
+  clearRequestLog(): void;
   stop(): Promise<void>;
 }
 
@@ -72,6 +79,7 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
   repo.onChange((resource, kind) => notifier.handleChange(resource, kind));
 
   const oidc = auth.handleOidcRequest;
+  const requestLog = new SandboxRequestLog();
   const fhir: FhirHttpContext = {
     router: new FhirRouter(),
     repo,
@@ -80,6 +88,7 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
     baseUrl,
     issuer,
     tokenEndpoint,
+    requestLog,
   };
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = req.url ?? '/';
@@ -118,6 +127,12 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
     tokenEndpoint,
     clients: auth.clients,
     repository: repo,
+    get requestLog() {
+      return requestLog.snapshot();
+    },
+    clearRequestLog() {
+      requestLog.clear();
+    },
     async stop() {
       await notifier.drain();
       await new Promise<void>((resolve, reject) => {
