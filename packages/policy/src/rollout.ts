@@ -119,5 +119,5 @@ export function parseRollout(text: string, source = 'rollout configuration'): Ro
   }
   if (problems.length > 0)
     throw new CareRelayError('CONFIG_INVALID', `${source}: ${problems.join('; ')}`);
-  return value as RolloutConfig;
+  return value;
 }
