@@ -1,6 +1,6 @@
 import { AuditTrail } from '@carerelay/audit';
 import { DEFAULT_RETRY, EmbeddedBus } from '@carerelay/bus';
-import { FingerprintKeyProvider, LocalKeyProvider } from '@carerelay/crypto';
+import { LocalKeyProvider } from '@carerelay/crypto';
 import {
   FhirAdapter,
   FhirClient,
@@ -15,18 +15,9 @@ import { createLogger, type Logger } from '@carerelay/logger';
 import { ServiceMetrics, startOpsServer, type ServiceApp, type ServiceContext } from '@carerelay/runtime';
 import { createAuditSinkApp, type AuditSinkOptions } from '@carerelay/service-audit-sink';
 import { DEFAULT_EMBEDDED_DATABASE_URL, embeddedAuditStore } from './embedded-audit.js';
-import { createCoderApp } from '@carerelay/service-coder';
-import { createDeidentifierApp } from '@carerelay/service-deidentifier';
-import {
-  FhirChangePoller,
-  InMemoryCursorStore,
-  InMemoryTaskClaims,
-  createEhrConnectorApp,
-} from '@carerelay/service-ehr-connector';
-import { InMemoryDraftCache, InMemoryRateGate, createLlmWorkerApp } from '@carerelay/service-llm-worker';
+import { FhirChangePoller, InMemoryCursorStore } from '@carerelay/service-ehr-connector';
 import { OfflineTemplateProvider } from '@carerelay/llm';
-import { createRiskScannerApp } from '@carerelay/service-risk-scanner';
-import { createWritebackApp } from '@carerelay/service-writeback';
+import { pipelineFactories } from './pipeline.js';
 
 export interface EmbeddedOptions {
   readonly host: string;
@@ -53,6 +44,8 @@ export const EMBEDDED_TENANT = 'embedded';
 function factories(
   sandbox: SandboxEhr,
   audit: AuditSinkOptions | undefined,
+  bus: EmbeddedBus,
+  logger: Logger,
 ): ReadonlyArray<(context: ServiceContext) => ServiceApp> {
   const auth = new SmartBackendAuth({
     clientId: sandbox.clients.rs384.clientId,
@@ -61,76 +54,39 @@ function factories(
   });
   const reader = new FhirClient({ baseUrl: sandbox.baseUrl, auth, scope: 'system/*.read' });
   const writer = new FhirClient({ baseUrl: sandbox.baseUrl, auth, scope: 'system/*.read system/*.write' });
-  // One vault for the process: the deidentifier writes it, writeback reads and purges it.
-  const vault = new InMemoryTokenVault(keys);
-  return [
-    (context) =>
-      createEhrConnectorApp(context, {
-        adapter: new FhirAdapter(reader),
-        signedNote: (documentId) => readSignedNote(reader, documentId),
-        alertAcknowledgement: (taskId, versionId) => readAlertAcknowledgement(reader, taskId, versionId),
-        keys,
-        // One process: the task claims live in memory, like the vault and the cursors.
-        claims: new InMemoryTaskClaims(),
-        noteFormat: 'soap_note',
-        maxAttempts: 5,
-        retryInitialMs: 500,
-        polling: {
-          intervalMs: 2_000,
-          poller: new FhirChangePoller({
-            fhir: reader,
-            cursors: new InMemoryCursorStore(),
-            tenantId: EMBEDDED_TENANT,
-            vendor: 'fhir-r4',
-            logger: context.logger,
-            audit: new AuditTrail(context.bus, 'ehr-connector'),
-            publish: (change) =>
-              context.bus.publish(ehrChangeTopic, {
-                key: `${change.tenantId}:${change.clientId}`,
-                value: change,
-              }),
-          }),
-        },
-      }),
-    // Embedded default: keys live in memory, the vault too; nothing survives the process.
-    (context) =>
-      createDeidentifierApp(context, {
-        keys,
-        vault,
-        vaultTtlSeconds: 24 * 3600,
-        dateShift: false,
-        maxAttempts: 5,
-        retryInitialMs: 500,
-      }),
+  const pipeline = pipelineFactories({
+    tenantId: EMBEDDED_TENANT,
+    keys,
+    vault: new InMemoryTokenVault(keys),
+    adapter: new FhirAdapter(reader),
+    writer,
+    ehrEndpoint: sandbox.baseUrl,
     // The offline template provider: the embedded default never calls a model.
-    (context) =>
-      createLlmWorkerApp(context, {
-        model: new OfflineTemplateProvider(),
-        deploymentFor: () => 'offline-template',
-        // As in distributed mode, the worker holds only the tenant's fingerprint key.
-        keys: FingerprintKeyProvider.fromExport(keys.exportFingerprintKeys([EMBEDDED_TENANT])),
-        limiter: new InMemoryRateGate({ requestsPerMinute: 600, tokensPerMinute: 0 }),
-        drafts: new InMemoryDraftCache(),
-        rateMaxWaitMs: 30_000,
-        callAttempts: 3,
-        retryInitialMs: 500,
-        maxRetryAfterMs: 30_000,
-        circuit: { threshold: 5, resetMs: 30_000 },
-        deliveryAttempts: 3,
-        timeoutMs: 60_000,
-        maxTokens: 2_000,
-      }),
-    createRiskScannerApp,
-    createCoderApp,
-    (context) =>
-      createWritebackApp(context, {
-        vault,
-        keys,
-        fhir: writer,
-        ehrEndpoint: sandbox.baseUrl,
-        maxAttempts: 5,
-        retryInitialMs: 500,
-      }),
+    model: new OfflineTemplateProvider(),
+    deployment: 'offline-template',
+    signedNote: (documentId) => readSignedNote(reader, documentId),
+    alertAcknowledgement: (taskId, versionId) => readAlertAcknowledgement(reader, taskId, versionId),
+    poller: new FhirChangePoller({
+      fhir: reader,
+      cursors: new InMemoryCursorStore(),
+      tenantId: EMBEDDED_TENANT,
+      vendor: 'fhir-r4',
+      logger: logger.child({ component: 'ehr-connector' }),
+      audit: new AuditTrail(bus, 'ehr-connector'),
+      publish: (change) =>
+        bus.publish(ehrChangeTopic, {
+          key: `${change.tenantId}:${change.clientId}`,
+          value: change,
+        }),
+    }),
+  });
+  return [
+    pipeline.connector,
+    pipeline.deidentifier,
+    pipeline.llmWorker,
+    pipeline.riskScanner,
+    pipeline.coder,
+    pipeline.writeback,
     (context) => createAuditSinkApp(context, audit),
   ];
 }
@@ -152,7 +108,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
     options.auditDatabaseUrl ?? process.env['CARERELAY_DATABASE_URL'] ?? DEFAULT_EMBEDDED_DATABASE_URL,
     logger,
   );
-  const apps = factories(sandbox, audit).map((create) =>
+  const apps = factories(sandbox, audit, bus, logger).map((create) =>
     create({
       bus,
       logger: logger.child({ component: 'service' }),

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, int, list, loadConfig, str, url } from './load-config.js';
+import { ConfigError, int, list, loadConfig, loadDefaults, str, url } from './load-config.js';
 
 const schema = {
   KAFKA_BROKERS: list({ description: 'Kafka bootstrap servers' }),
@@ -77,5 +77,24 @@ describe('loadConfig', () => {
       const plain = { TOKEN: str({ description: 'token', optional: true }) };
       expect(loadConfig(plain, { TOKEN_FILE: secretFile('x') }).TOKEN).toBeUndefined();
     });
+  });
+});
+
+describe('loadDefaults', () => {
+  const schema = {
+    URL: url({ description: 'required' }),
+    ATTEMPTS: int({ description: 'with a default', default: 5, min: 1 }),
+    NAME: str({ description: 'optional', optional: true }),
+  };
+
+  it("gives a service's defaults, lets its variables override them, and refuses to invent a required one", () => {
+    expect(loadDefaults(schema, {}).ATTEMPTS).toBe(5);
+    expect(loadDefaults(schema, { ATTEMPTS: '7' }).ATTEMPTS).toBe(7);
+    expect(loadDefaults(schema, {}).NAME).toBeUndefined();
+    expect(() => loadDefaults(schema, {}).URL).toThrow(/URL has no default/);
+  });
+
+  it('still validates what it reads', () => {
+    expect(() => loadDefaults(schema, { ATTEMPTS: '0' })).toThrow(/ATTEMPTS/);
   });
 });

@@ -171,3 +171,26 @@ export function loadConfig<S extends ConfigSchema>(
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(out) as ConfigOf<S>;
 }
+
+/**
+ * A service's own defaults, overridable by the same variables, without the variables it
+ * requires: the embedded runtime composes services in one process from their defaults
+ * instead of restating them, and still honours `POLL_INTERVAL_MS=…` and the like.
+ */
+export function loadDefaults<S extends ConfigSchema>(
+  schema: S,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ConfigOf<S> {
+  const defaulted = Object.fromEntries(
+    Object.entries(schema).filter(([, spec]) => spec.default !== undefined || spec.optional),
+  ) as ConfigSchema;
+  const loaded = loadConfig(defaulted, env) as Record<string, unknown>;
+  // A required variable has no default to give: reading one is a programming error, said loudly.
+  return new Proxy(loaded, {
+    get(target, key) {
+      if (typeof key === 'string' && key in schema && !(key in defaulted))
+        throw new Error(`${key} has no default: the embedded runtime must supply it`);
+      return target[key as string];
+    },
+  }) as ConfigOf<S>;
+}
