@@ -50,6 +50,7 @@ async function sealedTask(keys: KeyProvider, tenantId: string): Promise<AiTask> 
     changeEventId: null,
     encounterId: 'enc-9001',
     securityLabels: [],
+    consentRef: null,
     sourceRefs: ['Encounter/enc-9001'],
     context: await sealEnvelope(context, { tenantId, aad: `${tenantId}:${taskId}`, keys }),
     createdAt: Date.now(),

@@ -41,6 +41,7 @@ async function request(keys: KeyProvider, tenantId: string): Promise<AiRequest> 
     deidCounts: deid.counts,
     dateShifted: false,
     securityLabels: [],
+    consentRef: null,
     createdAt: Date.now(),
     knownFingerprints: knownFingerprintValues(deid.known).map((v) => keyedHash(fingerprintKey, v)),
     issuedTokens: issuedTokensOf(deid),

@@ -54,6 +54,8 @@ function draftFor(taskId: string, subjectRef: string): AiDraft {
       finishReason: 'stop',
     },
     createdAt: Date.now(),
+    securityLabels: [],
+    consentRef: null,
   };
 }
 

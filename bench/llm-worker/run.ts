@@ -143,6 +143,7 @@ async function run(
         deidCounts: deid.counts,
         dateShifted: false,
         securityLabels: [],
+        consentRef: null,
         createdAt: Date.now(),
         knownFingerprints: fingerprints,
         issuedTokens: issuedTokensOf(deid),

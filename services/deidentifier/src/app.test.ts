@@ -28,6 +28,7 @@ async function task(
   keys: KeyProvider,
   context: TaskContext = fixtureTaskContext(),
   tenantId = 't1',
+  part2: Pick<AiTask, 'securityLabels' | 'consentRef'> = { securityLabels: [], consentRef: null },
 ): Promise<AiTask> {
   const taskId = randomUUID();
   return {
@@ -39,7 +40,7 @@ async function task(
     purposeOfUse: 'TREATMENT',
     changeEventId: null,
     encounterId: null,
-    securityLabels: [],
+    ...part2,
     sourceRefs: [],
     context: await sealEnvelope(new PayloadCodec(taskContextPayload).encode(context), {
       tenantId,
@@ -137,5 +138,28 @@ describe('deidentifier: fail closed', () => {
     const request = await serde.decode(aiRequestTopic, env.requests[0]!.value!);
     expect(env.requests[0]!.key).toBe(`t1:${request.subjectRef}`);
     expect(env.requests[0]!.key).not.toContain('4471');
+  });
+
+  it('a Part 2 task hands its labels and the consent it rests on to the request', async () => {
+    const keys = LocalKeyProvider.ephemeral();
+    const env = await setup(keys);
+    const part2 = { securityLabels: ['42CFRPart2', 'ETH'], consentRef: 'Consent/c-77/_history/2' };
+    await bus.publish(aiTaskTopic, { key: 't1:pt-4471', value: await task(keys, undefined, 't1', part2) });
+    await eventually(() => env.requests.length === 1, 'the request');
+    const request = await serde.decode(aiRequestTopic, env.requests[0]!.value!);
+    expect(request.securityLabels).toEqual(['42CFRPart2', 'ETH']);
+    expect(request.consentRef).toBe('Consent/c-77/_history/2');
+    await eventually(() => env.audits.length >= 1, 'the audit event');
+    expect((await env.auditEvents())[0]).toMatchObject({ action: 'DEID', part2: true });
+  });
+
+  it('an ordinary task carries no consent reference', async () => {
+    const keys = LocalKeyProvider.ephemeral();
+    const env = await setup(keys);
+    await bus.publish(aiTaskTopic, { key: 't1:pt-4471', value: await task(keys) });
+    await eventually(() => env.requests.length === 1, 'the request');
+    const request = await serde.decode(aiRequestTopic, env.requests[0]!.value!);
+    expect(request.consentRef).toBeNull();
+    expect(request.securityLabels).toEqual([]);
   });
 });

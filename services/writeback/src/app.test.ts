@@ -34,7 +34,20 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.stop());
 
-function aiDraft(taskId = randomUUID(), useCase: AiDraft['useCase'] = 'soap_note'): AiDraft {
+const NO_PART2 = { securityLabels: [], consentRef: null } as const;
+const PART2 = { securityLabels: ['42CFRPart2', 'ETH', 'R'], consentRef: 'Consent/c-41/_history/2' };
+const NOTICE = '42 CFR part 2 prohibits unauthorized use or disclosure of these records.';
+const PART2_SECURITY = {
+  system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
+  code: '42CFRPart2',
+  display: '42 CFR Part2',
+};
+
+function aiDraft(
+  taskId = randomUUID(),
+  useCase: AiDraft['useCase'] = 'soap_note',
+  part2: Pick<AiDraft, 'securityLabels' | 'consentRef'> = NO_PART2,
+): AiDraft {
   return {
     taskId,
     tenantId: 't1',
@@ -55,6 +68,7 @@ function aiDraft(taskId = randomUUID(), useCase: AiDraft['useCase'] = 'soap_note
       finishReason: 'stop',
     },
     createdAt: Date.now(),
+    ...part2,
   };
 }
 
@@ -130,7 +144,63 @@ describe('writeback: ai.draft.v1 → preliminary DocumentReference in the sandbo
     expect(audits[0]!.counts).toMatchObject({ replaced: 1, unresolvedTokens: 1 });
     expect(audits[1]!.recipient).toBe(sandbox.baseUrl);
     expect(JSON.stringify(audits)).not.toContain(avery.family);
+    // Not Part 2: no notice, no label, no consent; a note is disclosed for treatment.
+    expect(text.split('\n')[1]).toBe('SOAP progress note');
+    expect(text).not.toContain(NOTICE);
+    expect(doc.meta?.security).toBeUndefined();
+    expect(audits.map((a) => a.part2)).toEqual([false, false]);
+    expect(audits[1]).toMatchObject({
+      purposeOfUse: 'TREATMENT',
+      description: `re-identified NOTE_DRAFT written to the EHR as DocumentReference/${doc.id}`,
+    });
   });
+
+  it('a Part 2 draft: the notice right under the label, the 42CFRPart2 label on the record, the disclosure accounted under its consent', async () => {
+    const env = await setup();
+    const draft = aiDraft(randomUUID(), 'soap_note', PART2);
+    await putVault(env.vault, draft.taskId);
+    await bus.publish(aiDraftTopic, { key: 't1:pseudo-1', value: draft });
+    await eventually(() => env.outcomes.length === 1, 'the write-back outcome');
+
+    const [doc] = await draftsOf(draft.taskId);
+    const text = Buffer.from(doc!.content[0]!.attachment.data!, 'base64').toString('utf8');
+    expect(text.split('\n').slice(0, 3)).toEqual([
+      'AI-Assisted Draft — review and sign',
+      NOTICE,
+      'SOAP progress note',
+    ]);
+    expect(doc!.meta?.security).toEqual([PART2_SECURITY]);
+    expect(() => validateResource(doc!)).not.toThrow();
+    await eventually(() => env.audits.length >= 2, 'audit events');
+    const [written, disclosure] = await env.auditEvents();
+    expect(written).toMatchObject({ action: 'DRAFT_WRITTEN', part2: true });
+    expect(disclosure).toMatchObject({
+      action: 'PHI_DISCLOSURE',
+      part2: true,
+      purposeOfUse: 'TREATMENT',
+      recipient: sandbox.baseUrl,
+      description: `re-identified NOTE_DRAFT written to the EHR as DocumentReference/${doc!.id} under consent Consent/c-41/_history/2`,
+    });
+  });
+
+  it.each([
+    ['treatment_plan', 'CarePlan'],
+    ['message_triage', 'Communication'],
+  ] as const)(
+    'a Part 2 %s draft: the %s keeps the label and its note carries the notice',
+    async (useCase, type) => {
+      const env = await setup();
+      const draft = { ...aiDraft(randomUUID(), useCase, PART2), placeholders: [] };
+      await putVault(env.vault, draft.taskId);
+      await bus.publish(aiDraftTopic, { key: 't1:pseudo-1', value: draft });
+      await eventually(() => env.outcomes.length === 1, 'the write-back outcome');
+      const [record] = await fhir.search<CarePlan | Communication>(type, {
+        identifier: `urn:carerelay:task|${draft.taskId}`,
+      });
+      expect(record!.meta?.security).toEqual([PART2_SECURITY]);
+      expect(record!.note?.[0]?.text.split('\n')[1]).toBe(NOTICE);
+    },
+  );
 
   it('a redelivered draft (vault refilled or already purged) never makes a second DocumentReference', async () => {
     const env = await setup();

@@ -50,6 +50,8 @@ function draft(subjectRef: string): AiDraft {
       finishReason: 'stop',
     },
     createdAt: Date.now(),
+    securityLabels: [],
+    consentRef: null,
   };
 }
 
@@ -160,6 +162,8 @@ describe('writeback refuses a draft whose subject is not the vault entry’s cli
       warnings: [],
       ruleVersion: '1.4.0',
       createdAt: Date.now(),
+      securityLabels: [],
+      consentRef: null,
     };
     await putAveryVault(env.vault, suggestion.taskId);
     await env.publish(suggestion);

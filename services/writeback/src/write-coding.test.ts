@@ -22,7 +22,10 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.stop());
 
-function suggestion(taskId = randomUUID()): CodingSuggestion {
+function suggestion(
+  taskId = randomUUID(),
+  part2: Pick<CodingSuggestion, 'securityLabels' | 'consentRef'> = { securityLabels: [], consentRef: null },
+): CodingSuggestion {
   const code = (system: 'CPT' | 'ICD10CM', c: string, display: string, addOn = false) => ({
     system,
     code: c,
@@ -45,6 +48,7 @@ function suggestion(taskId = randomUUID()): CodingSuggestion {
     warnings: ['Stop time not documented by [CLINICIAN_1]: payers may deny time-based codes.'],
     ruleVersion: '1.4.0',
     createdAt: Date.UTC(2025, 2, 14, 17, 0),
+    ...part2,
   };
 }
 
@@ -137,6 +141,42 @@ describe('writeback: coding.suggestion.v1 → draft Claim in the sandbox EHR', (
     expect(audits[0]!.counts).toMatchObject({ cpt: 2, icd10cm: 2, warnings: 1, replaced: 1 });
     expect(audits[1]).toMatchObject({ recipient: sandbox.baseUrl, purposeOfUse: 'PAYMENT' });
     expect(JSON.stringify(audits)).not.toContain('Whitcombe');
+    // Not Part 2: no label on the Claim, no notice, no consent in the accounting.
+    expect(claim.meta?.security).toBeUndefined();
+    expect(JSON.stringify(claim)).not.toContain('42 CFR part 2');
+    expect(audits.map((a) => a.part2)).toEqual([false, false]);
+    expect(audits[1]!.description).not.toContain('consent');
+  });
+
+  it('a Part 2 suggestion: the Claim keeps the 42CFRPart2 label and the notice; the payment disclosure names the consent', async () => {
+    const env = await setup();
+    const s = suggestion(randomUUID(), {
+      securityLabels: ['42CFRPart2', 'ETH'],
+      consentRef: 'Consent/c-part2/_history/4',
+    });
+    await putVault(env.vault, s.taskId);
+    await env.publish(s);
+    await eventually(() => env.outcomes.length === 1, 'the write-back outcome');
+
+    const [claim] = await claimsOf(s.taskId);
+    expect(claim!.meta?.security).toEqual([
+      {
+        system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
+        code: '42CFRPart2',
+        display: '42 CFR Part2',
+      },
+    ]);
+    expect(claim!.extension?.map((e) => e.valueString)).toContain(
+      '42 CFR part 2 prohibits unauthorized use or disclosure of these records.',
+    );
+    expect(() => validateResource(claim!)).not.toThrow();
+    await eventually(() => env.audits.length >= 2, 'audit events');
+    const [written, disclosure] = await env.auditEvents();
+    expect(written).toMatchObject({ action: 'DRAFT_WRITTEN', part2: true });
+    expect(disclosure).toMatchObject({ action: 'PHI_DISCLOSURE', purposeOfUse: 'PAYMENT', part2: true });
+    expect(disclosure!.description).toBe(
+      `coding suggestion written to the EHR as draft Claim/${claim!.id} under consent Consent/c-part2/_history/4`,
+    );
   });
 
   it('a redelivered suggestion (vault refilled or already purged) never makes a second Claim', async () => {

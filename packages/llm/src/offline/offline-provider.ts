@@ -2,15 +2,12 @@ import { performance } from 'node:perf_hooks';
 import type { UseCase } from '@carerelay/events';
 import { CareRelayError } from '@carerelay/errors';
 import type { CompletionRequest, CompletionResult, ModelClient } from '../provider.js';
-import { DRAFT_USE_CASES, type DraftUseCase } from '../templates/types.js';
+import { isModelDrafted } from '../templates/types.js';
 import { outputValidator } from '../templates/validate.js';
 import { OFFLINE_DRAFTS } from './drafts.js';
 
 /** Version of the offline draft builders; they follow the 1.x output schemas. */
 export const OFFLINE_TEMPLATE_VERSION = '1.0.0';
-
-const isDraftUseCase = (useCase: UseCase): useCase is DraftUseCase =>
-  (DRAFT_USE_CASES as readonly string[]).includes(useCase);
 
 /**
  * The embedded default and demo provider: not AI. It drafts from the structured
@@ -35,7 +32,7 @@ export class OfflineTemplateProvider implements ModelClient {
 
   private draft(request: CompletionRequest): CompletionResult {
     const started = performance.now();
-    if (!isDraftUseCase(request.useCase)) {
+    if (!isModelDrafted(request.useCase)) {
       throw new CareRelayError(
         'OFFLINE_UNSUPPORTED_USE_CASE',
         `The offline template drafts no ${request.useCase}`,

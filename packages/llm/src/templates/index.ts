@@ -9,6 +9,6 @@ export {
 export type { TemplateFiles, TemplateRegistryOptions } from './registry.js';
 export { neutralize, randomBoundary, recordTextRanges } from './render.js';
 export { strictSchemaViolations } from './strict-schema.js';
-export { DRAFT_LABEL, DRAFT_USE_CASES } from './types.js';
+export { DRAFT_LABEL, DRAFT_USE_CASES, isModelDrafted } from './types.js';
 export type { DraftUseCase, OutputSchema, OutputValidation, PromptTemplate } from './types.js';
 export { TOKEN_LABELS, placeholdersIn, validateOutput } from './validate.js';

@@ -1,19 +1,23 @@
 import type { DeidentifiedContext, UseCase } from '@carerelay/events';
+import { CATALOGUE, MODEL_USE_CASES } from '@carerelay/policy';
 import type { ChatMessage } from '../provider.js';
 
-/** Use cases drafted by a model. `coding` is deterministic rules (packages elsewhere) and has no template. */
+/**
+ * Use cases drafted by a model. Which ones is the catalogue's to say (`producer.kind`); this
+ * type only names them for the compiler, and the template test checks the two agree.
+ */
 export type DraftUseCase = Exclude<UseCase, 'coding'>;
 
-export const DRAFT_USE_CASES: readonly DraftUseCase[] = [
-  'soap_note',
-  'dap_note',
-  'birp_note',
-  'treatment_plan',
-  'chart_summary',
-  'intake_extraction',
-  'message_triage',
-  'goal_progress',
-];
+/**
+ * Whether a model drafts `useCase` (the catalogue's producer is a template, not a rules
+ * engine): services ask this instead of comparing use-case names.
+ */
+export function isModelDrafted(useCase: UseCase): useCase is DraftUseCase {
+  return CATALOGUE[useCase].producer.kind === 'model';
+}
+
+/** The catalogue's model use cases: each has a prompt template here, no other use case has one. */
+export const DRAFT_USE_CASES: readonly DraftUseCase[] = MODEL_USE_CASES.filter(isModelDrafted);
 
 /** Value of every output's `draftLabel`: says who wrote the draft, so the label travels with the content. */
 export const DRAFT_LABEL = {

@@ -5,7 +5,7 @@ import { CareRelayError, toCareRelayError } from '@carerelay/errors';
 import { PayloadCodec, taskContextPayload, type AiRequest, type AiTask } from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';
 import { deidentifyContext, issuedTokensOf, knownFingerprintValues, type TokenVault } from '@carerelay/phi';
-import { applyMinimumNecessary } from '@carerelay/policy';
+import { applyMinimumNecessary, PART2_LABEL } from '@carerelay/policy';
 import { scanDeidentified } from './outbound-scan.js';
 
 export interface DeidentifyDeps {
@@ -54,7 +54,7 @@ export async function deidentifyTask(delivery: Delivery<AiTask>, deps: Deidentif
     purposeOfUse: task.purposeOfUse,
     useCase: task.useCase,
   };
-  const part2 = task.securityLabels.includes('42CFRPart2');
+  const part2 = task.securityLabels.includes(PART2_LABEL);
   try {
     const plaintext = await keyStep(() =>
       openEnvelope(task.context, {
@@ -120,6 +120,8 @@ export async function deidentifyTask(delivery: Delivery<AiTask>, deps: Deidentif
       deidCounts: deid.counts,
       dateShifted: shift !== null,
       securityLabels: task.securityLabels,
+      // The consent a Part 2 disclosure rests on travels to writeback, which names it in the accounting.
+      consentRef: task.consentRef,
       createdAt: Date.now(),
       knownFingerprints: knownFingerprintValues(deid.known).map((v) => keyedHash(fingerprintKey, v)),
       issuedTokens: issuedTokensOf(deid),

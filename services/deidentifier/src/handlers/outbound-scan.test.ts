@@ -17,4 +17,11 @@ describe("the deidentifier's own leak scan", () => {
     const context = { ...fixtureTaskContext(), diagnoses: [{ code: 'F41.1', display: 'anxiety\\nOkonkwo' }] };
     expect(scanDeidentified('soap_note', deidentifyContext(context)).blocked).toBe(true);
   });
+
+  it('scans a rules use case (coding) as JSON only: no prompt is rendered for it', () => {
+    const context = { ...fixtureTaskContext(), diagnoses: [{ code: 'F41.1', display: '[Dani Okonkwo]' }] };
+    // templateFor('coding') would throw TEMPLATE_NOT_FOUND: the JSON scan alone still blocks the name.
+    expect(scanDeidentified('coding', deidentifyContext(fixtureTaskContext())).findings).toEqual([]);
+    expect(scanDeidentified('coding', deidentifyContext(context)).blocked).toBe(true);
+  });
 });

@@ -1,5 +1,5 @@
 import type { UseCase } from '@carerelay/events';
-import { recordTextRanges, templateFor } from '@carerelay/llm';
+import { isModelDrafted, recordTextRanges, templateFor } from '@carerelay/llm';
 import {
   issuedTokensOf,
   knownFingerprintValues,
@@ -23,8 +23,8 @@ export function scanDeidentified(useCase: UseCase, deid: DeidentifiedTask): Leak
   const findings: LeakFinding[] = [
     ...scanOutbound(JSON.stringify(deid.context), { known: deid.known, fingerprints, tokens }).findings,
   ];
-  // Coding is rules, no model: nothing is rendered for it.
-  if (useCase !== 'coding') {
+  // A rules use case (the catalogue's producer) never reaches a model: nothing is rendered for it.
+  if (isModelDrafted(useCase)) {
     const messages = templateFor(useCase).render(deid.context);
     findings.push(
       ...scanPrompt(messages, { known: deid.known, fingerprints, tokens, recordText: recordTextRanges })

@@ -5,6 +5,7 @@ import { keyedHash } from '@carerelay/crypto';
 import { CareRelayError, toCareRelayError } from '@carerelay/errors';
 import type { AiDraft, AiRequest, DeidentifiedContext } from '@carerelay/events';
 import {
+  isModelDrafted,
   placeholdersIn,
   provenanceOf,
   recordTextRanges,
@@ -94,8 +95,8 @@ export function outboundPrompt(
  */
 export async function draftRequest(delivery: Delivery<AiRequest>, deps: DraftDeps): Promise<void> {
   const request = delivery.value;
-  // Coding requests are the coder's (rules, no model): not this worker's to draft.
-  if (request.useCase === 'coding') return;
+  // A rules use case (the catalogue's producer: coding goes to the coder) is not this worker's to draft.
+  if (!isModelDrafted(request.useCase)) return;
   const base = {
     tenantId: request.tenantId,
     taskId: request.taskId,
@@ -183,6 +184,9 @@ export async function draftRequest(delivery: Delivery<AiRequest>, deps: DraftDep
       placeholders: placeholdersIn(checked.value),
       provenance: provenanceOf(deps.model, template, result),
       createdAt: Date.now(),
+      // Part 2 travels with the draft: writeback labels the record, adds the notice, names the consent.
+      securityLabels: request.securityLabels,
+      consentRef: request.consentRef,
     };
     await deps.idempotency.store(draft);
     await deps.publish(draft);

@@ -207,6 +207,7 @@ function run(context: TaskContext, useCase: UseCase): { outcome: Outcome; prompt
     deidCounts: deid.counts,
     dateShifted: false,
     securityLabels: [],
+    consentRef: null,
     createdAt: 0,
     knownFingerprints: knownFingerprintValues(deid.known).map((v) => keyedHash(FINGERPRINT_KEY, v)),
     issuedTokens: issuedTokensOf(deid),

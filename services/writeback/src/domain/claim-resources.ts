@@ -10,6 +10,7 @@ import {
   type Claim,
   type Provenance,
 } from './fhir-resources.js';
+import { PART2_NOTICE, part2Security } from './part2.js';
 
 export const CPT_SYSTEM = 'http://www.ama-assn.org/go/cpt';
 export const ICD10CM_SYSTEM = 'http://hl7.org/fhir/sid/icd-10-cm';
@@ -18,6 +19,8 @@ export const CONFIDENCE_EXTENSION = 'urn:carerelay:fhir:extension:suggestion-con
 export const TO_BE_DETERMINED = 'To be determined by the biller';
 export const CODING_LABEL =
   'AI-Assisted coding suggestion: a draft for biller review, never submitted by CareRelay.';
+/** The §2.32 notice on a Claim derived from 42 CFR Part 2 data, next to the AI label. */
+export const DISCLOSURE_NOTICE_EXTENSION = 'urn:carerelay:fhir:extension:disclosure-notice';
 
 const INFO_CATEGORY = {
   coding: [
@@ -74,6 +77,8 @@ export interface ClaimInput {
   readonly suggestion: CodingSuggestion;
   readonly clientId: string;
   readonly text: ReidentifiedSuggestion;
+  /** Derived from 42 CFR Part 2 data: the Claim keeps the label and carries the notice. */
+  readonly part2: boolean;
 }
 
 /**
@@ -81,7 +86,7 @@ export interface ClaimInput {
  * code (DOMAIN.md FHIR mapping: billing codes → Claim, suggestion only). Each
  * code's rationale, the documented minutes and every warning go to supportingInfo.
  */
-export function codingClaim({ suggestion, clientId, text }: ClaimInput): Claim {
+export function codingClaim({ suggestion, clientId, text, part2 }: ClaimInput): Claim {
   const supportingInfo: NonNullable<Claim['supportingInfo']> = [];
   const info = (entry: Omit<(typeof supportingInfo)[number], 'sequence' | 'category'>): number => {
     supportingInfo.push({ sequence: supportingInfo.length + 1, category: INFO_CATEGORY, ...entry });
@@ -136,9 +141,11 @@ export function codingClaim({ suggestion, clientId, text }: ClaimInput): Claim {
         { system: AI_LABEL_SYSTEM, code: 'AI-ASSISTED', display: 'AI-Assisted' },
         { system: AI_LABEL_SYSTEM, code: 'NOT-SUBMITTED', display: 'Suggestion: never submitted' },
       ],
+      ...part2Security(part2),
     },
     extension: [
       { url: AI_LABEL_EXTENSION, valueString: CODING_LABEL },
+      ...(part2 ? [{ url: DISCLOSURE_NOTICE_EXTENSION, valueString: PART2_NOTICE }] : []),
       ...unresolvedExtensions(text.unresolved),
     ],
     identifier: [{ system: TASK_IDENTIFIER_SYSTEM, value: suggestion.taskId }],

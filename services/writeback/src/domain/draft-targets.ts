@@ -1,4 +1,5 @@
-import type { ModelProvenance, UseCase, WritebackKind } from '@carerelay/events';
+import type { ModelProvenance, UseCase } from '@carerelay/events';
+import { CATALOGUE, USE_CASES, type WritebackTarget } from '@carerelay/policy';
 import { AI_DRAFT_LABEL, OFFLINE_DRAFT_LABEL } from './draft-text.js';
 import {
   TASK_IDENTIFIER_SYSTEM,
@@ -7,39 +8,26 @@ import {
   type Communication,
   type DocumentReference,
 } from './fhir-resources.js';
+import { part2Security } from './part2.js';
 
-/** Where a use case's draft goes in the EHR (DOMAIN.md FHIR mapping), always as a draft. */
-export interface DraftTarget {
-  readonly kind: WritebackKind;
-  readonly resourceType: 'DocumentReference' | 'CarePlan' | 'Communication';
-  readonly title: string;
-  /** LOINC document type (DocumentReference targets). */
-  readonly loinc?: { readonly code: string; readonly display: string };
-}
-
-const MH_PROGRESS_NOTE = { code: '34904-3', display: 'Mental health Progress note' } as const;
-const PROGRESS_NOTE = { code: '11506-3', display: 'Progress note' } as const;
-const note = (kind: WritebackKind, title: string, loinc: DraftTarget['loinc']): DraftTarget => ({
-  kind,
-  resourceType: 'DocumentReference',
-  title,
-  loinc,
-});
-
-/** Every drafting use case has a target; `coding` is written as a Claim by its own handler. */
-export const DRAFT_TARGETS: Partial<Record<UseCase, DraftTarget>> = {
-  soap_note: note('NOTE_DRAFT', 'SOAP progress note', MH_PROGRESS_NOTE),
-  dap_note: note('NOTE_DRAFT', 'DAP progress note', MH_PROGRESS_NOTE),
-  birp_note: note('NOTE_DRAFT', 'BIRP progress note', MH_PROGRESS_NOTE),
-  chart_summary: note('SUMMARY', 'Chart summary', PROGRESS_NOTE),
-  intake_extraction: note('NOTE_DRAFT', 'Intake extraction', {
-    code: '34794-8',
-    display: 'Interdisciplinary Initial evaluation note',
-  }),
-  goal_progress: note('NOTE_DRAFT', 'Goal progress', PROGRESS_NOTE),
-  treatment_plan: { kind: 'CARE_PLAN_DRAFT', resourceType: 'CarePlan', title: 'Treatment plan' },
-  message_triage: { kind: 'COMMUNICATION_DRAFT', resourceType: 'Communication', title: 'Message triage' },
+/** The catalogue's write-back target of a drafted use case: a draft record, never a Claim. */
+export type DraftTarget = WritebackTarget & {
+  readonly resourceType: Exclude<WritebackTarget['resourceType'], 'Claim'>;
 };
+
+const isDraftTarget = (target: WritebackTarget): target is DraftTarget => target.resourceType !== 'Claim';
+
+/**
+ * Where each ai.draft.v1 goes in the EHR, always as a draft: the catalogue's target of every
+ * use case a model drafts. A rules use case (coding) has no draft; its Claim is written from
+ * coding.suggestion.v1 by its own handler.
+ */
+export const DRAFT_TARGETS: Partial<Record<UseCase, DraftTarget>> = Object.fromEntries(
+  USE_CASES.flatMap((useCase) => {
+    const { producer, writeback } = CATALOGUE[useCase];
+    return producer.kind === 'model' && isDraftTarget(writeback) ? [[useCase, writeback]] : [];
+  }),
+);
 
 export interface DraftInput {
   readonly taskId: string;
@@ -51,6 +39,8 @@ export interface DraftInput {
   readonly text: string;
   readonly provenance: ModelProvenance;
   readonly unresolved: readonly string[];
+  /** Derived from 42 CFR Part 2 data: the record keeps the label (meta.security). */
+  readonly part2: boolean;
   readonly now: number;
 }
 
@@ -93,11 +83,14 @@ const PRIORITY: Readonly<Record<string, 'stat' | 'urgent' | 'routine'>> = {
 /**
  * The draft as its EHR resource: a `preliminary` DocumentReference, a `draft` CarePlan, or a
  * Communication `in preparation` (a suggested reply nobody has sent). Each carries the task
- * identifier (conditional create) and the draft label; none is ever a signed record.
+ * identifier (conditional create) and the draft label, and a draft derived from Part 2 data
+ * the 42CFRPart2 label; none is ever a signed record.
  */
 export function draftResource(input: DraftInput): DraftResource {
   const label = labelOf(input.provenance);
+  const meta = part2Security(input.part2);
   const common = {
+    ...(meta ? { meta } : {}),
     ...(input.unresolved.length > 0 ? { extension: unresolvedExtensions(input.unresolved) } : {}),
     identifier: [{ system: TASK_IDENTIFIER_SYSTEM, value: input.taskId }],
     subject: { reference: `Patient/${input.clientId}` },

@@ -86,12 +86,19 @@ export interface RenderOptions {
   readonly provenance: ModelProvenance;
   readonly placeholders: readonly string[];
   readonly unresolved: readonly string[];
+  /** A notice every reader must see, right under the label (the §2.32 notice of a Part 2 draft). */
+  readonly notice?: string;
 }
 
-/** Plain text for the EHR: the draft label first, then one heading per section. */
+/** Plain text for the EHR: the draft label first (then any notice), then one heading per section. */
 export function renderNote(content: unknown, options: RenderOptions): string {
   const label = options.provenance.provider === 'OFFLINE_TEMPLATE' ? OFFLINE_DRAFT_LABEL : AI_DRAFT_LABEL;
-  const lines = [`${label} — review and sign`, options.title, ''];
+  const lines = [
+    `${label} — review and sign`,
+    ...(options.notice ? [options.notice] : []),
+    options.title,
+    '',
+  ];
   const sections =
     content !== null && typeof content === 'object' && !Array.isArray(content)
       ? Object.entries(content as Record<string, unknown>)

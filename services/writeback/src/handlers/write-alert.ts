@@ -2,6 +2,7 @@ import type { Delivery } from '@carerelay/bus';
 import { CareRelayError } from '@carerelay/errors';
 import type { RiskAlert, WritebackStatus } from '@carerelay/events';
 import { vaultKeyOf, type VaultEntry } from '@carerelay/phi';
+import { PURPOSE_EVENT_VALUE } from '@carerelay/policy';
 import {
   alertIdentifier,
   alertProvenance,
@@ -136,7 +137,8 @@ export async function writeAlert(delivery: Delivery<RiskAlert>, deps: WritebackD
         ...who,
         action: 'PHI_DISCLOSURE',
         outcome: 'SUCCESS',
-        purposeOfUse: 'TREATMENT',
+        // A risk alert is disclosed for treatment (the client's safety), whatever the task's use case.
+        purposeOfUse: PURPOSE_EVENT_VALUE.TREAT,
         recipient: deps.ehrEndpoint,
         description: `risk alert (${subject.entry ? 're-identified' : 'tokens only'}) written to the EHR as ${written}`,
       });

@@ -1,9 +1,11 @@
 import type { Delivery } from '@carerelay/bus';
 import type { AiDraft, WritebackStatus } from '@carerelay/events';
 import { vaultKeyOf } from '@carerelay/phi';
+import { CATALOGUE, PURPOSE_EVENT_VALUE } from '@carerelay/policy';
 import { renderNote, reidentifyDraft } from '../domain/draft-text.js';
 import { DRAFT_TARGETS, draftResource } from '../domain/draft-targets.js';
 import { draftProvenance, draftQuery, modelDisplay } from '../domain/fhir-resources.js';
+import { PART2_NOTICE, isPart2, underConsent } from '../domain/part2.js';
 import {
   assertSubject,
   outcomePublisher,
@@ -22,11 +24,14 @@ export type WriteDraftDeps = WritebackDeps;
  * then ehr.writeback.v1 (ids only). Both writes are conditional creates on the
  * task id, so a redelivery never makes a second draft; the vault entry is purged
  * only after both exist. Nothing here ever updates an existing record.
+ * A draft derived from 42 CFR Part 2 data carries the §2.32 notice in its text and the
+ * 42CFRPart2 label on the record; its disclosure is accounted with the consent it rests on.
  */
 export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDeps): Promise<void> {
   const draft = delivery.value;
   const now = deps.now ?? Date.now;
-  const base = { tenantId: draft.tenantId, taskId: draft.taskId, useCase: draft.useCase };
+  const part2 = isPart2(draft.securityLabels);
+  const base = { tenantId: draft.tenantId, taskId: draft.taskId, useCase: draft.useCase, part2 };
   const ai = {
     model: modelDisplay(draft.provenance),
     templateVersion: `${draft.provenance.templateId}@${draft.provenance.templateVersion}`,
@@ -61,6 +66,7 @@ export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDe
       provenance: draft.provenance,
       placeholders: draft.placeholders,
       unresolved: reid.unresolved,
+      ...(part2 ? { notice: PART2_NOTICE } : {}),
     });
     const { resourceRef, provenanceRef, created } = await writeWithProvenance(deps, {
       taskId: draft.taskId,
@@ -72,6 +78,7 @@ export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDe
         text,
         provenance: draft.provenance,
         unresolved: reid.unresolved,
+        part2,
         now: now(),
       }),
       ifNoneExist: draftQuery(draft.taskId),
@@ -100,9 +107,9 @@ export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDe
         ...who,
         action: 'PHI_DISCLOSURE',
         outcome: 'SUCCESS',
-        purposeOfUse: 'TREATMENT',
+        purposeOfUse: PURPOSE_EVENT_VALUE[CATALOGUE[draft.useCase].purposeOfUse],
         recipient: deps.ehrEndpoint,
-        description: `re-identified ${target.kind} written to the EHR as ${resourceRef}`,
+        description: `re-identified ${target.kind} written to the EHR as ${resourceRef}${underConsent(draft.consentRef)}`,
       });
     }
     deps.logger.info(
