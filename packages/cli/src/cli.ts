@@ -2,6 +2,7 @@ import { deidDetect } from './deid-detect.js';
 import { runDlq } from './dlq.js';
 import { draftFromBundle } from './draft.js';
 import { runKeys } from './keys.js';
+import { runPolicy } from './policy.js';
 
 const USAGE = `Usage: carerelay <command>
 
@@ -9,10 +10,16 @@ Commands:
   start            Run all seven services in one process on the embedded bus
                    (ops server on CARERELAY_HOST:CARERELAY_PORT, default 127.0.0.1:7070)
   deid detect      Read JSONL {"id","text"} on stdin; write {"id","spans":[{start,end,type}]} per line
-  draft --bundle FILE --use-case USE_CASE
-                   Draft from a FHIR R4 Bundle through the full path (minimum necessary,
+  draft --bundle FILE --use-case USE_CASE [--role ROLE] [--relationship REL]
+                   Draft from a FHIR R4 Bundle through the services themselves, in process:
+                   policy (as a clinician on the care team unless --role/--relationship say
+                   otherwise), consent and 42 CFR Part 2 checks, minimum necessary,
                    de-identification, leak guard, model per AZURE_OPENAI_* or offline,
-                   re-identification); prints the draft and its audit trail
+                   re-identification; prints the draft and its audit trail. Exit 0 written,
+                   3 refused (reason on stderr), 4 leak blocked, 5 not produced
+  policy show|check
+                   The use-case catalogue in force for a tenant, or one decision as JSON
+                   (carerelay policy --help)
   keys init|list|rotate|retire|export-fingerprint --file KEY_FILE
                    Manage the master key file: rotation, retirement, the llm-worker's
                    fingerprint keys (carerelay keys --help)
@@ -39,8 +46,15 @@ export async function runCli(argv: readonly string[]): Promise<number | undefine
         process.stderr.write(`carerelay: draft needs --bundle FILE and --use-case USE_CASE\n\n${USAGE}`);
         return 2;
       }
-      return draftFromBundle({ bundle, useCase }, process.stdout);
+      const role = flag('--role');
+      const relationship = flag('--relationship');
+      return draftFromBundle(
+        { bundle, useCase, ...(role ? { role } : {}), ...(relationship ? { relationship } : {}) },
+        process.stdout,
+      );
     }
+    case 'policy':
+      return runPolicy(argv.slice(1), { env: process.env, stdout: process.stdout, stderr: process.stderr });
     case 'keys':
       return runKeys(argv.slice(1), process.stdout, process.stderr);
     case 'dlq':

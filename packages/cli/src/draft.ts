@@ -1,27 +1,38 @@
-import { readFileSync } from 'node:fs';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
-import { auditEvent, type AuditFacts } from '@carerelay/audit';
-import { BundleFhirReader, FhirAdapter } from '@carerelay/ehr';
+import { EmbeddedBus } from '@carerelay/bus';
+import { LocalKeyProvider } from '@carerelay/crypto';
+import { TASK_IDENTIFIER_SYSTEM } from '@carerelay/ehr';
 import { CareRelayError } from '@carerelay/errors';
-import { USE_CASE_VALUES, type AuditEvent, type UseCase } from '@carerelay/events';
+import {
+  AvroSerde,
+  auditEventTopic,
+  ehrChangeTopic,
+  InMemorySchemaStore,
+  USE_CASE_VALUES,
+  type AuditEvent,
+  type EhrChange,
+  type UseCase,
+} from '@carerelay/events';
 import {
   AzureOpenAIModelClient,
   OfflineTemplateProvider,
   OpenAICompatibleModelClient,
-  provenanceOf,
-  templateFor,
-  validateOutput,
   type ModelClient,
 } from '@carerelay/llm';
-import { deidentifyContext, scanOutbound } from '@carerelay/phi';
-import { applyMinimumNecessary, CATALOGUE } from '@carerelay/policy';
-import { renderNote, reidentifyDraft } from '@carerelay/service-writeback';
-
-const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
+import { createLogger } from '@carerelay/logger';
+import { InMemoryTokenVault } from '@carerelay/phi';
+import { CATALOGUE, PART2_NOTICE } from '@carerelay/policy';
+import type { ServiceApp } from '@carerelay/runtime';
+import { applyAuditEvent, taskIdForChange, type TaskStatus } from '@carerelay/service-ehr-connector';
+import type { Resource } from '@medplum/fhirtypes';
+import { BundleEhr } from './bundle-ehr.js';
+import { pipelineFactories } from './pipeline.js';
+import { bundlePolicy, parseRelationship, readBundle } from './policy.js';
 
 /** The model the environment configures: Azure OpenAI (AZURE_OPENAI_*), an OpenAI-compatible endpoint, or the offline template. */
-export function modelFromEnv(env: NodeJS.ProcessEnv): ModelClient {
+export function modelFromEnv(env: NodeJS.ProcessEnv): { model: ModelClient; deployment: string } {
   if (env.AZURE_OPENAI_ENDPOINT) {
     const deployment = env.AZURE_OPENAI_DEPLOYMENT;
     if (!deployment)
@@ -31,140 +42,198 @@ export function modelFromEnv(env: NodeJS.ProcessEnv): ModelClient {
       );
     if (!env.AZURE_OPENAI_API_KEY)
       throw new CareRelayError('CONFIG_INVALID', 'AZURE_OPENAI_API_KEY is required for the one-shot CLI');
-    return new AzureOpenAIModelClient({
-      endpoint: env.AZURE_OPENAI_ENDPOINT,
-      apiKey: env.AZURE_OPENAI_API_KEY,
-      apiVersion: env.OPENAI_API_VERSION ?? '2024-10-21',
-      defaultDeployment: deployment,
-    });
+    return {
+      model: new AzureOpenAIModelClient({
+        endpoint: env.AZURE_OPENAI_ENDPOINT,
+        apiKey: env.AZURE_OPENAI_API_KEY,
+        apiVersion: env.OPENAI_API_VERSION ?? '2024-10-21',
+        defaultDeployment: deployment,
+      }),
+      deployment,
+    };
   }
   if (env.OPENAI_COMPATIBLE_BASE_URL && env.OPENAI_COMPATIBLE_MODEL) {
-    return new OpenAICompatibleModelClient({
-      baseURL: env.OPENAI_COMPATIBLE_BASE_URL,
-      model: env.OPENAI_COMPATIBLE_MODEL,
-      ...(env.OPENAI_COMPATIBLE_API_KEY ? { apiKey: env.OPENAI_COMPATIBLE_API_KEY } : {}),
-    });
+    return {
+      model: new OpenAICompatibleModelClient({
+        baseURL: env.OPENAI_COMPATIBLE_BASE_URL,
+        model: env.OPENAI_COMPATIBLE_MODEL,
+        ...(env.OPENAI_COMPATIBLE_API_KEY ? { apiKey: env.OPENAI_COMPATIBLE_API_KEY } : {}),
+      }),
+      deployment: env.OPENAI_COMPATIBLE_MODEL,
+    };
   }
-  return new OfflineTemplateProvider();
+  return { model: new OfflineTemplateProvider(), deployment: 'offline-template' };
+}
+
+/** Exit codes of `carerelay draft` (also in its usage text). */
+export const DRAFT_EXIT = { written: 0, refused: 3, blocked: 4, failed: 5 } as const;
+
+const TENANT = 'local';
+/** Who the CLI acts as: the person at the terminal, in the role they state. */
+const CLI_USER = 'cli-user';
+
+export interface DraftArgs {
+  readonly bundle: string;
+  readonly useCase: string;
+  /** Default: clinician. */
+  readonly role?: string;
+  /** care_team (default), appointment_practitioner, supervision or none. */
+  readonly relationship?: string;
+}
+
+const isTerminal = (s: TaskStatus | undefined, rules: boolean): boolean =>
+  s !== undefined &&
+  (s.state === 'written' || s.state === 'refused' || s.state === 'dead_lettered' || (rules && s.state === 'drafting'));
+
+/** The text of the draft as written to the EHR (a DocumentReference attachment, or the CarePlan/Communication note). */
+function draftText(resource: Resource): string {
+  const r = resource as {
+    content?: { attachment?: { data?: string } }[];
+    note?: { text?: string }[];
+  };
+  const data = r.content?.[0]?.attachment?.data;
+  if (data) return Buffer.from(data, 'base64').toString('utf8');
+  return r.note?.map((n) => n.text ?? '').join('\n') ?? '';
 }
 
 /**
- * `carerelay draft --bundle FILE --use-case X` (an external contract: keep it).
- * The same path as the services, in process: minimum-necessary context from the
- * Bundle → de-identification → leak guard → model → validation → re-identification.
- * Prints the draft, then the audit trail (one JSON event per line, no clinical text).
+ * `carerelay draft --bundle FILE --use-case X [--role R] [--relationship REL]` (an external
+ * contract: keep it). The Bundle is the EHR and this process runs the services themselves
+ * (ehr-connector, deidentifier, llm-worker, coder, writeback) on the embedded bus: the same
+ * catalogue, policy, consent and Part 2 checks, minimum necessary, de-identification, leak
+ * guard, model, validation and re-identification as in production, with no step restated
+ * here. Prints the draft, then the audit trail (one JSON event per line, no clinical text).
+ * A refusal goes to stderr with its reason code and a non-zero exit.
  */
 export async function draftFromBundle(
-  args: { bundle: string; useCase: string },
+  args: DraftArgs,
   out: Writable,
   env: NodeJS.ProcessEnv = process.env,
+  err: Writable = process.stderr,
 ): Promise<number> {
   if (!(USE_CASE_VALUES as readonly string[]).includes(args.useCase)) {
     throw new CareRelayError('CLI_BAD_USE_CASE', `--use-case must be one of: ${USE_CASE_VALUES.join(', ')}`);
   }
   const useCase = args.useCase as UseCase;
+  const role = args.role ?? 'clinician';
+  const ehr = new BundleEhr(readBundle(args.bundle));
+  const subject = ehr.subject();
+  const { adapter, policy } = bundlePolicy(ehr, parseRelationship(args.relationship), env);
+  const { model, deployment } = modelFromEnv(env);
+  const keys = LocalKeyProvider.ephemeral();
+  const logger = createLogger({ service: 'carerelay-cli', level: env.CARERELAY_LOG_LEVEL ?? 'silent' });
+  const bus = EmbeddedBus.fromConfig({ serde: new AvroSerde(new InMemorySchemaStore()), logger });
+  const pipeline = pipelineFactories({
+    tenantId: TENANT,
+    keys,
+    vault: new InMemoryTokenVault(keys),
+    adapter,
+    writer: ehr,
+    ehrEndpoint: `bundle:${basename(args.bundle)}`,
+    model,
+    deployment,
+    policy: { rollout: policy.rollout.current() },
+    env,
+  });
+  const context = { bus, logger, concurrency: 1 };
+  const apps: ServiceApp[] = [
+    pipeline.connector,
+    pipeline.deidentifier,
+    pipeline.llmWorker,
+    pipeline.coder,
+    pipeline.writeback,
+  ].map((create) => create(context));
+
+  const change: EhrChange = {
+    eventId: `cli-${randomUUID()}`,
+    tenantId: TENANT,
+    clientId: subject.clientId,
+    changeType: 'OTHER',
+    source: 'ON_DEMAND',
+    vendor: 'carerelay-cli',
+    resourceType: subject.encounterId ? 'Encounter' : 'Patient',
+    resourceId: subject.encounterId ?? subject.clientId,
+    resourceVersion: null,
+    encounterId: subject.encounterId ?? null,
+    actorUserId: CLI_USER,
+    actorRole: role,
+    occurredAt: Date.now(),
+    receivedAt: Date.now(),
+    requestedUseCase: useCase,
+    redraft: false,
+  };
+  const taskId = taskIdForChange(change, useCase);
+  const rules = CATALOGUE[useCase].producer.kind === 'rules';
   const trail: AuditEvent[] = [];
-  const taskId = randomUUID();
-  const audit = (facts: Omit<AuditFacts, 'service' | 'tenantId' | 'taskId'>): void => {
-    trail.push(auditEvent({ ...facts, service: 'carerelay-cli', tenantId: 'local', taskId, useCase }));
-  };
-  const reader = new BundleFhirReader(
-    JSON.parse(readFileSync(args.bundle, 'utf8')) as ConstructorParameters<typeof BundleFhirReader>[0],
-  );
-  const subject = reader.subject();
-  const read = await new FhirAdapter(reader).readTaskContext({ ...subject, reads: CATALOGUE[useCase].reads });
-  audit({
-    action: 'PHI_ACCESS',
-    outcome: 'SUCCESS',
-    clientId: subject.clientId,
-    purposeOfUse: 'TREATMENT',
-    counts: { resources: read.sourceRefs.length },
-  });
-  const finish = (text: string, code: number): number => {
-    out.write(`${text}\n\n--- audit trail ---\n${trail.map((e) => JSON.stringify(e)).join('\n')}\n`);
-    return code;
-  };
-  if (read.securityLabels.includes('42CFRPart2')) {
-    audit({
-      action: 'CONSENT_CHECK',
-      outcome: 'DENIED',
-      part2: true,
-      clientId: subject.clientId,
-      reasonCode: 'PART2_CONSENT_NOT_VERIFIED',
-    });
-    return finish(
-      'Refused: the record carries 42 CFR Part 2 labels and no verified consent; nothing was sent to a model.',
-      3,
-    );
-  }
-  if (useCase === 'coding') {
-    return finish('coding is drafted by rules in the coder service, not by a model; nothing was sent.', 0);
-  }
-  const deid = deidentifyContext(applyMinimumNecessary(read.context, useCase));
-  audit({ action: 'DEID', outcome: 'SUCCESS', clientId: subject.clientId, counts: deid.counts });
-  const template = templateFor(useCase);
-  const messages = template.render(deid.context);
-  const scan = scanOutbound(JSON.stringify(deid.context), { known: deid.known });
-  if (scan.blocked) {
-    audit({
-      action: 'LEAK_BLOCKED',
-      outcome: 'BLOCKED',
-      clientId: subject.clientId,
-      reasonCode: 'LEAK_BLOCKED',
-      counts: { findings: scan.findings.length },
-    });
-    return finish('Refused: identifiers remained after de-identification; nothing was sent to a model.', 4);
-  }
-  const model = modelFromEnv(env);
-  const result = await model.complete({
-    useCase,
-    messages,
-    outputSchema: template.outputSchema,
-    context: deid.context,
-    requestId: taskId,
-  });
-  const checked = validateOutput(template, result.content);
-  const prompt = messages.map((m) => m.content).join('\n');
-  audit({
-    action: 'LLM_CALL',
-    outcome: checked.ok ? 'SUCCESS' : 'FAILURE',
-    recipient: model.recipient(useCase),
-    model: result.modelVersion ?? result.deployment,
-    templateVersion: `${template.id}@${template.version}`,
-    counts: {
-      promptTokens: result.promptTokens,
-      completionTokens: result.completionTokens,
-      latencyMs: result.latencyMs,
+  let status: TaskStatus | undefined;
+  let settle: () => void = () => undefined;
+  const settled = new Promise<void>((resolve) => (settle = resolve));
+
+  await bus.start();
+  const audit = await bus.subscribe({
+    topic: auditEventTopic,
+    groupId: 'carerelay-cli.trail',
+    handler: (delivery) => {
+      const event = delivery.value;
+      trail.push(event);
+      if (event.taskId === taskId) status = applyAuditEvent(status, event);
+      if (isTerminal(status, rules)) settle();
+      return Promise.resolve();
     },
-    hashes: { prompt: sha256(prompt), response: sha256(result.content), template: template.hash },
   });
-  if (!checked.ok)
-    return finish(
-      `The model's output did not match ${template.id}@${template.version}: ${checked.errors.join('; ')}`,
-      5,
-    );
-  const entry = {
-    tenantId: 'local',
-    taskId,
-    clientId: subject.clientId,
-    tokens: deid.tokens,
-    dateShiftDays: null,
-    createdAt: Date.now(),
+  try {
+    for (const app of apps) await app.start();
+    await bus.publish(ehrChangeTopic, { key: `${TENANT}:${subject.clientId}`, value: change });
+    const timeoutMs = Number(env.CARERELAY_DRAFT_TIMEOUT_MS ?? 300_000);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      settled,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  } finally {
+    for (const app of [...apps].reverse()) await app.stop();
+    await audit.stop();
+    await bus.shutdown();
+  }
+
+  const printTrail = (): void => {
+    out.write(`--- audit trail ---\n${trail.map((e) => JSON.stringify(e)).join('\n')}\n`);
   };
-  const draft = reidentifyDraft(result.content, entry);
-  const provenance = provenanceOf(model, template, result);
-  const text = renderNote(draft.content, {
-    title: `${useCase} draft`,
-    provenance,
-    placeholders: [],
-    unresolved: draft.unresolved,
-  });
-  audit({
-    action: 'DRAFT_WRITTEN',
-    outcome: 'SUCCESS',
-    clientId: subject.clientId,
-    description: 'printed to stdout',
-    hashes: { draft: sha256(text) },
-  });
-  return finish(text, 0);
+  if (status?.state === 'refused') {
+    const blocked = status.reasonCode === 'LEAK_BLOCKED';
+    err.write(
+      `carerelay: refused: ${status.reasonCode ?? 'POLICY_DENIED'}` +
+        `${status.rule ? ` (rule ${status.rule})` : ''}; nothing was sent to a model\n`,
+    );
+    printTrail();
+    return blocked ? DRAFT_EXIT.blocked : DRAFT_EXIT.refused;
+  }
+  if (status?.state === 'dead_lettered' || !status || (!rules && status.state !== 'written')) {
+    err.write(
+      `carerelay: the draft was not produced: ${status?.reasonCode ?? `no outcome within the timeout (last state: ${status?.state ?? 'none'})`}\n`,
+    );
+    printTrail();
+    return DRAFT_EXIT.failed;
+  }
+  if (rules) {
+    out.write(
+      `${useCase} is produced by the coder service's rules, never by a model; nothing was sent to a model.\n\n`,
+    );
+    printTrail();
+    return DRAFT_EXIT.written;
+  }
+  const written = ehr.written.find((r) =>
+    ((r as { identifier?: { system?: string; value?: string }[] }).identifier ?? []).some(
+      (i) => i.system === TASK_IDENTIFIER_SYSTEM && i.value === taskId,
+    ),
+  );
+  const text = written ? draftText(written) : '';
+  out.write(`${text}\n\n`);
+  // Part 2 data: the notice travels with the draft (writeback put it in the text); say it here too.
+  if (text.includes(PART2_NOTICE)) err.write(`carerelay: ${PART2_NOTICE}\n`);
+  printTrail();
+  return DRAFT_EXIT.written;
 }

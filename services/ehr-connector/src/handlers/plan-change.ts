@@ -242,7 +242,6 @@ async function planClaimed(
       return false;
     }
     consentRef = after.consentRef;
-    void consentRef; // MERGE-H4
   }
   const context = await sealEnvelope(contextCodec.encode(read.context), {
     tenantId: change.tenantId,
@@ -256,7 +255,7 @@ async function planClaimed(
     useCase,
     requestedBy: { userId: practitioner ?? 'ehr-connector', role },
     purposeOfUse: PURPOSE_EVENT_VALUE[decision.purposeOfUse],
-    // MERGE-H4 consentRef,
+    consentRef,
     changeEventId: change.eventId,
     encounterId: change.encounterId,
     securityLabels: read.securityLabels,
