@@ -78,6 +78,8 @@ export class RedisTaskStatusStore implements TaskStatusStore {
         this.redis.eval(COMPARE_AND_SET, 1, key, raw ?? '', JSON.stringify(status), this.ttlSeconds),
       );
       if (written === 1) return status;
+      // Lost the race: let the other writer finish before reading again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 * attempt)));
     }
     throw new CareRelayError('TASK_STATUS_CONFLICT', 'task status kept changing during the update', {
       retryable: true,
