@@ -161,7 +161,13 @@ describe('task status over HTTP', () => {
 
     const { status: code, body } = await status(taskId, asTherapist());
     expect(code).toBe(200);
-    expect(body).toMatchObject({ taskId, state: 'written', useCase: 'soap_note', reasonCode: null, rule: null });
+    expect(body).toMatchObject({
+      taskId,
+      state: 'written',
+      useCase: 'soap_note',
+      reasonCode: null,
+      rule: null,
+    });
     expect((body['history'] as { state: string }[]).map((h) => h.state)).toEqual([
       'planned',
       'drafting',
@@ -175,7 +181,13 @@ describe('task status over HTTP', () => {
   it('an accepted request the planner has not reached yet is queued', async () => {
     const queuedId = randomUUID();
     const at = Date.parse('2026-03-02T15:00:00.000Z');
-    await markQueued(store, { tenantId: TENANT, taskId: queuedId, useCase: 'chart_summary', userId: therapist, at });
+    await markQueued(store, {
+      tenantId: TENANT,
+      taskId: queuedId,
+      useCase: 'chart_summary',
+      userId: therapist,
+      at,
+    });
     expect(await status(queuedId, asTherapist())).toEqual({
       status: 200,
       body: {
@@ -193,9 +205,14 @@ describe('task status over HTTP', () => {
   it('another user of the tenant gets the same 404 as for an unknown task; oversight roles see it', async () => {
     const other = await status(taskId, token('sbx-pract-psychiatrist', ['clinician']));
     const unknown = await status(randomUUID(), asTherapist());
-    expect(other).toEqual({ status: 404, body: { code: 'TASK_NOT_FOUND', reason: 'no such task for this user' } });
+    expect(other).toEqual({
+      status: 404,
+      body: { code: 'TASK_NOT_FOUND', reason: 'no such task for this user' },
+    });
     expect(unknown).toEqual(other);
-    expect((await status(taskId, token('compliance-1', ['compliance_officer']))).body['state']).toBe('written');
+    expect((await status(taskId, token('compliance-1', ['compliance_officer']))).body['state']).toBe(
+      'written',
+    );
     expect((await status(taskId, token('ops-1', ['platform_admin']))).status).toBe(200);
   });
 
@@ -203,7 +220,10 @@ describe('task status over HTTP', () => {
     const wrongTenant = await status(taskId, token(therapist, ['clinician'], 't2'));
     expect(wrongTenant.status).toBe(403);
     expect(wrongTenant.body['code']).toBe('AUTH_WRONG_TENANT');
-    const forged = await status(taskId, asTherapist().then((t) => `${t.slice(0, -4)}AAAA`));
+    const forged = await status(
+      taskId,
+      asTherapist().then((t) => `${t.slice(0, -4)}AAAA`),
+    );
     expect(forged.status).toBe(401);
     expect(forged.body['code']).toBe('AUTH_TOKEN_INVALID');
     const missing = await fetch(`${app.ingressUrl()!}/v1/tasks/${taskId}`);

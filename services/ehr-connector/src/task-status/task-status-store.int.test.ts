@@ -65,7 +65,13 @@ describe('task statuses in Redis', () => {
 
   it('stores per tenant, expires a week after the last change, and reads back what it stored', async () => {
     const store = new RedisTaskStatusStore(first, { prefix });
-    await markQueued(store, { tenantId: 't1', taskId: 'task-1', useCase: 'soap_note', userId: 'clin-1', at: T0 });
+    await markQueued(store, {
+      tenantId: 't1',
+      taskId: 'task-1',
+      useCase: 'soap_note',
+      userId: 'clin-1',
+      at: T0,
+    });
     await projectAuditEvent(event('PHI_ACCESS', 'ehr-connector', T0 + 1000, 'clin-1'), store);
 
     expect(await store.get('t1', 'task-1')).toMatchObject({

@@ -10,7 +10,11 @@ type EventFacts = Partial<Omit<AuditEvent, 'actor'>> & {
 };
 
 /** An audit event as the services record it, for task `task-1` of tenant `t1`. */
-function event(action: AuditEvent['action'], outcome: AuditEvent['outcome'], facts: EventFacts = {}): AuditEvent {
+function event(
+  action: AuditEvent['action'],
+  outcome: AuditEvent['outcome'],
+  facts: EventFacts = {},
+): AuditEvent {
   const { service, userId, ...rest } = facts;
   return {
     eventId: `evt-${action}-${rest.occurredAt ?? T0}`,
@@ -39,7 +43,8 @@ function event(action: AuditEvent['action'], outcome: AuditEvent['outcome'], fac
 
 const planned = (at = T0): AuditEvent =>
   event('PHI_ACCESS', 'SUCCESS', { occurredAt: at, userId: 'clin-1', purposeOfUse: 'TREATMENT' });
-const deid = (at: number): AuditEvent => event('DEID', 'SUCCESS', { occurredAt: at, service: 'deidentifier' });
+const deid = (at: number): AuditEvent =>
+  event('DEID', 'SUCCESS', { occurredAt: at, service: 'deidentifier' });
 const llmCall = (at: number): AuditEvent =>
   event('LLM_CALL', 'SUCCESS', { occurredAt: at, service: 'llm-worker' });
 const written = (at: number): AuditEvent =>
@@ -217,11 +222,16 @@ describe('task status projected from the audit stream', () => {
     expect(applyAuditEvent(undefined, event('POLICY_DECISION', 'DENIED', { taskId: null }))).toBeUndefined();
     const s = fold([planned(T0)]);
     expect(applyAuditEvent(s, event('PHI_DISCLOSURE', 'SUCCESS', { service: 'writeback' }))).toBe(s);
-    expect(applyAuditEvent(s, event('DEPENDENCY_UNAVAILABLE', 'FAILURE', { service: 'deidentifier' }))).toBe(s);
+    expect(applyAuditEvent(s, event('DEPENDENCY_UNAVAILABLE', 'FAILURE', { service: 'deidentifier' }))).toBe(
+      s,
+    );
     expect(applyAuditEvent(s, event('DRAFT_WRITTEN', 'FAILURE', { service: 'writeback' }))).toBe(s);
     // Review capture reads a signed note of the task afterwards: not the planner's read.
     expect(
-      applyAuditEvent(undefined, event('PHI_ACCESS', 'SUCCESS', { useCase: null, purposeOfUse: 'OPERATIONS' })),
+      applyAuditEvent(
+        undefined,
+        event('PHI_ACCESS', 'SUCCESS', { useCase: null, purposeOfUse: 'OPERATIONS' }),
+      ),
     ).toBeUndefined();
   });
 });
