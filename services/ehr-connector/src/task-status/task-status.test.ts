@@ -121,6 +121,18 @@ describe('task status projected from the audit stream', () => {
     });
   });
 
+  it("reads the rule as the planner describes a decision: 'use case …; rule …; consent …'", () => {
+    const s = applyAuditEvent(
+      undefined,
+      event('CONSENT_CHECK', 'DENIED', {
+        reasonCode: 'PART2_CONSENT_REQUIRED',
+        description: 'use case soap_note; rule part2.consent; consent Consent/sbx-consent-7',
+      }),
+    );
+    expect(s?.rule).toBe('part2.consent');
+    expect(s?.reasonCode).toBe('PART2_CONSENT_REQUIRED');
+  });
+
   it('an allowed policy decision moves nothing; a blocked leak refuses the task', () => {
     const start = fold([planned(T0)]);
     expect(applyAuditEvent(start, event('POLICY_DECISION', 'SUCCESS', { occurredAt: T0 + 1 }))).toBe(start);

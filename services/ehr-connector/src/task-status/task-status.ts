@@ -67,8 +67,9 @@ interface Move {
   readonly rule: string | null;
 }
 
-// The policy engine names the deciding rule in the description: `rule=<id>` (or `rule: <id>`).
-const RULE = /\brule[=:]\s*([A-Za-z0-9_.:/-]+)/;
+// The planner names the deciding rule in the description: `use case soap_note; rule part2.consent;
+// consent Consent/7` (also read: `rule=<id>`, `rule: <id>`).
+const RULE = /\brule[=:\s]\s*([A-Za-z0-9_./-]+)/;
 
 function ruleOf(description: string | null): string | null {
   return description?.match(RULE)?.[1] ?? null;
