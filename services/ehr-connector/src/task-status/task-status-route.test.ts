@@ -11,10 +11,18 @@ import {
   sandboxFhirClient,
   startSandboxEhr,
 } from '@carerelay/ehr/sandbox';
-import { AvroSerde, InMemorySchemaStore, auditEventTopic, type AuditEvent } from '@carerelay/events';
+import {
+  AvroSerde,
+  InMemorySchemaStore,
+  auditEventTopic,
+  ehrChangeTopic,
+  type AuditEvent,
+  type EhrChange,
+} from '@carerelay/events';
 import { createLogger } from '@carerelay/logger';
 import { createBearerVerifier } from '@carerelay/runtime';
 import { createEhrConnectorApp, type EhrConnectorApp } from '../app.js';
+import { taskIdForChange } from '../handlers/plan-change.js';
 import { InMemoryIdempotencyStore } from '../ingress/idempotency-store.js';
 import { markQueued } from './project-audit.js';
 import { InMemoryTaskStatusStore } from './task-status-store.js';
@@ -247,6 +255,44 @@ describe('task status over HTTP', () => {
       reasonCode: 'PART2_CONSENT_REQUIRED',
       rule: 'part2.consent',
     });
+  });
+
+  it("the planner's own refusal is visible to the practitioner the EHR named, with reason and rule", async () => {
+    const counselor = SANDBOX_PRACTITIONERS.counselor.id; // not on Avery's care team
+    const change: EhrChange = {
+      eventId: randomUUID(),
+      tenantId: TENANT,
+      clientId: avery.patientId,
+      changeType: 'SESSION_ENDED',
+      source: 'POLL',
+      vendor: 'fhir-r4',
+      resourceType: 'Encounter',
+      resourceId: avery.encounterIds.intake,
+      resourceVersion: '1',
+      encounterId: avery.encounterIds.intake,
+      actorUserId: counselor,
+      occurredAt: Date.now(),
+      receivedAt: Date.now(),
+      requestedUseCase: null,
+      actorRole: null,
+      redraft: false,
+    };
+    await bus.publish(ehrChangeTopic, { key: `${TENANT}:${avery.patientId}`, value: change });
+    const refusedId = taskIdForChange(change, 'soap_note');
+    const asCounselor = token(counselor, ['clinician']);
+    await eventually(
+      async () => (await status(refusedId, asCounselor)).status === 200,
+      'the refusal',
+      10_000,
+    );
+    expect((await status(refusedId, asCounselor)).body).toMatchObject({
+      state: 'refused',
+      useCase: 'soap_note',
+      reasonCode: 'NOT_ON_CARE_TEAM',
+      rule: 'relationship.required',
+    });
+    // The therapist did not ask for this task.
+    expect((await status(refusedId, asTherapist())).status).toBe(404);
   });
 
   it('refused tokens are counted as auth failures of the route (audited when the ingress closes)', async () => {
