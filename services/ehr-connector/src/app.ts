@@ -18,6 +18,8 @@ import type { TaskPolicyDeps } from './policy/task-policy.js';
 import type { FhirChangePoller } from './ingress/change-poller.js';
 import { startIngress, type IngressOptions, type RunningIngress } from './ingress/http-ingress.js';
 import { InMemoryTaskClaims, type TaskClaims } from './task-claims.js';
+import { createTaskStatusProjection } from './task-status/project-audit.js';
+import { InMemoryTaskStatusStore, type TaskStatusStore } from './task-status/task-status-store.js';
 
 export const SERVICE_NAME = 'ehr-connector';
 
@@ -56,6 +58,11 @@ export interface EhrConnectorOptions {
   readonly policy?: ConnectorPolicyOptions;
   /** The practice this connector serves (default: the ingress's tenant). */
   readonly tenantId?: string;
+  /**
+   * Task statuses, projected from audit.event.v1 and answered on `GET /v1/tasks/:taskId`
+   * (RedisTaskStatusStore in distributed mode). Default: in memory, for one process.
+   */
+  readonly taskStatus?: TaskStatusStore;
 }
 
 export interface ConnectorPolicyOptions {
@@ -144,6 +151,15 @@ export function createEhrConnectorApp(
           context.bus.publish(aiTaskTopic, { key: `${task.tenantId}:${task.clientId}`, value: task }),
       }),
   });
+  // Task status: its own consumer group on the audit stream, read by the ingress.
+  const taskStatus = options.taskStatus ?? new InMemoryTaskStatusStore();
+  const statusProjection = createTaskStatusProjection(context, {
+    store: taskStatus,
+    groupId: `${options.groupId ?? SERVICE_NAME}.task-status`,
+    fromBeginning: options.fromBeginning,
+    retry: { maxAttempts: options.maxAttempts, initialDelayMs: options.retryInitialMs, maxDelayMs: 60_000 },
+    audit,
+  });
   const publishChange = (change: EhrChange): Promise<void> =>
     context.bus.publish(ehrChangeTopic, { key: `${change.tenantId}:${change.clientId}`, value: change });
   let ingress: RunningIngress | undefined;
@@ -168,10 +184,12 @@ export function createEhrConnectorApp(
   };
   return {
     ...app,
+    consumes: [...app.consumes, ...statusProjection.consumes],
     ingressUrl: () => ingress?.url,
     start: async () => {
       await app.start();
       await rollout.start();
+      await statusProjection.start();
       if (options.ingress) {
         ingress = await startIngress({
           ...options.ingress,
@@ -179,6 +197,7 @@ export function createEhrConnectorApp(
           audit,
           publishChange,
           policy: { ...policy, breakGlassTtlSeconds: options.policy?.breakGlassTtlSeconds },
+          taskStatus,
         });
       }
       if (options.polling) {
@@ -193,7 +212,17 @@ export function createEhrConnectorApp(
       await ingress?.close();
       clearTimeout(timer);
       await polling;
+      await statusProjection.stop();
       await app.stop();
+    },
+    health: () => {
+      const own = app.health();
+      const status = statusProjection.health();
+      return {
+        healthy: own.healthy && status.healthy,
+        ready: own.ready && status.ready,
+        details: { ...own.details, ...status.details },
+      };
     },
   };
 }

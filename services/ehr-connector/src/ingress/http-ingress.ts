@@ -14,6 +14,8 @@ import {
   type OnDemandPolicy,
   type OnDemandRequest,
 } from './on-demand.js';
+import { readTaskStatus } from '../task-status/read-status.js';
+import type { TaskStatusStore } from '../task-status/task-status-store.js';
 import { changeFromWebhook } from './vendor-change.js';
 
 export const WEBHOOK_PATH = '/v1/webhooks/ehr';
@@ -38,6 +40,11 @@ export interface IngressOptions {
    * Absent: only the role is checked here and the planner decides the rest.
    */
   readonly policy?: OnDemandPolicy;
+  /**
+   * Task statuses (the audit-stream projection): with `tasks`, `GET /v1/tasks/:taskId`
+   * answers them with the same token check; absent = that path answers 404.
+   */
+  readonly taskStatus?: TaskStatusStore;
   /**
    * Where refused tokens and webhook signatures are counted (one AUTH_FAILURE per source,
    * reason and minute). Default: one on `audit`; started here, flushed on close.
@@ -182,6 +189,24 @@ export async function startIngress(options: IngressOptions): Promise<RunningIngr
           },
         );
         return reply.code(202).send(accepted);
+      },
+    );
+  }
+
+  const { taskStatus } = options;
+  if (tasks && taskStatus) {
+    app.get<{ Params: { taskId: string } }>(
+      `${TASKS_PATH}/:taskId`,
+      { schema: { params: { type: 'object', required: ['taskId'], properties: { taskId: ID } } } },
+      async (request, reply) => {
+        const status = await readTaskStatus(request.headers.authorization, request.params.taskId, {
+          tenantId: options.tenantId,
+          verify: tasks.verify,
+          store: taskStatus,
+          authFailures,
+          source: request.ip,
+        });
+        return reply.code(200).send(status);
       },
     );
   }
