@@ -168,10 +168,12 @@ describe('carerelay draft --bundle, names hidden by Unicode', () => {
     expect(printed).toContain('Zsófia Wojcik walked with Kazuhiko Przybylski; Ifeoma Szczepański visited.');
     const trail = printed.split('--- audit trail ---\n')[1]!.trim().split('\n');
     expect(trail.map((l) => (JSON.parse(l) as { action: string }).action)).toEqual([
+      'POLICY_DECISION',
       'PHI_ACCESS',
       'DEID',
       'LLM_CALL',
       'DRAFT_WRITTEN',
+      'PHI_DISCLOSURE',
     ]);
   });
 });

@@ -75,7 +75,14 @@ describe('carerelay draft --bundle', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { action: string });
-    expect(trail.map((e) => e.action)).toEqual(['PHI_ACCESS', 'DEID', 'LLM_CALL', 'DRAFT_WRITTEN']);
+    expect(trail.map((e) => e.action)).toEqual([
+      'POLICY_DECISION',
+      'PHI_ACCESS',
+      'DEID',
+      'LLM_CALL',
+      'DRAFT_WRITTEN',
+      'PHI_DISCLOSURE',
+    ]);
     expect(text.split('--- audit trail ---')[1]).not.toContain(avery.family);
   });
 

@@ -23,6 +23,7 @@ import { RedisReplayStore } from './ingress/redis-replay-store.js';
 import { RedisTaskClaims } from './task-claims.js';
 import { RedisBreakGlassStore } from './policy/break-glass.js';
 import { RolloutSource } from './policy/rollout-source.js';
+import { RedisTaskStatusStore } from './task-status/task-status-store.js';
 
 function requireIssuer(issuer: string | undefined): string {
   if (!issuer)
@@ -84,6 +85,8 @@ runServiceMain({
     return createEhrConnectorApp(context, {
       close,
       tenantId: config.TENANT_ID,
+      // GET /v1/tasks/{id}: every replica projects into, and answers from, the same Redis.
+      taskStatus: new RedisTaskStatusStore(redis),
       policy: {
         ...(rollout ? { rollout } : {}),
         aiConsentRequired: config.AI_CONSENT_REQUIRED,

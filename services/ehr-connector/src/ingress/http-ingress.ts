@@ -186,6 +186,7 @@ export async function startIngress(options: IngressOptions): Promise<RunningIngr
             publishChange: options.publishChange,
             idempotency: tasks.idempotency,
             ...(options.policy ? { policy: options.policy } : {}),
+            ...(options.taskStatus ? { taskStatus: options.taskStatus } : {}),
           },
         );
         return reply.code(202).send(accepted);

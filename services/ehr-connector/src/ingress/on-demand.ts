@@ -9,6 +9,8 @@ import { stableId } from '../domain/stable-id.js';
 import { taskIdForChange } from '../handlers/plan-change.js';
 import { DEFAULT_BREAK_GLASS_TTL_SECONDS } from '../policy/break-glass.js';
 import { decideRequest, type TaskPolicyDeps } from '../policy/task-policy.js';
+import { markQueued } from '../task-status/project-audit.js';
+import type { TaskStatusStore } from '../task-status/task-status-store.js';
 import { requestFingerprint, type IdempotencyStore } from './idempotency-store.js';
 
 /** Body of `POST /v1/tasks` (the "draft with AI" button in the note composer). */
@@ -46,6 +48,8 @@ export interface OnDemandDeps {
    * can be. Absent: only the role is checked here; the planner decides the rest.
    */
   readonly policy?: OnDemandPolicy;
+  /** Where `GET /v1/tasks/{id}` reads: the accepted request is `queued` there at once. */
+  readonly taskStatus?: TaskStatusStore;
   readonly now?: () => number;
 }
 
@@ -250,6 +254,16 @@ export async function acceptOnDemand(
     throw err;
   });
   const accepted = { taskId: taskIdForChange(change, request.useCase), changeEventId: eventId };
+  if (deps.taskStatus) {
+    // Best effort: the status is a view; the planner's audit events project it anyway.
+    await markQueued(deps.taskStatus, {
+      tenantId: deps.tenantId,
+      taskId: accepted.taskId,
+      useCase: request.useCase,
+      userId: principal.userId,
+      at: now,
+    }).catch(() => undefined);
+  }
   if (storeKey) {
     const record = { fingerprint, answer: accepted };
     await storeStep(
