@@ -53,7 +53,10 @@ export class BundleEhr {
     return [...fromBundle, ...own].filter((r) => matches(r as Identified, params));
   }
 
-  async createIfNoneExist<T extends Resource>(resource: T, ifNoneExist: string): Promise<ConditionalCreateResult<T>> {
+  async createIfNoneExist<T extends Resource>(
+    resource: T,
+    ifNoneExist: string,
+  ): Promise<ConditionalCreateResult<T>> {
     const params = Object.fromEntries(new URLSearchParams(ifNoneExist));
     const [existing] = await this.search<T>(resource.resourceType, params);
     if (existing) return { resource: existing, created: false };

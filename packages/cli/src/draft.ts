@@ -83,7 +83,10 @@ export interface DraftArgs {
 
 const isTerminal = (s: TaskStatus | undefined, rules: boolean): boolean =>
   s !== undefined &&
-  (s.state === 'written' || s.state === 'refused' || s.state === 'dead_lettered' || (rules && s.state === 'drafting'));
+  (s.state === 'written' ||
+    s.state === 'refused' ||
+    s.state === 'dead_lettered' ||
+    (rules && s.state === 'drafting'));
 
 /** The text of the draft as written to the EHR (a DocumentReference attachment, or the CarePlan/Communication note). */
 function draftText(resource: Resource): string {

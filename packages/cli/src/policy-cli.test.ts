@@ -14,7 +14,9 @@ type Res = { resourceType: string; id?: string; [k: string]: unknown };
 function bundleOf(client: keyof typeof SANDBOX_CLIENTS, edit: (r: Res[]) => Res[] = (r) => r): string {
   const c = SANDBOX_CLIENTS[client];
   const mine = (r: Res): boolean =>
-    r.id === c.patientId || JSON.stringify(r).includes(`Patient/${c.patientId}`) || r.resourceType === 'Practitioner';
+    r.id === c.patientId ||
+    JSON.stringify(r).includes(`Patient/${c.patientId}`) ||
+    r.resourceType === 'Practitioner';
   const entry = edit((sandboxSeedResources() as Res[]).filter(mine)).map((resource) => ({ resource }));
   const file = join(mkdtempSync(join(tmpdir(), 'bundle-')), `${client}.json`);
   writeFileSync(file, JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry }));
@@ -29,13 +31,18 @@ const smoker = (r: Res[]): Res[] => [
   {
     resourceType: 'Condition',
     id: 'smoker-f17',
-    clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
+    clinicalStatus: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+    },
     code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'F17.210' }] },
     subject: { reference: `Patient/${SANDBOX_CLIENTS.avery.patientId}` },
   },
 ];
 
-async function policy(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+async function policy(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: string[] = [];
@@ -67,7 +74,9 @@ describe('carerelay policy check: one decision as one JSON line, exit 0 whatever
       rule: 'allow',
       purposeOfUse: 'TREAT',
     });
-    expect(await check(['--role', 'clinician', '--use-case', 'soap_note', '--relationship', 'none'])).toMatchObject({
+    expect(
+      await check(['--role', 'clinician', '--use-case', 'soap_note', '--relationship', 'none']),
+    ).toMatchObject({
       allowed: false,
       reasonCode: 'NOT_ON_CARE_TEAM',
     });
@@ -85,7 +94,9 @@ describe('carerelay policy check: one decision as one JSON line, exit 0 whatever
     const file = join(mkdtempSync(join(tmpdir(), 'rollout-')), 'rollout.json');
     writeFileSync(file, JSON.stringify({ tenants: { local: { phase: 3 } } }));
     expect(
-      await check(['--role', 'biller', '--use-case', 'coding', '--relationship', 'none'], { POLICY_ROLLOUT_FILE: file }),
+      await check(['--role', 'biller', '--use-case', 'coding', '--relationship', 'none'], {
+        POLICY_ROLLOUT_FILE: file,
+      }),
     ).toMatchObject({ allowed: true, purposeOfUse: 'HPAYMT' });
   });
 
@@ -188,12 +199,17 @@ describe('carerelay draft: the catalogue, consent and Part 2 checks of the servi
       .map((l) => JSON.parse(l) as { action: string; part2: boolean; description: string | null })
       .find((e) => e.action === 'PHI_DISCLOSURE');
     expect(disclosure?.part2).toBe(true);
-    expect(disclosure?.description).toContain(`under consent Consent/${SANDBOX_CLIENTS.riley.consentId}/_history/`);
+    expect(disclosure?.description).toContain(
+      `under consent Consent/${SANDBOX_CLIENTS.riley.consentId}/_history/`,
+    );
   });
 
   it('acts as the role and relationship it is given', async () => {
     const model = await azure();
-    const biller = await draft({ bundle: bundleOf('avery'), useCase: 'soap_note', role: 'biller' }, model.env);
+    const biller = await draft(
+      { bundle: bundleOf('avery'), useCase: 'soap_note', role: 'biller' },
+      model.env,
+    );
     expect(biller.code).toBe(3);
     expect(biller.err).toMatch(/USE_CASE_NOT_PERMITTED_FOR_ROLE/);
     const stranger = await draft(

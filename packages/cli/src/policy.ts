@@ -119,7 +119,8 @@ function flags(argv: readonly string[]): Map<string, string> {
 async function check(args: Map<string, string>, env: NodeJS.ProcessEnv): Promise<PolicyDecision> {
   const role = args.get('--role');
   const useCase = args.get('--use-case');
-  if (!role || !useCase) throw new CareRelayError('CLI_BAD_ARGUMENT', 'policy check needs --role and --use-case');
+  if (!role || !useCase)
+    throw new CareRelayError('CLI_BAD_ARGUMENT', 'policy check needs --role and --use-case');
   const tenantId = args.get('--tenant') ?? 'local';
   const relationships = parseRelationship(args.get('--relationship'));
   const bundleFile = args.get('--bundle');
@@ -145,12 +146,16 @@ function show(args: Map<string, string>, env: NodeJS.ProcessEnv, out: Writable):
   for (const useCase of USE_CASES) {
     const spec = CATALOGUE[useCase];
     const state = rolloutFor(rollout, tenantId, useCase);
-    const switchText = !state.enabled ? 'OFF' : state.pilotGroups ? `PILOT ${state.pilotGroups.join(',')}` : 'ON';
+    const switchText = !state.enabled
+      ? 'OFF'
+      : state.pilotGroups
+        ? `PILOT ${state.pilotGroups.join(',')}`
+        : 'ON';
     const who = spec.access
       .map((a) => `${a.role}${a.relationships.length ? ` (${a.relationships.join(' or ')})` : ''}`)
       .join(', ');
-    const reads = Object.entries(spec.reads)
-      .map(([field, limit]) => (typeof limit === 'object' ? `${field}<=${String(limit.max)}` : field))
+    const reads = Object.entries(spec.reads as Record<string, true | { readonly max: number }>)
+      .map(([field, limit]) => (limit === true ? field : `${field}<=${limit.max}`))
       .join(', ');
     out.write(
       `${useCase}  [phase ${spec.phase}: ${switchText}]  purpose ${spec.purposeOfUse}\n` +

@@ -181,9 +181,9 @@ export function loadDefaults<S extends ConfigSchema>(
   schema: S,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): ConfigOf<S> {
-  const defaulted = Object.fromEntries(
+  const defaulted: ConfigSchema = Object.fromEntries(
     Object.entries(schema).filter(([, spec]) => spec.default !== undefined || spec.optional),
-  ) as ConfigSchema;
+  );
   const loaded = loadConfig(defaulted, env) as Record<string, unknown>;
   // A required variable has no default to give: reading one is a programming error, said loudly.
   return new Proxy(loaded, {

@@ -56,7 +56,8 @@ afterAll(async () => {
 
 describe('FhirAdapter.readTaskContext', () => {
   it('maps the client of the 53-minute session: name, DOB, MRN, session times, notes, scores, diagnoses', async () => {
-    const { context, securityLabels, sourceRefs } = await adapter.readTaskContext({ reads: ALL,
+    const { context, securityLabels, sourceRefs } = await adapter.readTaskContext({
+      reads: ALL,
       clientId: avery.patientId,
       encounterId: avery.encounterIds.session53,
     });
@@ -133,7 +134,10 @@ describe('FhirAdapter.readTaskContext', () => {
   });
 
   it('labels the Part 2 client 42CFRPart2 (with ETH and R from meta.security)', async () => {
-    const { context, securityLabels } = await adapter.readTaskContext({ reads: ALL, clientId: riley.patientId });
+    const { context, securityLabels } = await adapter.readTaskContext({
+      reads: ALL,
+      clientId: riley.patientId,
+    });
     expect(securityLabels).toEqual(['42CFRPart2', 'ETH', 'R']);
     expect(context.diagnoses.map((d) => d.code)).toContain('F10.20');
   });
@@ -170,7 +174,13 @@ describe('FhirAdapter.readTaskContext', () => {
         coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
       },
       code: {
-        coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'F17.210', display: 'Nicotine dependence, cigarettes' }],
+        coding: [
+          {
+            system: 'http://hl7.org/fhir/sid/icd-10-cm',
+            code: 'F17.210',
+            display: 'Nicotine dependence, cigarettes',
+          },
+        ],
       },
       subject: { reference: `Patient/${patient.id ?? ''}` },
     });
@@ -190,12 +200,17 @@ describe('FhirAdapter.readTaskContext', () => {
     const psy = await fhir.create<DocumentReference>({
       ...note(id, '02', 'final'),
       meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'PSY' }] },
-      content: [{ attachment: { contentType: 'text/plain', data: Buffer.from('process notes').toString('base64') } }],
+      content: [
+        { attachment: { contentType: 'text/plain', data: Buffer.from('process notes').toString('base64') } },
+      ],
     });
     const read = await adapter.readTaskContext({ reads: ALL, clientId: id });
     expect(read.context.priorNotes.map((n) => n.text)).toEqual(['note of 01']);
     expect(read.excluded).toEqual([
-      { ref: `DocumentReference/${psy.id ?? ''}/_history/${psy.meta?.versionId ?? ''}`, reason: 'PSYCHOTHERAPY_NOTE' },
+      {
+        ref: `DocumentReference/${psy.id ?? ''}/_history/${psy.meta?.versionId ?? ''}`,
+        reason: 'PSYCHOTHERAPY_NOTE',
+      },
     ]);
     expect(read.sourceRefs.some((r) => r.startsWith(`DocumentReference/${psy.id ?? ''}/`))).toBe(false);
   });
@@ -292,7 +307,11 @@ describe("FhirAdapter.readTaskContext: every resource read belongs to the task's
 
   it("refuses an encounter id that is another client's session", async () => {
     await expectMismatch(
-      adapter.readTaskContext({ reads: ALL, clientId: avery.patientId, encounterId: jordan.encounterIds.followUp }),
+      adapter.readTaskContext({
+        reads: ALL,
+        clientId: avery.patientId,
+        encounterId: jordan.encounterIds.followUp,
+      }),
       `Encounter/${jordan.encounterIds.followUp}`,
     );
   });
@@ -331,7 +350,10 @@ describe("FhirAdapter.readTaskContext: every resource read belongs to the task's
       read: (t, id) => fhir.read(t, id),
       search: (t, params) => fhir.search(t, t === type ? { ...params, patient: jordan.patientId } : params),
     };
-    await expectMismatch(new FhirAdapter(misbehaving).readTaskContext({ reads: ALL, clientId: avery.patientId }), ref);
+    await expectMismatch(
+      new FhirAdapter(misbehaving).readTaskContext({ reads: ALL, clientId: avery.patientId }),
+      ref,
+    );
   });
 
   it('refuses a patient read that answers another patient', async () => {

@@ -84,7 +84,11 @@ export interface EhrAdapter {
    * How a practitioner relates to the client (the access check's relationship test): on an
    * active CareTeam, supervising on it, or the practitioner of the task's Encounter.
    */
-  relationshipsOf(clientId: string, practitionerId: string, encounterId?: string | null): Promise<Relationship[]>;
+  relationshipsOf(
+    clientId: string,
+    practitionerId: string,
+    encounterId?: string | null,
+  ): Promise<Relationship[]>;
   /** The client's Consent resources (every version the EHR returns; evaluation is the policy's). */
   readConsents(clientId: string): Promise<Consent[]>;
   /** `CareTeam/<id>` of the client's active care teams (a consent may name one as recipient). */
@@ -189,10 +193,13 @@ export class FhirAdapter implements EhrAdapter {
       pending.then((found) => assertAllAboutClient(found, patientId));
     const wantsEncounter = reads.encounter === true && Boolean(request.encounterId);
     // Prior notes exclude the session's own note, so the session's Encounter is read for them too.
-    const needsEncounter = Boolean(request.encounterId) && (reads.encounter === true || reads.priorNotes !== undefined);
+    const needsEncounter =
+      Boolean(request.encounterId) && (reads.encounter === true || reads.priorNotes !== undefined);
 
     const [related, careTeam, encounter, notes, goals, assessments, diagnoses, messages] = await Promise.all([
-      reads.identityHints ? own(this.fhir.search<RelatedPerson>('RelatedPerson', byPatient)) : none<RelatedPerson>(),
+      reads.identityHints
+        ? own(this.fhir.search<RelatedPerson>('RelatedPerson', byPatient))
+        : none<RelatedPerson>(),
       reads.identityHints ? this.readCareTeam(patientId, log) : Promise.resolve([]),
       needsEncounter && request.encounterId
         ? this.fhir
@@ -210,7 +217,9 @@ export class FhirAdapter implements EhrAdapter {
       reads.goals ? this.readGoals(patientId, log) : Promise.resolve([]),
       reads.assessments ? this.readAssessments(patientId, log) : Promise.resolve([]),
       reads.diagnoses ? own(this.fhir.search<Condition>('Condition', byPatient)) : none<Condition>(),
-      reads.messages ? own(this.fhir.search<Communication>('Communication', byPatient)) : none<Communication>(),
+      reads.messages
+        ? own(this.fhir.search<Communication>('Communication', byPatient))
+        : none<Communication>(),
     ]);
 
     const activeDiagnoses: ContextDiagnosis[] = [];

@@ -85,7 +85,8 @@ function expected(cell: {
     };
   if (cell.useCase !== 'coding' && cell.aiConsent === 'absent')
     return { allowed: false, reasonCode: 'AI_CONSENT_ABSENT' };
-  if (cell.part2 && cell.part2Consent === 'absent') return { allowed: false, reasonCode: 'PART2_CONSENT_ABSENT' };
+  if (cell.part2 && cell.part2Consent === 'absent')
+    return { allowed: false, reasonCode: 'PART2_CONSENT_ABSENT' };
   if (cell.part2 && cell.part2Consent === 'revoked')
     return { allowed: false, reasonCode: 'PART2_CONSENT_REVOKED' };
   return { allowed: true, reasonCode: null };
@@ -120,7 +121,11 @@ describe('policy engine: every role × use case × relationship × consent × Pa
                     ...(part2
                       ? {
                           part2Consent:
-                            part2Consent === 'granted' ? granted : part2Consent === 'absent' ? absent : revoked,
+                            part2Consent === 'granted'
+                              ? granted
+                              : part2Consent === 'absent'
+                                ? absent
+                                : revoked,
                         }
                       : {}),
                   };
@@ -149,17 +154,40 @@ describe('policy engine: every role × use case × relationship × consent × Pa
       'USE_CASE_NOT_PERMITTED_FOR_ROLE',
     );
     // A client's own portal message is triaged with no clinician involved.
-    expect(decide({ ...base, role: 'patient_portal', useCase: 'message_triage', relationships: [] }).allowed).toBe(
-      true,
-    );
+    expect(
+      decide({ ...base, role: 'patient_portal', useCase: 'message_triage', relationships: [] }).allowed,
+    ).toBe(true);
     // Part 2 with a granted consent: allowed, and the decision names the consent.
     expect(
-      decide({ ...base, role: 'clinician', useCase: 'soap_note', relationships: ['care_team'], part2: true, part2Consent: granted }),
-    ).toMatchObject({ allowed: true, part2: true, consentRef: 'Consent/c1/_history/1', rule: 'part2.consent' });
+      decide({
+        ...base,
+        role: 'clinician',
+        useCase: 'soap_note',
+        relationships: ['care_team'],
+        part2: true,
+        part2Consent: granted,
+      }),
+    ).toMatchObject({
+      allowed: true,
+      part2: true,
+      consentRef: 'Consent/c1/_history/1',
+      rule: 'part2.consent',
+    });
     // A revocation names the revoking version.
     expect(
-      decide({ ...base, role: 'clinician', useCase: 'soap_note', relationships: ['care_team'], part2: true, part2Consent: revoked }),
-    ).toMatchObject({ allowed: false, reasonCode: 'PART2_CONSENT_REVOKED', consentRef: 'Consent/c1/_history/2' });
+      decide({
+        ...base,
+        role: 'clinician',
+        useCase: 'soap_note',
+        relationships: ['care_team'],
+        part2: true,
+        part2Consent: revoked,
+      }),
+    ).toMatchObject({
+      allowed: false,
+      reasonCode: 'PART2_CONSENT_REVOKED',
+      consentRef: 'Consent/c1/_history/2',
+    });
     // Unknown roles and use cases are refused, not thrown.
     expect(decide({ ...base, role: 'janitor', useCase: 'soap_note' }).reasonCode).toBe('ROLE_NOT_PERMITTED');
     expect(decide({ ...base, role: 'clinician', useCase: 'poetry' }).reasonCode).toBe('USE_CASE_UNKNOWN');
@@ -167,7 +195,9 @@ describe('policy engine: every role × use case × relationship × consent × Pa
     expect(decide({ tenantId: 't', role: 'biller', useCase: 'coding', rollout: {} }).reasonCode).toBe(
       'USE_CASE_NOT_ENABLED',
     );
-    expect(decide({ tenantId: 't', role: 'clinician', useCase: 'soap_note', rollout: {} }).allowed).toBe(true);
+    expect(decide({ tenantId: 't', role: 'clinician', useCase: 'soap_note', rollout: {} }).allowed).toBe(
+      true,
+    );
   });
 });
 
@@ -180,10 +210,15 @@ describe('break-glass', () => {
     relationships: [],
     now,
   };
-  const glass = { reason: 'client in crisis in the waiting room, own therapist away', expiresAt: now + 60_000 };
+  const glass = {
+    reason: 'client in crisis in the waiting room, own therapist away',
+    expiresAt: now + 60_000,
+  };
 
   it('lets a clinician override a relationship denial for treatment, marked as break-glass', () => {
-    expect(decide({ ...facts, role: 'clinician', useCase: 'chart_summary', breakGlass: glass })).toMatchObject({
+    expect(
+      decide({ ...facts, role: 'clinician', useCase: 'chart_summary', breakGlass: glass }),
+    ).toMatchObject({
       allowed: true,
       breakGlass: true,
       rule: 'break_glass.override',
@@ -194,22 +229,37 @@ describe('break-glass', () => {
     expect(decide({ ...facts, role: 'clinician', useCase: 'coding', breakGlass: glass }).reasonCode).toBe(
       'BREAK_GLASS_NOT_PERMITTED',
     );
-    expect(decide({ ...facts, role: 'supervisor', useCase: 'chart_summary', breakGlass: glass }).reasonCode).toBe(
-      'BREAK_GLASS_NOT_PERMITTED',
-    );
     expect(
-      decide({ ...facts, role: 'clinician', useCase: 'chart_summary', breakGlass: { ...glass, reason: 'urgent' } })
-        .reasonCode,
+      decide({ ...facts, role: 'supervisor', useCase: 'chart_summary', breakGlass: glass }).reasonCode,
+    ).toBe('BREAK_GLASS_NOT_PERMITTED');
+    expect(
+      decide({
+        ...facts,
+        role: 'clinician',
+        useCase: 'chart_summary',
+        breakGlass: { ...glass, reason: 'urgent' },
+      }).reasonCode,
     ).toBe('BREAK_GLASS_REASON_REQUIRED');
     expect(
-      decide({ ...facts, role: 'clinician', useCase: 'chart_summary', breakGlass: { ...glass, expiresAt: now } })
-        .reasonCode,
+      decide({
+        ...facts,
+        role: 'clinician',
+        useCase: 'chart_summary',
+        breakGlass: { ...glass, expiresAt: now },
+      }).reasonCode,
     ).toBe('BREAK_GLASS_EXPIRED');
   });
 
   it('does not override a Part 2 consent refusal', () => {
     expect(
-      decide({ ...facts, role: 'clinician', useCase: 'chart_summary', breakGlass: glass, part2: true, part2Consent: absent }),
+      decide({
+        ...facts,
+        role: 'clinician',
+        useCase: 'chart_summary',
+        breakGlass: glass,
+        part2: true,
+        part2Consent: absent,
+      }),
     ).toMatchObject({ allowed: false, reasonCode: 'PART2_CONSENT_ABSENT' });
   });
 });
@@ -221,7 +271,14 @@ describe('pilot groups', () => {
   };
   it('limit a use case to the group members of that tenant only', () => {
     const ask = (tenantId: string, userId: string) =>
-      decide({ tenantId, userId, role: 'clinician', useCase: 'soap_note', relationships: ['care_team'], rollout });
+      decide({
+        tenantId,
+        userId,
+        role: 'clinician',
+        useCase: 'soap_note',
+        relationships: ['care_team'],
+        rollout,
+      });
     expect(ask('t1', 'p1').allowed).toBe(true);
     expect(ask('t1', 'p2').reasonCode).toBe('NOT_IN_PILOT_GROUP');
     expect(ask('t2', 'p2').allowed).toBe(true);

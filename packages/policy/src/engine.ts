@@ -65,7 +65,12 @@ export interface PolicyDecision {
   readonly consentRef: string | null;
 }
 
-const deny = (facts: PolicyFacts, purpose: PurposeOfUse, rule: string, reasonCode: string): PolicyDecision => ({
+const deny = (
+  facts: PolicyFacts,
+  purpose: PurposeOfUse,
+  rule: string,
+  reasonCode: string,
+): PolicyDecision => ({
   allowed: false,
   reasonCode,
   rule,
@@ -128,7 +133,10 @@ export function decide(facts: PolicyFacts): PolicyDecision {
     const consent = facts.part2Consent;
     if (!consent) return deny(facts, purpose, 'part2.consent', 'PART2_CONSENT_ABSENT');
     if (!consent.granted)
-      return { ...deny(facts, purpose, 'part2.consent', consent.reasonCode ?? 'PART2_CONSENT_ABSENT'), consentRef: consent.consentRef };
+      return {
+        ...deny(facts, purpose, 'part2.consent', consent.reasonCode ?? 'PART2_CONSENT_ABSENT'),
+        consentRef: consent.consentRef,
+      };
     consentRef = consent.consentRef;
   }
 

@@ -66,7 +66,8 @@ function checkTenant(where: string, t: unknown, problems: string[]): void {
   }
   const tenant = t as Record<string, unknown>;
   for (const key of Object.keys(tenant)) {
-    if (!['phase', 'enable', 'disable', 'pilots'].includes(key)) problems.push(`${where}.${key} is not a setting`);
+    if (!['phase', 'enable', 'disable', 'pilots'].includes(key))
+      problems.push(`${where}.${key} is not a setting`);
   }
   if (tenant.phase !== undefined && !PHASES.has(tenant.phase as number))
     problems.push(`${where}.phase must be 1, 2 or 3`);
@@ -76,7 +77,8 @@ function checkTenant(where: string, t: unknown, problems: string[]): void {
     if (!Array.isArray(value)) problems.push(`${where}.${list} must be a list of use cases`);
     else
       for (const u of value)
-        if (!(USE_CASES as unknown[]).includes(u)) problems.push(`${where}.${list}: unknown use case ${String(u)}`);
+        if (!(USE_CASES as unknown[]).includes(u))
+          problems.push(`${where}.${list}: unknown use case ${String(u)}`);
   }
   const pilots = tenant.pilots;
   if (pilots !== undefined) {
@@ -107,17 +109,18 @@ export function parseRollout(text: string, source = 'rollout configuration'): Ro
     if (!['default', 'tenants', 'groups'].includes(key)) problems.push(`${key} is not a setting`);
   if (config.default !== undefined) checkTenant('default', config.default, problems);
   if (config.tenants !== undefined) {
-    if (typeof config.tenants !== 'object' || config.tenants === null) problems.push('tenants must be an object');
+    if (typeof config.tenants !== 'object' || config.tenants === null)
+      problems.push('tenants must be an object');
     else for (const [id, t] of Object.entries(config.tenants)) checkTenant(`tenants.${id}`, t, problems);
   }
   if (config.groups !== undefined) {
-    if (typeof config.groups !== 'object' || config.groups === null) problems.push('groups must be an object');
+    if (typeof config.groups !== 'object' || config.groups === null)
+      problems.push('groups must be an object');
     else
       for (const [id, members] of Object.entries(config.groups))
         if (!Array.isArray(members) || members.some((m) => typeof m !== 'string'))
           problems.push(`groups.${id} must be a list of user ids`);
   }
-  if (problems.length > 0)
-    throw new CareRelayError('CONFIG_INVALID', `${source}: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new CareRelayError('CONFIG_INVALID', `${source}: ${problems.join('; ')}`);
   return value;
 }

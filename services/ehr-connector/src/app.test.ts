@@ -223,11 +223,11 @@ describe('ehr-connector task planner on the sandbox EHR', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     let searches = 0;
     const slow = Object.create(fhir) as FhirClient;
-    slow.search = (async (...args: Parameters<FhirClient['search']>) => {
+    slow.search = async (...args: Parameters<FhirClient['search']>) => {
       searches += 1;
       await gate;
       return fhir.search(...args);
-    });
+    };
     const polling = createEhrConnectorApp(
       { bus, logger, concurrency: 1 },
       {

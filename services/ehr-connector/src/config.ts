@@ -98,7 +98,8 @@ export const ehrConnectorConfigSchema = {
     default: 60_000,
   }),
   PART2_PROGRAMS: list({
-    description: 'Organizations (Organization/<id>) that are 42 CFR Part 2 programs: their records are Part 2',
+    description:
+      'Organizations (Organization/<id>) that are 42 CFR Part 2 programs: their records are Part 2',
     default: [],
   }),
   BREAK_GLASS_TTL_SECONDS: int({

@@ -24,11 +24,7 @@ export {
 export type { IdempotencyRecord, IdempotencyStore } from './ingress/idempotency-store.js';
 export { DEFAULT_TASK_CLAIM_TTL_SECONDS, InMemoryTaskClaims, RedisTaskClaims } from './task-claims.js';
 export type { ClaimOutcome, TaskClaims } from './task-claims.js';
-export {
-  applyAuditEvent,
-  HISTORY_LIMIT,
-  queueTask,
-} from './task-status/task-status.js';
+export { applyAuditEvent, HISTORY_LIMIT, queueTask } from './task-status/task-status.js';
 export type { QueuedTask, TaskState, TaskStateChange, TaskStatus } from './task-status/task-status.js';
 export { createTaskStatusProjection, markQueued, projectAuditEvent } from './task-status/project-audit.js';
 export {

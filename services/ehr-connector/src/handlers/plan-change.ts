@@ -85,7 +85,8 @@ function decisionFacts(decision: PolicyDecision): {
 }
 
 const describeDecision = (useCase: UseCase, decision: PolicyDecision): string =>
-  `use case ${useCase}; rule ${decision.rule}` + (decision.consentRef ? `; consent ${decision.consentRef}` : '');
+  `use case ${useCase}; rule ${decision.rule}` +
+  (decision.consentRef ? `; consent ${decision.consentRef}` : '');
 
 /**
  * ehr.change.v1 → ai.task.v1: plan the use case, claim the task (once per task id, before
@@ -194,7 +195,10 @@ async function planClaimed(
       reasonCode: err.code,
       description: err.message,
     });
-    deps.logger.warn({ taskId, errorCode: err.code }, 'task refused: a resource read is not about the client');
+    deps.logger.warn(
+      { taskId, errorCode: err.code },
+      'task refused: a resource read is not about the client',
+    );
     return undefined;
   };
   const asked = await decideRequest(
@@ -210,7 +214,10 @@ async function planClaimed(
     description: describeDecision(useCase, decision),
   });
   if (!decision.allowed) {
-    deps.logger.info({ taskId, useCase, reasonCode: decision.reasonCode, rule: decision.rule }, 'task refused');
+    deps.logger.info(
+      { taskId, useCase, reasonCode: decision.reasonCode, rule: decision.rule },
+      'task refused',
+    );
     return false;
   }
 

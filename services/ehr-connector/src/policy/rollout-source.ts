@@ -91,7 +91,10 @@ export class RolloutSource {
     try {
       text = await readFile(file, 'utf8');
     } catch (err) {
-      logger.warn({ errorCode: (err as NodeJS.ErrnoException).code }, 'rollout file unreadable; switches unchanged');
+      logger.warn(
+        { errorCode: (err as NodeJS.ErrnoException).code },
+        'rollout file unreadable; switches unchanged',
+      );
       return false;
     }
     const hash = sha256(text);
@@ -153,7 +156,9 @@ function diff(before: RolloutConfig, after: RolloutConfig, tenantId: string): st
     const was = [...(before.groups?.[g] ?? [])].sort().join(',');
     const now = [...(after.groups?.[g] ?? [])].sort().join(',');
     if (was !== now)
-      changes.push(`group ${g}: ${before.groups?.[g]?.length ?? 0} -> ${after.groups?.[g]?.length ?? 0} members`);
+      changes.push(
+        `group ${g}: ${before.groups?.[g]?.length ?? 0} -> ${after.groups?.[g]?.length ?? 0} members`,
+      );
   }
   return changes;
 }
