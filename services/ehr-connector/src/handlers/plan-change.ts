@@ -16,6 +16,7 @@ import {
   CATALOGUE,
   decide,
   PURPOSE_EVENT_VALUE,
+  rolloutFor,
   useCaseForChange,
   type NoteFormat,
   type PolicyDecision,
@@ -105,6 +106,15 @@ export async function planChange(delivery: Delivery<EhrChange>, deps: PlanDeps):
     ? requestedUseCase(change.requestedUseCase)
     : useCaseForChange(change.changeType, deps.noteFormat);
   if (!useCase) return;
+  // A use case the tenant has not turned on is not planned from EHR events at all: nobody
+  // asked, nothing is read. (Asked for on demand, it is a refusal, decided and audited.)
+  if (
+    !change.requestedUseCase &&
+    !rolloutFor(deps.policy.rollout.current(), change.tenantId, useCase).enabled
+  ) {
+    deps.logger.debug({ useCase, changeEventId: change.eventId }, 'use case not enabled for the tenant');
+    return;
+  }
   const taskId = taskIdForChange(change, useCase);
   // Before the care-team check and the context read: a duplicate reads nothing from the EHR.
   if ((await deps.claims.claim(change.tenantId, taskId, change.eventId)) === 'duplicate') {
