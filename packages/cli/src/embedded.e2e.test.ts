@@ -34,7 +34,8 @@ describe('embedded default, end to end', () => {
       await fhir.update({ ...encounter, status: 'finished', period: { ...period, end } } as typeof encounter);
 
       let drafts: DocRef[] = [];
-      for (const deadline = Date.now() + 30_000; drafts.length === 0 && Date.now() < deadline;) {
+      // Within two polling passes of the connector's default interval (POLL_INTERVAL_MS, 15 s).
+      for (const deadline = Date.now() + 45_000; drafts.length === 0 && Date.now() < deadline;) {
         drafts = (
           (await fhir.search('DocumentReference', { patient: avery.patientId })) as unknown as DocRef[]
         ).filter((d) => d.docStatus === 'preliminary');

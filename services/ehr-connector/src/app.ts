@@ -1,4 +1,4 @@
-import { AuditTrail } from '@carerelay/audit';
+import { AuditTrail, deadLetterFacts } from '@carerelay/audit';
 import type { KeyProvider } from '@carerelay/crypto';
 import type { AlertAcknowledgement, EhrAdapter, SignedNote } from '@carerelay/ehr';
 import {
@@ -6,11 +6,13 @@ import {
   auditEventTopic,
   ehrChangeTopic,
   reviewOutcomeTopic,
+  USE_CASE_VALUES,
   type EhrChange,
+  type UseCase,
 } from '@carerelay/events';
 import { createConsumerApp, type ServiceApp, type ServiceContext } from '@carerelay/runtime';
-import type { NoteFormat, RolloutConfig } from '@carerelay/policy';
-import { planChange } from './handlers/plan-change.js';
+import { useCaseForChange, type NoteFormat, type RolloutConfig } from '@carerelay/policy';
+import { planChange, taskIdForChange } from './handlers/plan-change.js';
 import { InMemoryBreakGlassStore, type BreakGlassStore } from './policy/break-glass.js';
 import { ConsentCache } from './policy/consent-cache.js';
 import { RolloutSource } from './policy/rollout-source.js';
@@ -22,6 +24,18 @@ import { createTaskStatusProjection } from './task-status/project-audit.js';
 import { InMemoryTaskStatusStore, type TaskStatusStore } from './task-status/task-status-store.js';
 
 export const SERVICE_NAME = 'ehr-connector';
+
+/** The task a dead-lettered change was planning, when it named or triggered a use case. */
+function plannedTaskId(value: unknown, noteFormat: NoteFormat): string | null {
+  const change = value as EhrChange | undefined;
+  if (!change?.tenantId || !change.clientId) return null;
+  const requested = change.requestedUseCase;
+  const useCase =
+    requested && (USE_CASE_VALUES as readonly string[]).includes(requested)
+      ? (requested as UseCase)
+      : useCaseForChange(change.changeType, noteFormat);
+  return useCase ? taskIdForChange(change, useCase) : null;
+}
 
 export interface EhrConnectorOptions {
   readonly adapter: EhrAdapter;
@@ -117,7 +131,10 @@ export function createEhrConnectorApp(
     fromBeginning: options.fromBeginning,
     close: options.close,
     retry: { maxAttempts: options.maxAttempts, initialDelayMs: options.retryInitialMs, maxDelayMs: 60_000 },
-    onDeadLetter: (letter) => audit.deadLettered(letter),
+    // A change carries no task id: the one it was planning is derived, so its status shows
+    // the dead letter (GET /v1/tasks/{id}) instead of staying queued.
+    onDeadLetter: (letter) =>
+      audit.record({ ...deadLetterFacts(letter), taskId: plannedTaskId(letter.value, options.noteFormat) }),
     handler: (delivery) =>
       planChange(delivery, {
         adapter: options.adapter,

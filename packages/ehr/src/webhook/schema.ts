@@ -11,6 +11,8 @@ export const VENDOR_EVENT_TYPES = [
   'note.signed',
   'plan.review_due',
   'task.completed',
+  /** A Consent was written or revoked (resourceType Consent): cached consents are dropped. */
+  'consent.updated',
 ] as const;
 
 export type VendorEventType = (typeof VENDOR_EVENT_TYPES)[number];

@@ -62,6 +62,8 @@ interface Polled {
   readonly subject?: { readonly reference?: string };
   /** Task: the client it is for, and who owns (completed) it. */
   readonly for?: { readonly reference?: string };
+  /** Consent: the client it is about. */
+  readonly patient?: { readonly reference?: string };
   readonly owner?: { readonly reference?: string };
   readonly executionPeriod?: { readonly end?: string };
   readonly identifier?: ReadonlyArray<{ readonly system?: string }>;
@@ -101,6 +103,9 @@ const WATCHES: ReadonlyArray<{
     change: 'TASK_COMPLETED',
     matches: (r) => r.identifier?.some((i) => i.system === ALERT_IDENTIFIER_SYSTEM) === true,
   },
+  // A Consent written or revoked: the planner drops the client's cached consents, so the
+  // next task decides on the new version (a revocation is effective at once).
+  { resourceType: 'Consent', query: {}, change: 'OTHER' },
 ];
 
 /**
@@ -190,7 +195,10 @@ export class FhirChangePoller {
       for (const r of resources) {
         const at = r.meta!.lastUpdated!;
         if (at === cursor.lastUpdated && cursor.idsAtCursor.includes(r.id!)) continue;
-        const clientId = referencedId(r.subject?.reference ?? r.for?.reference, 'Patient');
+        const clientId = referencedId(
+          r.subject?.reference ?? r.for?.reference ?? r.patient?.reference,
+          'Patient',
+        );
         const relevant = Boolean(clientId) && (watch.matches?.(r) ?? true);
         if (relevant) {
           await this.options.publish(this.changeOf(r, watch.change, clientId!));
@@ -215,7 +223,8 @@ export class FhirChangePoller {
     if (!this.options.audit || resources.length === 0) return;
     const perClient = new Map<string | null, number>();
     for (const r of resources) {
-      const clientId = referencedId(r.subject?.reference ?? r.for?.reference, 'Patient') ?? null;
+      const clientId =
+        referencedId(r.subject?.reference ?? r.for?.reference ?? r.patient?.reference, 'Patient') ?? null;
       perClient.set(clientId, (perClient.get(clientId) ?? 0) + 1);
     }
     for (const [clientId, count] of perClient) {

@@ -9,6 +9,7 @@ const CHANGE_TYPES: Readonly<Record<VendorEventType, ChangeType>> = {
   'note.signed': 'NOTE_SIGNED',
   'plan.review_due': 'PLAN_REVIEW_DUE',
   'task.completed': 'TASK_COMPLETED',
+  'consent.updated': 'OTHER',
 };
 
 /**

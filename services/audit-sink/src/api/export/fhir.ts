@@ -94,7 +94,8 @@ const EVENT_TYPES: Readonly<
   TASK_DEAD_LETTERED: { type: APPLICATION_ACTIVITY, action: 'E' },
   DEPENDENCY_UNAVAILABLE: { type: APPLICATION_ACTIVITY, action: 'E' },
   DEAD_LETTER_REPLAYED: { type: APPLICATION_ACTIVITY, action: 'E' },
-  BREAK_GLASS: { type: dcm('110127', 'Emergency Override Started'), action: 'E' },
+  // DICOM's Emergency Override (110127) is outside R4's audit-event-type value set: a security alert.
+  BREAK_GLASS: { type: SECURITY_ALERT, action: 'E' },
   OTHER: { type: APPLICATION_ACTIVITY, action: 'E' },
 };
 
