@@ -85,8 +85,8 @@ describe('RolloutSource', () => {
     expect(source.current().tenants?.['t1']?.phase).toBe(3);
 
     await eventually(() => audit.records.length >= 3, 'audit events', 5_000);
-    const events = await Promise.all(
-      audit.records.map((r) => serde.decode(auditEventTopic, r.value!) as Promise<AuditEvent>),
+    const events: AuditEvent[] = await Promise.all(
+      audit.records.map((r) => serde.decode(auditEventTopic, r.value!)),
     );
     expect(events.map((e) => `${e.action}:${e.outcome}:${e.reasonCode ?? ''}`)).toEqual([
       'CONFIG_CHANGE:SUCCESS:ROLLOUT_LOADED',
