@@ -89,6 +89,25 @@ describe('polling ingress on the sandbox EHR', () => {
     expect(published[0]?.clientId).toBe(SANDBOX_CLIENTS.jordan.patientId);
   });
 
+  it('a Consent revoked in the EHR is found by the next pass, as a change about its client', async () => {
+    const published: EhrChange[] = [];
+    const p = poller(new InMemoryCursorStore(), published);
+    await p.pollOnce();
+    await new Promise((r) => setTimeout(r, 20));
+    const consent = await fhir.read('Consent', SANDBOX_CLIENTS.riley.consentId);
+    await fhir.update({ ...consent, status: 'inactive' } as typeof consent);
+    await new Promise((r) => setTimeout(r, 20));
+    await p.pollOnce();
+    const change = published.find((c) => c.resourceType === 'Consent');
+    expect(change).toMatchObject({
+      changeType: 'OTHER',
+      clientId: SANDBOX_CLIENTS.riley.patientId,
+      resourceId: SANDBOX_CLIENTS.riley.consentId,
+    });
+    // Put it back for the other tests of this file.
+    await fhir.update({ ...(await fhir.read('Consent', SANDBOX_CLIENTS.riley.consentId)), status: 'active' });
+  });
+
   it('audits its reads of PHI: a PHI_ACCESS (OPERATIONS) per client and resource type a pass returned', async () => {
     const recorded: Array<Parameters<AuditTrail['record']>[0]> = [];
     const published: EhrChange[] = [];
@@ -121,7 +140,7 @@ describe('polling ingress on the sandbox EHR', () => {
       const reads = recorded.filter(
         (a) =>
           a.clientId === change.clientId &&
-          a.description === `change polling read ${typeOf[change.changeType]}`,
+          a.description === `change polling read ${typeOf[change.changeType] ?? change.resourceType}`,
       );
       expect(reads, `${change.changeType} of ${change.clientId}`).toHaveLength(1);
       expect(reads[0]).toMatchObject({
@@ -236,7 +255,7 @@ describe('polling ingress on the sandbox EHR', () => {
     await new Promise((r) => setTimeout(r, 50));
     slow.release();
     await Promise.all([first, second]);
-    expect(slow.searches()).toBe(3); // Encounter, DocumentReference, Task: once each
+    expect(slow.searches()).toBe(4); // Encounter, DocumentReference, Task, Consent: once each
     expect(published.map((c) => c.encounterId)).toEqual([SANDBOX_CLIENTS.jordan.encounterIds.followUp]);
   });
 
