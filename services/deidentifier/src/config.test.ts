@@ -1,41 +1,21 @@
-import { loadConfig } from '@carerelay/config';
-import {
-  commonConfigSchema,
-  runService,
-  serviceTransportSettings,
-  transportViolations,
-} from '@carerelay/runtime';
 import { describe, expect, it } from 'vitest';
+import { PRODUCTION_KAFKA_ENV, productionProfileOf, TEST_PASSWORD } from '@carerelay/runtime/testing';
 import { deidentifierConfigSchema, deidentifierTransports } from './config.js';
-
-const PASSWORD = 'Pr0d-Pa55word-never-in-errors';
 
 /** Production with authenticated TLS to Kafka: only the service's own endpoints vary. */
 const PRODUCTION = {
-  CARERELAY_PROFILE: 'production',
-  KAFKA_BROKERS: '127.0.0.1:1',
-  KAFKA_SSL: 'true',
-  KAFKA_SASL_MECHANISM: 'scram-sha-512',
-  KAFKA_SASL_USERNAME: 'svc',
-  KAFKA_SASL_PASSWORD: PASSWORD,
-  SCHEMA_REGISTRY_URL: 'https://registry.internal',
+  ...PRODUCTION_KAFKA_ENV,
   KEY_FILE: '/nonexistent/keys',
 };
 const SECURE = {
-  REDIS_URL: `rediss://:${PASSWORD}@redis.internal:6380`,
+  REDIS_URL: `rediss://:${TEST_PASSWORD}@redis.internal:6380`,
 };
 const INSECURE = {
-  REDIS_URL: `redis://:${PASSWORD}@redis.internal:6379`,
+  REDIS_URL: `redis://:${TEST_PASSWORD}@redis.internal:6379`,
 };
 
-function violations(env: Record<string, string>): string[] {
-  const common = loadConfig(commonConfigSchema, env);
-  const own = loadConfig(deidentifierConfigSchema, env);
-  return transportViolations(
-    common.CARERELAY_PROFILE,
-    serviceTransportSettings(deidentifierTransports, common, own, env),
-  ).map((v) => v.name);
-}
+const profile = productionProfileOf('deidentifier', deidentifierConfigSchema, deidentifierTransports);
+const violations = profile.refused;
 
 describe('deidentifier under CARERELAY_PROFILE=production', () => {
   it('accepts its endpoints over verified TLS', () => {
@@ -47,24 +27,12 @@ describe('deidentifier under CARERELAY_PROFILE=production', () => {
   });
 
   it('fails at start on redis:// without TLS, naming the variable, before connecting to anything', async () => {
-    const started = runService({
-      name: 'deidentifier',
-      configSchema: deidentifierConfigSchema,
-      transports: deidentifierTransports,
-      createApp: () => {
-        throw new Error('createApp must not be reached');
-      },
-      env: { ...PRODUCTION, ...SECURE, REDIS_URL: INSECURE.REDIS_URL },
-    });
-    const error = await started.then(
-      () => undefined,
-      (err: unknown) => err as Error & { code?: string },
-    );
+    const error = await profile.startError({ ...PRODUCTION, ...SECURE, REDIS_URL: INSECURE.REDIS_URL });
     expect(error?.code).toBe('CONFIG_INSECURE_TRANSPORT');
     expect(error?.message).toBe(
       'CARERELAY_PROFILE=production refuses 1 insecure transport setting(s):\n' +
         '  - REDIS_URL (redis://redis.internal:6379) is Redis without TLS (redis://), production requires rediss://',
     );
-    expect(error?.message).not.toContain(PASSWORD);
+    expect(error?.message).not.toContain(TEST_PASSWORD);
   });
 });
