@@ -27,8 +27,8 @@ export function productionProfileOf<S extends ConfigSchema>(
   configSchema: S,
   transports: ServiceTransports<S>,
 ): {
-  refused(env: Record<string, string>): string[];
-  startError(env: Record<string, string>): Promise<(Error & { code?: string }) | undefined>;
+  readonly refused: (env: Record<string, string>) => string[];
+  readonly startError: (env: Record<string, string>) => Promise<(Error & { code?: string }) | undefined>;
 } {
   return {
     refused: (env) => {
