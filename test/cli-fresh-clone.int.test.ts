@@ -55,6 +55,8 @@ function sh(
         stderr: Buffer.concat(err).toString('utf8'),
       }),
     );
+    // A command that exits without reading stdin (git, npm) closes the pipe first: EPIPE is not a failure.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }

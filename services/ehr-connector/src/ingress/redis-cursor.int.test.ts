@@ -168,6 +168,6 @@ describe('polling cursor in Redis across restarts', () => {
     release();
     await a;
     await b.pollOnce(); // the lease was released: B polls again
-    expect(searches.b).toBe(3);
+    expect(searches.b).toBe(4); // Encounter, DocumentReference, Task, Consent
   });
 });
