@@ -124,7 +124,11 @@ describe('policy: catalogue, consent, Part 2, break-glass on real infrastructure
     body: Record<string, unknown>,
   ): Promise<{ status: number; body: Record<string, unknown> }> => h.requestTask(h.token(sub, roles), body);
 
-  const accepted = async (sub: string, roles: readonly string[], body: Record<string, unknown>): Promise<string> => {
+  const accepted = async (
+    sub: string,
+    roles: readonly string[],
+    body: Record<string, unknown>,
+  ): Promise<string> => {
     const answer = await ask(sub, roles, body);
     expect(answer, JSON.stringify(answer.body)).toMatchObject({ status: 202 });
     return answer.body['taskId'] as string;
@@ -138,11 +142,7 @@ describe('policy: catalogue, consent, Part 2, break-glass on real infrastructure
   const auditsOf = async (taskId: string): Promise<AuditEvent[]> =>
     (await h.audits()).filter((a) => a.taskId === taskId);
 
-  const auditOf = async (
-    taskId: string,
-    action: string,
-    timeoutMs = 30_000,
-  ): Promise<AuditEvent> => {
+  const auditOf = async (taskId: string, action: string, timeoutMs = 30_000): Promise<AuditEvent> => {
     await eventually(
       async () => (await auditsOf(taskId)).some((a) => a.action === action),
       `${action} audit of ${taskId}`,
@@ -157,7 +157,7 @@ describe('policy: catalogue, consent, Part 2, break-glass on real infrastructure
   const textOf = (doc: DocumentReference): string =>
     Buffer.from(doc.content?.[0]?.attachment?.data ?? '', 'base64').toString('utf8');
 
-  it('a biller\'s coding task carries no narrative field (ai.task.v1 plaintext, ai.request.v1 bytes), purpose PAYMENT', async () => {
+  it("a biller's coding task carries no narrative field (ai.task.v1 plaintext, ai.request.v1 bytes), purpose PAYMENT", async () => {
     const taskId = await accepted(BILLER, ['biller'], {
       clientId: avery.patientId,
       useCase: 'coding',
@@ -186,7 +186,10 @@ describe('policy: catalogue, consent, Part 2, break-glass on real infrastructure
     const decision = await auditOf(taskId, 'POLICY_DECISION');
     expect(decision).toMatchObject({ outcome: 'SUCCESS', purposeOfUse: 'PAYMENT' });
 
-    await eventually(async () => (await h.requestBytes(taskId)).length > 0, 'the ai.request of the coding task');
+    await eventually(
+      async () => (await h.requestBytes(taskId)).length > 0,
+      'the ai.request of the coding task',
+    );
     const bytes = Buffer.concat(await h.requestBytes(taskId)).toString('utf8');
     expect(bytes).toContain('F33.1'); // the bytes are searchable (positive control)
     for (const fragment of AVERY_NOTE_FRAGMENTS) expect(bytes).not.toContain(fragment);
@@ -194,27 +197,31 @@ describe('policy: catalogue, consent, Part 2, break-glass on real infrastructure
   }, 60_000);
 
   describe('each use case reads only its declared FHIR resource types (sandbox request log)', () => {
-    it.each(READS)('$useCase', async ({ useCase, encounter, types }) => {
-      await new Promise((r) => setTimeout(r, 300)); // let the previous task's reads settle
-      h.sandbox.clearRequestLog();
-      const taskId = await accepted(THERAPIST, ['clinician'], {
-        clientId: avery.patientId,
-        useCase,
-        ...(encounter ? { encounterId: avery.encounterIds.intake } : {}),
-      });
-      await publishedTask(taskId);
-      const connector = h.sandbox.clients.readOnly.clientId;
-      const reads = h.sandbox.requestLog.filter((r) => r.clientId === connector);
-      expect(reads.every((r) => r.method === 'GET')).toBe(true);
-      const read = [...new Set(reads.map((r) => r.resourceType ?? `(system) ${r.path}`))].sort();
-      // Minimum necessary: nothing outside the declared types is read...
-      expect(read.filter((t) => !types.includes(t))).toEqual([]);
-      // ...and what is declared is what is read. PRODUCT BUG (fails for intake_extraction): the
-      // catalogue declares intakeAnswers for it, but FhirAdapter.readTaskContext never reads
-      // the intake QuestionnaireResponse (packages/ehr/src/fhir-adapter.ts sets
-      // `intakeAnswers: []` unconditionally), so intake extraction is drafted from no intake.
-      expect(read).toEqual([...types].sort());
-    }, 45_000);
+    it.each(READS)(
+      '$useCase',
+      async ({ useCase, encounter, types }) => {
+        await new Promise((r) => setTimeout(r, 300)); // let the previous task's reads settle
+        h.sandbox.clearRequestLog();
+        const taskId = await accepted(THERAPIST, ['clinician'], {
+          clientId: avery.patientId,
+          useCase,
+          ...(encounter ? { encounterId: avery.encounterIds.intake } : {}),
+        });
+        await publishedTask(taskId);
+        const connector = h.sandbox.clients.readOnly.clientId;
+        const reads = h.sandbox.requestLog.filter((r) => r.clientId === connector);
+        expect(reads.every((r) => r.method === 'GET')).toBe(true);
+        const read = [...new Set(reads.map((r) => r.resourceType ?? `(system) ${r.path}`))].sort();
+        // Minimum necessary: nothing outside the declared types is read...
+        expect(read.filter((t) => !types.includes(t))).toEqual([]);
+        // ...and what is declared is what is read. PRODUCT BUG (fails for intake_extraction): the
+        // catalogue declares intakeAnswers for it, but FhirAdapter.readTaskContext never reads
+        // the intake QuestionnaireResponse (packages/ehr/src/fhir-adapter.ts sets
+        // `intakeAnswers: []` unconditionally), so intake extraction is drafted from no intake.
+        expect(read).toEqual([...types].sort());
+      },
+      45_000,
+    );
   });
 
   it('a Part 2 client without consent: no model call, an audited CONSENT_CHECK denial, the refusal visible to the requester', async () => {
@@ -225,7 +232,10 @@ describe('policy: catalogue, consent, Part 2, break-glass on real infrastructure
       THERAPIST,
     );
     created.push(client);
-    const taskId = await accepted(THERAPIST, ['clinician'], { clientId: client.patientId, useCase: 'chart_summary' });
+    const taskId = await accepted(THERAPIST, ['clinician'], {
+      clientId: client.patientId,
+      useCase: 'chart_summary',
+    });
     const check = await auditOf(taskId, 'CONSENT_CHECK');
     expect(check).toMatchObject({ outcome: 'DENIED', part2: true, reasonCode: 'PART2_CONSENT_ABSENT' });
     await eventually(
@@ -243,7 +253,10 @@ describe('policy: catalogue, consent, Part 2, break-glass on real infrastructure
   }, 60_000);
 
   it('with consent (riley as seeded): a draft carrying the §2.32 notice and the 42CFRPart2 label, and an accounting entry naming the consent', async () => {
-    const taskId = await accepted(COUNSELOR, ['clinician'], { clientId: riley.patientId, useCase: 'chart_summary' });
+    const taskId = await accepted(COUNSELOR, ['clinician'], {
+      clientId: riley.patientId,
+      useCase: 'chart_summary',
+    });
     const task = await publishedTask(taskId);
     expect(task.securityLabels).toContain('42CFRPart2');
     expect(task.consentRef).toMatch(new RegExp(`^Consent/${riley.consentId}/_history/[^/]+$`));
@@ -251,9 +264,9 @@ describe('policy: catalogue, consent, Part 2, break-glass on real infrastructure
     expect(check).toMatchObject({ outcome: 'SUCCESS', part2: true });
 
     await auditOf(taskId, 'DRAFT_WRITTEN', 45_000);
-    const drafts = (await h.fhir.search<DocumentReference>('DocumentReference', { patient: riley.patientId })).filter(
-      (d) => d.docStatus === 'preliminary',
-    );
+    const drafts = (
+      await h.fhir.search<DocumentReference>('DocumentReference', { patient: riley.patientId })
+    ).filter((d) => d.docStatus === 'preliminary');
     expect(drafts).toHaveLength(1);
     const draft = drafts[0]!;
     expect(textOf(draft)).toContain(PART2_NOTICE);
@@ -317,7 +330,10 @@ describe('policy: catalogue, consent, Part 2, break-glass on real infrastructure
       THERAPIST,
     );
     created.push(client);
-    const taskId = await accepted(THERAPIST, ['clinician'], { clientId: client.patientId, useCase: 'chart_summary' });
+    const taskId = await accepted(THERAPIST, ['clinician'], {
+      clientId: client.patientId,
+      useCase: 'chart_summary',
+    });
     const task = await publishedTask(taskId);
     expect(task.securityLabels).not.toContain('42CFRPart2');
     expect(task.consentRef).toBeNull();
@@ -353,7 +369,7 @@ describe('policy: catalogue, consent, Part 2, break-glass on real infrastructure
     }
   }, 60_000);
 
-  it('a patient\'s portal message is triaged: a Communication draft in preparation, decided for patient_portal', async () => {
+  it("a patient's portal message is triaged: a Communication draft in preparation, decided for patient_portal", async () => {
     const text = 'Could my Thursday appointment move to the afternoon? The bus timetable changed this month.';
     const messageId = await createPortalMessage(h.fhir, avery.patientId, THERAPIST, text);
     await h.publishChange({
@@ -384,7 +400,7 @@ describe('policy: catalogue, consent, Part 2, break-glass on real infrastructure
     expect(draft.status).toBe('preparation');
   }, 60_000);
 
-  it('cross-tenant requests are refused: POST with another tenant\'s token → 403 AUTH_WRONG_TENANT; its status → 403', async () => {
+  it("cross-tenant requests are refused: POST with another tenant's token → 403 AUTH_WRONG_TENANT; its status → 403", async () => {
     const other = h.token(THERAPIST, ['clinician'], h.otherTenant);
     const post = await h.requestTask(other, { clientId: avery.patientId, useCase: 'chart_summary' });
     expect(post).toMatchObject({ status: 403, body: { code: 'AUTH_WRONG_TENANT' } });
@@ -395,7 +411,10 @@ describe('policy: catalogue, consent, Part 2, break-glass on real infrastructure
     expect((await h.taskStatus(h.token(BILLER, ['biller']), taskId)).status).toBe(200);
     const crossBiller = await h.taskStatus(h.token(BILLER, ['biller'], h.otherTenant), taskId);
     expect(crossBiller).toMatchObject({ status: 403, body: { code: 'AUTH_WRONG_TENANT' } });
-    const crossOfficer = await h.taskStatus(h.token('sbx-officer', ['compliance_officer'], h.otherTenant), taskId);
+    const crossOfficer = await h.taskStatus(
+      h.token('sbx-officer', ['compliance_officer'], h.otherTenant),
+      taskId,
+    );
     expect(crossOfficer).toMatchObject({ status: 403, body: { code: 'AUTH_WRONG_TENANT' } });
     // Another user of the same tenant learns nothing either (documented: the same 404 as an unknown id).
     const stranger = await h.taskStatus(h.token(THERAPIST, ['clinician']), taskId);
@@ -410,7 +429,8 @@ describe('policy: catalogue, consent, Part 2, break-glass on real infrastructure
     const short = await ask(PSYCHIATRIST, ['clinician'], { ...body, breakGlass: { reason: 'urgent' } });
     expect(short).toMatchObject({ status: 403, body: { code: 'BREAK_GLASS_REASON_REQUIRED' } });
 
-    const reason = 'Client arrived in crisis at the walk-in clinic and the assigned therapist is unreachable.';
+    const reason =
+      'Client arrived in crisis at the walk-in clinic and the assigned therapist is unreachable.';
     const taskId = await accepted(PSYCHIATRIST, ['clinician'], { ...body, breakGlass: { reason } });
     let glass: Array<{ outcome: string; reason_code: string | null; purpose_of_use: string | null }> = [];
     await eventually(async () => {
@@ -424,12 +444,15 @@ describe('policy: catalogue, consent, Part 2, break-glass on real infrastructure
       ).rows;
       return glass.length > 0;
     }, 'the BREAK_GLASS audit row');
-    expect(glass).toEqual([{ outcome: 'SUCCESS', reason_code: 'BREAK_GLASS_OVERRIDE', purpose_of_use: 'TREATMENT' }]);
+    expect(glass).toEqual([
+      { outcome: 'SUCCESS', reason_code: 'BREAK_GLASS_OVERRIDE', purpose_of_use: 'TREATMENT' },
+    ]);
     const decision = await auditOf(taskId, 'POLICY_DECISION');
     expect(decision).toMatchObject({ outcome: 'SUCCESS', reasonCode: 'BREAK_GLASS_OVERRIDE' });
     await publishedTask(taskId);
 
-    // Break-glass is for treatment only: a clinician off the care team cannot code a claim with it.
+    // Break-glass is for treatment only: a clinician off the care team cannot code a claim with it,
+    // not even while the grant above is in force.
     const coding = await ask(PSYCHIATRIST, ['clinician'], {
       clientId: jordan.patientId,
       useCase: 'coding',
@@ -451,15 +474,37 @@ describe('policy: catalogue, consent, Part 2, break-glass on real infrastructure
     expect(billerCoding.status).toBe(202);
     const billerTask = billerCoding.body['taskId'] as string;
     const billerDecision = await auditOf(billerTask, 'POLICY_DECISION');
-    expect(billerDecision).toMatchObject({ outcome: 'SUCCESS', reasonCode: 'PERMITTED', purposeOfUse: 'PAYMENT' });
-    const billerGlass = await h.reader.query(
-      `SELECT outcome FROM audit.events WHERE tenant_id = $1 AND action = 'BREAK_GLASS' AND actor_user_id = $2`,
-      [h.tenant, BILLER],
+    expect(billerDecision).toMatchObject({
+      outcome: 'SUCCESS',
+      reasonCode: 'PERMITTED',
+      purposeOfUse: 'PAYMENT',
+    });
+    // Audited (if at all) at the ingress before the request was queued: on the tenant's audit
+    // partition ahead of the planner's decision seen above.
+    const billerGlass = (await h.audits()).filter(
+      (a) => a.action === 'BREAK_GLASS' && a.actor.userId === BILLER,
     );
-    expect(billerGlass.rows).toEqual([]);
+    expect(billerGlass).toEqual([]);
+    // Positive control of that query: the psychiatrist's override is found the same way.
+    expect(
+      (await h.audits())
+        .filter((a) => a.action === 'BREAK_GLASS' && a.actor.userId === PSYCHIATRIST)
+        .map((a) => a.outcome),
+    ).toEqual(['DENIED', 'SUCCESS']);
+    // The coding attempt came with a live grant in force: refused by the decision itself, audited as such.
+    expect(
+      (await h.audits()).some(
+        (a) =>
+          a.action === 'POLICY_DECISION' &&
+          a.actor.userId === PSYCHIATRIST &&
+          a.useCase === 'coding' &&
+          a.outcome === 'DENIED' &&
+          a.reasonCode === 'BREAK_GLASS_NOT_PERMITTED',
+      ),
+    ).toBe(true);
   }, 60_000);
 
-  it('no client identifier of the fixtures appears in the services\' logs', async () => {
+  it("no client identifier of the fixtures appears in the services' logs", async () => {
     const logged = h.log.text();
     // Positive control: the capture holds the services' lines, with the ids they do log.
     expect(logged).toContain('task planned');

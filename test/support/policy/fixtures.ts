@@ -33,7 +33,9 @@ export async function createClient(
     resourceType: 'CareTeam',
     status: 'active',
     subject: { reference: `Patient/${patientId}` },
-    participant: [{ role: [{ text: 'primary clinician' }], member: { reference: `Practitioner/${practitionerId}` } }],
+    participant: [
+      { role: [{ text: 'primary clinician' }], member: { reference: `Practitioner/${practitionerId}` } },
+    ],
   });
   await fhir.create<Condition>({
     resourceType: 'Condition',
@@ -58,7 +60,9 @@ export async function createPsychotherapyNote(
 ): Promise<string> {
   const doc = await fhir.create<DocumentReference>({
     resourceType: 'DocumentReference',
-    meta: { security: [{ system: ACT_CODE, code: 'PSY', display: 'psychiatry disorder information sensitivity' }] },
+    meta: {
+      security: [{ system: ACT_CODE, code: 'PSY', display: 'psychiatry disorder information sensitivity' }],
+    },
     status: 'current',
     docStatus: 'final',
     type: { coding: [{ system: 'http://loinc.org', code: '11506-3', display: 'Progress note' }] },

@@ -15,7 +15,6 @@ import {
   auditEventTopic,
   ehrChangeTopic,
   taskContextPayload,
-  type AiRequest,
   type AiTask,
   type AuditEvent,
   type EhrChange,
@@ -27,17 +26,16 @@ import { obeySchema, startAzureRecorder } from '@carerelay/llm/testing';
 import { RedisTokenVault } from '@carerelay/phi';
 import { createBearerVerifier, type ServiceApp } from '@carerelay/runtime';
 import { createDeidentifierApp } from '@carerelay/service-deidentifier';
-import {
-  RedisIdempotencyStore,
-  createEhrConnectorApp,
-  type EhrConnectorApp,
-} from '@carerelay/service-ehr-connector';
+import { RedisIdempotencyStore, createEhrConnectorApp } from '@carerelay/service-ehr-connector';
 import { DraftIdempotency, SharedRateLimiter, createLlmWorkerApp } from '@carerelay/service-llm-worker';
 import { createWritebackApp } from '@carerelay/service-writeback';
 import { AuditStore, createAuditSinkApp, migrateAuditStore } from '@carerelay/service-audit-sink';
 import { createScratchDatabase, type ScratchDatabase } from '@carerelay/service-audit-sink/testing';
 import { captureLogger } from '../capture-logger.js';
 import { TestIdp } from './jwt.js';
+
+/** The connector app (its type is not exported by the service). */
+type EhrConnectorApp = ReturnType<typeof createEhrConnectorApp>;
 
 export interface PolicyHarnessInfra {
   readonly kafkaBrokers: string;
@@ -115,7 +113,9 @@ export class PolicyHarness {
     this.connector = createEhrConnectorApp(await ctx('connector'), {
       // The connector reads with its own read-only SMART client: the sandbox's request log
       // tells its reads apart from the writeback's and the test's.
-      adapter: new FhirAdapter(sandboxFhirClient(this.sandbox, { client: 'readOnly', scope: 'system/*.read' })),
+      adapter: new FhirAdapter(
+        sandboxFhirClient(this.sandbox, { client: 'readOnly', scope: 'system/*.read' }),
+      ),
       keys: this.keys,
       noteFormat: 'soap_note',
       maxAttempts: 3,
@@ -237,7 +237,9 @@ export class PolicyHarness {
   }
 
   /** Publishes an EHR change as the EHR's ingress would (webhook, subscription or poll). */
-  async publishChange(change: Partial<EhrChange> & Pick<EhrChange, 'clientId' | 'changeType'>): Promise<EhrChange> {
+  async publishChange(
+    change: Partial<EhrChange> & Pick<EhrChange, 'clientId' | 'changeType'>,
+  ): Promise<EhrChange> {
     const now = Date.now();
     const full: EhrChange = {
       eventId: `policy-int-${randomUUID()}`,
@@ -266,9 +268,7 @@ export class PolicyHarness {
   }
 
   async tasks(): Promise<AiTask[]> {
-    const all = await Promise.all(
-      this.taskRecords.map((r) => this.decode(aiTaskTopic, r)),
-    );
+    const all = await Promise.all(this.taskRecords.map((r) => this.decode(aiTaskTopic, r)));
     return all.filter((t) => t.tenantId === this.tenant);
   }
 
@@ -277,9 +277,7 @@ export class PolicyHarness {
   }
 
   async audits(): Promise<AuditEvent[]> {
-    const all = await Promise.all(
-      this.auditRecords.map((r) => this.decode(auditEventTopic, r)),
-    );
+    const all = await Promise.all(this.auditRecords.map((r) => this.decode(auditEventTopic, r)));
     return all.filter((a) => a.tenantId === this.tenant);
   }
 

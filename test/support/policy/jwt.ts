@@ -16,7 +16,11 @@ export class TestIdp {
     this.publicKeyPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
   }
 
-  token(claims: { readonly sub: string; readonly tenant: string; readonly roles: readonly string[] }): string {
+  token(claims: {
+    readonly sub: string;
+    readonly tenant: string;
+    readonly roles: readonly string[];
+  }): string {
     const now = Math.floor(Date.now() / 1000);
     const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
     const input = `${b64({ alg: 'ES256', typ: 'JWT' })}.${b64({
