@@ -214,10 +214,7 @@ describe('policy: catalogue, consent, Part 2, break-glass on real infrastructure
         const read = [...new Set(reads.map((r) => r.resourceType ?? `(system) ${r.path}`))].sort();
         // Minimum necessary: nothing outside the declared types is read...
         expect(read.filter((t) => !types.includes(t))).toEqual([]);
-        // ...and what is declared is what is read. PRODUCT BUG (fails for intake_extraction): the
-        // catalogue declares intakeAnswers for it, but FhirAdapter.readTaskContext never reads
-        // the intake QuestionnaireResponse (packages/ehr/src/fhir-adapter.ts sets
-        // `intakeAnswers: []` unconditionally), so intake extraction is drafted from no intake.
+        // ...and what is declared is what is read (intake extraction reads the intake form).
         expect(read).toEqual([...types].sort());
       },
       45_000,

@@ -1,4 +1,10 @@
-import type { Condition, DocumentReference, Encounter, Patient } from '@medplum/fhirtypes';
+import type {
+  Condition,
+  DocumentReference,
+  Encounter,
+  Patient,
+  QuestionnaireResponse,
+} from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   SANDBOX_CLIENTS,
@@ -213,6 +219,59 @@ describe('FhirAdapter.readTaskContext', () => {
       },
     ]);
     expect(read.sourceRefs.some((r) => r.startsWith(`DocumentReference/${psy.id ?? ''}/`))).toBe(false);
+  });
+
+  it("reads the client's latest intake form as questions and answers, never a score form", async () => {
+    const patient = await fhir.create<Patient>({
+      resourceType: 'Patient',
+      name: [{ given: ['Test'], family: 'Intake' }],
+    });
+    const subject = { reference: `Patient/${patient.id ?? ''}` };
+    await fhir.create<QuestionnaireResponse>({
+      resourceType: 'QuestionnaireResponse',
+      status: 'completed',
+      questionnaire: 'https://practice.example/Questionnaire/intake-v1',
+      subject,
+      authored: '2025-08-01T10:00:00Z',
+      item: [{ linkId: 'old', text: 'Older form', answer: [{ valueString: 'superseded' }] }],
+    });
+    await fhir.create<QuestionnaireResponse>({
+      resourceType: 'QuestionnaireResponse',
+      status: 'completed',
+      questionnaire: 'https://practice.example/Questionnaire/intake-v2',
+      subject,
+      authored: '2025-09-01T10:00:00Z',
+      item: [
+        { linkId: 'reason', text: 'What brings you in?', answer: [{ valueString: 'panic attacks at work' }] },
+        {
+          linkId: 'history',
+          text: 'History',
+          item: [
+            { linkId: 'prior', text: 'Prior therapy?', answer: [{ valueBoolean: true }] },
+            { linkId: 'sleep', text: 'Hours of sleep', answer: [{ valueInteger: 5 }] },
+            { linkId: 'blank', text: 'Anything else?' },
+          ],
+        },
+      ],
+    });
+    await fhir.create<QuestionnaireResponse>({
+      resourceType: 'QuestionnaireResponse',
+      status: 'completed',
+      questionnaire: 'http://loinc.org/q/44249-1',
+      subject,
+      authored: '2025-09-02T10:00:00Z',
+      item: [{ linkId: '44261-6', text: 'PHQ-9 total', answer: [{ valueInteger: 12 }] }],
+    });
+    const read = await adapter.readTaskContext({
+      reads: { intakeAnswers: true },
+      clientId: patient.id ?? '',
+    });
+    expect(read.context.intakeAnswers).toEqual([
+      { question: 'What brings you in?', answer: 'panic attacks at work' },
+      { question: 'Prior therapy?', answer: 'yes' },
+      { question: 'Hours of sleep', answer: '5' },
+    ]);
+    expect(read.context.assessments).toEqual([]);
   });
 
   it('includes at most 3 prior notes, only final ones, newest first', async () => {

@@ -117,6 +117,36 @@ class ReadLog {
 
 const none = <T>(): Promise<T[]> => Promise.resolve([]);
 
+type ResponseItem = NonNullable<QuestionnaireResponse['item']>[number];
+
+/** One answer as text (string, choice, number, date, yes/no); undefined when it has no value. */
+function answerText(answer: NonNullable<ResponseItem['answer']>[number]): string | undefined {
+  if (answer.valueString !== undefined) return answer.valueString;
+  if (answer.valueCoding) return answer.valueCoding.display ?? answer.valueCoding.code;
+  if (answer.valueBoolean !== undefined) return answer.valueBoolean ? 'yes' : 'no';
+  const value =
+    answer.valueInteger ??
+    answer.valueDecimal ??
+    answer.valueDate ??
+    answer.valueDateTime ??
+    answer.valueTime;
+  if (value !== undefined) return String(value);
+  if (answer.valueQuantity?.value !== undefined)
+    return `${answer.valueQuantity.value}${answer.valueQuantity.unit ? ` ${answer.valueQuantity.unit}` : ''}`;
+  return undefined;
+}
+
+/** Question/answer pairs of a response, groups flattened, unanswered questions left out. */
+function intakeItems(items: readonly ResponseItem[]): TaskContext['intakeAnswers'] {
+  return items.flatMap((item) => {
+    const answers = (item.answer ?? []).map(answerText).filter((a): a is string => Boolean(a));
+    const own =
+      answers.length > 0 ? [{ question: item.text ?? item.linkId, answer: answers.join('; ') }] : [];
+    const nested = [...(item.item ?? []), ...(item.answer ?? []).flatMap((a) => a.item ?? [])];
+    return [...own, ...intakeItems(nested)];
+  });
+}
+
 /** A care-team participant whose role names supervision (text or coding display/code). */
 function isSupervisorRole(participant: NonNullable<CareTeam['participant']>[number]): boolean {
   return (participant.role ?? []).some((r) =>
@@ -221,6 +251,7 @@ export class FhirAdapter implements EhrAdapter {
         ? own(this.fhir.search<Communication>('Communication', byPatient))
         : none<Communication>(),
     ]);
+    const intakeAnswers = reads.intakeAnswers ? await this.readIntake(patientId, log) : [];
 
     const activeDiagnoses: ContextDiagnosis[] = [];
     for (const condition of diagnoses.filter(isActiveCondition)) {
@@ -271,7 +302,7 @@ export class FhirAdapter implements EhrAdapter {
       assessments,
       diagnoses: activeDiagnoses,
       messages: fromClient,
-      intakeAnswers: [],
+      intakeAnswers,
     };
     // Part 2 is decided on what the context is built from (labels, SUD codes, the source program).
     const part2 = classifyPart2(log.resources, { part2Programs: this.options.part2Programs ?? [] });
@@ -312,6 +343,25 @@ export class FhirAdapter implements EhrAdapter {
         role: members[index]?.role ?? 'clinician',
       };
     });
+  }
+
+  /**
+   * The client's latest intake form: the newest completed QuestionnaireResponse that is not
+   * an outcome measure (those are scores, read as assessments), as question/answer pairs.
+   */
+  private async readIntake(patientId: string, log: ReadLog): Promise<TaskContext['intakeAnswers']> {
+    const responses = assertAllAboutClient(
+      await this.fhir.search<QuestionnaireResponse>('QuestionnaireResponse', { patient: patientId }),
+      patientId,
+    );
+    const instrumentPanels = INSTRUMENTS.map((i) => i.panel);
+    const intake = responses
+      .filter((r) => r.status === 'completed' || r.status === 'amended')
+      .filter((r) => !instrumentPanels.some((panel) => (r.questionnaire ?? '').includes(panel)))
+      .sort(byNewest((r) => r.authored))[0];
+    if (!intake) return [];
+    log.use(intake);
+    return intakeItems(intake.item ?? []);
   }
 
   private async readGoals(patientId: string, log: ReadLog): Promise<ContextGoal[]> {
