@@ -1,3 +1,4 @@
+import type { Consent } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditTrail } from '@carerelay/audit';
 import type { FhirClient } from '@carerelay/ehr';
@@ -94,8 +95,8 @@ describe('polling ingress on the sandbox EHR', () => {
     const p = poller(new InMemoryCursorStore(), published);
     await p.pollOnce();
     await new Promise((r) => setTimeout(r, 20));
-    const consent = await fhir.read('Consent', SANDBOX_CLIENTS.riley.consentId);
-    await fhir.update({ ...consent, status: 'inactive' } as typeof consent);
+    const consent = await fhir.read<Consent>('Consent', SANDBOX_CLIENTS.riley.consentId);
+    await fhir.update<Consent>({ ...consent, status: 'inactive' });
     await new Promise((r) => setTimeout(r, 20));
     await p.pollOnce();
     const change = published.find((c) => c.resourceType === 'Consent');
@@ -105,7 +106,8 @@ describe('polling ingress on the sandbox EHR', () => {
       resourceId: SANDBOX_CLIENTS.riley.consentId,
     });
     // Put it back for the other tests of this file.
-    await fhir.update({ ...(await fhir.read('Consent', SANDBOX_CLIENTS.riley.consentId)), status: 'active' });
+    const revoked = await fhir.read<Consent>('Consent', SANDBOX_CLIENTS.riley.consentId);
+    await fhir.update<Consent>({ ...revoked, status: 'active' });
   });
 
   it('audits its reads of PHI: a PHI_ACCESS (OPERATIONS) per client and resource type a pass returned', async () => {
