@@ -3,7 +3,7 @@ import type { AuditTrail, AuthFailureAggregator } from '@carerelay/audit';
 import { CareRelayError } from '@carerelay/errors';
 import type { EhrChange, UseCase } from '@carerelay/events';
 import { detect } from '@carerelay/phi';
-import { decide, PURPOSE_EVENT_VALUE, rolesFor, type PolicyDecision } from '@carerelay/policy';
+import { CATALOGUE, decide, PURPOSE_EVENT_VALUE, rolesFor, type PolicyDecision } from '@carerelay/policy';
 import type { BearerVerifier, Principal } from '@carerelay/runtime';
 import { stableId } from '../domain/stable-id.js';
 import { taskIdForChange } from '../handlers/plan-change.js';
@@ -312,7 +312,23 @@ async function decideNow(
   try {
     answer = await decideRequest(requester, policy);
   } catch (err) {
+    // The EHR cannot be asked now: the planner decides later (the task status shows it).
     if (err instanceof CareRelayError && err.retryable) return;
+    // An encounter of another client named with this client: refused, like the planner would.
+    if (err instanceof CareRelayError && err.code === 'EHR_SUBJECT_MISMATCH') {
+      return refuse(
+        {
+          allowed: false,
+          reasonCode: err.code,
+          rule: 'subject.check',
+          purposeOfUse: CATALOGUE[request.useCase].purposeOfUse,
+          breakGlass: false,
+          part2: false,
+          consentRef: null,
+        },
+        role,
+      );
+    }
     throw err;
   }
   const { decision, facts } = answer;

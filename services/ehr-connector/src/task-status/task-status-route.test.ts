@@ -141,6 +141,20 @@ describe('task status over HTTP', () => {
 
   let taskId: string;
 
+  it('an encounter of another client is refused at once (403), before anything is queued', async () => {
+    const res = await fetch(`${app.ingressUrl()!}/v1/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await asTherapist()}` },
+      body: JSON.stringify({
+        clientId: avery.patientId,
+        useCase: 'soap_note',
+        encounterId: SANDBOX_CLIENTS.jordan.encounterIds.intake,
+      }),
+    });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { code: string }).code).toBe('EHR_SUBJECT_MISMATCH');
+  });
+
   it('the requester follows an on-demand task: planned, drafting, written', async () => {
     const res = await fetch(`${app.ingressUrl()!}/v1/tasks`, {
       method: 'POST',
