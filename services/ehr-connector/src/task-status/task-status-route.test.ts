@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvent, type AuditFacts } from '@carerelay/audit';
 import { EmbeddedBus, type RawRecord } from '@carerelay/bus';
 import { collectRaw, eventually } from '@carerelay/bus/testing';
 import { LocalKeyProvider } from '@carerelay/crypto';
@@ -114,28 +115,17 @@ describe('task status over HTTP', () => {
     return (await status(taskId, asTherapist())).body['state'];
   }
 
-  /** An audit event of a downstream service for the task, as that service records it. */
-  function publishAudit(facts: Partial<AuditEvent> & Pick<AuditEvent, 'action' | 'outcome' | 'taskId'>) {
-    const event: AuditEvent = {
-      eventId: randomUUID(),
-      occurredAt: Date.now(),
-      tenantId: TENANT,
-      actor: { service: 'deidentifier', userId: null, role: null },
+  /** An audit event of a service for the task, built as that service builds it. */
+  function publishAudit(
+    facts: Partial<Omit<AuditFacts, 'tenantId'>> & Pick<AuditFacts, 'action' | 'outcome' | 'taskId'>,
+  ) {
+    const event = auditEvent({
+      service: 'deidentifier',
       clientId: avery.patientId,
-      purposeOfUse: null,
-      correlationId: null,
-      recipient: null,
-      description: null,
-      reasonCode: null,
-      part2: false,
-      model: null,
-      templateVersion: null,
       useCase: 'soap_note',
-      ehrOccurredAt: null,
-      counts: {},
-      hashes: {},
       ...facts,
-    };
+      tenantId: TENANT,
+    });
     return bus.publish(auditEventTopic, { key: TENANT, value: event });
   }
 
@@ -177,7 +167,7 @@ describe('task status over HTTP', () => {
       action: 'DRAFT_WRITTEN',
       outcome: 'SUCCESS',
       reasonCode: 'CREATED',
-      actor: { service: 'writeback', userId: null, role: null },
+      service: 'writeback',
     });
     await eventually(async () => (await stateOf(taskId)) === 'written', 'written', 10_000);
 
@@ -259,7 +249,9 @@ describe('task status over HTTP', () => {
       outcome: 'DENIED',
       reasonCode: 'PART2_CONSENT_REQUIRED',
       description: 'use case soap_note: rule=part2.consent',
-      actor: { service: 'ehr-connector', userId: therapist, role: 'clinician' },
+      service: 'ehr-connector',
+      userId: therapist,
+      role: 'clinician',
     });
     await eventually(async () => (await stateOf(refusedId)) === 'refused', 'refused', 10_000);
     expect((await status(refusedId, asTherapist())).body).toMatchObject({

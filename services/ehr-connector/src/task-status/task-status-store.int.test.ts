@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { auditEvent } from '@carerelay/audit';
 import type { AuditEvent } from '@carerelay/events';
 import { markQueued, projectAuditEvent } from './project-audit.js';
 import type { TaskStatus } from './task-status.js';
@@ -14,28 +15,19 @@ function event(
   occurredAt: number,
   userId: string | null = null,
 ): AuditEvent {
-  return {
-    eventId: randomUUID(),
-    occurredAt,
-    tenantId: 't1',
-    action,
-    outcome: 'SUCCESS',
-    actor: { service, userId, role: null },
-    clientId: 'client-7',
-    purposeOfUse: null,
-    taskId: 'task-1',
-    correlationId: null,
-    recipient: null,
-    description: null,
-    reasonCode: null,
-    part2: false,
-    model: null,
-    templateVersion: null,
-    useCase: 'soap_note',
-    ehrOccurredAt: null,
-    counts: {},
-    hashes: {},
-  };
+  return auditEvent(
+    {
+      tenantId: 't1',
+      action,
+      outcome: 'SUCCESS',
+      service,
+      userId,
+      clientId: 'client-7',
+      taskId: 'task-1',
+      useCase: 'soap_note',
+    },
+    () => occurredAt,
+  );
 }
 
 /** A status whose updatedAt counts the updates applied to it (to detect a lost update). */

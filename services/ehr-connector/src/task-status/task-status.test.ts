@@ -1,44 +1,36 @@
 import { describe, expect, it } from 'vitest';
+import { auditEvent, type AuditFacts } from '@carerelay/audit';
 import type { AuditEvent } from '@carerelay/events';
 import { applyAuditEvent, queueTask, type TaskStatus } from './task-status.js';
 
 const T0 = Date.parse('2026-03-02T15:00:00.000Z');
 
-type EventFacts = Partial<Omit<AuditEvent, 'actor'>> & {
+type EventFacts = Partial<Omit<AuditFacts, 'service'>> & {
   readonly service?: string;
-  readonly userId?: string | null;
+  readonly occurredAt?: number;
 };
 
-/** An audit event as the services record it, for task `task-1` of tenant `t1`. */
+/** An audit event as the services record it (the same builder), for task `task-1` of tenant `t1`. */
 function event(
   action: AuditEvent['action'],
   outcome: AuditEvent['outcome'],
   facts: EventFacts = {},
 ): AuditEvent {
-  const { service, userId, ...rest } = facts;
-  return {
-    eventId: `evt-${action}-${rest.occurredAt ?? T0}`,
-    occurredAt: T0,
-    tenantId: 't1',
-    action,
-    outcome,
-    actor: { service: service ?? 'ehr-connector', userId: userId ?? null, role: null },
-    clientId: 'client-7',
-    purposeOfUse: null,
-    taskId: 'task-1',
-    correlationId: null,
-    recipient: null,
-    description: null,
-    reasonCode: null,
-    part2: false,
-    model: null,
-    templateVersion: null,
-    useCase: 'soap_note',
-    ehrOccurredAt: null,
-    counts: {},
-    hashes: {},
-    ...rest,
-  };
+  const { occurredAt = T0, service = 'ehr-connector', ...rest } = facts;
+  return auditEvent(
+    {
+      eventId: `evt-${action}-${occurredAt}`,
+      tenantId: 't1',
+      clientId: 'client-7',
+      taskId: 'task-1',
+      useCase: 'soap_note',
+      ...rest,
+      action,
+      outcome,
+      service,
+    },
+    () => occurredAt,
+  );
 }
 
 const planned = (at = T0): AuditEvent =>
