@@ -22,6 +22,7 @@ import {
   type EhrChange,
 } from '@carerelay/events';
 import type { Consent } from '@medplum/fhirtypes';
+import { AI_PROCESSING_CONSENT_CODE, CARERELAY_CONSENT_SYSTEM } from '@carerelay/policy';
 import { createLogger } from '@carerelay/logger';
 import type { ServiceApp } from '@carerelay/runtime';
 import { createEhrConnectorApp } from './app.js';
@@ -260,6 +261,76 @@ describe('ehr-connector task planner on the sandbox EHR', () => {
     } finally {
       release();
       await polling.stop();
+    }
+  });
+});
+
+describe('a practice that requires consent to AI-assisted processing', () => {
+  it("refuses a model use case without the client's AI consent, and plans it once the EHR has one", async () => {
+    const sandbox = await startSandboxEhr();
+    const bus = EmbeddedBus.fromConfig({ serde, logger });
+    await bus.start();
+    const fhir = sandboxFhirClient(sandbox, { scope: 'system/*.read system/*.write' });
+    const app = createEhrConnectorApp(
+      { bus, logger, concurrency: 1 },
+      {
+        adapter: new FhirAdapter(fhir),
+        keys: LocalKeyProvider.ephemeral(),
+        noteFormat: 'soap_note',
+        maxAttempts: 2,
+        retryInitialMs: 10,
+        policy: { aiConsentRequired: true },
+      },
+    );
+    await app.start();
+    try {
+      const tasks = await collectRaw(bus, aiTaskTopic.name);
+      const audit = await collectRaw(bus, auditEventTopic.name);
+      const therapist = SANDBOX_PRACTITIONERS.therapist.id;
+      await bus.publish(ehrChangeTopic, {
+        key: `t1:${avery.patientId}`,
+        value: change(avery.patientId, avery.encounterIds.session53, therapist),
+      });
+      await eventually(() => audit.records.length >= 3, 'the consent check', 10_000);
+      const events = await Promise.all(audit.records.map((r) => serde.decode(auditEventTopic, r.value!)));
+      expect(events.find((e) => e.action === 'CONSENT_CHECK')).toMatchObject({
+        outcome: 'DENIED',
+        reasonCode: 'AI_CONSENT_ABSENT',
+        part2: false,
+      });
+      expect(tasks.records).toHaveLength(0);
+
+      // The client consents (a Consent of the AI-processing category); the EHR reports it.
+      const consent = await fhir.create<Consent>({
+        resourceType: 'Consent',
+        status: 'active',
+        scope: {
+          coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'treatment' }],
+        },
+        category: [{ coding: [{ system: CARERELAY_CONSENT_SYSTEM, code: AI_PROCESSING_CONSENT_CODE }] }],
+        patient: { reference: `Patient/${avery.patientId}` },
+        dateTime: new Date().toISOString(),
+        provision: { type: 'permit', period: { start: '2025-01-01' } },
+      });
+      await bus.publish(ehrChangeTopic, {
+        key: `t1:${avery.patientId}`,
+        value: {
+          ...change(avery.patientId, '', therapist),
+          changeType: 'OTHER',
+          resourceType: 'Consent',
+          resourceId: consent.id ?? '',
+          encounterId: null,
+        },
+      });
+      await bus.publish(ehrChangeTopic, {
+        key: `t1:${avery.patientId}`,
+        value: change(avery.patientId, avery.encounterIds.session53, therapist),
+      });
+      await eventually(() => tasks.records.length === 1, 'the task, once consented', 10_000);
+    } finally {
+      await app.stop();
+      await bus.shutdown();
+      await sandbox.stop();
     }
   });
 });
