@@ -117,9 +117,18 @@ export interface AccessRule {
   readonly relationships: readonly Relationship[];
 }
 
+/**
+ * What one task of the use case is about, so every way the same thing reaches CareRelay is
+ * one task: the session (`Encounter/<id>`, else the changed resource), the resource that
+ * arrived (each message, each questionnaire), or the client as a whole (`Encounter/<id>`
+ * when one is named, else `Patient/<id>`).
+ */
+export type TaskSubject = 'encounter' | 'resource' | 'client';
+
 export interface UseCaseSpec {
   readonly useCase: UseCase;
   readonly title: string;
+  readonly subject: TaskSubject;
   /** EHR changes that plan this use case with no one asking (the planner's triggers). */
   readonly triggers: readonly ChangeType[];
   /** Whether a user may ask for it (`POST /v1/tasks`, the "draft with AI" button, the CLI). */
@@ -161,6 +170,7 @@ const TREATING: readonly AccessRule[] = [
 const progressNote = (useCase: UseCase, title: string): UseCaseSpec => ({
   useCase,
   title,
+  subject: 'encounter',
   // SESSION_ENDED plans the tenant's configured note format (NOTE_FORMAT), not all three.
   triggers: ['SESSION_ENDED'],
   onDemand: true,
@@ -180,6 +190,7 @@ export const CATALOGUE: Readonly<Record<UseCase, UseCaseSpec>> = {
   birp_note: progressNote('birp_note', 'BIRP progress note'),
   treatment_plan: {
     useCase: 'treatment_plan',
+    subject: 'client',
     title: 'Treatment plan',
     triggers: ['PLAN_REVIEW_DUE'],
     onDemand: true,
@@ -206,6 +217,7 @@ export const CATALOGUE: Readonly<Record<UseCase, UseCaseSpec>> = {
   },
   chart_summary: {
     useCase: 'chart_summary',
+    subject: 'client',
     title: 'Chart summary',
     triggers: [],
     onDemand: true,
@@ -235,6 +247,7 @@ export const CATALOGUE: Readonly<Record<UseCase, UseCaseSpec>> = {
   },
   intake_extraction: {
     useCase: 'intake_extraction',
+    subject: 'resource',
     title: 'Intake extraction',
     triggers: ['INTAKE_SUBMITTED'],
     onDemand: true,
@@ -259,6 +272,7 @@ export const CATALOGUE: Readonly<Record<UseCase, UseCaseSpec>> = {
   },
   message_triage: {
     useCase: 'message_triage',
+    subject: 'resource',
     title: 'Message triage',
     triggers: ['MESSAGE_RECEIVED'],
     onDemand: true,
@@ -280,6 +294,7 @@ export const CATALOGUE: Readonly<Record<UseCase, UseCaseSpec>> = {
   },
   coding: {
     useCase: 'coding',
+    subject: 'encounter',
     title: 'Coding suggestion',
     triggers: ['NOTE_SIGNED'],
     onDemand: true,
@@ -299,6 +314,7 @@ export const CATALOGUE: Readonly<Record<UseCase, UseCaseSpec>> = {
   },
   goal_progress: {
     useCase: 'goal_progress',
+    subject: 'client',
     title: 'Goal progress',
     triggers: [],
     onDemand: true,
@@ -337,7 +353,9 @@ export const MODEL_USE_CASES: readonly UseCase[] = USE_CASES.filter(
 export type NoteFormat = 'soap_note' | 'dap_note' | 'birp_note';
 
 /** Progress-note formats a tenant may choose for SESSION_ENDED. */
-export const NOTE_FORMATS = USE_CASES.filter((u) => CATALOGUE[u].triggers.includes('SESSION_ENDED'));
+export const NOTE_FORMATS = USE_CASES.filter((u): u is NoteFormat =>
+  CATALOGUE[u].triggers.includes('SESSION_ENDED'),
+);
 
 /**
  * The use case an EHR change plans on its own (no one asked), or null. SESSION_ENDED plans

@@ -24,6 +24,7 @@ export type {
   Relationship,
   Role,
   RolloutPhase,
+  TaskSubject,
   UseCaseSpec,
   WritebackTarget,
 } from './catalogue.js';

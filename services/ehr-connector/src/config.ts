@@ -1,4 +1,5 @@
 import { bool, int, list, oneOf, str, url } from '@carerelay/config';
+import { NOTE_FORMATS } from '@carerelay/policy';
 
 /** Variables of the ehr-connector beyond the common ones (see @carerelay/runtime commonConfigSchema). */
 export const ehrConnectorConfigSchema = {
@@ -14,7 +15,7 @@ export const ehrConnectorConfigSchema = {
   }),
   KEY_FILE: str({ description: 'local key file (envelope encryption of ai.task.v1 contexts)' }),
   KEY_FILE_CREATE: bool({ description: 'create KEY_FILE if missing (development only)', default: false }),
-  NOTE_FORMAT: oneOf(['soap_note', 'dap_note', 'birp_note'], {
+  NOTE_FORMAT: oneOf(NOTE_FORMATS, {
     description: 'note format drafted when a session ends',
     default: 'soap_note',
   }),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EhrChange, UseCase } from '@carerelay/events';
+import { CATALOGUE } from '@carerelay/policy';
 
 /**
  * What a task is: one use case for one subject of one client of one tenant. Never the
@@ -30,27 +31,8 @@ export function taskIdFor(identity: TaskIdentity): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** What a use case is about: the session, the resource that arrived, or the client as a whole. */
-const SUBJECT_KIND: Readonly<Record<UseCase, 'encounter' | 'resource' | 'client'>> = {
-  // A note (and the coding of its signed note) is per session; without an encounter, per
-  // resource (the signed DocumentReference for coding).
-  soap_note: 'encounter',
-  dap_note: 'encounter',
-  birp_note: 'encounter',
-  coding: 'encounter',
-  // Each submitted questionnaire and each message is its own task, even when the EHR links
-  // it to an encounter (two messages in one session are two triages).
-  intake_extraction: 'resource',
-  message_triage: 'resource',
-  // About the client: a plan review (the EHR names the CarePlan or a Task) and a click
-  // without an encounter are the same task.
-  treatment_plan: 'client',
-  chart_summary: 'client',
-  goal_progress: 'client',
-};
-
 /**
- * The subject of the task a change asks for, as `ResourceType/id`:
+ * The subject of the task a change asks for, as `ResourceType/id` (the catalogue's `subject`):
  * - note formats and coding: `Encounter/<encounterId>`, else the changed resource;
  * - intake extraction and message triage: the changed resource (QuestionnaireResponse,
  *   Communication; for an on-demand request, the Encounter or Patient it names);
@@ -59,7 +41,7 @@ const SUBJECT_KIND: Readonly<Record<UseCase, 'encounter' | 'resource' | 'client'
  */
 export function taskSubject(change: EhrChange, useCase: UseCase): string {
   const resource = `${change.resourceType}/${change.resourceId}`;
-  switch (SUBJECT_KIND[useCase]) {
+  switch (CATALOGUE[useCase].subject) {
     case 'encounter':
       return change.encounterId ? `Encounter/${change.encounterId}` : resource;
     case 'resource':
