@@ -12,7 +12,6 @@ import {
   InMemorySchemaStore,
   USE_CASE_VALUES,
   type AuditEvent,
-  type EhrChange,
   type UseCase,
 } from '@carerelay/events';
 import {
@@ -25,7 +24,12 @@ import { createLogger } from '@carerelay/logger';
 import { InMemoryTokenVault } from '@carerelay/phi';
 import { CATALOGUE, PART2_NOTICE } from '@carerelay/policy';
 import type { ServiceApp } from '@carerelay/runtime';
-import { applyAuditEvent, taskIdForChange, type TaskStatus } from '@carerelay/service-ehr-connector';
+import {
+  applyAuditEvent,
+  onDemandChange,
+  taskIdForChange,
+  type TaskStatus,
+} from '@carerelay/service-ehr-connector';
 import type { Resource } from '@medplum/fhirtypes';
 import { BundleEhr } from './bundle-ehr.js';
 import { pipelineFactories } from './pipeline.js';
@@ -147,24 +151,18 @@ export async function draftFromBundle(
     pipeline.writeback,
   ].map((create) => create(context));
 
-  const change: EhrChange = {
+  const change = onDemandChange({
     eventId: `cli-${randomUUID()}`,
     tenantId: TENANT,
     clientId: subject.clientId,
-    changeType: 'OTHER',
-    source: 'ON_DEMAND',
-    vendor: 'carerelay-cli',
-    resourceType: subject.encounterId ? 'Encounter' : 'Patient',
-    resourceId: subject.encounterId ?? subject.clientId,
-    resourceVersion: null,
     encounterId: subject.encounterId ?? null,
-    actorUserId: CLI_USER,
-    actorRole: role,
-    occurredAt: Date.now(),
-    receivedAt: Date.now(),
-    requestedUseCase: useCase,
+    userId: CLI_USER,
+    role,
+    useCase,
     redraft: false,
-  };
+    vendor: 'carerelay-cli',
+    now: Date.now(),
+  });
   const taskId = taskIdForChange(change, useCase);
   const rules = CATALOGUE[useCase].producer.kind === 'rules';
   const trail: AuditEvent[] = [];

@@ -9,6 +9,7 @@ export type { BreakGlassStore } from './policy/break-glass.js';
 export { ConsentCache } from './policy/consent-cache.js';
 export { RolloutSource } from './policy/rollout-source.js';
 export { actingRole, consentFacts, decideRequest } from './policy/task-policy.js';
+export { onDemandChange } from './ingress/on-demand.js';
 export type { Requester, TaskPolicyDeps } from './policy/task-policy.js';
 export { ehrConnectorConfigSchema } from './config.js';
 export { planChange, taskIdFor, taskIdForChange, taskSubject } from './handlers/plan-change.js';

@@ -71,6 +71,39 @@ export interface OnDemandAccepted {
   readonly changeEventId: string;
 }
 
+/** A user's request for a use case as an `ehr.change.v1` (the API's, the CLI's: one shape). */
+export function onDemandChange(request: {
+  readonly eventId: string;
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly encounterId: string | null;
+  readonly userId: string;
+  readonly role: string;
+  readonly useCase: UseCase;
+  readonly redraft: boolean;
+  readonly vendor: string;
+  readonly now: number;
+}): EhrChange {
+  return {
+    eventId: request.eventId,
+    tenantId: request.tenantId,
+    clientId: request.clientId,
+    changeType: 'OTHER',
+    source: 'ON_DEMAND',
+    vendor: request.vendor,
+    resourceType: request.encounterId ? 'Encounter' : 'Patient',
+    resourceId: request.encounterId ?? request.clientId,
+    resourceVersion: null,
+    encounterId: request.encounterId,
+    actorUserId: request.userId,
+    actorRole: request.role,
+    occurredAt: request.now,
+    receivedAt: request.now,
+    requestedUseCase: request.useCase,
+    redraft: request.redraft,
+  };
+}
+
 function forbidden(code: string, message: string): CareRelayError {
   return new CareRelayError(code, message, { httpStatus: 403 });
 }
@@ -230,24 +263,18 @@ export async function acceptOnDemand(
     : undefined;
   if (original) return original;
   const now = (deps.now ?? Date.now)();
-  const change: EhrChange = {
+  const change = onDemandChange({
     eventId,
     tenantId: deps.tenantId,
     clientId: request.clientId,
-    changeType: 'OTHER',
-    source: 'ON_DEMAND',
-    vendor: 'carerelay',
-    resourceType: request.encounterId ? 'Encounter' : 'Patient',
-    resourceId: request.encounterId ?? request.clientId,
-    resourceVersion: null,
     encounterId: request.encounterId ?? null,
-    actorUserId: principal.userId,
-    actorRole: role,
-    occurredAt: now,
-    receivedAt: now,
-    requestedUseCase: request.useCase,
+    userId: principal.userId,
+    role,
+    useCase: request.useCase,
     redraft: request.redraft === true,
-  };
+    vendor: 'carerelay',
+    now,
+  });
   await deps.publishChange(change).catch(async (err: unknown) => {
     // Not queued: a retry with the same key must be able to queue it.
     if (storeKey) await storeStep(() => deps.idempotency.store.release(storeKey), deps.idempotency);
