@@ -162,4 +162,6 @@ export const DLQ_HEADERS = {
   errorMessage: 'x-dlq-error-message',
   attempts: 'x-dlq-attempts',
   failedAt: 'x-dlq-failed-at',
+  /** The task the record was for, when its value names one: a replay is audited with it. */
+  taskId: 'x-dlq-task-id',
 } as const;

@@ -183,6 +183,8 @@ export async function deadLetter(
   value: unknown,
 ): Promise<void> {
   const errorMessage = message.slice(0, MAX_ERROR_MESSAGE);
+  // An opaque id, never PHI: lets the replay tool audit the replay against its task.
+  const taskId = (value as { taskId?: unknown } | undefined)?.taskId;
   await deps.publishDeadLetter(dlqTopicName(record.topic), {
     key: record.key,
     value: record.value,
@@ -196,6 +198,7 @@ export async function deadLetter(
       [DLQ_HEADERS.errorMessage]: errorMessage,
       [DLQ_HEADERS.attempts]: String(attempts),
       [DLQ_HEADERS.failedAt]: new Date().toISOString(),
+      ...(typeof taskId === 'string' && taskId ? { [DLQ_HEADERS.taskId]: taskId } : {}),
     },
   });
   deps.logger.error(

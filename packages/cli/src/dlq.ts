@@ -233,6 +233,8 @@ async function replay(
         tenantId: letter.key?.split(':')[0] || 'unknown',
         clientId: letter.key?.split(':')[1] || null,
         userId: operator,
+        // The task it was for: its status moves from dead_lettered back to drafting.
+        taskId: letter.headers[DLQ_HEADERS.taskId] ?? null,
         action: 'DEAD_LETTER_REPLAYED',
         outcome: 'SUCCESS',
         reasonCode: letter.headers[DLQ_HEADERS.errorCode] ?? null,
