@@ -169,6 +169,48 @@ describe('FhirAdapter.readTaskContext', () => {
     expect(securityLabels).toEqual(['42CFRPart2']);
   });
 
+  it('a diagnosis without a clinical status is in force unless entered in error or refuted', async () => {
+    const patient = await fhir.create<Patient>({
+      resourceType: 'Patient',
+      name: [{ given: ['Test'], family: 'Unstatused' }],
+    });
+    const subject = { reference: `Patient/${patient.id ?? ''}` };
+    const icd = (code: string) => ({ coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code }] });
+    const verified = (code: string) => ({
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code }],
+    });
+    const clinical = (code: string) => ({
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code }],
+    });
+    await fhir.create<Condition>({ resourceType: 'Condition', code: icd('F43.10'), subject });
+    await fhir.create<Condition>({
+      resourceType: 'Condition',
+      code: icd('F41.1'),
+      subject,
+      verificationStatus: verified('confirmed'),
+    });
+    await fhir.create<Condition>({
+      resourceType: 'Condition',
+      code: icd('F32.0'),
+      subject,
+      verificationStatus: verified('entered-in-error'),
+    });
+    await fhir.create<Condition>({
+      resourceType: 'Condition',
+      code: icd('F90.0'),
+      subject,
+      verificationStatus: verified('refuted'),
+    });
+    await fhir.create<Condition>({
+      resourceType: 'Condition',
+      code: icd('F40.10'),
+      subject,
+      clinicalStatus: clinical('resolved'),
+    });
+    const read = await adapter.readTaskContext({ reads: { diagnoses: true }, clientId: patient.id ?? '' });
+    expect(read.context.diagnoses.map((d) => d.code).sort()).toEqual(['F41.1', 'F43.10']);
+  });
+
   it('a smoker (F17.210, nicotine dependence) is not Part 2', async () => {
     const patient = await fhir.create<Patient>({
       resourceType: 'Patient',

@@ -158,12 +158,17 @@ function byNewest<T>(date: (r: T) => string | undefined): (a: T, b: T) => number
   return (a, b) => (Date.parse(date(b) ?? '') || 0) - (Date.parse(date(a) ?? '') || 0);
 }
 
+/**
+ * A diagnosis in force (DOMAIN.md FHIR mapping): clinical status active, recurrence or relapse;
+ * a Condition without a clinical status counts as active (many EHRs never set it) unless its
+ * verification status says entered-in-error or refuted.
+ */
 function isActiveCondition(condition: Condition): boolean {
-  return (
-    condition.clinicalStatus?.coding?.some(
-      (c) => c.code === 'active' || c.code === 'recurrence' || c.code === 'relapse',
-    ) ?? false
-  );
+  const verification = condition.verificationStatus?.coding?.map((c) => c.code) ?? [];
+  if (verification.includes('entered-in-error') || verification.includes('refuted')) return false;
+  const status = condition.clinicalStatus?.coding?.map((c) => c.code) ?? [];
+  if (status.length === 0) return true;
+  return status.some((code) => code === 'active' || code === 'recurrence' || code === 'relapse');
 }
 
 /** The FHIR R4 adapter: builds the minimum-necessary TaskContext per DOMAIN.md's FHIR mapping. */

@@ -1,4 +1,4 @@
-import type { Consent } from '@medplum/fhirtypes';
+import type { Communication, Consent } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditTrail } from '@carerelay/audit';
 import type { FhirClient } from '@carerelay/ehr';
@@ -90,6 +90,39 @@ describe('polling ingress on the sandbox EHR', () => {
     expect(published[0]?.clientId).toBe(SANDBOX_CLIENTS.jordan.patientId);
   });
 
+  it("a client's portal message is found by the next pass as MESSAGE_RECEIVED; the practice's reply is not", async () => {
+    const published: EhrChange[] = [];
+    const p = poller(new InMemoryCursorStore(), published);
+    await p.pollOnce();
+    await new Promise((r) => setTimeout(r, 20));
+    const jordan = SANDBOX_CLIENTS.jordan.patientId;
+    const message = await fhir.create<Communication>({
+      resourceType: 'Communication',
+      status: 'completed',
+      subject: { reference: `Patient/${jordan}` },
+      sender: { reference: `Patient/${jordan}` },
+      sent: new Date().toISOString(),
+      payload: [{ contentString: 'can we move Thursday?' }],
+    });
+    await fhir.create<Communication>({
+      resourceType: 'Communication',
+      status: 'completed',
+      subject: { reference: `Patient/${jordan}` },
+      sender: { reference: `Practitioner/${SANDBOX_PRACTITIONERS.therapist.id}` },
+      payload: [{ contentString: 'yes, 3 pm works' }],
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    await p.pollOnce();
+    const messages = published.filter((c) => c.resourceType === 'Communication');
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({
+      changeType: 'MESSAGE_RECEIVED',
+      clientId: jordan,
+      resourceId: message.id,
+      actorUserId: null,
+    });
+  });
+
   it('a Consent revoked in the EHR is found by the next pass, as a change about its client', async () => {
     const published: EhrChange[] = [];
     const p = poller(new InMemoryCursorStore(), published);
@@ -137,6 +170,7 @@ describe('polling ingress on the sandbox EHR', () => {
       SESSION_ENDED: 'Encounter',
       NOTE_SIGNED: 'DocumentReference',
       TASK_COMPLETED: 'Task',
+      MESSAGE_RECEIVED: 'Communication',
     };
     for (const change of published) {
       const reads = recorded.filter(
@@ -257,7 +291,7 @@ describe('polling ingress on the sandbox EHR', () => {
     await new Promise((r) => setTimeout(r, 50));
     slow.release();
     await Promise.all([first, second]);
-    expect(slow.searches()).toBe(4); // Encounter, DocumentReference, Task, Consent: once each
+    expect(slow.searches()).toBe(5); // Encounter, DocumentReference, Task, Communication, Consent: once each
     expect(published.map((c) => c.encounterId)).toEqual([SANDBOX_CLIENTS.jordan.encounterIds.followUp]);
   });
 

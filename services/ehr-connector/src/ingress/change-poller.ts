@@ -64,6 +64,9 @@ interface Polled {
   readonly for?: { readonly reference?: string };
   /** Consent: the client it is about. */
   readonly patient?: { readonly reference?: string };
+  /** Communication: who wrote it (a portal message is the client's own). */
+  readonly sender?: { readonly reference?: string };
+  readonly status?: string;
   readonly owner?: { readonly reference?: string };
   readonly executionPeriod?: { readonly end?: string };
   readonly identifier?: ReadonlyArray<{ readonly system?: string }>;
@@ -73,6 +76,14 @@ interface Polled {
   readonly authenticator?: { readonly reference?: string };
   readonly author?: ReadonlyArray<{ readonly reference?: string }>;
   readonly context?: { readonly encounter?: ReadonlyArray<{ readonly reference?: string }> };
+}
+
+/** The client a polled resource is about: its subject, a Task's `for`, a Consent's patient, a message's sender. */
+function clientOf(r: Polled): string | undefined {
+  return referencedId(
+    r.subject?.reference ?? r.for?.reference ?? r.patient?.reference ?? r.sender?.reference,
+    'Patient',
+  );
 }
 
 /** What is polled, and what change each match means (DOMAIN.md: polling with _lastUpdated). */
@@ -102,6 +113,14 @@ const WATCHES: ReadonlyArray<{
     query: { status: 'completed', identifier: `${ALERT_IDENTIFIER_SYSTEM}|` },
     change: 'TASK_COMPLETED',
     matches: (r) => r.identifier?.some((i) => i.system === ALERT_IDENTIFIER_SYSTEM) === true,
+  },
+  // A portal message from the client (not the practice's replies, not CareRelay's drafts,
+  // which are `preparation`): message triage, for EHRs that send no webhook for it.
+  {
+    resourceType: 'Communication',
+    query: { status: 'completed' },
+    change: 'MESSAGE_RECEIVED',
+    matches: (r) => r.status === 'completed' && (r.sender?.reference ?? '').startsWith('Patient/'),
   },
   // A Consent written or revoked: the planner drops the client's cached consents, so the
   // next task decides on the new version (a revocation is effective at once).
@@ -195,10 +214,7 @@ export class FhirChangePoller {
       for (const r of resources) {
         const at = r.meta!.lastUpdated!;
         if (at === cursor.lastUpdated && cursor.idsAtCursor.includes(r.id!)) continue;
-        const clientId = referencedId(
-          r.subject?.reference ?? r.for?.reference ?? r.patient?.reference,
-          'Patient',
-        );
+        const clientId = clientOf(r);
         const relevant = Boolean(clientId) && (watch.matches?.(r) ?? true);
         if (relevant) {
           await this.options.publish(this.changeOf(r, watch.change, clientId!));
@@ -224,7 +240,10 @@ export class FhirChangePoller {
     const perClient = new Map<string | null, number>();
     for (const r of resources) {
       const clientId =
-        referencedId(r.subject?.reference ?? r.for?.reference ?? r.patient?.reference, 'Patient') ?? null;
+        referencedId(
+          r.subject?.reference ?? r.for?.reference ?? r.patient?.reference ?? r.sender?.reference,
+          'Patient',
+        ) ?? null;
       perClient.set(clientId, (perClient.get(clientId) ?? 0) + 1);
     }
     for (const [clientId, count] of perClient) {

@@ -168,6 +168,6 @@ describe('polling cursor in Redis across restarts', () => {
     release();
     await a;
     await b.pollOnce(); // the lease was released: B polls again
-    expect(searches.b).toBe(4); // Encounter, DocumentReference, Task, Consent
+    expect(searches.b).toBe(5); // Encounter, DocumentReference, Task, Communication, Consent
   });
 });
