@@ -14,13 +14,7 @@ export type InstrumentId = 'PHQ-9' | 'PHQ-2' | 'GAD-7' | 'C-SSRS';
 
 /** Severity bands of the summed instruments; C-SSRS has levels instead (see cssrs.ts). */
 export type Severity =
-  | 'minimal'
-  | 'mild'
-  | 'moderate'
-  | 'moderately severe'
-  | 'severe'
-  | 'negative'
-  | 'positive';
+  'minimal' | 'mild' | 'moderate' | 'moderately severe' | 'severe' | 'negative' | 'positive';
 
 export interface SummedInstrument {
   readonly id: Exclude<InstrumentId, 'C-SSRS'>;
@@ -45,17 +39,7 @@ export const PHQ9: SummedInstrument = {
   id: 'PHQ-9',
   panel: '44249-1',
   total: '44261-6',
-  items: [
-    '44250-9',
-    '44255-8',
-    '44259-0',
-    '44254-1',
-    '44251-7',
-    '44258-2',
-    '44252-5',
-    '44253-3',
-    PHQ9_ITEM9,
-  ],
+  items: ['44250-9', '44255-8', '44259-0', '44254-1', '44251-7', '44258-2', '44252-5', '44253-3', PHQ9_ITEM9],
   itemMin: 0,
   itemMax: 3,
   bands: [

@@ -183,13 +183,19 @@ function scoreAll(
   }
   // PHQ-2's items are PHQ-9's first two: a form with any other PHQ-9 code, or a PHQ-9 questionnaire,
   // is a PHQ-9, and a PHQ-2 subtotal inside it is not a second instrument.
-  const phq9Only = [...seen].some((c) => ROLES.get(c)?.some((r) => r.def === PHQ9) && !PHQ2.items.includes(c));
+  const phq9Only = [...seen].some(
+    (c) => ROLES.get(c)?.some((r) => r.def === PHQ9) && !PHQ2.items.includes(c),
+  );
   if (phq9Only || questionnaire.includes(PHQ9.panel)) found.delete('PHQ-2');
   else if (found.has('PHQ-2')) found.delete('PHQ-9');
   if (found.size === 0) {
-    throw new CareRelayError('INSTRUMENT_UNRECOGNIZED', `${kind} carries no PHQ-9, PHQ-2, GAD-7 or C-SSRS code`, {
-      httpStatus: 422,
-    });
+    throw new CareRelayError(
+      'INSTRUMENT_UNRECOGNIZED',
+      `${kind} carries no PHQ-9, PHQ-2, GAD-7 or C-SSRS code`,
+      {
+        httpStatus: 422,
+      },
+    );
   }
   if (date === undefined) {
     throw new CareRelayError('INSTRUMENT_DATE_MISSING', `${kind} has no date (authored / effective[x])`, {
@@ -197,20 +203,34 @@ function scoreAll(
     });
   }
   return [...found].map((id) =>
-    id === 'C-SSRS' ? scoreCssrs(entries, date) : scoreSummed(SUMMED_INSTRUMENTS.find((d) => d.id === id)!, entries, date),
+    id === 'C-SSRS'
+      ? scoreCssrs(entries, date)
+      : scoreSummed(
+          SUMMED_INSTRUMENTS.find((d) => d.id === id)!,
+          entries,
+          date,
+        ),
   );
 }
 
 /** Item values by code; the same item answered twice with different values is rejected. */
-function itemValues(entries: readonly Entry[], codes: readonly string[], label: string): Record<string, number> {
+function itemValues(
+  entries: readonly Entry[],
+  codes: readonly string[],
+  label: string,
+): Record<string, number> {
   const items: Record<string, number> = {};
   for (const { code, value } of entries) {
     if (!codes.includes(code)) continue;
     if (items[code] !== undefined && items[code] !== value) {
-      throw new CareRelayError('INSTRUMENT_ANSWER_CONFLICT', `${label} item ${code} is answered twice with different values`, {
-        httpStatus: 422,
-        details: { code },
-      });
+      throw new CareRelayError(
+        'INSTRUMENT_ANSWER_CONFLICT',
+        `${label} item ${code} is answered twice with different values`,
+        {
+          httpStatus: 422,
+          details: { code },
+        },
+      );
     }
     items[code] = value;
   }
@@ -219,7 +239,8 @@ function itemValues(entries: readonly Entry[], codes: readonly string[], label: 
 
 function scoreSummed(def: SummedInstrument, entries: readonly Entry[], date: string): InstrumentScore {
   const items = itemValues(entries, def.items, def.id);
-  for (const [code, value] of Object.entries(items)) checkRange(`${def.id} item`, code, value, def.itemMin, def.itemMax);
+  for (const [code, value] of Object.entries(items))
+    checkRange(`${def.id} item`, code, value, def.itemMin, def.itemMax);
   const recorded = entries.find((e) => e.code === def.total)?.value;
   if (recorded !== undefined) checkRange(`${def.id} total`, def.total, recorded, 0, maxTotal(def));
   const answered = def.items.filter((c) => items[c] !== undefined);

@@ -58,7 +58,10 @@ const REMISSION_BELOW: Readonly<Record<SeriesInstrument, number>> = { 'PHQ-9': 5
 const SERIES_INSTRUMENTS: readonly SeriesInstrument[] = ['PHQ-9', 'GAD-7'];
 
 /** One analysis per instrument present (PHQ-9 first); scores without a total are left out. */
-export function analyzeSeries(scores: readonly InstrumentScore[], options: SeriesOptions = {}): SeriesAnalysis[] {
+export function analyzeSeries(
+  scores: readonly InstrumentScore[],
+  options: SeriesOptions = {},
+): SeriesAnalysis[] {
   const sessions = options.stagnationSessions ?? DEFAULT_STAGNATION_SESSIONS;
   const out: SeriesAnalysis[] = [];
   for (const instrument of SERIES_INSTRUMENTS) {
@@ -100,7 +103,12 @@ function dedupeByDay(scores: readonly InstrumentScore[]): SeriesPoint[] {
     .map(([, s]) => ({ date: s.date, total: s.total! }));
 }
 
-function analyze(instrument: SeriesInstrument, points: SeriesPoint[], rci: number, n: number): SeriesAnalysis {
+function analyze(
+  instrument: SeriesInstrument,
+  points: SeriesPoint[],
+  rci: number,
+  n: number,
+): SeriesAnalysis {
   const baseline = points[0]!;
   const latest = points[points.length - 1]!;
   const change = latest.total - baseline.total;
@@ -119,13 +127,18 @@ function analyze(instrument: SeriesInstrument, points: SeriesPoint[], rci: numbe
     percentChange: baseline.total === 0 ? null : Math.round((change / baseline.total) * 1000) / 10,
     response: currentRun(followUps, responded),
     remission,
-    stagnation: stagnant ? { met: true, since: points[points.length - run]!.date, sessions: run } : { met: false, sessions: run },
+    stagnation: stagnant
+      ? { met: true, since: points[points.length - run]!.date, sessions: run }
+      : { met: false, sessions: run },
     points,
   };
 }
 
 /** Whether the last point meets `test`, and the first date of the run of points meeting it. */
-function currentRun(points: readonly SeriesPoint[], test: (p: SeriesPoint) => boolean): { met: boolean; date?: string } {
+function currentRun(
+  points: readonly SeriesPoint[],
+  test: (p: SeriesPoint) => boolean,
+): { met: boolean; date?: string } {
   let i = points.length;
   while (i > 0 && test(points[i - 1]!)) i--;
   return i === points.length ? { met: false } : { met: true, date: points[i]!.date };
