@@ -90,6 +90,24 @@ describe('C-SSRS screener levels', () => {
     });
   });
 
+  it('warns when Q1, Q2 or Q6 is unanswered, and refuses a form with only a recorded risk level', () => {
+    const partial = scoreQuestionnaireResponse(screener({ 'cssrs-1': false }));
+    expect(partial.cssrsLevel).toBe('NONE');
+    expect(partial.warnings).toEqual([
+      {
+        code: 'CSSRS_INCOMPLETE',
+        message: 'C-SSRS Q2, Q6 unanswered: the level counts them as no and may be too low',
+      },
+    ]);
+    const levelOnly = screener({});
+    levelOnly.item = [
+      { linkId: '93374-7', answer: [{ valueCoding: { system: 'http://loinc.org', code: 'LA9194-7' } }] },
+    ];
+    expect(() => scoreQuestionnaireResponse(levelOnly)).toThrow(
+      'C-SSRS screener has no answered question (Q1–Q6)',
+    );
+  });
+
   it('rejects a yes/no item answered 2', () => {
     const qr = screener({});
     qr.item = [{ linkId: 'cssrs-4', answer: [{ valueInteger: 2 }] }];

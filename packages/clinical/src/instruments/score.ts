@@ -28,7 +28,8 @@ import {
 } from './definitions.js';
 
 export interface InstrumentWarning {
-  readonly code: 'TOTAL_MISMATCH';
+  /** TOTAL_MISMATCH: recorded total ≠ items' sum; CSSRS_INCOMPLETE: Q1, Q2 or Q6 unanswered. */
+  readonly code: 'TOTAL_MISMATCH' | 'CSSRS_INCOMPLETE';
   readonly message: string;
 }
 
@@ -279,6 +280,11 @@ function scoreSummed(def: SummedInstrument, entries: readonly Entry[], date: str
   };
 }
 
+/**
+ * A screener with no answered question is rejected rather than scored NONE: a form carrying only
+ * a recorded risk level (93374-7) must not read as "no risk". Q1, Q2 and Q6 are always asked, so
+ * one of them missing gives a warning: the level may then be too low.
+ */
 function scoreCssrs(entries: readonly Entry[], date: string): InstrumentScore {
   const codes = Object.values(CSSRS_ITEM_CODES);
   const items = itemValues(entries, codes, 'C-SSRS');
@@ -287,6 +293,12 @@ function scoreCssrs(entries: readonly Entry[], date: string): InstrumentScore {
     checkRange('C-SSRS item', code, value, 0, 1);
     answers[cssrsQuestionOf(code)!] = value === 1;
   }
+  if (Object.keys(answers).length === 0) {
+    throw new CareRelayError('INSTRUMENT_NO_ANSWERS', 'C-SSRS screener has no answered question (Q1–Q6)', {
+      httpStatus: 422,
+    });
+  }
+  const unasked = (['Q1', 'Q2', 'Q6'] as const).filter((q) => answers[q] === undefined);
   return {
     instrument: 'C-SSRS',
     loinc: CSSRS_RISK_LEVEL_CODE,
@@ -297,6 +309,14 @@ function scoreCssrs(entries: readonly Entry[], date: string): InstrumentScore {
     items,
     severity: null,
     cssrsLevel: cssrsLevel(answers),
-    warnings: [],
+    warnings:
+      unasked.length === 0
+        ? []
+        : [
+            {
+              code: 'CSSRS_INCOMPLETE',
+              message: `C-SSRS ${unasked.join(', ')} unanswered: the level counts them as no and may be too low`,
+            },
+          ],
   };
 }
