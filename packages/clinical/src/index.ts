@@ -2,3 +2,34 @@ export { NOTE_SECTIONS, splitSections } from './note-formats.js';
 export type { NoteFormat } from './note-formats.js';
 export { compareDraftToFinal, editDistance, normalizedEditDistance } from './review.js';
 export type { ReviewMetrics } from './review.js';
+export {
+  scoreQuestionnaireResponse,
+  scoreQuestionnaireResponses,
+  scoreObservation,
+} from './instruments/score.js';
+export type { InstrumentScore, InstrumentWarning } from './instruments/score.js';
+export {
+  analyzeSeries,
+  DEFAULT_RELIABLE_CHANGE,
+  DEFAULT_STAGNATION_SESSIONS,
+} from './instruments/series.js';
+export type { SeriesAnalysis, SeriesOptions, SeriesPoint, SeriesInstrument } from './instruments/series.js';
+export {
+  PHQ9,
+  PHQ2,
+  GAD7,
+  PHQ9_ITEM9,
+  SUMMED_INSTRUMENTS,
+  FREQUENCY_ANSWERS,
+  severityOf,
+  maxTotal,
+} from './instruments/definitions.js';
+export type { InstrumentId, Severity, SummedInstrument } from './instruments/definitions.js';
+export {
+  cssrsLevel,
+  cssrsQuestionOf,
+  CSSRS_ITEM_CODES,
+  CSSRS_RISK_LEVEL_CODE,
+  YES_NO_ANSWERS,
+} from './instruments/cssrs.js';
+export type { CssrsLevel, CssrsQuestion } from './instruments/cssrs.js';
