@@ -37,7 +37,15 @@ export function crisisAddOnUnits(minutes: number): number {
 
 /** Base codes +90785 may accompany (never E/M alone, never crisis, never family). */
 const INTERACTIVE_COMPLEXITY_BASES = new Set([
-  '90791', '90792', '90832', '90834', '90837', '90833', '90836', '90838', '90853',
+  '90791',
+  '90792',
+  '90832',
+  '90834',
+  '90837',
+  '90833',
+  '90836',
+  '90838',
+  '90853',
 ]);
 const CRISIS_CODES = new Set(['90839', '90840']);
 
@@ -148,7 +156,8 @@ function interactiveComplexity(encounter: CodingEncounter, found: CodingFindings
   if (found.cpt.some((c) => CRISIS_CODES.has(c))) {
     found.warnings.push({
       code: 'INTERACTIVE_COMPLEXITY_WITH_CRISIS',
-      message: '90785 (interactive complexity) is never reported with crisis psychotherapy 90839/90840: not suggested',
+      message:
+        '90785 (interactive complexity) is never reported with crisis psychotherapy 90839/90840: not suggested',
     });
     return;
   }
@@ -171,7 +180,8 @@ function interactiveComplexity(encounter: CodingEncounter, found: CodingFindings
   } else {
     found.warnings.push({
       code: 'INTERACTIVE_COMPLEXITY_NO_BASE_CODE',
-      message: '90785 (interactive complexity) is an add-on and no billable base code was suggested: not suggested',
+      message:
+        '90785 (interactive complexity) is an add-on and no billable base code was suggested: not suggested',
     });
   }
 }

@@ -29,7 +29,10 @@ export function timeWarnings(encounter: CodingEncounter): CodingWarning[] {
   const to = Date.parse(end);
   if (Number.isNaN(from) || Number.isNaN(to) || to <= from) {
     return [
-      { code: 'INVALID_START_STOP', message: 'session start/stop are not valid ISO 8601 times with stop after start' },
+      {
+        code: 'INVALID_START_STOP',
+        message: 'session start/stop are not valid ISO 8601 times with stop after start',
+      },
     ];
   }
   // Start/stop are often written to the minute: compare whole minutes.
@@ -46,7 +49,10 @@ export function timeWarnings(encounter: CodingEncounter): CodingWarning[] {
       code: 'TIME_EXCEEDS_SESSION',
       message: `psychotherapy time (${minutes} min) is longer than the documented start/stop (${duration} min)`,
     });
-  } else if (!encounter.emVisit && timeBand(encounter.service, duration) !== timeBand(encounter.service, minutes)) {
+  } else if (
+    !encounter.emVisit &&
+    timeBand(encounter.service, duration) !== timeBand(encounter.service, minutes)
+  ) {
     warnings.push({
       code: 'TIME_CONTRADICTS_CODE',
       message: `documented start/stop (${duration} min) falls in a different code band than the psychotherapy time (${minutes} min)`,
@@ -80,7 +86,8 @@ const CRISIS_ELEMENTS: ReadonlyArray<{ name: string; pattern: RegExp }> = [
   },
   {
     name: 'mental status',
-    pattern: /\b(?:mental status|MSE|oriented|A&Ox?\d|affect|mood|thought (?:process|content)|insight|judge?ment)\b/i,
+    pattern:
+      /\b(?:mental status|MSE|oriented|A&Ox?\d|affect|mood|thought (?:process|content)|insight|judge?ment)\b/i,
   },
   { name: 'safety plan', pattern: /\b(?:safety|crisis)[- ]plan(?:ning)?\b/i },
 ];

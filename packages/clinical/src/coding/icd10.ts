@@ -46,7 +46,10 @@ export function checkDiagnoses(diagnoses: readonly string[]): Icd10Findings {
       continue;
     }
     if (found.icd10.includes(code)) {
-      found.warnings.push({ code: 'ICD10_DUPLICATE', message: `${code} is listed more than once: kept once` });
+      found.warnings.push({
+        code: 'ICD10_DUPLICATE',
+        message: `${code} is listed more than once: kept once`,
+      });
       continue;
     }
     const primary = found.icd10.length === 0;
@@ -62,11 +65,15 @@ export function checkDiagnoses(diagnoses: readonly string[]): Icd10Findings {
   }
   const [primary] = found.icd10;
   if (primary === undefined) {
-    found.warnings.push({ code: 'ICD10_MISSING', message: 'no valid ICD-10-CM diagnosis: a claim needs one' });
+    found.warnings.push({
+      code: 'ICD10_MISSING',
+      message: 'no valid ICD-10-CM diagnosis: a claim needs one',
+    });
   } else if (found.icd10.every((c) => c.startsWith('Z'))) {
     found.warnings.push({
       code: 'ICD10_Z_CODE_ONLY',
-      message: 'only Z codes are listed: Z codes are secondary; a mental or behavioral (F) diagnosis should be primary',
+      message:
+        'only Z codes are listed: Z codes are secondary; a mental or behavioral (F) diagnosis should be primary',
     });
   } else if (!primary.startsWith('F')) {
     found.warnings.push({

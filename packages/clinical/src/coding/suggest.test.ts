@@ -14,7 +14,10 @@ function encounter(overrides: Partial<CodingEncounter> = {}): CodingEncounter {
   };
 }
 
-function suggest(overrides: Partial<CodingEncounter> = {}, rest: Partial<CodingInput> = {}): CodingSuggestion {
+function suggest(
+  overrides: Partial<CodingEncounter> = {},
+  rest: Partial<CodingInput> = {},
+): CodingSuggestion {
   return suggestCodes({ encounter: encounter(overrides), diagnoses: ['F32.1'], ...rest });
 }
 
@@ -69,7 +72,10 @@ describe('psychotherapy time bands', () => {
   });
 
   it('every emitted code has a rationale', () => {
-    const s = suggest({ psychotherapyMinutes: 40, interactiveComplexity: true, ...timed(40) }, { diagnoses: ['F41.1', 'Z63.0'] });
+    const s = suggest(
+      { psychotherapyMinutes: 40, interactiveComplexity: true, ...timed(40) },
+      { diagnoses: ['F41.1', 'Z63.0'] },
+    );
     expect(s.cpt).toEqual(['90834', '90785']);
     expect(s.rationale.map((r) => r.code)).toEqual(['90834', '90785', 'F41.1', 'Z63.0']);
     expect(s.warnings).toEqual([]);
@@ -159,12 +165,18 @@ describe('crisis psychotherapy', () => {
       { note: 'Client tearful. Risk assessed: denies SI. Mood low, affect flat.' },
     );
     expect(s.warnings).toEqual([
-      { code: 'CRISIS_DOCUMENTATION_INCOMPLETE', message: 'crisis psychotherapy note does not document: safety plan' },
+      {
+        code: 'CRISIS_DOCUMENTATION_INCOMPLETE',
+        message: 'crisis psychotherapy note does not document: safety plan',
+      },
     ]);
   });
 
   it('a crisis note with none of the elements names all three', () => {
-    const s = suggest({ service: 'crisis', psychotherapyMinutes: 60, ...timed(60) }, { note: 'Talked about work.' });
+    const s = suggest(
+      { service: 'crisis', psychotherapyMinutes: 60, ...timed(60) },
+      { note: 'Talked about work.' },
+    );
     expect(s.warnings[0]?.message).toBe(
       'crisis psychotherapy note does not document: risk assessment, mental status, safety plan',
     );
@@ -186,16 +198,30 @@ describe('90785 interactive complexity', () => {
     ['psychotherapy', true, false, 45, ['90836', '90785']],
     ['psychotherapy', true, false, 60, ['90838', '90785']],
     ['group', false, false, 60, ['90853', '90785']],
-  ] as const)('allowed with %s (E/M %s, medical %s, %i min) → %j', (service, emVisit, medicalServices, minutes, cpt) => {
-    const s = suggest({ service, emVisit, medicalServices, psychotherapyMinutes: minutes, interactiveComplexity: true });
-    expect(s.cpt).toEqual(cpt);
-    expect(s.rationale.find((r) => r.code === '90785')?.reason).toBe(
-      `interactive complexity documented, add-on to ${cpt[0]}`,
-    );
-  });
+  ] as const)(
+    'allowed with %s (E/M %s, medical %s, %i min) → %j',
+    (service, emVisit, medicalServices, minutes, cpt) => {
+      const s = suggest({
+        service,
+        emVisit,
+        medicalServices,
+        psychotherapyMinutes: minutes,
+        interactiveComplexity: true,
+      });
+      expect(s.cpt).toEqual(cpt);
+      expect(s.rationale.find((r) => r.code === '90785')?.reason).toBe(
+        `interactive complexity documented, add-on to ${cpt[0]}`,
+      );
+    },
+  );
 
   it('refused with crisis codes', () => {
-    const s = suggest({ service: 'crisis', psychotherapyMinutes: 80, interactiveComplexity: true, ...timed(80) });
+    const s = suggest({
+      service: 'crisis',
+      psychotherapyMinutes: 80,
+      interactiveComplexity: true,
+      ...timed(80),
+    });
     expect(s.cpt).toEqual(['90839', '90840']);
     expect(warningCodes(s)).toEqual(['INTERACTIVE_COMPLEXITY_WITH_CRISIS']);
   });
@@ -211,7 +237,12 @@ describe('90785 interactive complexity', () => {
   });
 
   it('refused with family psychotherapy', () => {
-    const s = suggest({ service: 'family_with_client', psychotherapyMinutes: 50, interactiveComplexity: true, ...timed(50) });
+    const s = suggest({
+      service: 'family_with_client',
+      psychotherapyMinutes: 50,
+      interactiveComplexity: true,
+      ...timed(50),
+    });
     expect(s.cpt).toEqual(['90847']);
     expect(warningCodes(s)).toEqual(['INTERACTIVE_COMPLEXITY_NOT_APPLICABLE']);
   });
@@ -223,7 +254,12 @@ describe('90785 interactive complexity', () => {
   });
 
   it('accompanies a crisis session under 30 min, which is coded as psychotherapy', () => {
-    const s = suggest({ service: 'crisis', psychotherapyMinutes: 25, interactiveComplexity: true, ...timed(25) });
+    const s = suggest({
+      service: 'crisis',
+      psychotherapyMinutes: 25,
+      interactiveComplexity: true,
+      ...timed(25),
+    });
     expect(s.cpt).toEqual(['90832', '90785']);
   });
 });
@@ -240,24 +276,40 @@ describe('documentation warnings on time', () => {
   });
 
   it('stop before start is invalid', () => {
-    const s = suggest({ psychotherapyMinutes: 45, start: '2026-01-05T10:00:00Z', end: '2026-01-05T09:00:00Z' });
+    const s = suggest({
+      psychotherapyMinutes: 45,
+      start: '2026-01-05T10:00:00Z',
+      end: '2026-01-05T09:00:00Z',
+    });
     expect(warningCodes(s)).toEqual(['INVALID_START_STOP']);
   });
 
   it('minutes longer than the documented session', () => {
-    const s = suggest({ psychotherapyMinutes: 55, start: '2026-01-05T09:00:00Z', end: '2026-01-05T09:45:00Z' });
+    const s = suggest({
+      psychotherapyMinutes: 55,
+      start: '2026-01-05T09:00:00Z',
+      end: '2026-01-05T09:45:00Z',
+    });
     expect(s.cpt).toEqual(['90837']);
     expect(warningCodes(s)).toEqual(['TIME_EXCEEDS_SESSION']);
   });
 
   it('start/stop in a different band than the minutes contradicts the code', () => {
-    const s = suggest({ psychotherapyMinutes: 45, start: '2026-01-05T09:00:00Z', end: '2026-01-05T10:00:00Z' });
+    const s = suggest({
+      psychotherapyMinutes: 45,
+      start: '2026-01-05T09:00:00Z',
+      end: '2026-01-05T10:00:00Z',
+    });
     expect(s.cpt).toEqual(['90834']);
     expect(warningCodes(s)).toEqual(['TIME_CONTRADICTS_CODE']);
   });
 
   it('start/stop a little longer than the minutes, same band, is fine', () => {
-    const s = suggest({ psychotherapyMinutes: 45, start: '2026-01-05T09:00:00Z', end: '2026-01-05T09:50:00Z' });
+    const s = suggest({
+      psychotherapyMinutes: 45,
+      start: '2026-01-05T09:00:00Z',
+      end: '2026-01-05T09:50:00Z',
+    });
     expect(s.warnings).toEqual([]);
   });
 
