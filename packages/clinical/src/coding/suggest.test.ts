@@ -389,3 +389,37 @@ describe('ICD-10-CM', () => {
     expect(icd(['F10.20', 'F11.20']).labels).toEqual(['42CFRPart2']);
   });
 });
+
+describe('rationale', () => {
+  it('every distinct emitted CPT and ICD-10 code has exactly one rationale entry, across services, minutes and flags', () => {
+    const services = [
+      'psychotherapy',
+      'diagnostic_evaluation',
+      'family_with_client',
+      'family_without_client',
+      'group',
+      'crisis',
+    ] as const;
+    let checked = 0;
+    for (const service of services) {
+      for (const minutes of [0, 15, 16, 29, 30, 45, 53, 74, 75, 105, 200]) {
+        for (const flags of [0, 1, 2, 3, 4, 5, 6, 7]) {
+          const s = suggestCodes({
+            encounter: encounter({
+              service,
+              psychotherapyMinutes: minutes,
+              emVisit: (flags & 1) !== 0,
+              interactiveComplexity: (flags & 2) !== 0,
+              medicalServices: (flags & 4) !== 0,
+            }),
+            diagnoses: ['F32.1', 'F10.21', 'Z63.0'],
+          });
+          const emitted = [...new Set([...s.cpt, ...s.icd10])].sort();
+          expect(s.rationale.map((r) => r.code).sort()).toEqual(emitted);
+          checked += s.cpt.length;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
+  });
+});
