@@ -1,3 +1,4 @@
+import { codeSuggest } from './code-suggest.js';
 import { deidDetect } from './deid-detect.js';
 import { runDlq } from './dlq.js';
 import { draftFromBundle } from './draft.js';
@@ -10,6 +11,9 @@ Commands:
   start            Run all seven services in one process on the embedded bus
                    (ops server on CARERELAY_HOST:CARERELAY_PORT, default 127.0.0.1:7070)
   deid detect      Read JSONL {"id","text"} on stdin; write {"id","spans":[{start,end,type}]} per line
+  code suggest     Read JSONL {"id","encounter","diagnoses","note"?} on stdin; write
+                   {"id","cpt","icd10","labels","warnings"} per line (deterministic coding rules);
+                   a malformed line gets {"id","error"} and the exit code is 1
   draft --bundle FILE --use-case USE_CASE [--role ROLE] [--relationship REL]
                    Draft from a FHIR R4 Bundle through the services themselves, in process:
                    policy (as a clinician on the care team unless --role/--relationship say
@@ -59,6 +63,10 @@ export async function runCli(argv: readonly string[]): Promise<number | undefine
       return runKeys(argv.slice(1), process.stdout, process.stderr);
     case 'dlq':
       return runDlq(argv.slice(1), { env: process.env, stdout: process.stdout, stderr: process.stderr });
+    case 'code':
+      if (argv[1] === 'suggest') return codeSuggest(process.stdin, process.stdout, process.stderr);
+      process.stderr.write(`carerelay: unknown code command '${argv[1] ?? ''}'\n\n${USAGE}`);
+      return 2;
     case 'deid':
       if (argv[1] === 'detect') return deidDetect(process.stdin, process.stdout, process.stderr);
       process.stderr.write(`carerelay: unknown deid command '${argv[1] ?? ''}'\n\n${USAGE}`);

@@ -33,3 +33,16 @@ export {
   YES_NO_ANSWERS,
 } from './instruments/cssrs.js';
 export type { CssrsLevel, CssrsQuestion } from './instruments/cssrs.js';
+export { suggestCodes } from './coding/suggest.js';
+export { crisisAddOnUnits, psychotherapyBand } from './coding/cpt.js';
+export { isPart2Diagnosis, normalizeIcd10 } from './coding/icd10.js';
+export { SERVICE_KINDS } from './coding/types.js';
+export type {
+  CodingEncounter,
+  CodingInput,
+  CodingRationale,
+  CodingSuggestion,
+  CodingWarning,
+  CodingWarningCode,
+  ServiceKind,
+} from './coding/types.js';

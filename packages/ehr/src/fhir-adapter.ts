@@ -29,13 +29,18 @@ import {
   type ReadPlan,
   type Relationship,
 } from '@carerelay/policy';
+import {
+  SUMMED_INSTRUMENTS,
+  scoreObservation,
+  scoreQuestionnaireResponses,
+  type InstrumentScore,
+} from '@carerelay/clinical';
+import { CareRelayError } from '@carerelay/errors';
 import type { FhirClient } from './fhir-client.js';
 import {
   ICD10CM,
-  INSTRUMENTS,
   latestSignedNotes,
   LOINC,
-  mapAssessment,
   mapClient,
   mapEncounter,
   mapNote,
@@ -359,7 +364,7 @@ export class FhirAdapter implements EhrAdapter {
       await this.fhir.search<QuestionnaireResponse>('QuestionnaireResponse', { patient: patientId }),
       patientId,
     );
-    const instrumentPanels = INSTRUMENTS.map((i) => i.panel);
+    const instrumentPanels = SUMMED_INSTRUMENTS.map((i) => i.panel);
     const intake = responses
       .filter((r) => r.status === 'completed' || r.status === 'amended')
       .filter((r) => !instrumentPanels.some((panel) => (r.questionnaire ?? '').includes(panel)))
@@ -399,32 +404,56 @@ export class FhirAdapter implements EhrAdapter {
       });
   }
 
+  /**
+   * The latest score of each outcome measure (PHQ-9, PHQ-2, GAD-7), scored by the clinical
+   * package from what clinicians record: total and items by LOINC, from the QuestionnaireResponse
+   * and the total Observation (a total code is never an item; a missing total is computed from
+   * the items). Forms that cannot be scored (an answer out of range) are left out.
+   */
   private async readAssessments(patientId: string, log: ReadLog): Promise<TaskContext['assessments']> {
     const [observations, responses] = await Promise.all([
       this.fhir.search<Observation>('Observation', {
         patient: patientId,
-        code: INSTRUMENTS.map((i) => `${LOINC}|${i.total}`).join(','),
+        code: SUMMED_INSTRUMENTS.map((i) => `${LOINC}|${i.total}`).join(','),
       }),
       this.fhir.search<QuestionnaireResponse>('QuestionnaireResponse', { patient: patientId }),
     ]).then(([o, r]) => [assertAllAboutClient(o, patientId), assertAllAboutClient(r, patientId)] as const);
+    const scored: { score: InstrumentScore; resource: Observation | QuestionnaireResponse }[] = [];
+    const attempt = (resource: Observation | QuestionnaireResponse, score: () => InstrumentScore[]): void => {
+      try {
+        for (const s of score()) scored.push({ score: s, resource });
+      } catch (err) {
+        if (!(err instanceof CareRelayError)) throw err;
+      }
+    };
+    for (const o of observations)
+      if (o.status === 'final' || o.status === 'amended' || o.status === 'corrected')
+        attempt(o, () => [scoreObservation(o)]);
+    for (const r of responses)
+      if (r.status === 'completed' || r.status === 'amended')
+        attempt(r, () => scoreQuestionnaireResponses(r));
+
     const result: TaskContext['assessments'][number][] = [];
-    for (const def of INSTRUMENTS) {
-      const observation = observations
-        .filter((o) => o.status === 'final' || o.status === 'amended' || o.status === 'corrected')
-        .filter((o) => o.code.coding?.some((c) => c.system === LOINC && c.code === def.total))
-        .sort(byNewest((o) => o.effectiveDateTime ?? o.issued))[0];
-      const derivedFrom = observation?.derivedFrom?.map((r) => r.reference ?? '') ?? [];
-      const forPanel = responses.filter(
-        (r) => r.status === 'completed' && (r.questionnaire ?? '').includes(def.panel),
-      );
-      const response =
-        forPanel.find((r) => derivedFrom.includes(`QuestionnaireResponse/${r.id ?? ''}`)) ??
-        (observation ? undefined : forPanel.sort(byNewest((r) => r.authored))[0]);
-      const assessment = mapAssessment(def, observation, response);
-      if (!assessment) continue;
-      if (observation) log.use(observation);
-      if (response) log.use(response);
-      result.push(assessment);
+    for (const def of SUMMED_INSTRUMENTS) {
+      const mine = scored.filter((s) => s.score.instrument === def.id);
+      const latestDay = mine
+        .map((s) => s.score.date.slice(0, 10))
+        .sort()
+        .at(-1);
+      if (!latestDay) continue;
+      // The total Observation and the form it derives from are one administration: merged.
+      const sameDay = mine.filter((s) => s.score.date.slice(0, 10) === latestDay);
+      const recorded = sameDay.find((s) => s.score.totalSource === 'recorded' && s.score.total !== null);
+      const items: Record<string, number> = {};
+      for (const s of sameDay) Object.assign(items, s.score.items);
+      for (const s of sameDay) log.use(s.resource);
+      result.push({
+        instrument: def.id,
+        loinc: def.total,
+        date: latestDay,
+        total: recorded?.score.total ?? sameDay.find((s) => s.score.total !== null)?.score.total ?? null,
+        items,
+      });
     }
     return result;
   }

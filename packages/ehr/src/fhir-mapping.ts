@@ -1,6 +1,5 @@
 import type {
   ContextAddress,
-  ContextAssessment,
   ContextClient,
   ContextEncounter,
   ContextNote,
@@ -12,9 +11,7 @@ import type {
   DocumentReference,
   Encounter,
   HumanName,
-  Observation,
   Patient,
-  QuestionnaireResponse,
   RelatedPerson,
   Resource,
 } from '@medplum/fhirtypes';
@@ -23,21 +20,6 @@ export const LOINC = 'http://loinc.org';
 export const ICD10CM = 'http://hl7.org/fhir/sid/icd-10-cm';
 /** Progress-note document types (DOMAIN.md FHIR mapping): mental health progress note, progress note. */
 export const PROGRESS_NOTE_LOINC = ['34904-3', '11506-3'] as const;
-
-/** Instruments with the LOINC codes of their panel and total score (DOMAIN.md, Instruments). */
-export const INSTRUMENTS = [
-  { instrument: 'PHQ-9', panel: '44249-1', total: '44261-6' },
-  { instrument: 'GAD-7', panel: '69737-5', total: '70274-6' },
-] as const;
-export type InstrumentDef = (typeof INSTRUMENTS)[number];
-
-/** LOINC answer codes of the PHQ/GAD frequency scale, scored 0–3. */
-const ANSWER_SCORES: Readonly<Record<string, number>> = {
-  'LA6568-5': 0,
-  'LA6569-3': 1,
-  'LA6570-1': 2,
-  'LA6571-9': 3,
-};
 
 /** Sensitivity labels the product acts on (42 CFR Part 2 and confidentiality codes). */
 export const TRACKED_SECURITY_CODES = new Set(['42CFRPart2', 'ETH', 'PSY', 'R']);
@@ -182,40 +164,4 @@ export function latestSignedNotes(
     )
     .sort((a, b) => Date.parse(noteDate(b)) - Date.parse(noteDate(a)))
     .slice(0, limit);
-}
-
-function itemScore(item: NonNullable<QuestionnaireResponse['item']>[number]): number | undefined {
-  const answer = item.answer?.[0];
-  if (answer?.valueInteger !== undefined) return answer.valueInteger;
-  const code = answer?.valueCoding?.code;
-  return code === undefined ? undefined : ANSWER_SCORES[code];
-}
-
-/** One assessment from the latest total-score Observation and its QuestionnaireResponse. */
-export function mapAssessment(
-  def: InstrumentDef,
-  observation: Observation | undefined,
-  response: QuestionnaireResponse | undefined,
-): ContextAssessment | undefined {
-  if (!observation && !response) return undefined;
-  const items: Record<string, number> = {};
-  for (const item of response?.item ?? []) {
-    if (item.linkId === def.total) continue;
-    const score = itemScore(item);
-    if (score !== undefined) items[item.linkId] = score;
-  }
-  // Item 9 may travel only on the Observation (PHQ-9 item 9 > 0 needs same-day follow-up).
-  for (const component of observation?.component ?? []) {
-    const code = component.code.coding?.find((c) => c.system === LOINC)?.code;
-    if (code && component.valueInteger !== undefined) items[code] ??= component.valueInteger;
-  }
-  const totalItem = response?.item?.find((i) => i.linkId === def.total)?.answer?.[0]?.valueInteger;
-  const date = observation?.effectiveDateTime ?? response?.authored ?? '';
-  return {
-    instrument: def.instrument,
-    loinc: def.total,
-    date: date.slice(0, 10),
-    total: observation?.valueInteger ?? observation?.valueQuantity?.value ?? totalItem ?? null,
-    items,
-  };
 }

@@ -1,7 +1,5 @@
+import { isSudIcd10, PART2_LABEL } from '@carerelay/policy';
 import type { CodingRationale, CodingWarning } from './types.js';
-
-/** FHIR security label for 42 CFR Part 2 (substance use disorder) data. */
-export const PART2_LABEL = '42CFRPart2';
 
 /**
  * ICD-10-CM shape: a letter, two digits, then optionally up to four more characters
@@ -17,14 +15,8 @@ export function normalizeIcd10(raw: string): string | undefined {
   return rest === undefined ? category : `${category}.${rest}`;
 }
 
-/**
- * F10–F19 are substance-related disorders, remission codes included; F17 (nicotine) is not
- * a substance use disorder under §2.11, so it carries no Part 2 label. Labeling every other
- * F1x code is the conservative default (DOMAIN.md, 42 CFR Part 2).
- */
-export function isPart2Diagnosis(code: string): boolean {
-  return /^F1[0-9]/.test(code) && !code.startsWith('F17');
-}
+/** Part 2 is the policy's to recognize (F10–F16, F18, F19; never F17): one rule, asked here. */
+export const isPart2Diagnosis = isSudIcd10;
 
 export interface Icd10Findings {
   icd10: string[];
