@@ -22,7 +22,7 @@ import {
 } from '@carerelay/llm';
 import { createLogger } from '@carerelay/logger';
 import { InMemoryTokenVault } from '@carerelay/phi';
-import { CATALOGUE, PART2_NOTICE } from '@carerelay/policy';
+import { PART2_LABEL, PART2_NOTICE } from '@carerelay/policy';
 import type { ServiceApp } from '@carerelay/runtime';
 import {
   applyAuditEvent,
@@ -85,19 +85,24 @@ export interface DraftArgs {
   readonly relationship?: string;
 }
 
-const isTerminal = (s: TaskStatus | undefined, rules: boolean): boolean =>
-  s !== undefined &&
-  (s.state === 'written' ||
-    s.state === 'refused' ||
-    s.state === 'dead_lettered' ||
-    (rules && s.state === 'drafting'));
+const isTerminal = (s: TaskStatus | undefined): boolean =>
+  s !== undefined && (s.state === 'written' || s.state === 'refused' || s.state === 'dead_lettered');
 
-/** The text of the draft as written to the EHR (a DocumentReference attachment, or the CarePlan/Communication note). */
+/**
+ * The text of what was written to the EHR: a DocumentReference attachment, the CarePlan or
+ * Communication note, or a coding suggestion's Claim as its codes with their rationales.
+ */
 function draftText(resource: Resource): string {
   const r = resource as {
     content?: { attachment?: { data?: string } }[];
     note?: { text?: string }[];
+    supportingInfo?: { code?: { text?: string }; valueString?: string; valueQuantity?: { value?: number } }[];
   };
+  if (resource.resourceType === 'Claim') {
+    return (r.supportingInfo ?? [])
+      .map((i) => `${i.code?.text ?? ''}: ${i.valueString ?? String(i.valueQuantity?.value ?? '')}`)
+      .join('\n');
+  }
   const data = r.content?.[0]?.attachment?.data;
   if (data) return Buffer.from(data, 'base64').toString('utf8');
   return r.note?.map((n) => n.text ?? '').join('\n') ?? '';
@@ -164,7 +169,6 @@ export async function draftFromBundle(
     now: Date.now(),
   });
   const taskId = taskIdForChange(change, useCase);
-  const rules = CATALOGUE[useCase].producer.kind === 'rules';
   const trail: AuditEvent[] = [];
   let status: TaskStatus | undefined;
   let settle: () => void = () => undefined;
@@ -178,7 +182,7 @@ export async function draftFromBundle(
       const event = delivery.value;
       trail.push(event);
       if (event.taskId === taskId) status = applyAuditEvent(status, event);
-      if (isTerminal(status, rules)) settle();
+      if (isTerminal(status)) settle();
       return Promise.resolve();
     },
   });
@@ -212,19 +216,12 @@ export async function draftFromBundle(
     printTrail();
     return blocked ? DRAFT_EXIT.blocked : DRAFT_EXIT.refused;
   }
-  if (status?.state === 'dead_lettered' || !status || (!rules && status.state !== 'written')) {
+  if (status?.state !== 'written') {
     err.write(
       `carerelay: the draft was not produced: ${status?.reasonCode ?? `no outcome within the timeout (last state: ${status?.state ?? 'none'})`}\n`,
     );
     printTrail();
     return DRAFT_EXIT.failed;
-  }
-  if (rules) {
-    out.write(
-      `${useCase} is produced by the coder service's rules, never by a model; nothing was sent to a model.\n\n`,
-    );
-    printTrail();
-    return DRAFT_EXIT.written;
   }
   const written = ehr.written.find((r) =>
     ((r as { identifier?: { system?: string; value?: string }[] }).identifier ?? []).some(
@@ -233,8 +230,9 @@ export async function draftFromBundle(
   );
   const text = written ? draftText(written) : '';
   out.write(`${text}\n\n`);
-  // Part 2 data: the notice travels with the draft (writeback put it in the text); say it here too.
-  if (text.includes(PART2_NOTICE)) err.write(`carerelay: ${PART2_NOTICE}\n`);
+  // Part 2 data: the notice travels with what was written (its text, its label); say it here too.
+  const labelled = (written?.meta?.security ?? []).some((c) => c.code === PART2_LABEL);
+  if (labelled || text.includes(PART2_NOTICE)) err.write(`carerelay: ${PART2_NOTICE}\n`);
   printTrail();
   return DRAFT_EXIT.written;
 }

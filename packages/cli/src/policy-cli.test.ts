@@ -204,6 +204,27 @@ describe('carerelay draft: the catalogue, consent and Part 2 checks of the servi
     );
   });
 
+  it('coding (phase 3 turned on) goes to the coder rules, never a model: the Claim codes the session by its minutes', async () => {
+    const model = await azure();
+    const rollout = join(mkdtempSync(join(tmpdir(), 'rollout-')), 'rollout.json');
+    writeFileSync(rollout, JSON.stringify({ default: { phase: 3 } }));
+    const { code, out, err } = await draft(
+      {
+        // The Bundle's latest Encounter is the session drafted from: the 53-minute one here.
+        bundle: bundleOf('avery', (r) => r.filter((x) => x.id !== SANDBOX_CLIENTS.avery.encounterIds.open)),
+        useCase: 'coding',
+        role: 'biller',
+        relationship: 'none',
+      },
+      { ...model.env, POLICY_ROLLOUT_FILE: rollout },
+    );
+    expect(code, err).toBe(0);
+    expect(model.requests()).toBe(0);
+    // That session ran 53 minutes: 90837 (53 minutes and over).
+    expect(out).toMatch(/Rationale for CPT 90837: /);
+    expect(out).toMatch(/Rationale for ICD-10-CM F33\.1: /);
+  });
+
   it('acts as the role and relationship it is given', async () => {
     const model = await azure();
     const biller = await draft(
