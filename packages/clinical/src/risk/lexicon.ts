@@ -51,7 +51,7 @@ export const TRIGGERS: readonly Trigger[] = [
   { kind: 'suicidal_ideation', pattern: re(String.raw`\b(?:end|ending)\s+(?:it all|${POSS} (?:own )?life|things|everything)\b`), firstPerson: true },
   { kind: 'suicidal_ideation', pattern: re(String.raw`\btak(?:e|ing)\s+${POSS}\s+(?:own\s+)?life\b`), firstPerson: true },
   { kind: 'suicidal_ideation', pattern: re(String.raw`\b(?:hang|hanging|shoot|shooting|drown|drowning)\s+${SELF}\b`), firstPerson: true },
-  { kind: 'suicidal_ideation', pattern: re(String.raw`\b(?:to|about|of)\s+(?:overdos(?:e|ing)|OD)\b|\boverdos(?:e|ing)\s+on\b|\bOD\s+on\b`) },
+  { kind: 'suicidal_ideation', pattern: re(String.raw`\b(?:to|about|of|would|could|might|should)\s+(?:overdos(?:e|ing)|OD)\b|\boverdos(?:e|ing)\s+on\b|\bOD\s+on\b`) },
   { kind: 'suicidal_ideation', pattern: re(String.raw`\bslit(?:ting)?\s+${POSS}\s+wrists?\b`), firstPerson: true },
   { kind: 'suicidal_ideation', pattern: re(String.raw`\bjump(?:ing)?\s+(?:off|from)\s+(?:a|the)\s+(?:bridge|building|roof|cliff|overpass|parking garage)\b`) },
   { kind: 'suicidal_ideation', pattern: re(String.raw`\bus(?:e|ing)\s+(?:it|one|a\s+gun|the\s+gun|them)\s+on\s+${SELF}\b`) },
@@ -64,8 +64,8 @@ export const TRIGGERS: readonly Trigger[] = [
   { kind: 'passive_death_wish', pattern: re(String.raw`\b(?:not|never|wouldn'?t|wouldnt|won'?t|wont|didn'?t)\s+(?:want\s+to\s+|wanna\s+)?wake\s+up\b`), firstPerson: true },
   { kind: 'passive_death_wish', pattern: re(String.raw`\bbetter\s+off\s+(?:dead|without\s+me|if\s+(?:i|she|he)\s+(?:was|were)\s+(?:dead|gone))\b`), firstPerson: true },
   { kind: 'passive_death_wish', pattern: re(String.raw`\b(?:nothing\s+to\s+live\s+for|no\s+reason\s+to\s+(?:live|keep\s+living|go\s+on)|(?:don'?t|dont|do\s+not)\s+see\s+(?:a|any)\s+reason\s+to\s+(?:keep\s+)?(?:live|living|go\s+on)|not\s+worth\s+living|tired\s+of\s+(?:living|life|being\s+alive)|point\s+(?:of|in)\s+living)\b`), firstPerson: true },
-  { kind: 'passive_death_wish', pattern: re(String.raw`\b(?:disappear|dissapear|disapear)\b(?:\s+forever)?|\b(?:easier|better)\s+if\s+(?:i|she|he)\s+(?:just\s+)?(?:died|was\s+gone|were\s+gone|wasn'?t\s+around|weren'?t\s+around)\b|\bif\s+(?:i|she|he)\s+(?:wasn'?t|weren'?t)\s+around\b`), firstPerson: true },
-  { kind: 'passive_death_wish', pattern: re(String.raw`\b(?:don'?t|dont)\s+care\s+if\s+i\s+live\s+or\s+die\b|\b(?:can'?t|cant|cannot)\s+(?:go\s+on|do\s+this\s+any\s*more)\b|\bwant\s+it\s+all\s+to\s+stop\b|\bthinks?\s+about\s+(?:death|dying)\b`), firstPerson: true },
+  { kind: 'passive_death_wish', pattern: re(String.raw`\b(?:disappear|dissapear|disapear)\b(?:\s+forever)?|\b(?:easier|better|happier)\s+(?:off\s+)?if\s+(?:i|she|he)\s+(?:just\s+)?(?:died|was\s+(?:dead|gone)|were\s+(?:dead|gone)|wasn'?t\s+(?:around|here)|weren'?t\s+(?:around|here))\b|\bnever\s+(?:been\s+)?born\b|\bif\s+(?:i|she|he)\s+(?:wasn'?t|weren'?t)\s+around\b`), firstPerson: true },
+  { kind: 'passive_death_wish', pattern: re(String.raw`\b(?:don'?t|dont)\s+care\s+if\s+i\s+live\s+or\s+die\b|\b(?:can'?t|cant|cannot)\s+(?:go\s+on|do\s+this\s+any\s*more)\b|\bwant\s+it\s+all\s+to\s+stop\b|\bwhat'?s\s+the\s+point\s+(?:any\s*more|of\s+(?:it|going\s+on|trying))\b|\b(?:nobody|no\s+one|no-one)\s+would\s+(?:miss|care\s+if|notice\s+if)\b|\b(?:thinks?|thinking|thought)\s+about\s+(?:death|dying|not\s+existing|not\s+being\s+here)\b|\b(?:stop|cease\s+to)\s+exist(?:ing)?\b`), firstPerson: true },
   // Plan and intent.
   { kind: 'plan', pattern: re(String.raw`\bplan(?:s|ned|ning)?\s+(?:is\s+)?to\s+(?:kill|end|overdose|od|hang|shoot|jump|crash|cut|take|die|stab|hurt|harm)\b|\b(?:suicide|suicidal)\s+plan\b`) },
   { kind: 'plan', pattern: re(String.raw`(?<!\b(?:safety|treatment|care|discharge|crisis|restriction|the|of|action|payment|cell|phone|insurance)\s)\bplans?\b(?!\s+(?:of\s+care|for\s+(?:treatment|discharge|follow)))`), needsContext: true },
@@ -76,7 +76,9 @@ export const TRIGGERS: readonly Trigger[] = [
   // Means and preparatory acts.
   { kind: 'means', pattern: re(String.raw`\b(?:access\s+to|has|have|had|keeps?|owns?)\s+(?:(?:a|the|his|her|my|their|\w+'s)\s+){0,2}(?:loaded\s+)?${GUN}\b`) },
   { kind: 'means', pattern: re(String.raw`\b(?:enough|all\s+(?:of\s+)?(?:my|her|his))\s+${PILLS}\s+(?:saved|to\s+do\s+it|ready)\b|\b(?:have|has|had)\s+the\s+${PILLS}(?:\s+ready)?\b|\b${PILLS}\s+ready\b|\bpills\s+saved\b`) },
-  { kind: 'preparatory_act', pattern: re(String.raw`\b(?:stockpil\w*|hoard\w*|saving\s+up|saved\s+up|collecting)\s+(?:(?:my|her|his|enough)\s+)?(?:${PILLS}|pills)\b|\bstockpiled\s+pills\b|\b(?:enough\s+)?pills\s+saved\s+up\b`) },
+  { kind: 'preparatory_act', pattern: re(String.raw`\b(?:stockpil\w*|hoard\w*)\s+(?:(?:my|her|his|their|enough|up)\s+)?[\w-]+|\b(?:saving|saved|collecting|collected)\s+(?:up\s+)?(?:(?:my|her|his|their|enough)\s+)?${PILLS}\b|\bstockpiled\s+pills\b|\b(?:enough\s+)?pills\s+saved\s+up\b`) },
+  { kind: 'means', pattern: re(String.raw`\b${PILLS}\s+(?:hidden|stashed)\b|\b(?:hid|hidden|hiding|stash(?:ed)?|stash\s+of)\s+(?:(?:a\s+bottle\s+of|some|my|her|his)\s+)?${PILLS}\b`) },
+  { kind: 'suicidal_ideation', pattern: re(String.raw`\b(?:decides?|decided|ready)\s+to\s+do\s+it\b`), needsContext: true },
   { kind: 'preparatory_act', pattern: re(String.raw`\b(?:bought|buys|buying|purchased|purchasing|got|obtained)\s+(?:a|an|the|some)\s+(?:new\s+)?${GUN}\b`) },
   { kind: 'preparatory_act', pattern: re(String.raw`\b(?:wrote|writes|writing|written|left)\s+(?:a|an|her|his|my)\s+(?:suicide\s+|goodbye\s+)?(?:note|letter|will)\b|\bgoodbye\s+(?:letter|note)\b`) },
   { kind: 'preparatory_act', pattern: re(String.raw`\b(?:gave|give|giving|given)\s+away\b|\bsaid\s+goodbye\b|\bsaying\s+goodbye\b`) },
@@ -87,7 +89,7 @@ export const TRIGGERS: readonly Trigger[] = [
   { kind: 'self_harm', pattern: re(String.raw`\bcutting\b(?!\s+(?:back|down|out|off|class|school|ties|hair|corners|edge|board|up))|\bcut\s+my\s+wrists\b|\bsuperficial\s+(?:cuts|lacerations)\b|\bfresh\s+lacerations\b|\bcuts\s+(?:to|on)\s+(?:the\s+|her\s+|his\s+|my\s+)?(?:fore)?arms?\b`) },
   // Attempts.
   { kind: 'suicide_attempt', pattern: re(String.raw`\b(?:attempted|attempts?|tried\s+to\s+commit)\s+suicide\b|\bsuicide\s+attempts?\b|\bdied\s+by\s+suicide\b|\bcompleted\s+suicide\b`) },
-  { kind: 'suicide_attempt', pattern: re(String.raw`\btried\s+to\s+(?:kill|hang|shoot|end|overdose|od)\b|\boverdosed\b|\bOD'?d\b|\btook\s+an?\s+overdose\b|\boverdoses?\b(?!\s+on\b)|\bvia\s+OD\b`) },
+  { kind: 'suicide_attempt', pattern: re(String.raw`\btried\s+to\s+(?:kill|hang|shoot|end|overdose|od)\b|\boverdosed\b|\bOD'?d\b|\btook\s+an?\s+overdose\b|(?<!\b(?:to|about|of|would|could|might|should|will|'ll|gonna)\s+)\boverdoses?\b(?!\s+on\b)|\bvia\s+OD\b`) },
   { kind: 'suicide_attempt', pattern: re(String.raw`\b(?:took|swallowed|taken)\s+(?:all|a\s+bunch|a\s+handful|\d+)\s+(?:of\s+)?(?:my\s+|her\s+|his\s+|the\s+)?${PILLS}`) },
   { kind: 'suicide_attempt', pattern: re(String.raw`\b(?:shot|hanged|hung|stabbed|drowned)\s+${SELF}\b`) },
   // Harm to others.
@@ -110,6 +112,7 @@ export const NON_RISK_PHRASES: readonly RegExp[] = [
   /\bkill(?:ing|ed)?\s+(?:it|time|for)\b/gi,
   /\bkill(?:ing)?\s+(?:my|her|his)\s+(?:feet|back|knees?|vibe|buzz|time)\b/gi,
   /\bdying\s+(?:to|for)\b|\bto\s+die\s+for\b/gi,
+  /\b(?:is|are|was|were|'s|'re)\s+(?:really\s+|literally\s+|slowly\s+|just\s+)?killing\s+(?:me|her|him|them|us)\b|\bbe\s+the\s+death\s+of\b/gi,
   /\b(?:bored|scared|worried|frightened|freaked|tickled|loved)\s+to\s+death\b/gi,
   /\bdie\s+(?:of|from)\s+(?:boredom|embarrassment|laughter|shame)\b|\b(?:died|dying|die)\s+laughing\b/gi,
   /\bdead\s+(?:tired|serious|end|line)\b|\bover\s+my\s+dead\s+body\b|\bdrop\s+dead\b|\bkiller\b/gi,

@@ -34,10 +34,10 @@ const POST_NEGATION =
   /^(?:\s*(?:\/|,|and|or|&)\s*(?:SI|HI|SIB|NSSI|AVH|AH|VH|plan|intent|ideation|self[- ]?harm))*\s*(?:[:=\u2013-]\s*)?(?:denie[sd]|deny|none|no\b|neg(?:ative)?\b|\(-\)|-(?=\s|$|,)|absent|not\s+(?:present|endorsed|reported)|none\s+reported)/i;
 
 const HISTORY_PRE =
-  /\b(?:history\s+of|hx|h\/o|past\s+(?!(?:few|several|couple|two|three|\d+|week|weeks|month|days?|night)\b)|prior|previous(?:ly)?|remote|lifetime|former|old\s+(?:healed\s+)?scars?|healed\s+scars?|used\s+to|as\s+a\s+(?:child|kid|teen|teenager|adolescent|youth)|when\s+(?:i|she|he|they)\s+(?:was|were)|in\s+(?:my|her|his|their)\s+(?:teens|twenties|thirties|forties|youth|childhood|\d0s)|back\s+in|years\s+ago)\b/gi;
+  /\b(?:history\s+of|hx|h\/o|past\s+(?!(?:few|several|couple|two|three|\d+|week|weeks|month|days?|night)\b)|prior|previous(?:ly)?|remote|lifetime|former|old\s+(?:healed\s+)?scars?|healed\s+scars?|used\s+to|as\s+a\s+(?:child|kid|teen|teenager|adolescent|youth)|when\s+(?:i|she|he|they)\s+(?:was|were)|in\s+(?:my|her|his|their)\s+(?:teens|twenties|thirties|forties|youth|childhood|\d0s)|back\s+in|years\s+ago|last\s+year)\b/gi;
 
 const HISTORY_POST =
-  /\b(?:resolved|in\s+remission|no\s+longer|(?:years?|decades?)\s+ago|as\s+a\s+(?:child|kid|teen|teenager|adolescent)|in\s+(?:high\s+school|middle\s+school|college|childhood|adolescence)|when\s+(?:i|she|he|they)\s+(?:was|were)|at\s+age\s+\d+|age\s+\d+|in\s+(?:my|her|his|their)\s+(?:teens|twenties|thirties|youth|\d0s)|long\s+ago|stopped|has\s+not\s+recurred|none\s+since|previously)\b/gi;
+  /\b(?:resolved|in\s+remission|no\s+longer|(?:years?|decades?)\s+ago|as\s+a\s+(?:child|kid|teen|teenager|adolescent)|in\s+(?:high\s+school|middle\s+school|college|childhood|adolescence)|when\s+(?:i|she|he|they)\s+(?:was|were)|at\s+age\s+\d+|age\s+\d+|in\s+(?:my|her|his|their)\s+(?:teens|twenties|thirties|youth|\d0s)|long\s+ago|last\s+year|stopped|has\s+not\s+recurred|none\s+since|previously)\b/gi;
 
 /** A year names a past episode unless it starts an ongoing one ("since 2019"). */
 const YEAR = /(?<!\bsince\s)\b(?:19[5-9]\d|20[0-2]\d)\b/gi;
@@ -61,14 +61,15 @@ export interface TriggerContext {
   pre: string;
   /** The trigger's clause after the trigger. */
   post: string;
-  /** The whole sentence, for sentence-wide cues (a question to "you"). */
-  sentence: string;
+  /** The sentence is a question to the client ("Have you had thoughts of ...?"). */
+  question: boolean;
   /** The trigger names its own experiencer (first person in the phrase). */
   firstPerson: boolean;
 }
 
 /** The first modifier that removes the trigger from current risk, or undefined when it counts. */
 export function scopeModifier(ctx: TriggerContext): ScopeModifier | undefined {
+  // Every cue reaches a few words: bounded windows keep a long unpunctuated line linear.
   if (isOtherPerson(ctx)) return 'other_person';
   if (isNegated(ctx)) return 'negated';
   if (isHistorical(ctx)) return 'historical';
@@ -100,15 +101,15 @@ function isNegated({ pre, post }: TriggerContext): boolean {
   return POST_NEGATION.test(post);
 }
 
-function isHistorical({ pre, post, sentence }: TriggerContext): boolean {
+function isHistorical({ pre, post }: TriggerContext): boolean {
   const breaker = new RegExp(`${AFFIRM.source}|${CURRENT.source}`, 'gi');
   if (cueReaches(HISTORY_PRE, pre, 12, breaker)) return true;
-  const postWindow = post.split(/\s+/).slice(0, 10).join(' ');
+  const postWindow = post.slice(0, 200).split(/\s+/).slice(0, 10).join(' ');
   if (lastMatch(HISTORY_POST, postWindow) !== undefined) return true;
   // A past year anywhere in the sentence dates the episode unless "current/now" intervenes.
   const year = lastMatch(YEAR, pre);
   if (year !== undefined && lastMatch(CURRENT, pre.slice(year.end)) === undefined) return true;
-  return lastMatch(YEAR, postWindow) !== undefined && lastMatch(CURRENT, sentence) === undefined;
+  return lastMatch(YEAR, postWindow) !== undefined && lastMatch(CURRENT, `${pre} ${postWindow}`) === undefined;
 }
 
 function isOtherPerson({ pre, firstPerson }: TriggerContext): boolean {
@@ -142,9 +143,9 @@ function isHypothetical({ pre }: TriggerContext): boolean {
   return subjects.length === 1 && leadsClause;
 }
 
-function isEducational({ pre, post, sentence }: TriggerContext): boolean {
+function isEducational({ pre, post, question }: TriggerContext): boolean {
   // A screening question to the client ("Have you had thoughts of ...?") asserts nothing.
-  if (/\?\s*$/.test(sentence) && /\byou(?:r|rself)?\b/i.test(sentence)) return true;
+  if (question) return true;
   if (cueReaches(EDUCATIONAL, pre, 12, AFFIRM)) return true;
   return /^\s*(?:warning\s+signs|prevention|awareness|training|hotline|resources)\b/i.test(post);
 }

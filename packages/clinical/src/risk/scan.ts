@@ -63,18 +63,22 @@ function sentences(text: string): Span[] {
   return out;
 }
 
-function clauseOf(sentenceText: string, at: number, to: number): Span {
+/** The trigger's clause, from the sentence's clause breaks (sorted, computed once per sentence). */
+function clauseOf(breaks: Span[], length: number, at: number, to: number): Span {
   let start = 0;
-  let end = sentenceText.length;
-  for (const m of sentenceText.matchAll(CLAUSE_BREAK)) {
-    if (m.index + m[0].length <= at) start = m.index + m[0].length;
-    else if (m.index >= to) {
-      end = m.index;
+  let end = length;
+  for (const b of breaks) {
+    if (b.end <= at) start = b.end;
+    else if (b.start >= to) {
+      end = b.start;
       break;
     }
   }
   return { start, end };
 }
+
+/** How far a scope cue is looked for around a trigger: far more than the 8–12 words cues reach. */
+const WINDOW = 400;
 
 function scanSentence(text: string, sentence: Span): Found[] {
   const s = text.slice(sentence.start, sentence.end);
@@ -93,18 +97,20 @@ function scanSentence(text: string, sentence: Span): Found[] {
     }
   }
   const hasContext = raw.some((r) => !r.needsContext) || RISK_CONTEXT.test(s);
+  const breaks = [...s.matchAll(CLAUSE_BREAK)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  const question = /\?\s*$/.test(s) && /\byou(?:r|rself)?\b/i.test(s);
   const out: Found[] = [];
   for (const r of raw) {
     if (r.needsContext && !hasContext) continue;
-    const clause = clauseOf(s, r.start, r.end);
+    const clause = clauseOf(breaks, s.length, r.start, r.end);
+    const pre = s.slice(Math.max(clause.start, r.start - WINDOW), r.start);
     const modifier = scopeModifier({
-      pre: s.slice(clause.start, r.start),
-      post: s.slice(r.end, clause.end),
-      sentence: s,
+      pre,
+      post: s.slice(r.end, Math.min(clause.end, r.end + WINDOW)),
+      question,
       firstPerson: r.firstPerson,
     });
     if (modifier !== undefined) continue;
-    const pre = s.slice(clause.start, r.start);
     const kind = r.kind === 'intent' && CONDITIONAL.test(pre) ? 'suicidal_ideation' : r.kind;
     out.push({ start: sentence.start + r.start, end: sentence.start + r.end, kind, sentence });
   }
