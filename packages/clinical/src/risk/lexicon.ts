@@ -35,7 +35,7 @@ const PERSON_TOKEN = String.raw`\[PERSON_\d+\]`;
 /** Someone other than the speaker as an object: "kill him", "hurt my stepdad", "stab [PERSON_1]". */
 const OTHER_TARGET = String.raw`(?:(?:him|her|them|someone|somebody|anyone|anybody|people|others|other people|(?:my|his|her|their|the|that) (?!own\b|self\b|(?:wrists?|arms?|forearms?|legs?|thighs?|skin|stomach|head|feet|back|knees?|feelings|chances|career|grades|time)\b)[a-z][\w-]*)(?![\w'])|${PERSON_TOKEN})`;
 const HARM_VERB = String.raw`(?:kill(?:ing)?|hurt(?:ing)?|harm(?:ing)?|stab(?:bing)?|shoot(?:ing)?|murder(?:ing)?|strangl(?:e|ing)|attack(?:ing)?)`;
-const SELF_ACT = String.raw`(?:(?:kill|hang|shoot|cut|hurt|harm|burn|drown|stab)(?:ing)? ${SELF}|overdos(?:e|ing)|od\b|end (?:it(?: all)?|${POSS} (?:own )?life|things|everything)|take ${POSS} (?:own )?life|jump|do it (?:tonight|today|now|this weekend))`;
+const SELF_ACT = String.raw`(?:cut\s+(?:deep|deeper)\b|(?:kill|hang|shoot|cut|hurt|harm|burn|drown|stab)(?:ing)? ${SELF}|overdos(?:e|ing)|od\b|end (?:it(?: all)?|${POSS} (?:own )?life|things|everything)|take ${POSS} (?:own )?life|jump|do it (?:tonight|today|now|this weekend))`;
 const WILL = String.raw`(?:going to|gonna|will|'ll|am about to|is about to|about to|decided to|intends? to|intending to|plan(?:s|ning)? to|want(?:s)? to act on)`;
 const GUN = String.raw`(?:gun|guns|firearm|firearms|rifle|pistol|handgun|shotgun|rope|noose)`;
 const PILLS = String.raw`(?:pills|meds|medications|medication|tablets|insulin)`;
@@ -52,6 +52,9 @@ export const TRIGGERS: readonly Trigger[] = [
   { kind: 'suicidal_ideation', pattern: re(String.raw`\btak(?:e|ing)\s+${POSS}\s+(?:own\s+)?life\b`), firstPerson: true },
   { kind: 'suicidal_ideation', pattern: re(String.raw`\b(?:hang|hanging|shoot|shooting|drown|drowning)\s+${SELF}\b`), firstPerson: true },
   { kind: 'suicidal_ideation', pattern: re(String.raw`\b(?:to|about|of|would|could|might|should)\s+(?:overdos(?:e|ing)|OD)\b|\boverdos(?:e|ing)\s+on\b|\bOD\s+on\b`) },
+  { kind: 'suicidal_ideation', pattern: re(String.raw`\b(?:jump|jumping|step|stepping|walk|walking|throw\w*\s+${SELF})\s+in\s+front\s+of\s+(?:a|an|the)\s+(?:train|car|bus|truck|traffic|subway)\b|\bin\s+front\s+of\s+traffic\b`) },
+  { kind: 'suicidal_ideation', pattern: re(String.raw`\btak(?:e|ing)\s+all\s+(?:of\s+)?${POSS}\s+${PILLS}\b|\bactive\s+(?:SI|suicidal\s+\w+|thoughts)\b`) },
+  { kind: 'suicidal_ideation', pattern: re(String.raw`\bkms\b|\b(?:would|could|might|where\s+to|going\s+to|gonna)\s+jump\b(?!\s+(?:in|at|on)\b)|\bend(?:ing)?\s+it(?=\s*(?:$|[.!,;]))`) },
   { kind: 'suicidal_ideation', pattern: re(String.raw`\bslit(?:ting)?\s+${POSS}\s+wrists?\b`), firstPerson: true },
   { kind: 'suicidal_ideation', pattern: re(String.raw`\bjump(?:ing)?\s+(?:off|from)\s+(?:a|the)\s+(?:bridge|building|roof|cliff|overpass|parking garage)\b`) },
   { kind: 'suicidal_ideation', pattern: re(String.raw`\bus(?:e|ing)\s+(?:it|one|a\s+gun|the\s+gun|them)\s+on\s+${SELF}\b`) },
@@ -62,11 +65,12 @@ export const TRIGGERS: readonly Trigger[] = [
   { kind: 'passive_death_wish', pattern: re(String.raw`\b(?:wants?|wanted|wanna|want\s+to|wish\s+(?:i|she|he)\s+could)\s+(?:to\s+)?die\b`) },
   { kind: 'passive_death_wish', pattern: re(String.raw`\b(?:don'?t|dont|do\s+not|doesn'?t|does\s+not|no\s+longer)\s+wants?\s+to\s+(?:live|be\s+alive|exist|be\s+here(?=\s*(?:any\s*more|$|[.,;!])))`), firstPerson: true },
   { kind: 'passive_death_wish', pattern: re(String.raw`\b(?:not|never|wouldn'?t|wouldnt|won'?t|wont|didn'?t)\s+(?:want\s+to\s+|wanna\s+)?wake\s+up\b`), firstPerson: true },
-  { kind: 'passive_death_wish', pattern: re(String.raw`\bbetter\s+off\s+(?:dead|without\s+me|if\s+(?:i|she|he)\s+(?:was|were)\s+(?:dead|gone))\b`), firstPerson: true },
+  { kind: 'passive_death_wish', pattern: re(String.raw`\bbetter\s+off\s+(?:dead|gone|not\s+(?:existing|being\s+here|alive|around)|without\s+me|if\s+(?:i|she|he)\s+(?:was|were)\s+(?:dead|gone))\b`), firstPerson: true },
   { kind: 'passive_death_wish', pattern: re(String.raw`\b(?:nothing\s+to\s+live\s+for|no\s+reason\s+to\s+(?:live|keep\s+living|go\s+on)|(?:don'?t|dont|do\s+not)\s+see\s+(?:a|any)\s+reason\s+to\s+(?:keep\s+)?(?:live|living|go\s+on)|not\s+worth\s+living|tired\s+of\s+(?:living|life|being\s+alive)|point\s+(?:of|in)\s+living)\b`), firstPerson: true },
   { kind: 'passive_death_wish', pattern: re(String.raw`\b(?:disappear|dissapear|disapear)\b(?:\s+forever)?|\b(?:easier|better|happier)\s+(?:off\s+)?if\s+(?:i|she|he)\s+(?:just\s+)?(?:died|was\s+(?:dead|gone)|were\s+(?:dead|gone)|wasn'?t\s+(?:around|here)|weren'?t\s+(?:around|here))\b|\bnever\s+(?:been\s+)?born\b|\bif\s+(?:i|she|he)\s+(?:wasn'?t|weren'?t)\s+around\b`), firstPerson: true },
-  { kind: 'passive_death_wish', pattern: re(String.raw`\b(?:don'?t|dont)\s+care\s+if\s+i\s+live\s+or\s+die\b|\b(?:can'?t|cant|cannot)\s+(?:go\s+on|do\s+this\s+any\s*more)\b|\bwant\s+it\s+all\s+to\s+stop\b|\bwhat'?s\s+the\s+point\s+(?:any\s*more|of\s+(?:it|going\s+on|trying))\b|\b(?:nobody|no\s+one|no-one)\s+would\s+(?:miss|care\s+if|notice\s+if)\b|\b(?:thinks?|thinking|thought)\s+about\s+(?:death|dying|not\s+existing|not\s+being\s+here)\b|\b(?:stop|cease\s+to)\s+exist(?:ing)?\b`), firstPerson: true },
+  { kind: 'passive_death_wish', pattern: re(String.raw`\b(?:don'?t|dont)\s+care\s+if\s+i\s+live\s+or\s+die\b|\b(?:can'?t|cant|cannot)\s+(?:go\s+on|do\s+this\s+any\s*more)\b|\bwant\s+it\s+all\s+to\s+stop\b|\b(?:'d|would)\s+rather\s+(?:not\s+be\s+alive|be\s+dead|not\s+exist|not\s+be\s+here)\b|\blife\s+is\s+(?:pointless|meaningless)\b|\bsleep\s+forever\b|\beternal\s+sleep\b|\bwhat'?s\s+the\s+point\s+(?:any\s*more|of\s+(?:it|going\s+on|trying))\b|\b(?:nobody|no\s+one|no-one)\s+would\s+(?:miss|care\s+if|notice\s+if)\b|\b(?:thinks?|thinking|thought)\s+about\s+(?:death|dying|not\s+existing|not\s+being\s+here)\b|\b(?:stop|cease\s+to)\s+exist(?:ing)?\b`), firstPerson: true },
   // Plan and intent.
+  { kind: 'plan', pattern: re(String.raw`\bplan(?:s|ned|ning)?\s+on\s+(?:taking|killing|ending|overdosing|hanging|shooting|jumping|cutting|drowning|crashing)\b`) },
   { kind: 'plan', pattern: re(String.raw`\bplan(?:s|ned|ning)?\s+(?:is\s+)?to\s+(?:kill|end|overdose|od|hang|shoot|jump|crash|cut|take|die|stab|hurt|harm)\b|\b(?:suicide|suicidal)\s+plan\b`) },
   { kind: 'plan', pattern: re(String.raw`(?<!\b(?:safety|treatment|care|discharge|crisis|restriction|the|of|action|payment|cell|phone|insurance)\s)\bplans?\b(?!\s+(?:of\s+care|for\s+(?:treatment|discharge|follow)))`), needsContext: true },
   { kind: 'intent', pattern: re(String.raw`\b${WILL}\s+(?:${SELF_ACT}|${HARM_VERB}\s+${OTHER_TARGET})`) },
@@ -81,16 +85,17 @@ export const TRIGGERS: readonly Trigger[] = [
   { kind: 'suicidal_ideation', pattern: re(String.raw`\b(?:decides?|decided|ready)\s+to\s+do\s+it\b`), needsContext: true },
   { kind: 'preparatory_act', pattern: re(String.raw`\b(?:bought|buys|buying|purchased|purchasing|got|obtained)\s+(?:a|an|the|some)\s+(?:new\s+)?${GUN}\b`) },
   { kind: 'preparatory_act', pattern: re(String.raw`\b(?:wrote|writes|writing|written|left)\s+(?:a|an|her|his|my)\s+(?:suicide\s+|goodbye\s+)?(?:note|letter|will)\b|\bgoodbye\s+(?:letter|note)\b`) },
+  { kind: 'preparatory_act', pattern: re(String.raw`\b(?:put|puts|putting|got|get|getting)\s+(?:${POSS}\s+)?affairs\s+in\s+order\b|\b(?:updated|updating|changed|made|making)\s+(?:a|${POSS})\s+will\b`) },
   { kind: 'preparatory_act', pattern: re(String.raw`\b(?:gave|give|giving|given)\s+away\b|\bsaid\s+goodbye\b|\bsaying\s+goodbye\b`) },
   { kind: 'preparatory_act', pattern: re(String.raw`\bresearch(?:ed|ing)?\s+(?:online\s+)?(?:how|ways|methods)\b|\bhow\s+many\s+pills\s+it\s+would\s+take\b|\brehears(?:ed|ing|al)\b|\bloaded\s+the\s+gun\b|\bsat\s+with\s+(?:it|the\s+gun|a\s+gun)\b`) },
   // Self-harm (non-suicidal or unspecified).
-  { kind: 'self_harm', pattern: re(String.raw`\bself[- ]?(?:harm\w*|injur\w*|mutilat\w*)\b(?:\s+behaviou?rs?)?|\bSIB\b|\bNSSI\b|\bhead\s+banging\b|\bcutter\b`) },
+  { kind: 'self_harm', pattern: re(String.raw`\bself[- ]?(?:harm\w*|injur\w*|mutilat\w*)\b(?:\s+behaviou?rs?)?|\bSIB\b|\bNSSI\b|\bhead[\s-]+banging\b|\bcutter\b`) },
   { kind: 'self_harm', pattern: re(String.raw`\b(?:cut|cuts|cutting|burn|burned|burnt|burning|burns|scratch|scratched|scratching|hit|hits|hitting|punch|punched|punching|hurt|hurts|hurting|harm|harming|harmed|bang|banged)\s+(?:${SELF}|${POSS}\s+(?:wrists?|arms?|forearms?|legs?|thighs?|skin|stomach|head))\b`), firstPerson: true },
-  { kind: 'self_harm', pattern: re(String.raw`\bcutting\b(?!\s+(?:back|down|out|off|class|school|ties|hair|corners|edge|board|up))|\bcut\s+my\s+wrists\b|\bsuperficial\s+(?:cuts|lacerations)\b|\bfresh\s+lacerations\b|\bcuts\s+(?:to|on)\s+(?:the\s+|her\s+|his\s+|my\s+)?(?:fore)?arms?\b`) },
+  { kind: 'self_harm', pattern: re(String.raw`\bcutting\b(?!\s+(?:back|down|out|off|class|school|ties|hair|corners|edge|board|up))|\bcut\s+my\s+wrists\b|\bcut\s+(?:deep|deeper)\b|\bsuperficial\s+(?:cuts|lacerations)\b|\bfresh\s+lacerations\b|\bcuts\s+(?:to|on)\s+(?:the\s+|her\s+|his\s+|my\s+)?(?:fore)?arms?\b`) },
   // Attempts.
   { kind: 'suicide_attempt', pattern: re(String.raw`\b(?:attempted|attempts?|tried\s+to\s+commit)\s+suicide\b|\bsuicide\s+attempts?\b|\bdied\s+by\s+suicide\b|\bcompleted\s+suicide\b`) },
   { kind: 'suicide_attempt', pattern: re(String.raw`\btried\s+to\s+(?:kill|hang|shoot|end|overdose|od)\b|\boverdosed\b|\bOD'?d\b|\btook\s+an?\s+overdose\b|(?<!\b(?:to|about|of|would|could|might|should|will|'ll|gonna)\s+)\boverdoses?\b(?!\s+on\b)|\bvia\s+OD\b`) },
-  { kind: 'suicide_attempt', pattern: re(String.raw`\b(?:took|swallowed|taken)\s+(?:all|a\s+bunch|a\s+handful|\d+)\s+(?:of\s+)?(?:my\s+|her\s+|his\s+|the\s+)?${PILLS}`) },
+  { kind: 'suicide_attempt', pattern: re(String.raw`\b(?:took|swallowed|taken|downed)\s+(?:all|a\s+bunch|a\s+handful|a\s+(?:whole\s+)?bottle|the\s+(?:whole\s+)?bottle|half\s+(?:a|the)\s+bottle|\d+)\s+(?:of\s+)?(?:my\s+|her\s+|his\s+|the\s+)?${PILLS}`) },
   { kind: 'suicide_attempt', pattern: re(String.raw`\b(?:shot|hanged|hung|stabbed|drowned)\s+${SELF}\b`) },
   // Harm to others.
   { kind: 'homicidal_ideation', pattern: re(String.raw`\bHI\b`, 'g') },
@@ -111,6 +116,7 @@ export const RISK_CONTEXT = /\b(?:SI|HI|suicid\w*|sucid\w*|homicid\w*|kill\w*|se
 export const NON_RISK_PHRASES: readonly RegExp[] = [
   /\bkill(?:ing|ed)?\s+(?:it|time|for)\b/gi,
   /\bkill(?:ing)?\s+(?:my|her|his)\s+(?:feet|back|knees?|vibe|buzz|time)\b/gi,
+  /\bkill(?:ing)?\s+(?:myself|herself|himself|themselves)\s+(?:at|in|on|over|with|for)\s+(?:the\s+)?(?:gym|work|school|practice|training|workouts?|studying|homework|job|exams?)\b/gi,
   /\bdying\s+(?:to|for)\b|\bto\s+die\s+for\b/gi,
   /\b(?:is|are|was|were|'s|'re)\s+(?:really\s+|literally\s+|slowly\s+|just\s+)?killing\s+(?:me|her|him|them|us)\b|\bbe\s+the\s+death\s+of\b/gi,
   /\b(?:bored|scared|worried|frightened|freaked|tickled|loved)\s+to\s+death\b/gi,

@@ -117,9 +117,22 @@ function scanSentence(text: string, sentence: Span): Found[] {
   return out;
 }
 
+/** Of two triggers on the same words, the one that says more ("going to jump": intent, not ideation). */
+const RANK: Record<RiskSignalKind, number> = {
+  passive_death_wish: 0,
+  self_harm: 1,
+  suicidal_ideation: 2,
+  homicidal_ideation: 3,
+  means: 4,
+  preparatory_act: 5,
+  suicide_attempt: 6,
+  plan: 7,
+  intent: 8,
+};
+
 /** One signal per kind and place: of overlapping same-kind triggers the longest stays. */
 function dedupe(found: Found[]): Found[] {
-  const sorted = [...found].sort((a, b) => a.start - b.start || b.end - a.end);
+  const sorted = [...found].sort((a, b) => a.start - b.start || b.end - a.end || RANK[b.kind] - RANK[a.kind]);
   const kept: Found[] = [];
   for (const f of sorted) {
     // Same kind overlapping, or any shorter trigger inside a longer one ("passive SI" holds "SI").
