@@ -2,7 +2,10 @@
 // Evaluates the built risk scanner (dist) on the labeled sentence sets: precision and recall of
 // "current risk" (positive = level != NONE), by category and overall, and level accuracy.
 // Usage: node packages/clinical/scripts/eval-risk.mjs [--errors] [file.jsonl ...]
-// Without files: data/risk-sentences.jsonl, then data/risk-sentences.heldout.jsonl. Exits 0.
+// Without files: data/risk-sentences.jsonl (development), data/risk-sentences.heldout.jsonl
+// (written with it, evaluated once at the end) and data/risk-sentences.probes.jsonl (blind probes
+// written later to find gaps; the rules were widened after each was seen, so it is a regression
+// set, not a measure of unseen text). Exits 0.
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +16,7 @@ const { scanRisk } = await import(join(here, '..', 'dist', 'risk', 'index.js'));
 const args = process.argv.slice(2);
 const showErrors = args.includes('--errors');
 const files = args.filter((a) => !a.startsWith('--'));
-const defaults = ['risk-sentences.jsonl', 'risk-sentences.heldout.jsonl'].map((f) => join(here, '..', 'data', f));
+const defaults = ['risk-sentences.jsonl', 'risk-sentences.heldout.jsonl', 'risk-sentences.probes.jsonl'].map((f) => join(here, '..', 'data', f));
 
 const fmt = (num, den) => (den === 0 ? '   -  ' : (num / den).toFixed(3).padStart(6));
 

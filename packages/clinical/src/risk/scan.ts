@@ -28,7 +28,7 @@ interface Found extends RiskSignal {
 /** Sentence ends: terminal punctuation before a space/end, a line break, a bullet. */
 const SENTENCE_END = /[.!?]+(?=\s|$)|\n+|\s+-\s+(?=[A-Z])/g;
 
-const IMMINENT = /\b(?:tonight|right\s+now|today|this\s+(?:evening|afternoon)|in\s+(?:an|one|a\s+few|\d+)\s+(?:hours?|minutes?)|about\s+to|after\s+(?:this|the)\s+session|when\s+i\s+get\s+home|in\s+progress|on\s+the\s+(?:bridge|roof|ledge)|standing\s+on|(?:just|already)\s+(?:took|swallowed|taken|cut|did)|(?:an|one|\d+)\s+hours?\s+ago|minutes\s+ago)\b/i;
+const IMMINENT = /\b(?:tonight|right\s+now|today|this\s+(?:evening|afternoon)|in\s+(?:an|one|a\s+few|\d+)\s+(?:hours?|minutes?)|about\s+to|after\s+(?:this|the)\s+session|when\s+i\s+get\s+home|in\s+progress|on\s+the\s+(?:bridge|roof|ledge)|standing\s+on|with\s+the\s+(?:car|engine)\s+running|(?:just|already)\s+(?:took|swallowed|taken|cut|did)|(?:an|one|\d+)\s+hours?\s+ago|minutes\s+ago)\b/i;
 /** Harm to a named or related person ("kill his ex-wife", "stab [PERSON_1]"), not to "people". */
 const SPECIFIC_TARGET = /\b(?:him|her|them|(?:my|his|her|their|the|that)\s+[\w-]+)$|\[PERSON_\d+\]$/i;
 const TARGETED = /^\s*(?:toward|towards|against|about|at|directed\s+at|re:?)\s+\S/i;
