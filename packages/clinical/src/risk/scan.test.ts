@@ -66,12 +66,26 @@ describe('scope modifiers keep a mention from being current risk', () => {
     expect(level('If my boyfriend leaves I will kill myself.')).toBe('MODERATE');
   });
 
+  it('a negation after the trigger, with a copula, negates', () => {
+    expect(level('Suicidal ideation was not present.')).toBe('NONE');
+  });
+
+  it('"past" before a risk word is history, "driving past" is not', () => {
+    expect(level('Past suicide attempt.')).toBe('NONE');
+    expect(level('He drives past the bridge thinking about where he would jump.')).toBe('MODERATE');
+  });
+
   it('a pseudo-negation does not negate', () => {
     expect(level("I can't stop thinking about killing myself.")).toBe('MODERATE');
   });
 });
 
 describe('evidence offsets', () => {
+  it('keep the stronger kind when two triggers cover the same words', () => {
+    expect(evidence("I'm going to jump.")).toEqual(['intent:going to jump']);
+  });
+
+
   it('point at each trigger phrase, in UTF-16 code units after astral characters', () => {
     const text = '😞 [CLIENT] endorses SI with plan and intent; she bought a gun.';
     expect(evidence(text)).toEqual([
