@@ -1,0 +1,151 @@
+/**
+ * ConText-style scope modifiers: the words around a trigger that say it is not a current risk
+ * of the client. Each check reads only the trigger's clause, before (`pre`) or after (`post`)
+ * it, so "denies HI but endorses SI" keeps SI and "history of SA, current SI" keeps SI.
+ */
+
+/** Why a trigger does not count as current risk about the client. */
+export type ScopeModifier = 'negated' | 'historical' | 'other_person' | 'hypothetical' | 'educational';
+
+/** Words that close a clause for every modifier (ConText's terminators). */
+export const CLAUSE_BREAK = /;|\b(?:but|however|although|though|whereas|except|yet)\b/gi;
+
+/** A new affirmation ends the scope of an earlier cue: "denies HI, endorses SI". */
+const AFFIRM = /\b(?:endors\w*|admit\w*|acknowledg\w*|report\w*|states?|stated|says|said|disclos\w*|c\/o|complain\w*|positive\s+for|presents?\s+with|now\s+has)\b|(?:^|\s)\+\s*(?=\w)/gi;
+
+/** Not negations although they contain a negation word ("can't stop thinking about", "no change in"). */
+const PSEUDO_NEGATION =
+  /\b(?:no\s+(?:change|improvement|decrease|reduction|increase)\s+in|not\s+(?:sure|certain|only|just)|(?:can\s*not|can'?t|cant|doesn'?t|does\s+not|did\s+not|didn'?t|won'?t|will\s+not|would\s+not|wouldn'?t)\s+(?:deny|rule\s+out)|no\s+longer\s+den\w+|not\s+ruled\s+out|(?:can'?t|cant|cannot|couldn'?t|unable\s+to|not\s+able\s+to|haven'?t\s+been\s+able\s+to|hasn'?t\s+been\s+able\s+to)\s+(?:stop|shake|help|get\s+rid\s+of)|won'?t\s+go\s+away|not\s+acted\s+on)\b/gi;
+
+/**
+ * Ends a negation's scope: an affirmation, or a new subject that starts another clause ("if
+ * this doesn't get better I'm going to end it"), but not a complement ("does not feel she is").
+ */
+const NEGATION_BREAK = new RegExp(
+  `${AFFIRM.source}|(?<!\\b(?:that|if|whether|think|thinks|feel|feels|believe|believes|say|says|said|sure)\\s+)\\b(?:i|i'm|im|i'll|she|he|we|they)\\b`,
+  'gi',
+);
+
+const NEGATION =
+  /\b(?:denie[sd]|deny(?:ing)?|denial\s+of|no|not|never|without|w\/o|negative\s+for|neg\s+for|free\s+of|absence\s+of|none|nor|neither|doesn'?t|does\s+not|didn'?t|did\s+not|don'?t|dont|do\s+not|hasn'?t|has\s+not|haven'?t|have\s+not|isn'?t|is\s+not|wasn'?t|was\s+not|won'?t|will\s+not|wouldn'?t|would\s+not|no\s+longer|ruled\s+out|refutes|i'?m\s+not)\b/gi;
+
+/** "SI: denied", "SI/HI - none", "SI (-)", "SI negative", "SI resolved". */
+const POST_NEGATION =
+  /^(?:\s*(?:\/|,|and|or|&)\s*(?:SI|HI|SIB|NSSI|AVH|AH|VH|plan|intent|ideation|self[- ]?harm))*\s*(?:[:=\u2013-]\s*)?(?:(?:was|is|were|are|has\s+been|have\s+been)\s+)?(?:denie[sd]|deny|none|no\b|neg(?:ative)?\b|\(-\)|-(?=\s|$|,)|absent|not\s+(?:present|endorsed|reported)|none\s+reported)/i;
+
+const HISTORY_PRE =
+  /\b(?:history(?:\s+of)?|hx|h\/o|past(?=\s+(?:psychiatric|medical|history|hx|episodes?)\b|\s*$)|in\s+the\s+past(?!\s+(?:few|several|couple|two|three|\d+|week|weeks|month|months|days?|night)\b)|prior|previous(?:ly)?|remote|lifetime|former|old\s+(?:healed\s+)?scars?|healed\s+scars?|used\s+to|as\s+a\s+(?:child|kid|teen|teenager|adolescent|youth)|when\s+(?:i|she|he|they)\s+(?:was|were)|in\s+(?:my|her|his|their)\s+(?:teens|twenties|thirties|forties|youth|childhood|\d0s)|back\s+in|years\s+ago|last\s+year)\b/gi;
+
+const HISTORY_POST =
+  /\b(?:resolved|in\s+remission|no\s+longer|(?:years?|decades?)\s+ago|as\s+a\s+(?:child|kid|teen|teenager|adolescent)|in\s+(?:high\s+school|middle\s+school|college|childhood|adolescence)|when\s+(?:i|she|he|they)\s+(?:was|were)|at\s+age\s+\d+|age\s+\d+|at\s+\d{1,2}\b(?!\s*(?:pm|am|p\.m|a\.m|:|o'?clock|mg|minutes|hours|pills|tablets))|in\s+(?:my|her|his|their)\s+(?:teens|twenties|thirties|youth|\d0s)|long\s+ago|last\s+year|stopped|has\s+not\s+recurred|none\s+since|previously)\b/gi;
+
+/** A year names a past episode unless it starts an ongoing one ("since 2019"). */
+const YEAR = /(?<!\bsince\s)\b(?:19[5-9]\d|20[0-2]\d)\b/gi;
+
+/** Ends the scope of a history cue: "history of SA, current SI". */
+const CURRENT = /\b(?:current(?:ly)?|now|today|tonight|recent(?:ly)?|again|still|ongoing|this\s+(?:week|morning|month))\b/gi;
+
+/** Clinician's or client's reference to the client; the last person mentioned before a trigger is its experiencer. */
+const CLIENT_REF = /\b(?:i|i'm|im|i've|ive|i'd|my|myself|pt|pt's|patient|client|client's)\b|\[CLIENT\]/gi;
+const OTHER_REF =
+  /\b(?:mother|mom|mum|father|dad|brother|sister|siblings?|sons?|daughters?|husband|wife|spouse|partner|boyfriend|girlfriend|bf|gf|ex|exes|friends?|roommates?|co-?workers?|classmates?|teammates?|cousins?|uncle|aunt|grandmother|grandfather|grandma|grandpa|neighbou?rs?|student|stranger|family\s+history|fhx|fh|relatives?|parents?|peers?|uncles?)\b|\[PERSON_\d+\]/gi;
+
+const HYPOTHETICAL = /\b(?:if|in\s+case(?:\s+of)?|in\s+the\s+event(?:\s+of)?|whenever|unless|what\s+if)\b|(?<!\b(?:i|she|he|you|we|they|pt|client)\s+)\bshould\b/gi;
+const SUBJECT = /\b(?:i|i'm|im|i'll|she|he|you|we|they|pt|client)\b/gi;
+
+const EDUCATIONAL =
+  /\b(?:review(?:ed|ing)?|discuss(?:ed|ing)?|educat\w*|psychoeducation|provided|gave|given|handout|taught|explain\w*|difference\s+between|warning\s+signs|signs\s+of|risk\s+(?:factors?\s+)?(?:for|of)|prevention|hotline|lifeline|crisis\s+(?:line|resources)|resources|training|(?:book|paper|essay|article|project|presentation|class|course|documentary|movie|show)\s+(?:on|about)|screen(?:ed|ing)?\s+for|assess(?:ed|ing)?\s+for|asked\s+about|why\s+we\s+ask|instructed|agrees?\s+to\s+(?:call|contact|notify)|knows?\s+to)\b/gi;
+
+export interface TriggerContext {
+  /** The trigger's clause up to the trigger. */
+  pre: string;
+  /** The trigger's clause after the trigger. */
+  post: string;
+  /** The sentence is a question to the client ("Have you had thoughts of ...?"). */
+  question: boolean;
+  /** The trigger names its own experiencer (first person in the phrase). */
+  firstPerson: boolean;
+}
+
+/** The first modifier that removes the trigger from current risk, or undefined when it counts. */
+export function scopeModifier(ctx: TriggerContext): ScopeModifier | undefined {
+  // Every cue reaches a few words: bounded windows keep a long unpunctuated line linear.
+  if (isOtherPerson(ctx)) return 'other_person';
+  if (isNegated(ctx)) return 'negated';
+  if (isHistorical(ctx)) return 'historical';
+  if (isHypothetical(ctx)) return 'hypothetical';
+  if (isEducational(ctx)) return 'educational';
+  return undefined;
+}
+
+function lastMatch(pattern: RegExp, text: string): { index: number; end: number } | undefined {
+  let found: { index: number; end: number } | undefined;
+  for (const m of text.matchAll(pattern)) found = { index: m.index, end: m.index + m[0].length };
+  return found;
+}
+
+const words = (text: string): number => (text.trim() === '' ? 0 : text.trim().split(/\s+/).length);
+
+/** A cue in `pre` whose scope reaches the trigger: no affirmation after it, within `maxWords`. */
+function cueReaches(cue: RegExp, pre: string, maxWords: number, breaker: RegExp): boolean {
+  const found = lastMatch(cue, pre);
+  if (found === undefined) return false;
+  const between = pre.slice(found.end);
+  if (words(between) > maxWords) return false;
+  return lastMatch(breaker, between) === undefined;
+}
+
+function isNegated({ pre, post }: TriggerContext): boolean {
+  const masked = pre.replace(PSEUDO_NEGATION, (m) => ' '.repeat(m.length));
+  if (cueReaches(NEGATION, masked, 8, NEGATION_BREAK)) return true;
+  return POST_NEGATION.test(post);
+}
+
+function isHistorical({ pre, post }: TriggerContext): boolean {
+  const breaker = new RegExp(`${AFFIRM.source}|${CURRENT.source}`, 'gi');
+  if (cueReaches(HISTORY_PRE, pre, 12, breaker)) return true;
+  const postWindow = post.slice(0, 200).split(/\s+/).slice(0, 10).join(' ');
+  if (lastMatch(HISTORY_POST, postWindow) !== undefined) return true;
+  // A past year anywhere in the sentence dates the episode unless "current/now" intervenes.
+  const year = lastMatch(YEAR, pre);
+  if (year !== undefined && lastMatch(CURRENT, pre.slice(year.end)) === undefined) return true;
+  return lastMatch(YEAR, postWindow) !== undefined && lastMatch(CURRENT, `${pre} ${postWindow}`) === undefined;
+}
+
+function isOtherPerson({ pre, firstPerson }: TriggerContext): boolean {
+  if (firstPerson) return false;
+  // "his father's firearms": a possessor is not the experiencer, unless it owns the trigger
+  // itself ("her brother's suicide").
+  const possessive = /^'s\b/;
+  let other: { index: number; end: number } | undefined;
+  for (const m of pre.matchAll(OTHER_REF)) {
+    const end = m.index + m[0].length;
+    const rest = pre.slice(end);
+    if (possessive.test(rest) && rest.slice(2).trim() !== '') continue;
+    other = { index: m.index, end };
+  }
+  if (other === undefined) return false;
+  const client = lastMatch(CLIENT_REF, pre);
+  return client === undefined || client.index < other.index;
+}
+
+function isHypothetical({ pre }: TriggerContext): boolean {
+  const cue = lastMatch(HYPOTHETICAL, pre);
+  if (cue === undefined) return false;
+  const between = pre.slice(cue.end);
+  if (between.includes(',') || /\bthen\b/i.test(between)) return false;
+  // "If my boyfriend leaves I will kill myself": a subject after the if-clause's own subject
+  // starts the main clause, which is a conditional threat and counts.
+  const subjects = [...between.matchAll(SUBJECT)];
+  const first = subjects[0];
+  if (first === undefined) return true;
+  const leadsClause = between.slice(0, first.index).trim().split(/\s+/).filter(Boolean).length <= 1;
+  return subjects.length === 1 && leadsClause;
+}
+
+function isEducational({ pre, post, question }: TriggerContext): boolean {
+  // A screening question to the client ("Have you had thoughts of ...?") asserts nothing.
+  if (question) return true;
+  if (cueReaches(EDUCATIONAL, pre, 12, AFFIRM)) return true;
+  return /^\s*(?:(?:was|were|is|as)\s+)?(?:warning\s+signs|prevention|awareness|training|hotline|resources|discussed|reviewed|covered|explained|(?:a|the)\s+(?:theme|topic))\b/i.test(post);
+}

@@ -1,0 +1,176 @@
+import { NON_RISK_PHRASES, RISK_CONTEXT, TRIGGERS, type RiskSignalKind } from './lexicon.js';
+import { CLAUSE_BREAK, scopeModifier } from './modifiers.js';
+
+/** NONE means no current risk of harm to self or others is expressed about the client. */
+export type RiskLevel = 'NONE' | 'LOW' | 'MODERATE' | 'HIGH' | 'IMMINENT';
+
+/** Evidence: `text.slice(start, end)` is the trigger phrase (UTF-16 offsets, as JS strings). */
+export interface RiskSignal {
+  start: number;
+  end: number;
+  kind: RiskSignalKind;
+}
+
+export interface RiskScan {
+  level: RiskLevel;
+  signals: RiskSignal[];
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+interface Found extends RiskSignal {
+  sentence: Span;
+}
+
+/** Sentence ends: terminal punctuation before a space/end, a line break, a bullet. */
+const SENTENCE_END = /[.!?]+(?=\s|$)|\n+|\s+-\s+(?=[A-Z])/g;
+
+const IMMINENT = /\b(?:tonight|right\s+now|today|this\s+(?:evening|afternoon)|in\s+(?:an|one|a\s+few|\d+)\s+(?:hours?|minutes?)|about\s+to|after\s+(?:this|the)\s+session|when\s+i\s+get\s+home|in\s+progress|on\s+the\s+(?:bridge|roof|ledge)|standing\s+on|with\s+the\s+(?:car|engine)\s+running|(?:just|already)\s+(?:took|swallowed|taken|cut|did)|(?:an|one|\d+)\s+hours?\s+ago|minutes\s+ago)\b/i;
+/** Harm to a named or related person ("kill his ex-wife", "stab [PERSON_1]"), not to "people". */
+const SPECIFIC_TARGET = /\b(?:him|her|them|(?:my|his|her|their|the|that)\s+[\w-]+)$|\[PERSON_\d+\]$/i;
+const TARGETED = /^\s*(?:toward|towards|against|about|at|directed\s+at|re:?)\s+\S/i;
+/** Only a phrase in the first person names its own experiencer; "kill himself" does not. */
+const FIRST_PERSON = /\b(?:i|me|my|myself)\b/i;
+/** A condition before the main clause ("if he leaves I will ..."): a stated threat, not a plan. */
+const CONDITIONAL = /\b(?:if|unless|when)\b/i;
+const URGE = /\burges?\s+(?:to\s+)?$|\burges?\s+to\s+\w+\s*$/i;
+
+/**
+ * Scans de-identified clinical text for current risk of harm to self or others. Deterministic
+ * and lexicon based: sentence split, trigger lexicon, ConText-style scope modifiers (negation,
+ * history, other experiencer, hypothetical, education, idiom), then a level from what remains.
+ * Only triggers that count are returned as signals.
+ */
+export function scanRisk(text: string): RiskScan {
+  const found: Found[] = [];
+  for (const sentence of sentences(text)) found.push(...scanSentence(text, sentence));
+  const signals = dedupe(found);
+  return { level: levelOf(text, signals), signals: signals.map(({ start, end, kind }) => ({ start, end, kind })) };
+}
+
+function sentences(text: string): Span[] {
+  const out: Span[] = [];
+  let from = 0;
+  for (const m of text.matchAll(SENTENCE_END)) {
+    const end = m.index + m[0].length;
+    if (text.slice(from, end).trim() !== '') out.push({ start: from, end });
+    from = end;
+  }
+  if (text.slice(from).trim() !== '') out.push({ start: from, end: text.length });
+  return out;
+}
+
+/** The trigger's clause, from the sentence's clause breaks (sorted, computed once per sentence). */
+function clauseOf(breaks: Span[], length: number, at: number, to: number): Span {
+  let start = 0;
+  let end = length;
+  for (const b of breaks) {
+    if (b.end <= at) start = b.end;
+    else if (b.start >= to) {
+      end = b.start;
+      break;
+    }
+  }
+  return { start, end };
+}
+
+/** How far a scope cue is looked for around a trigger: far more than the 8–12 words cues reach. */
+const WINDOW = 400;
+
+function scanSentence(text: string, sentence: Span): Found[] {
+  const s = text.slice(sentence.start, sentence.end);
+  const idioms: Span[] = [];
+  for (const pattern of NON_RISK_PHRASES) {
+    for (const m of s.matchAll(pattern)) idioms.push({ start: m.index, end: m.index + m[0].length });
+  }
+  const raw: Array<{ start: number; end: number; kind: RiskSignalKind; firstPerson: boolean; needsContext: boolean }> = [];
+  for (const trigger of TRIGGERS) {
+    for (const m of s.matchAll(trigger.pattern)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (end === start || idioms.some((i) => i.start < end && start < i.end)) continue;
+      const firstPerson = (trigger.firstPerson ?? false) && FIRST_PERSON.test(m[0]);
+      raw.push({ start, end, kind: trigger.kind, firstPerson, needsContext: trigger.needsContext ?? false });
+    }
+  }
+  const hasContext = raw.some((r) => !r.needsContext) || RISK_CONTEXT.test(s);
+  const breaks = [...s.matchAll(CLAUSE_BREAK)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  const question = /\?\s*$/.test(s) && /\byou(?:r|rself)?\b/i.test(s);
+  const out: Found[] = [];
+  for (const r of raw) {
+    if (r.needsContext && !hasContext) continue;
+    const clause = clauseOf(breaks, s.length, r.start, r.end);
+    const pre = s.slice(Math.max(clause.start, r.start - WINDOW), r.start);
+    const modifier = scopeModifier({
+      pre,
+      post: s.slice(r.end, Math.min(clause.end, r.end + WINDOW)),
+      question,
+      firstPerson: r.firstPerson,
+    });
+    if (modifier !== undefined) continue;
+    const kind = r.kind === 'intent' && CONDITIONAL.test(pre) ? 'suicidal_ideation' : r.kind;
+    out.push({ start: sentence.start + r.start, end: sentence.start + r.end, kind, sentence });
+  }
+  return out;
+}
+
+/** Of two triggers on the same words, the one that says more ("going to jump": intent, not ideation). */
+const RANK: Record<RiskSignalKind, number> = {
+  passive_death_wish: 0,
+  self_harm: 1,
+  suicidal_ideation: 2,
+  homicidal_ideation: 3,
+  means: 4,
+  preparatory_act: 5,
+  suicide_attempt: 6,
+  plan: 7,
+  intent: 8,
+};
+
+/** One signal per kind and place: of overlapping same-kind triggers the longest stays. */
+function dedupe(found: Found[]): Found[] {
+  const sorted = [...found].sort((a, b) => a.start - b.start || b.end - a.end || RANK[b.kind] - RANK[a.kind]);
+  const kept: Found[] = [];
+  for (const f of sorted) {
+    // Same kind overlapping, or any shorter trigger inside a longer one ("passive SI" holds "SI").
+    const covered = kept.some(
+      (k) => (k.kind === f.kind && k.start < f.end && f.start < k.end) || (k.start <= f.start && f.end <= k.end),
+    );
+    if (covered) continue;
+    kept.push(f);
+  }
+  return kept;
+}
+
+/**
+ * Levels, after the C-SSRS ladder: a wish to be dead or an urge → LOW; active ideation,
+ * self-harm or unspecified harm to others → MODERATE; plan, intent, preparation, a recent
+ * attempt, means with ideation, harm to others with a target → HIGH; plan/intent/attempt with
+ * an imminent time or an act in progress → IMMINENT.
+ */
+function levelOf(text: string, signals: Found[]): RiskLevel {
+  if (signals.length === 0) return 'NONE';
+  const kinds = new Set(signals.map((s) => s.kind));
+  const sentenceOf = (f: Found): string => text.slice(f.sentence.start, f.sentence.end);
+  const acting = signals.filter((s) => s.kind === 'plan' || s.kind === 'intent' || s.kind === 'suicide_attempt' || s.kind === 'preparatory_act');
+  if (acting.some((s) => IMMINENT.test(sentenceOf(s)))) return 'IMMINENT';
+  const selfRisk = ['suicidal_ideation', 'passive_death_wish', 'self_harm', 'plan', 'intent'] as const;
+  if (kinds.has('means') && selfRisk.some((k) => kinds.has(k)) && signals.some((s) => IMMINENT.test(sentenceOf(s)))) {
+    return kinds.has('plan') || kinds.has('intent') ? 'IMMINENT' : 'HIGH';
+  }
+  if (acting.length > 0) return 'HIGH';
+  if (kinds.has('means') && selfRisk.some((k) => kinds.has(k))) return 'HIGH';
+  const targeted = signals.some(
+    (s) =>
+      s.kind === 'homicidal_ideation' &&
+      (TARGETED.test(text.slice(s.end, s.sentence.end)) || SPECIFIC_TARGET.test(text.slice(s.start, s.end))),
+  );
+  if (targeted) return 'HIGH';
+  if (kinds.has('suicidal_ideation') || kinds.has('homicidal_ideation')) return 'MODERATE';
+  const selfHarmActs = signals.filter((s) => s.kind === 'self_harm' && !URGE.test(text.slice(s.sentence.start, s.start)));
+  if (selfHarmActs.length > 0) return 'MODERATE';
+  return 'LOW';
+}
