@@ -4,6 +4,7 @@ import { runDlq } from './dlq.js';
 import { draftFromBundle } from './draft.js';
 import { runKeys } from './keys.js';
 import { runPolicy } from './policy.js';
+import { riskScan } from './risk-scan.js';
 
 const USAGE = `Usage: carerelay <command>
 
@@ -11,6 +12,8 @@ Commands:
   start            Run all seven services in one process on the embedded bus
                    (ops server on CARERELAY_HOST:CARERELAY_PORT, default 127.0.0.1:7070)
   deid detect      Read JSONL {"id","text"} on stdin; write {"id","spans":[{start,end,type}]} per line
+  risk scan        Read JSONL {"id","text"} on stdin; write {"id","level","signals":[{start,end,kind}]}
+                   per line (levels NONE, LOW, MODERATE, HIGH, IMMINENT)
   code suggest     Read JSONL {"id","encounter","diagnoses","note"?} on stdin; write
                    {"id","cpt","icd10","labels","warnings"} per line (deterministic coding rules);
                    a malformed line gets {"id","error"} and the exit code is 1
@@ -63,6 +66,10 @@ export async function runCli(argv: readonly string[]): Promise<number | undefine
       return runKeys(argv.slice(1), process.stdout, process.stderr);
     case 'dlq':
       return runDlq(argv.slice(1), { env: process.env, stdout: process.stdout, stderr: process.stderr });
+    case 'risk':
+      if (argv[1] === 'scan') return riskScan(process.stdin, process.stdout, process.stderr);
+      process.stderr.write(`carerelay: unknown risk command '${argv[1] ?? ''}'\n\n${USAGE}`);
+      return 2;
     case 'code':
       if (argv[1] === 'suggest') return codeSuggest(process.stdin, process.stdout, process.stderr);
       process.stderr.write(`carerelay: unknown code command '${argv[1] ?? ''}'\n\n${USAGE}`);

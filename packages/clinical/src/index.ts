@@ -46,3 +46,5 @@ export type {
   CodingWarningCode,
   ServiceKind,
 } from './coding/types.js';
+export { scanRisk } from './risk/index.js';
+export type { RiskLevel, RiskScan, RiskSignal, RiskSignalKind } from './risk/index.js';
