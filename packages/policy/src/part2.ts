@@ -1,3 +1,4 @@
+import { PART2_LABEL } from './notice.js';
 import type {
   CodeableConcept,
   Coding,
@@ -101,7 +102,7 @@ export function hasActCodeLabel(resource: Resource, code: string): boolean {
   );
 }
 
-const PART2_LABELS = ['42CFRPart2', 'ETH'] as const;
+const PART2_LABELS = [PART2_LABEL, 'ETH'] as const;
 
 /** Whether any of the resources (as read for a task) is Part 2 data. */
 export function classifyPart2(resources: readonly Resource[], options: Part2Options = {}): Part2Finding {
@@ -244,7 +245,7 @@ export function excludedFromModel(
   doc: DocumentReference,
 ): 'PSYCHOTHERAPY_NOTE' | 'SUD_COUNSELING_NOTE' | null {
   const psy = hasActCodeLabel(doc, 'PSY');
-  const sud = hasActCodeLabel(doc, 'ETH') || hasActCodeLabel(doc, '42CFRPart2');
+  const sud = hasActCodeLabel(doc, 'ETH') || hasActCodeLabel(doc, PART2_LABEL);
   const type = noteType(doc);
   if (type === 'sud-counseling') return 'SUD_COUNSELING_NOTE';
   if (sud && (psy || type === 'psychotherapy' || type === 'counseling')) return 'SUD_COUNSELING_NOTE';

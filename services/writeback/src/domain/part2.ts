@@ -1,4 +1,4 @@
-import { PART2_LABEL, PART2_NOTICE } from '@carerelay/policy';
+import { ACT_CODE_SYSTEM, PART2_LABEL, PART2_NOTICE } from '@carerelay/policy';
 
 /**
  * 42 CFR Part 2 on what writeback writes. The planner decided the data are Part 2 and which
@@ -8,8 +8,6 @@ import { PART2_LABEL, PART2_NOTICE } from '@carerelay/policy';
  */
 
 export { PART2_NOTICE };
-
-export const ACT_CODE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
 
 /** The v3-ActCode privacy-law label records derived from Part 2 data keep in `meta.security`. */
 export const PART2_SECURITY = {
