@@ -148,6 +148,8 @@ describe('alert review Task completed → ALERT_ACKNOWLEDGED (sandbox EHR, regis
       ],
       dedupKey: 'pseudo-ack-1:PHQ9_ITEM9',
       ruleVersion: '2.3.0',
+      securityLabels: [],
+      consentRef: null,
       raisedAt,
     };
     await vault.put(

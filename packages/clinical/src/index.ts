@@ -3,22 +3,20 @@ export type { NoteFormat } from './note-formats.js';
 export { compareDraftToFinal, editDistance, normalizedEditDistance } from './review.js';
 export type { ReviewMetrics } from './review.js';
 export {
+  questionnaireKinds,
   scoreQuestionnaireResponse,
   scoreQuestionnaireResponses,
   scoreObservation,
 } from './instruments/score.js';
 export type { InstrumentScore, InstrumentWarning } from './instruments/score.js';
-export {
-  analyzeSeries,
-  DEFAULT_RELIABLE_CHANGE,
-  DEFAULT_STAGNATION_SESSIONS,
-} from './instruments/series.js';
+export { analyzeSeries, DEFAULT_RELIABLE_CHANGE, DEFAULT_STAGNATION_SESSIONS } from './instruments/series.js';
 export type { SeriesAnalysis, SeriesOptions, SeriesPoint, SeriesInstrument } from './instruments/series.js';
 export {
   PHQ9,
   PHQ2,
   GAD7,
   PHQ9_ITEM9,
+  LOINC_SYSTEM,
   SUMMED_INSTRUMENTS,
   FREQUENCY_ANSWERS,
   severityOf,

@@ -23,7 +23,7 @@ const ALL: ReadPlan = {
   sessionNotes: true,
   priorNotes: { max: 3 },
   goals: true,
-  assessments: true,
+  assessments: { withinDays: 365 },
   diagnoses: true,
   messages: { max: 5 },
   intakeAnswers: true,

@@ -30,6 +30,7 @@ import {
   type Relationship,
 } from '@carerelay/policy';
 import {
+  questionnaireKinds,
   SUMMED_INSTRUMENTS,
   scoreObservation,
   scoreQuestionnaireResponses,
@@ -59,6 +60,8 @@ export interface TaskContextRequest {
    * the EHR, so minimum necessary holds at the source, not only after the read.
    */
   readonly reads: ReadPlan;
+  /** `Type/id` of the changed resource the task is about (a questionnaire that arrived), if any. */
+  readonly subjectRef?: string;
 }
 
 /** A resource read but kept out of the context, and why (it never reaches a model). */
@@ -236,16 +239,18 @@ export class FhirAdapter implements EhrAdapter {
     const needsEncounter =
       Boolean(request.encounterId) && (reads.encounter === true || reads.priorNotes !== undefined);
 
+    const sessionRead =
+      needsEncounter && request.encounterId
+        ? this.fhir
+            .read<Encounter>('Encounter', request.encounterId)
+            .then((e) => assertAboutClient(e, patientId))
+        : Promise.resolve(undefined);
     const [related, careTeam, encounter, notes, goals, assessments, diagnoses, messages] = await Promise.all([
       reads.identityHints
         ? own(this.fhir.search<RelatedPerson>('RelatedPerson', byPatient))
         : none<RelatedPerson>(),
       reads.identityHints ? this.readCareTeam(patientId, log) : Promise.resolve([]),
-      needsEncounter && request.encounterId
-        ? this.fhir
-            .read<Encounter>('Encounter', request.encounterId)
-            .then((e) => assertAboutClient(e, patientId))
-        : Promise.resolve(undefined),
+      sessionRead,
       reads.priorNotes
         ? own(
             this.fhir.search<DocumentReference>('DocumentReference', {
@@ -255,7 +260,15 @@ export class FhirAdapter implements EhrAdapter {
           )
         : none<DocumentReference>(),
       reads.goals ? this.readGoals(patientId, log) : Promise.resolve([]),
-      reads.assessments ? this.readAssessments(patientId, log) : Promise.resolve([]),
+      reads.assessments
+        ? this.readAssessments(
+            patientId,
+            reads.assessments.withinDays,
+            sessionRead.then((e) => e?.period?.start),
+            request.subjectRef,
+            log,
+          )
+        : Promise.resolve([]),
       reads.diagnoses ? own(this.fhir.search<Condition>('Condition', byPatient)) : none<Condition>(),
       reads.messages
         ? own(this.fhir.search<Communication>('Communication', byPatient))
@@ -356,18 +369,17 @@ export class FhirAdapter implements EhrAdapter {
   }
 
   /**
-   * The client's latest intake form: the newest completed QuestionnaireResponse that is not
-   * an outcome measure (those are scores, read as assessments), as question/answer pairs.
+   * The client's latest intake form: the newest completed QuestionnaireResponse that is more
+   * than an outcome measure (score forms are read as assessments), as question/answer pairs.
    */
   private async readIntake(patientId: string, log: ReadLog): Promise<TaskContext['intakeAnswers']> {
     const responses = assertAllAboutClient(
       await this.fhir.search<QuestionnaireResponse>('QuestionnaireResponse', { patient: patientId }),
       patientId,
     );
-    const instrumentPanels = SUMMED_INSTRUMENTS.map((i) => i.panel);
     const intake = responses
       .filter((r) => r.status === 'completed' || r.status === 'amended')
-      .filter((r) => !instrumentPanels.some((panel) => (r.questionnaire ?? '').includes(panel)))
+      .filter((r) => questionnaireKinds(r).intake)
       .sort(byNewest((r) => r.authored))[0];
     if (!intake) return [];
     log.use(intake);
@@ -405,12 +417,23 @@ export class FhirAdapter implements EhrAdapter {
   }
 
   /**
-   * The latest score of each outcome measure (PHQ-9, PHQ-2, GAD-7), scored by the clinical
-   * package from what clinicians record: total and items by LOINC, from the QuestionnaireResponse
-   * and the total Observation (a total code is never an item; a missing total is computed from
-   * the items). Forms that cannot be scored (an answer out of range) are left out.
+   * Every administration of the outcome measures and screeners (PHQ-9, PHQ-2, GAD-7, C-SSRS) in
+   * the use case's window, newest first, scored by the clinical package from what clinicians
+   * record: total and items by LOINC, from the QuestionnaireResponse and the total Observation (a
+   * total code is never an item; a missing total is computed from the items). The total
+   * Observation and the form it derives from are one administration: one entry per instrument
+   * and day. The window ends at the session (a note's encounter) or else at the newest score, so
+   * a client's year of scores is read however long ago the last one was. Forms that cannot be
+   * scored (an answer out of range) are left out. The administration the task is about (its
+   * changed resource) is marked `subject`.
    */
-  private async readAssessments(patientId: string, log: ReadLog): Promise<TaskContext['assessments']> {
+  private async readAssessments(
+    patientId: string,
+    withinDays: number,
+    sessionStart: Promise<string | undefined>,
+    subjectRef: string | undefined,
+    log: ReadLog,
+  ): Promise<TaskContext['assessments']> {
     const [observations, responses] = await Promise.all([
       this.fhir.search<Observation>('Observation', {
         patient: patientId,
@@ -432,29 +455,49 @@ export class FhirAdapter implements EhrAdapter {
     for (const r of responses)
       if (r.status === 'completed' || r.status === 'amended')
         attempt(r, () => scoreQuestionnaireResponses(r));
+    const endsAt = await sessionStart;
 
+    const dated = scored.filter((s) => Number.isFinite(Date.parse(s.score.date)));
+    const newest = Math.max(...dated.map((s) => Date.parse(s.score.date)));
+    const end = endsAt && Number.isFinite(Date.parse(endsAt)) ? Date.parse(endsAt) : newest;
+    if (!Number.isFinite(end)) return [];
+    // Whole days: a form completed on the session's day counts whatever the hour.
+    const endDay = new Date(end).toISOString().slice(0, 10);
+    const startDay = new Date(end - withinDays * DAY_MS).toISOString().slice(0, 10);
+    const inWindow = dated.filter((s) => {
+      const day = s.score.date.slice(0, 10);
+      return day >= startDay && day <= endDay;
+    });
+
+    const administrations = new Map<string, typeof inWindow>();
+    for (const s of inWindow) {
+      const key = `${s.score.instrument}|${s.score.date.slice(0, 10)}`;
+      administrations.set(key, [...(administrations.get(key) ?? []), s]);
+    }
     const result: TaskContext['assessments'][number][] = [];
-    for (const def of SUMMED_INSTRUMENTS) {
-      const mine = scored.filter((s) => s.score.instrument === def.id);
-      const latestDay = mine
-        .map((s) => s.score.date.slice(0, 10))
-        .sort()
-        .at(-1);
-      if (!latestDay) continue;
-      // The total Observation and the form it derives from are one administration: merged.
-      const sameDay = mine.filter((s) => s.score.date.slice(0, 10) === latestDay);
+    for (const [key, sameDay] of administrations) {
+      const [instrument = '', day = ''] = key.split('|');
       const recorded = sameDay.find((s) => s.score.totalSource === 'recorded' && s.score.total !== null);
       const items: Record<string, number> = {};
       for (const s of sameDay) Object.assign(items, s.score.items);
       for (const s of sameDay) log.use(s.resource);
       result.push({
-        instrument: def.id,
-        loinc: def.total,
-        date: latestDay,
+        instrument,
+        loinc: sameDay[0]?.score.loinc ?? null,
+        date: day,
         total: recorded?.score.total ?? sameDay.find((s) => s.score.total !== null)?.score.total ?? null,
         items,
+        subject: subjectRef !== undefined && sameDay.some((s) => unversionedRef(s.resource) === subjectRef),
       });
     }
-    return result;
+    // Newest first; on one day, instruments in a fixed order so the context is stable.
+    const order = (i: string): number => INSTRUMENT_ORDER.indexOf(i);
+    return result.sort((a, b) =>
+      a.date !== b.date ? (a.date < b.date ? 1 : -1) : order(a.instrument) - order(b.instrument),
+    );
   }
 }
+
+const DAY_MS = 86_400_000;
+const INSTRUMENT_ORDER = ['PHQ-9', 'PHQ-2', 'GAD-7', 'C-SSRS'];
+const unversionedRef = (r: Resource): string => `${r.resourceType}/${r.id ?? ''}`;

@@ -64,8 +64,11 @@ export interface ReadPlan {
   readonly priorNotes?: { readonly max: number };
   /** Active treatment-plan goals. */
   readonly goals?: true;
-  /** Outcome measures (PHQ-9, GAD-7 totals and items). */
-  readonly assessments?: true;
+  /**
+   * Outcome measures and screeners (PHQ-9, PHQ-2, GAD-7 totals and items, C-SSRS answers):
+   * every administration of the last `withinDays` days, newest first (a trend needs the series).
+   */
+  readonly assessments?: { readonly withinDays: number };
   /** Active diagnoses (codes and display only). */
   readonly diagnoses?: true;
   /** The client's most recent portal messages, at most `max`. */
@@ -100,12 +103,13 @@ export const ALWAYS_READ: readonly string[] = ['Patient'];
 export type ConsentNeed = 'ai_processing' | 'recording';
 
 /** Who produces the output: a versioned prompt template through a model, or a deterministic rules engine. */
-export type Producer = { readonly kind: 'model' } | { readonly kind: 'rules'; readonly service: 'coder' };
+export type Producer =
+  { readonly kind: 'model' } | { readonly kind: 'rules'; readonly service: 'coder' | 'risk-scanner' };
 
 /** Where the output is written in the EHR, always as a draft or suggestion. */
 export interface WritebackTarget {
   readonly kind: WritebackKind;
-  readonly resourceType: 'DocumentReference' | 'CarePlan' | 'Communication' | 'Claim';
+  readonly resourceType: 'DocumentReference' | 'CarePlan' | 'Communication' | 'Claim' | 'Flag';
   readonly title: string;
   /** LOINC document type (DocumentReference targets). */
   readonly loinc?: { readonly code: string; readonly display: string };
@@ -156,10 +160,14 @@ const NOTE_READS: ReadPlan = {
   sessionNotes: true,
   priorNotes: { max: 3 },
   goals: true,
-  assessments: true,
+  // The session's scores and the recent course (response, stagnation) the note may comment on.
+  assessments: { withinDays: 180 },
   diagnoses: true,
   identityHints: true,
 };
+
+/** A year of scores: the trend a plan review, a progress report or a referral summary rests on. */
+const YEAR_OF_SCORES = { withinDays: 365 } as const;
 
 /** A treating clinician (care team or the session's practitioner), or their supervisor. */
 const TREATING: readonly AccessRule[] = [
@@ -204,7 +212,7 @@ export const CATALOGUE: Readonly<Record<UseCase, UseCaseSpec>> = {
     reads: {
       priorNotes: { max: 3 },
       goals: true,
-      assessments: true,
+      assessments: YEAR_OF_SCORES,
       diagnoses: true,
       intakeAnswers: true,
       identityHints: true,
@@ -230,7 +238,7 @@ export const CATALOGUE: Readonly<Record<UseCase, UseCaseSpec>> = {
       encounter: true,
       priorNotes: { max: 3 },
       goals: true,
-      assessments: true,
+      assessments: YEAR_OF_SCORES,
       diagnoses: true,
       identityHints: true,
     },
@@ -320,7 +328,7 @@ export const CATALOGUE: Readonly<Record<UseCase, UseCaseSpec>> = {
     onDemand: true,
     access: TREATING,
     purposeOfUse: 'TREAT',
-    reads: { priorNotes: { max: 3 }, goals: true, assessments: true, identityHints: true },
+    reads: { priorNotes: { max: 3 }, goals: true, assessments: YEAR_OF_SCORES, identityHints: true },
     consent: ['ai_processing'],
     part2: 'with_consent',
     producer: { kind: 'model' },
@@ -330,6 +338,29 @@ export const CATALOGUE: Readonly<Record<UseCase, UseCaseSpec>> = {
       title: 'Goal progress',
       loinc: PROGRESS_NOTE,
     },
+    phase: 2,
+  },
+  outcome_review: {
+    useCase: 'outcome_review',
+    subject: 'resource',
+    title: 'Outcome measure review',
+    // A PHQ-9, GAD-7, PHQ-2 or C-SSRS arrived (portal or in session): screened at once.
+    triggers: ['ASSESSMENT_COMPLETED'],
+    onDemand: true,
+    access: [
+      { role: 'clinician', relationships: ['care_team', 'appointment_practitioner'] },
+      // The client filled the form in the portal: nobody but the client acted.
+      { role: 'patient_portal', relationships: [] },
+    ],
+    purposeOfUse: 'TREAT',
+    // Scores only: no narrative, no identity hints (nothing to de-identify but dates).
+    reads: { assessments: YEAR_OF_SCORES },
+    // Rules, no model: screening a validated instrument is the client's safety, not AI processing.
+    consent: [],
+    part2: 'with_consent',
+    producer: { kind: 'rules', service: 'risk-scanner' },
+    writeback: { kind: 'ALERT', resourceType: 'Flag', title: 'Risk alert or plan-review flag' },
+    // Safety: on wherever drafting is (phase 2), unlike coding's decision support (phase 3).
     phase: 2,
   },
 };
@@ -348,6 +379,12 @@ export function isRole(value: string): value is Role {
 export const MODEL_USE_CASES: readonly UseCase[] = USE_CASES.filter(
   (u) => CATALOGUE[u].producer.kind === 'model',
 );
+
+/** Whether the catalogue names `service` as the rules engine that produces the use case's output. */
+export function isProducedBy(useCase: UseCase, service: 'coder' | 'risk-scanner'): boolean {
+  const producer = CATALOGUE[useCase].producer;
+  return producer.kind === 'rules' && producer.service === service;
+}
 
 /** The progress-note formats (SESSION_ENDED plans the one the tenant chose). */
 export type NoteFormat = 'soap_note' | 'dap_note' | 'birp_note';

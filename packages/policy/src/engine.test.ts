@@ -19,6 +19,7 @@ const HAND: Record<string, Partial<Record<UseCase, Rel[]>>> = {
     birp_note: TREATING_REL,
     goal_progress: TREATING_REL,
     coding: TREATING_REL,
+    outcome_review: TREATING_REL,
     treatment_plan: ['care_team'],
     chart_summary: ['care_team'],
     intake_extraction: ['care_team'],
@@ -32,7 +33,7 @@ const HAND: Record<string, Partial<Record<UseCase, Rel[]>>> = {
   biller: { coding: [] },
   compliance_officer: {},
   platform_admin: {},
-  patient_portal: { message_triage: [], intake_extraction: [] },
+  patient_portal: { message_triage: [], intake_extraction: [], outcome_review: [] },
   ehr_scheduler: { treatment_plan: [] },
 };
 const PHASE: Record<UseCase, number> = {
@@ -45,6 +46,7 @@ const PHASE: Record<UseCase, number> = {
   intake_extraction: 2,
   goal_progress: 2,
   coding: 3,
+  outcome_review: 2,
 };
 const USE_CASES = Object.keys(PHASE) as UseCase[];
 const PURPOSE = (u: UseCase): string => (u === 'coding' ? 'HPAYMT' : 'TREAT');
@@ -83,7 +85,8 @@ function expected(cell: {
       allowed: false,
       reasonCode: needs.includes('care_team') ? 'NOT_ON_CARE_TEAM' : 'NOT_SUPERVISING',
     };
-  if (cell.useCase !== 'coding' && cell.aiConsent === 'absent')
+  // Rules, no model: coding and outcome review need no AI-processing consent.
+  if (!['coding', 'outcome_review'].includes(cell.useCase) && cell.aiConsent === 'absent')
     return { allowed: false, reasonCode: 'AI_CONSENT_ABSENT' };
   if (cell.part2 && cell.part2Consent === 'absent')
     return { allowed: false, reasonCode: 'PART2_CONSENT_ABSENT' };
@@ -139,7 +142,7 @@ describe('policy engine: every role × use case × relationship × consent × Pa
                   }
                   expect(got.purposeOfUse).toBe(PURPOSE(useCase));
                 }
-    expect(cells).toBe(9 * 9 * 4 * 3 * 3 * 2 * 3);
+    expect(cells).toBe(9 * 10 * 4 * 3 * 3 * 2 * 3);
     expect(mismatches.slice(0, 20)).toEqual([]);
   });
 
@@ -293,7 +296,8 @@ describe('triggers', () => {
     expect(useCaseForChange('MESSAGE_RECEIVED', 'soap_note')).toBe('message_triage');
     expect(useCaseForChange('NOTE_SIGNED', 'soap_note')).toBe('coding');
     expect(useCaseForChange('PLAN_REVIEW_DUE', 'soap_note')).toBe('treatment_plan');
-    for (const change of ['OTHER', 'ASSESSMENT_COMPLETED', 'TASK_COMPLETED'] as const)
+    expect(useCaseForChange('ASSESSMENT_COMPLETED', 'soap_note')).toBe('outcome_review');
+    for (const change of ['OTHER', 'TASK_COMPLETED'] as const)
       expect(useCaseForChange(change, 'soap_note')).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ export {
   ALWAYS_READ,
   CATALOGUE,
   FIELD_READS,
+  isProducedBy,
   isRole,
   MODEL_USE_CASES,
   NOTE_FORMATS,

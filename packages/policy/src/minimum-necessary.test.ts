@@ -30,7 +30,9 @@ const full: TaskContext = {
   sessionNotes: 'discussed sleep',
   priorNotes: [1, 2, 3, 4].map((i) => ({ id: `n${i}`, date: '2026-02-01', text: `note ${i}` })),
   goals: [{ id: 'g1', description: 'sleep 7h', status: 'active', targetDate: null }],
-  assessments: [{ instrument: 'PHQ-9', loinc: '44261-6', date: '2026-03-02', total: 12, items: {} }],
+  assessments: [
+    { instrument: 'PHQ-9', loinc: '44261-6', date: '2026-03-02', total: 12, items: {}, subject: false },
+  ],
   diagnoses: [{ code: 'F41.1', display: 'GAD' }],
   messages: [{ id: 'm1', sentAt: '2026-03-01T08:00:00Z', text: 'can we move my appt' }],
   intakeAnswers: [{ question: 'Why now?', answer: 'panic at work' }],

@@ -185,6 +185,8 @@ describe('writeback refuses a draft whose subject is not the vault entry’s cli
       dedupKey: `${jordanRef}:PHQ9_ITEM9`,
       ruleVersion: '2.3.0',
       raisedAt: Date.now(),
+      securityLabels: [],
+      consentRef: null,
     };
     await putAveryVault(env.vault, alert.taskId);
     await env.publish(alert);

@@ -39,6 +39,8 @@ function riskAlert(overrides: Partial<RiskAlert> = {}): RiskAlert {
     dedupKey: 'pseudo-1:PHQ9_ITEM9',
     ruleVersion: '2.3.0',
     raisedAt: Date.UTC(2025, 2, 14, 15, 30),
+    securityLabels: [],
+    consentRef: null,
     ...overrides,
   };
 }

@@ -132,6 +132,30 @@ export function scoreQuestionnaireResponses(qr: QuestionnaireResponse): Instrume
   return scoreAll(entries, seen, date, 'QuestionnaireResponse', qr.questionnaire ?? '');
 }
 
+/**
+ * What a QuestionnaireResponse is, for routing: `instrument` when it carries a PHQ-9, PHQ-2,
+ * GAD-7 or C-SSRS item (a screen to score at once, even inside a combined intake form), and
+ * `intake` when it is more than a score form: its questionnaire names no instrument panel and
+ * some answered item is not an instrument's.
+ */
+export function questionnaireKinds(qr: QuestionnaireResponse): { instrument: boolean; intake: boolean } {
+  let known = 0;
+  let other = 0;
+  const visit = (items: readonly QuestionnaireResponseItem[]): void => {
+    for (const item of items) {
+      const answered = (item.answer ?? []).length > 0;
+      if (itemCode(item) !== undefined) known += 1;
+      else if (answered && item.item === undefined) other += 1;
+      for (const answer of item.answer ?? []) visit(answer.item ?? []);
+      visit(item.item ?? []);
+    }
+  };
+  visit(qr.item ?? []);
+  const canonical = qr.questionnaire ?? '';
+  const panel = SUMMED_INSTRUMENTS.some((def) => canonical.includes(def.panel));
+  return { instrument: panel || known > 0, intake: !panel && other > 0 };
+}
+
 /** Scores the one instrument of a QuestionnaireResponse; INSTRUMENT_AMBIGUOUS if it holds several. */
 export function scoreQuestionnaireResponse(qr: QuestionnaireResponse): InstrumentScore {
   return single(scoreQuestionnaireResponses(qr), 'QuestionnaireResponse');

@@ -13,6 +13,8 @@ export const VENDOR_EVENT_TYPES = [
   'task.completed',
   /** A Consent was written or revoked (resourceType Consent): cached consents are dropped. */
   'consent.updated',
+  /** A PHQ-9, PHQ-2, GAD-7 or C-SSRS was completed (QuestionnaireResponse or Observation). */
+  'assessment.completed',
 ] as const;
 
 export type VendorEventType = (typeof VENDOR_EVENT_TYPES)[number];

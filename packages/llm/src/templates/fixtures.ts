@@ -49,8 +49,8 @@ export const FULL_CONTEXT: DeidentifiedContext = {
     },
   ],
   assessments: [
-    { instrument: 'PHQ-9', loinc: '44261-6', date: '[DATE_1]', total: 12, items: { '9': 1 } },
-    { instrument: 'GAD-7', loinc: '70274-6', date: '[DATE_1]', total: 16, items: {} },
+    { instrument: 'PHQ-9', loinc: '44261-6', date: '[DATE_1]', total: 12, items: { '9': 1 }, subject: false },
+    { instrument: 'GAD-7', loinc: '70274-6', date: '[DATE_1]', total: 16, items: {}, subject: false },
   ],
   diagnoses: [
     { code: 'F41.0', display: 'Panic disorder' },

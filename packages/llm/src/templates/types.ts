@@ -6,7 +6,7 @@ import type { ChatMessage } from '../provider.js';
  * Use cases drafted by a model. Which ones is the catalogue's to say (`producer.kind`); this
  * type only names them for the compiler, and the template test checks the two agree.
  */
-export type DraftUseCase = Exclude<UseCase, 'coding'>;
+export type DraftUseCase = Exclude<UseCase, 'coding' | 'outcome_review'>;
 
 /**
  * Whether a model drafts `useCase` (the catalogue's producer is a template, not a rules

@@ -65,7 +65,7 @@ export function fixtureTaskContext(): TaskContext {
       },
     ],
     assessments: [
-      { instrument: 'PHQ-9', loinc: '44261-6', date: '2026-03-02', total: 11, items: { '9': 0 } },
+      { instrument: 'PHQ-9', loinc: '44261-6', date: '2026-03-02', total: 11, items: { '9': 0 }, subject: false },
     ],
     diagnoses: [{ code: 'F41.1', display: 'Generalized anxiety disorder' }],
     messages: [],

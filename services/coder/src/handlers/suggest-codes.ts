@@ -3,7 +3,7 @@ import type { Delivery } from '@carerelay/bus';
 import { suggestCodes, type CodingInput } from '@carerelay/clinical';
 import type { AiRequest, CodingSuggestion, DeidentifiedContext } from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';
-import { CATALOGUE, PART2_LABEL } from '@carerelay/policy';
+import { isProducedBy, PART2_LABEL } from '@carerelay/policy';
 
 /** Version of the rule set, recorded on every suggestion and its Provenance. */
 export const RULE_VERSION = 'carerelay-coding-rules@1';
@@ -48,11 +48,11 @@ export function codingInputOf(context: DeidentifiedContext): CodingInput {
 /**
  * ai.request.v1 (the `coding` use case, de-identified) → coding.suggestion.v1: the
  * deterministic rules of packages/clinical, a rationale per code, no model. Other use cases
- * are the llm-worker's and are skipped here.
+ * are another producer's (the llm-worker's, the risk-scanner's) and are skipped here.
  */
 export async function suggestForRequest(delivery: Delivery<AiRequest>, deps: CoderDeps): Promise<void> {
   const request = delivery.value;
-  if (CATALOGUE[request.useCase].producer.kind !== 'rules') return;
+  if (!isProducedBy(request.useCase, 'coder')) return;
   const context = JSON.parse(request.deidentifiedContext) as DeidentifiedContext;
   const input = codingInputOf(context);
   const result = suggestCodes(input);

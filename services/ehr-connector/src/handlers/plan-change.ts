@@ -67,6 +67,8 @@ function readOwnContext(
     clientId: change.clientId,
     encounterId: change.encounterId ?? undefined,
     reads: CATALOGUE[useCase].reads,
+    // The questionnaire that arrived is the one validated risk triggers are raised on.
+    subjectRef: `${change.resourceType}/${change.resourceId}`,
   });
 }
 

@@ -185,7 +185,12 @@ describe('polling ingress on the sandbox EHR', () => {
         purposeOfUse: 'OPERATIONS',
       });
       expect(reads[0]!.counts!['resources']).toBeGreaterThanOrEqual(
-        published.filter((c) => c.clientId === change.clientId && c.changeType === change.changeType).length,
+        published.filter(
+          (c) =>
+            c.clientId === change.clientId &&
+            c.changeType === change.changeType &&
+            c.resourceType === change.resourceType,
+        ).length,
       );
     }
   });
@@ -291,7 +296,8 @@ describe('polling ingress on the sandbox EHR', () => {
     await new Promise((r) => setTimeout(r, 50));
     slow.release();
     await Promise.all([first, second]);
-    expect(slow.searches()).toBe(5); // Encounter, DocumentReference, Task, Communication, Consent: once each
+    // Encounter, DocumentReference, Task, Communication, Consent, QuestionnaireResponse, Observation: once each
+    expect(slow.searches()).toBe(7);
     expect(published.map((c) => c.encounterId)).toEqual([SANDBOX_CLIENTS.jordan.encounterIds.followUp]);
   });
 

@@ -1,7 +1,9 @@
 import { ALERT_IDENTIFIER_SYSTEM, referencedId, type FhirClient } from '@carerelay/ehr';
 import type { AuditTrail } from '@carerelay/audit';
+import { LOINC_SYSTEM, questionnaireKinds, SUMMED_INSTRUMENTS } from '@carerelay/clinical';
 import type { ChangeType, EhrChange } from '@carerelay/events';
 import type { Logger } from '@carerelay/logger';
+import type { QuestionnaireResponse } from '@medplum/fhirtypes';
 import { stableId } from '../domain/stable-id.js';
 
 /** Where polling resumes: the last `meta.lastUpdated` seen, and the ids already emitted at that instant. */
@@ -74,7 +76,8 @@ interface Polled {
   readonly period?: { readonly end?: string };
   readonly docStatus?: string;
   readonly authenticator?: { readonly reference?: string };
-  readonly author?: ReadonlyArray<{ readonly reference?: string }>;
+  /** A DocumentReference's authors (a list), a QuestionnaireResponse's author (one). */
+  readonly author?: ReadonlyArray<{ readonly reference?: string }> | { readonly reference?: string };
   readonly context?: { readonly encounter?: ReadonlyArray<{ readonly reference?: string }> };
 }
 
@@ -86,23 +89,28 @@ function clientOf(r: Polled): string | undefined {
   );
 }
 
-/** What is polled, and what change each match means (DOMAIN.md: polling with _lastUpdated). */
-const WATCHES: ReadonlyArray<{
+/** A polled QuestionnaireResponse is the whole resource: its items decide what it is. */
+const asResponse = (r: Polled): QuestionnaireResponse => r as unknown as QuestionnaireResponse;
+
+/** What is polled, and what changes each match means (DOMAIN.md: polling with _lastUpdated). */
+interface Watch {
   readonly resourceType: string;
   readonly query: Record<string, string>;
-  readonly change: ChangeType;
   /**
-   * A test the search cannot express (R4 DocumentReference has no docStatus parameter),
-   * or one an EHR may not apply (a `system|` identifier search).
+   * The changes a returned resource may be, each with a test the search cannot express (R4
+   * DocumentReference has no docStatus parameter) or one an EHR may not apply (a `system|`
+   * identifier search). One search, one read audit, however many changes it yields; the
+   * cursor is named after the first.
    */
-  readonly matches?: (r: Polled) => boolean;
-}> = [
-  { resourceType: 'Encounter', query: { status: 'finished' }, change: 'SESSION_ENDED' },
+  readonly changes: ReadonlyArray<{ readonly change: ChangeType; readonly matches?: (r: Polled) => boolean }>;
+}
+
+const WATCHES: readonly Watch[] = [
+  { resourceType: 'Encounter', query: { status: 'finished' }, changes: [{ change: 'SESSION_ENDED' }] },
   {
     resourceType: 'DocumentReference',
     query: { status: 'current' },
-    change: 'NOTE_SIGNED',
-    matches: (r) => r.docStatus === 'final',
+    changes: [{ change: 'NOTE_SIGNED', matches: (r) => r.docStatus === 'final' }],
   },
   {
     // A completed CareRelay alert-review Task: the alert's acknowledgement (DOMAIN.md, low-noise
@@ -111,20 +119,55 @@ const WATCHES: ReadonlyArray<{
     // completed Tasks never reach the topic.
     resourceType: 'Task',
     query: { status: 'completed', identifier: `${ALERT_IDENTIFIER_SYSTEM}|` },
-    change: 'TASK_COMPLETED',
-    matches: (r) => r.identifier?.some((i) => i.system === ALERT_IDENTIFIER_SYSTEM) === true,
+    changes: [
+      {
+        change: 'TASK_COMPLETED',
+        matches: (r) => r.identifier?.some((i) => i.system === ALERT_IDENTIFIER_SYSTEM) === true,
+      },
+    ],
   },
   // A portal message from the client (not the practice's replies, not CareRelay's drafts,
   // which are `preparation`): message triage, for EHRs that send no webhook for it.
   {
     resourceType: 'Communication',
     query: { status: 'completed' },
-    change: 'MESSAGE_RECEIVED',
-    matches: (r) => r.status === 'completed' && (r.sender?.reference ?? '').startsWith('Patient/'),
+    changes: [
+      {
+        change: 'MESSAGE_RECEIVED',
+        matches: (r) => r.status === 'completed' && (r.sender?.reference ?? '').startsWith('Patient/'),
+      },
+    ],
   },
   // A Consent written or revoked: the planner drops the client's cached consents, so the
   // next task decides on the new version (a revocation is effective at once).
-  { resourceType: 'Consent', query: {}, change: 'OTHER' },
+  { resourceType: 'Consent', query: {}, changes: [{ change: 'OTHER' }] },
+  // A completed form: a screen (PHQ-9, PHQ-2, GAD-7, C-SSRS; alone or inside an intake form) is
+  // scored and checked for validated risk triggers at once; an intake form is also extracted.
+  {
+    resourceType: 'QuestionnaireResponse',
+    query: { status: 'completed' },
+    changes: [
+      {
+        change: 'ASSESSMENT_COMPLETED',
+        matches: (r) => r.status === 'completed' && questionnaireKinds(asResponse(r)).instrument,
+      },
+      {
+        change: 'INTAKE_SUBMITTED',
+        matches: (r) => r.status === 'completed' && questionnaireKinds(asResponse(r)).intake,
+      },
+    ],
+  },
+  // An EHR that records only the total as an Observation (no form): the same screen.
+  {
+    resourceType: 'Observation',
+    query: { code: SUMMED_INSTRUMENTS.map((i) => `${LOINC_SYSTEM}|${i.total}`).join(',') },
+    changes: [
+      {
+        change: 'ASSESSMENT_COMPLETED',
+        matches: (r) => r.status === 'final' || r.status === 'amended' || r.status === 'corrected',
+      },
+    ],
+  },
 ];
 
 /**
@@ -192,7 +235,7 @@ export class FhirChangePoller {
   private async watchAll(): Promise<number> {
     let published = 0;
     for (const watch of WATCHES) {
-      const key = `${this.options.tenantId}:${watch.resourceType}:${watch.change}`;
+      const key = `${this.options.tenantId}:${watch.resourceType}:${watch.changes[0]?.change ?? 'OTHER'}`;
       let cursor = await this.options.cursors.load(key);
       if (!cursor) {
         // The first pass fixes the baseline at once: later passes must resume from it, not
@@ -215,11 +258,12 @@ export class FhirChangePoller {
         const at = r.meta!.lastUpdated!;
         if (at === cursor.lastUpdated && cursor.idsAtCursor.includes(r.id!)) continue;
         const clientId = clientOf(r);
-        const relevant = Boolean(clientId) && (watch.matches?.(r) ?? true);
-        if (relevant) {
-          await this.options.publish(this.changeOf(r, watch.change, clientId!));
+        const changes = clientId ? watch.changes.filter((c) => c.matches?.(r) ?? true) : [];
+        for (const { change } of changes) {
+          await this.options.publish(this.changeOf(r, change, clientId!));
           published += 1;
         }
+        const relevant = changes.length > 0;
         next =
           at === next.lastUpdated
             ? { lastUpdated: at, idsAtCursor: [...next.idsAtCursor, r.id!] }
@@ -279,7 +323,7 @@ export class FhirChangePoller {
         [
           referencedId(r.authenticator?.reference, 'Practitioner'),
           referencedId(r.owner?.reference, 'Practitioner'),
-          ...(r.author ?? []).map((a) => referencedId(a.reference, 'Practitioner')),
+          ...[r.author ?? []].flat().map((a) => referencedId(a.reference, 'Practitioner')),
           ...(r.participant ?? []).map((p) => referencedId(p.individual?.reference, 'Practitioner')),
         ].find(Boolean) ?? null,
       occurredAt: Date.parse(r.period?.end ?? r.executionPeriod?.end ?? r.meta?.lastUpdated ?? '') || now,

@@ -10,6 +10,7 @@ const CHANGE_TYPES: Readonly<Record<VendorEventType, ChangeType>> = {
   'plan.review_due': 'PLAN_REVIEW_DUE',
   'task.completed': 'TASK_COMPLETED',
   'consent.updated': 'OTHER',
+  'assessment.completed': 'ASSESSMENT_COMPLETED',
 };
 
 /**

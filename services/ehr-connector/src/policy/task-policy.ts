@@ -33,13 +33,13 @@ export interface TaskPolicyDeps {
 }
 
 /**
- * Who acted, when the change names no user: a client's own portal message or intake form
- * is the patient portal's; anything else the EHR raised on its own is its scheduler's.
+ * Who acted, when the change names no user: a client's own portal message, intake form or
+ * questionnaire is the patient portal's; anything else the EHR raised on its own is its scheduler's.
  */
 export function actingRole(change: Pick<EhrChange, 'actorRole' | 'actorUserId' | 'changeType'>): string {
   if (change.actorRole) return change.actorRole;
   if (change.actorUserId) return 'clinician';
-  const fromClient: readonly ChangeType[] = ['MESSAGE_RECEIVED', 'INTAKE_SUBMITTED'];
+  const fromClient: readonly ChangeType[] = ['MESSAGE_RECEIVED', 'INTAKE_SUBMITTED', 'ASSESSMENT_COMPLETED'];
   return fromClient.includes(change.changeType) ? 'patient_portal' : 'ehr_scheduler';
 }
 

@@ -158,7 +158,7 @@ function baseContext(): TaskContext {
     sessionNotes: 'Sleep improved. Denies SI.',
     priorNotes: [],
     goals: [],
-    assessments: [{ instrument: 'PHQ-9', loinc: '44261-6', date: '2026-03-02', total: 11, items: {} }],
+    assessments: [{ instrument: 'PHQ-9', loinc: '44261-6', date: '2026-03-02', total: 11, items: {}, subject: false }],
     diagnoses: [{ code: 'F41.1', display: 'Generalized anxiety disorder' }],
     messages: [],
     intakeAnswers: [],

@@ -13,6 +13,7 @@ import {
   type Provenance,
   type Task,
 } from './fhir-resources.js';
+import { isPart2, part2Security, type PART2_SECURITY } from './part2.js';
 
 /** Shown on every alert record: the rules flag a signal for a clinician; they do not diagnose. */
 export const ALERT_LABEL =
@@ -26,7 +27,12 @@ const ALERT_TAGS = [
   { system: AI_LABEL_SYSTEM, code: 'NON-DIAGNOSTIC', display: 'Non-diagnostic screening signal' },
 ];
 
-const SEVERITY_TEXT: Record<RiskSeverity, string> = { LOW: 'Low', MODERATE: 'Moderate', HIGH: 'High' };
+const SEVERITY_TEXT: Record<RiskSeverity, string> = {
+  LOW: 'Low',
+  MODERATE: 'Moderate',
+  HIGH: 'High',
+  IMMINENT: 'Imminent',
+};
 
 /** The trigger in plain words (DOMAIN.md, Instruments: PHQ-9 item 9, C-SSRS bands, intent/plan language). */
 export const TRIGGER_TEXT: Record<RiskTrigger, string> = {
@@ -38,11 +44,18 @@ export const TRIGGER_TEXT: Record<RiskTrigger, string> = {
   CSSRS_LOW: 'C-SSRS screen low risk (wish to be dead or suicidal thoughts only)',
   INTENT_OR_PLAN_LANGUAGE: 'language stating suicidal intent or a plan',
   TEXT_SIGNAL: 'possible risk language in the record',
+  OUTCOME_STAGNATION:
+    'no reliable change in PHQ-9 or GAD-7 scores over recent sessions; review the treatment plan',
 };
 
-/** "High risk: PHQ-9 item 9 (…) answered above 0; same-day follow-up". */
+/**
+ * "High risk: PHQ-9 item 9 (…) answered above 0; same-day follow-up". A stagnation flag is
+ * not a risk of harm: "Plan review: no reliable change …".
+ */
 export const alertTitle = (alert: Pick<RiskAlert, 'severity' | 'trigger'>): string =>
-  `${SEVERITY_TEXT[alert.severity]} risk: ${TRIGGER_TEXT[alert.trigger]}`;
+  alert.trigger === 'OUTCOME_STAGNATION'
+    ? `Plan review: ${TRIGGER_TEXT[alert.trigger]}`
+    : `${SEVERITY_TEXT[alert.severity]} risk: ${TRIGGER_TEXT[alert.trigger]}`;
 
 export const alertIdentifier = (alertId: string) => ({ system: ALERT_IDENTIFIER_SYSTEM, value: alertId });
 /** `identifier=urn:carerelay:alert|<alertId>`: the If-None-Exist query of the Flag and of the Task. */
@@ -76,6 +89,11 @@ export function reidentifyEvidence(
   return { lines, unresolved: [...unresolved].sort(), replaced };
 }
 
+/** The AI-Assisted tags and, for an alert derived from Part 2 data, the 42CFRPart2 label. */
+function alertMeta(alert: RiskAlert): { tag: typeof ALERT_TAGS; security?: Array<typeof PART2_SECURITY> } {
+  return { tag: ALERT_TAGS, ...part2Security(isPart2(alert.securityLabels)) };
+}
+
 export interface AlertInput {
   readonly alert: RiskAlert;
   readonly clientId: string;
@@ -86,7 +104,7 @@ export interface AlertInput {
 export function riskFlag({ alert, clientId, evidence }: AlertInput): Flag {
   return {
     resourceType: 'Flag',
-    meta: { tag: ALERT_TAGS },
+    meta: alertMeta(alert),
     extension: [
       { url: AI_LABEL_EXTENSION, valueString: ALERT_LABEL },
       ...evidence.lines.map((line) => ({ url: EVIDENCE_EXTENSION, valueString: line })),
@@ -136,7 +154,7 @@ export function riskReviewTask(input: AlertInput & { readonly flagRef: string; r
   const { alert, clientId, evidence } = input;
   return {
     resourceType: 'Task',
-    meta: { tag: ALERT_TAGS },
+    meta: alertMeta(alert),
     extension: [
       { url: AI_LABEL_EXTENSION, valueString: ALERT_LABEL },
       ...unresolvedExtensions(evidence.unresolved),
@@ -145,7 +163,7 @@ export function riskReviewTask(input: AlertInput & { readonly flagRef: string; r
     identifier: [alertIdentifier(alert.alertId), { system: TASK_IDENTIFIER_SYSTEM, value: alert.taskId }],
     status: 'requested',
     intent: 'order',
-    priority: alert.severity === 'HIGH' ? 'stat' : 'urgent',
+    priority: alert.severity === 'HIGH' || alert.severity === 'IMMINENT' ? 'stat' : 'urgent',
     code: { text: REVIEW_TASK_CODE_TEXT },
     description: reviewDescription(alert, evidence),
     focus: { reference: input.flagRef },

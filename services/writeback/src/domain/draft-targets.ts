@@ -12,15 +12,16 @@ import { part2Security } from './part2.js';
 
 /** The catalogue's write-back target of a drafted use case: a draft record, never a Claim. */
 export type DraftTarget = WritebackTarget & {
-  readonly resourceType: Exclude<WritebackTarget['resourceType'], 'Claim'>;
+  readonly resourceType: Exclude<WritebackTarget['resourceType'], 'Claim' | 'Flag'>;
 };
 
-const isDraftTarget = (target: WritebackTarget): target is DraftTarget => target.resourceType !== 'Claim';
+const isDraftTarget = (target: WritebackTarget): target is DraftTarget =>
+  target.resourceType !== 'Claim' && target.resourceType !== 'Flag';
 
 /**
  * Where each ai.draft.v1 goes in the EHR, always as a draft: the catalogue's target of every
- * use case a model drafts. A rules use case (coding) has no draft; its Claim is written from
- * coding.suggestion.v1 by its own handler.
+ * use case a model drafts. A rules use case has no draft: coding's Claim is written from
+ * coding.suggestion.v1, outcome review's Flag from risk.alert.v1, each by its own handler.
  */
 export const DRAFT_TARGETS: Partial<Record<UseCase, DraftTarget>> = Object.fromEntries(
   USE_CASES.flatMap((useCase) => {
