@@ -6,7 +6,13 @@ import { KafkaBus } from '@carerelay/bus';
 import { PHQ9 } from '@carerelay/clinical';
 import { LocalKeyProvider } from '@carerelay/crypto';
 import { FhirAdapter, type FhirClient } from '@carerelay/ehr';
-import { SANDBOX_CLIENTS, sandboxFhirClient, startSandboxEhr, type SandboxEhr } from '@carerelay/ehr/sandbox';
+import {
+  SANDBOX_CLIENTS,
+  SANDBOX_PRACTITIONERS,
+  sandboxFhirClient,
+  startSandboxEhr,
+  type SandboxEhr,
+} from '@carerelay/ehr/sandbox';
 import { AvroSerde, RegistrySchemaStore, ehrChangeTopic, type EhrChange } from '@carerelay/events';
 import { AzureOpenAIModelClient } from '@carerelay/llm';
 import { obeySchema, startAzureRecorder } from '@carerelay/llm/testing';
@@ -287,7 +293,7 @@ describe('decision support: risk alerts, plan review, coding, triage (real Kafka
       docStatus: 'final',
       type: { coding: [{ system: LOINC, code: '34904-3' }] },
       subject: { reference: `Patient/${avery.patientId}` },
-      authenticator: { reference: 'Practitioner/sbx-practitioner-therapist' },
+      authenticator: { reference: `Practitioner/${SANDBOX_PRACTITIONERS.therapist.id}` },
       context: { encounter: [{ reference: `Encounter/${avery.encounterIds.session53}` }] },
       content: [
         { attachment: { contentType: 'text/plain', data: Buffer.from('Signed note.').toString('base64') } },
