@@ -9,8 +9,15 @@ export {
   scoreObservation,
 } from './instruments/score.js';
 export type { InstrumentScore, InstrumentWarning } from './instruments/score.js';
-export { analyzeSeries, DEFAULT_RELIABLE_CHANGE, DEFAULT_STAGNATION_SESSIONS } from './instruments/series.js';
+export {
+  analyzeSeries,
+  analyzeOrderedSeries,
+  DEFAULT_RELIABLE_CHANGE,
+  DEFAULT_STAGNATION_SESSIONS,
+} from './instruments/series.js';
 export type { SeriesAnalysis, SeriesOptions, SeriesPoint, SeriesInstrument } from './instruments/series.js';
+export { describeSeries, measurementFindings, seriesInstrumentOf } from './instruments/measures.js';
+export type { ContextScore, MeasureSeries } from './instruments/measures.js';
 export {
   PHQ9,
   PHQ2,

@@ -11,6 +11,7 @@ import {
   dlqTopicName,
   type AiDraft,
   type AiRequest,
+  type TaskContext,
   type UseCase,
 } from '@carerelay/events';
 import { OfflineTemplateProvider } from '@carerelay/llm';
@@ -27,8 +28,9 @@ async function request(
   keys: KeyProvider,
   useCase: UseCase,
   part2: Pick<AiRequest, 'securityLabels' | 'consentRef'> = { securityLabels: [], consentRef: null },
+  context: TaskContext = fixtureTaskContext(),
 ): Promise<AiRequest> {
-  const deid = deidentifyContext(fixtureTaskContext());
+  const deid = deidentifyContext(context);
   const fingerprintKey = await keys.deriveKey('t1', 'fingerprint');
   return {
     taskId: randomUUID(),
@@ -104,6 +106,44 @@ describe('llm-worker: what a draft carries from its request', () => {
     await eventually(() => env.drafts.length === 1, 'the draft');
     const [draft] = await env.draftEvents();
     expect(draft).toMatchObject({ securityLabels: [], consentRef: null });
+  });
+
+  it('a goal progress draft carries the PHQ-9 series and its findings by rules, dates as tokens only', async () => {
+    const env = await setup();
+    const fixture = fixtureTaskContext();
+    const phq9 = (date: string, total: number) => ({
+      instrument: 'PHQ-9',
+      loinc: '44261-6',
+      date,
+      total,
+      items: {},
+    });
+    // The adapter's window read: newest first.
+    const dates = ['2026-03-02', '2026-02-23', '2026-02-09', '2026-01-26', '2026-01-12'];
+    const context: TaskContext = {
+      ...fixture,
+      assessments: [16, 15, 14, 16, 15].map((total, i) => phq9(dates[i]!, total)),
+    };
+    await env.publish(await request(env.keys, 'goal_progress', undefined, context));
+    await eventually(() => env.drafts.length === 1, 'the draft');
+    const [draft] = await env.draftEvents();
+    expect(draft!.provenance.templateVersion).toBe('1.1.0');
+    const [measure] = draft!.measures;
+    expect(measure!.instrument).toBe('PHQ-9');
+    expect(measure!.points.map((p) => p.total)).toEqual([15, 16, 14, 15, 16]);
+    expect(measure!.points.every((p) => /^\[DATE_\d+\]$/.test(p.date))).toBe(true);
+    expect(measure!.findings.join('\n')).toMatch(
+      /PHQ-9 stagnation .*: met over the last 5 scores since \[DATE_\d+\]/,
+    );
+    const carried = JSON.stringify(draft!.measures);
+    for (const d of dates) expect(carried).not.toContain(d);
+  });
+
+  it('a note draft carries no measures', async () => {
+    const env = await setup();
+    await env.publish(await request(env.keys, 'soap_note'));
+    await eventually(() => env.drafts.length === 1, 'the draft');
+    expect((await env.draftEvents())[0]!.measures).toEqual([]);
   });
 
   it('a rules use case (coding) is left to the coder: no draft, no failure', async () => {

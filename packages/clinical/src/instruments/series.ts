@@ -1,3 +1,4 @@
+import { CareRelayError } from '@carerelay/errors';
 import type { InstrumentScore } from './score.js';
 
 /**
@@ -54,26 +55,56 @@ export interface SeriesOptions {
 
 export const DEFAULT_RELIABLE_CHANGE: Readonly<Record<SeriesInstrument, number>> = { 'PHQ-9': 6, 'GAD-7': 4 };
 export const DEFAULT_STAGNATION_SESSIONS = 4;
-const REMISSION_BELOW: Readonly<Record<SeriesInstrument, number>> = { 'PHQ-9': 5, 'GAD-7': 5 };
-const SERIES_INSTRUMENTS: readonly SeriesInstrument[] = ['PHQ-9', 'GAD-7'];
+/** Remission: a total below this (the "minimal" band). */
+export const REMISSION_BELOW: Readonly<Record<SeriesInstrument, number>> = { 'PHQ-9': 5, 'GAD-7': 5 };
+export const SERIES_INSTRUMENTS: readonly SeriesInstrument[] = ['PHQ-9', 'GAD-7'];
 
 /** One analysis per instrument present (PHQ-9 first); scores without a total are left out. */
 export function analyzeSeries(
   scores: readonly InstrumentScore[],
   options: SeriesOptions = {},
 ): SeriesAnalysis[] {
-  const sessions = options.stagnationSessions ?? DEFAULT_STAGNATION_SESSIONS;
   const out: SeriesAnalysis[] = [];
   for (const instrument of SERIES_INSTRUMENTS) {
     const points = dedupeByDay(scores.filter((s) => s.instrument === instrument && s.total !== null));
     if (points.length === 0) continue;
-    const rci =
-      typeof options.reliableChange === 'number'
-        ? options.reliableChange
-        : (options.reliableChange?.[instrument] ?? DEFAULT_RELIABLE_CHANGE[instrument]);
-    out.push(analyze(instrument, points, rci, sessions));
+    out.push(analyzeOrderedSeries(instrument, points, options));
   }
   return out;
+}
+
+/**
+ * The same findings over points already in time order, oldest first, one per day, whose dates
+ * are labels the analysis never reads: a de-identified context carries date tokens ([DATE_3])
+ * that cannot be parsed or sorted, only kept in the order the record gave them.
+ */
+export function analyzeOrderedSeries(
+  instrument: SeriesInstrument,
+  points: readonly SeriesPoint[],
+  options: SeriesOptions = {},
+): SeriesAnalysis {
+  if (points.length === 0) {
+    throw new CareRelayError('INSTRUMENT_SERIES_EMPTY', `A ${instrument} series needs at least one score`, {
+      retryable: false,
+    });
+  }
+  return analyze(
+    instrument,
+    [...points],
+    reliableChangeOf(instrument, options),
+    stagnationSessionsOf(options),
+  );
+}
+
+/** The reliable change index the options give for `instrument` (default: DEFAULT_RELIABLE_CHANGE). */
+export function reliableChangeOf(instrument: SeriesInstrument, options: SeriesOptions = {}): number {
+  return typeof options.reliableChange === 'number'
+    ? options.reliableChange
+    : (options.reliableChange?.[instrument] ?? DEFAULT_RELIABLE_CHANGE[instrument]);
+}
+
+export function stagnationSessionsOf(options: SeriesOptions = {}): number {
+  return options.stagnationSessions ?? DEFAULT_STAGNATION_SESSIONS;
 }
 
 /**

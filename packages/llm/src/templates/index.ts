@@ -7,6 +7,7 @@ export {
   templateHash,
 } from './registry.js';
 export type { TemplateFiles, TemplateRegistryOptions } from './registry.js';
+export { draftMeasures } from './measures.js';
 export { neutralize, randomBoundary, recordTextRanges } from './render.js';
 export { strictSchemaViolations } from './strict-schema.js';
 export { DRAFT_LABEL, DRAFT_USE_CASES, isModelDrafted } from './types.js';

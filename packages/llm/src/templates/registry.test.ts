@@ -19,7 +19,12 @@ const PUBLISHED = {
   'intake_extraction@1.0.0': '465ca1365fa33ea1cc83a2dbdb2ee4a864050429fd1163ad7365ff472b3d5eb1',
   'message_triage@1.0.0': 'e75d9c0cc0b6d857162f9b0c72e312c0a8481a57ec5debb4af48b662ef2cbd79',
   'goal_progress@1.0.0': '466da5347a8f700b6abd80e350c38baeca8bb2eb3700a1efb565fc7f44f760e7',
+  'goal_progress@1.1.0': 'fd129ac80f5f46cfa668b670ba9dbe9fffd65b1da93437b8c372bf8a15df4102',
+  'treatment_plan@1.1.0': '43c5a904117f038969fe0694f43b4c88956942dcd9b4d90559edd18ae14837a9',
 } as const;
+
+/** The latest version of each use case's template. */
+const LATEST: Readonly<Record<string, string>> = { goal_progress: '1.1.0', treatment_plan: '1.1.0' };
 
 const temps: string[] = [];
 function copyOfTemplates(): string {
@@ -45,8 +50,9 @@ describe('template registry', () => {
     const t = templateFor(useCase);
     expect(t.id).toBe(useCase);
     expect(t.useCase).toBe(useCase);
-    expect(t.version).toBe('1.0.0');
-    expect(t.outputSchema.name).toBe(`${useCase}_1_0_0`);
+    const version = LATEST[useCase] ?? '1.0.0';
+    expect(t.version).toBe(version);
+    expect(t.outputSchema.name).toBe(`${useCase}_${version.replaceAll('.', '_')}`);
     expect(t.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 

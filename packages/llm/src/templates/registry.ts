@@ -119,6 +119,7 @@ export function buildTemplate(
     version,
     hash,
     outputSchema: Object.freeze({ name: `${useCase}_${version.replaceAll('.', '_')}`, schema }),
+    measurementBasedCare: placeholdersOf(user).includes('measurementFindings'),
     render(context: DeidentifiedContext): ChatMessage[] {
       const boundary = newBoundary();
       if (!BOUNDARY.test(boundary)) {

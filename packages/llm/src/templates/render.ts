@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { measurementFindings } from '@carerelay/clinical';
 import type { DeidentifiedContext } from '@carerelay/events';
 import { CareRelayError } from '@carerelay/errors';
 
@@ -111,6 +112,11 @@ function sectionLines(context: DeidentifiedContext): Record<ContextPlaceholder, 
       `question: ${a.question}`,
       `answer: ${a.answer}`,
     ]),
+    // Computed by rules from the scores above, never by the model: the draft states the same sentences.
+    measurementFindings: measurementFindings(context.assessments).flatMap((series, i) => [
+      ...(i > 0 ? [''] : []),
+      ...series.findings,
+    ]),
   };
 }
 
@@ -125,6 +131,7 @@ export const CONTEXT_PLACEHOLDERS = [
   'diagnoses',
   'messages',
   'intakeAnswers',
+  'measurementFindings',
 ] as const;
 export type ContextPlaceholder = (typeof CONTEXT_PLACEHOLDERS)[number];
 

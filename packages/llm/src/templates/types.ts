@@ -39,6 +39,12 @@ export interface PromptTemplate {
   /** SHA-256 hex of the canonical content of the three files (never of a render). */
   readonly hash: string;
   readonly outputSchema: OutputSchema;
+  /**
+   * The template gives the model the measurement-based care findings ({{measurementFindings}} in
+   * user.md): its drafts carry the series and findings (ai.draft.v1 `measures`) for writeback to
+   * state in the draft and chart.
+   */
+  readonly measurementBasedCare: boolean;
   render(context: DeidentifiedContext): ChatMessage[];
 }
 

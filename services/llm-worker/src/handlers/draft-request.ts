@@ -5,6 +5,7 @@ import { keyedHash } from '@carerelay/crypto';
 import { CareRelayError, toCareRelayError } from '@carerelay/errors';
 import type { AiDraft, AiRequest, DeidentifiedContext } from '@carerelay/events';
 import {
+  draftMeasures,
   isModelDrafted,
   placeholdersIn,
   provenanceOf,
@@ -187,6 +188,8 @@ export async function draftRequest(delivery: Delivery<AiRequest>, deps: DraftDep
       // Part 2 travels with the draft: writeback labels the record, adds the notice, names the consent.
       securityLabels: request.securityLabels,
       consentRef: request.consentRef,
+      // Findings and series by rules, not by the model: writeback states them and charts them.
+      measures: draftMeasures(template, context),
     };
     await deps.idempotency.store(draft);
     await deps.publish(draft);

@@ -8,6 +8,7 @@ import {
   type Communication,
   type DocumentReference,
 } from './fhir-resources.js';
+import { TREND_CHART_TITLE, type Attachment } from './measurement-care.js';
 import { part2Security } from './part2.js';
 
 /** The catalogue's write-back target of a drafted use case: a draft record, never a Claim. */
@@ -43,6 +44,8 @@ export interface DraftInput {
   /** Derived from 42 CFR Part 2 data: the record keeps the label (meta.security). */
   readonly part2: boolean;
   readonly now: number;
+  /** The PHQ-9/GAD-7 trend chart of a measurement-based draft (image/svg+xml). */
+  readonly chart?: Attachment;
 }
 
 export type DraftResource = DocumentReference | CarePlan | Communication;
@@ -73,6 +76,30 @@ function interventions(content: unknown): NonNullable<CarePlan['activity']> {
       ];
     });
   });
+}
+
+/** Local id of the chart a draft CarePlan contains. */
+export const CHART_CONTAINED_ID = 'trend-chart';
+
+/**
+ * The chart of a draft CarePlan, as a DocumentReference contained in the plan and named in its
+ * supportingInfo. Contained, not a record of its own: it is written in the plan's one conditional
+ * create (one Provenance, no half-written pair), it falls under the plan's labels (a contained
+ * resource carries none of its own, FHIR R4 dom-5) and it leaves with a discarded draft instead
+ * of lingering as a separate preliminary document. A Binary would lose subject, type and title.
+ */
+function containedChart(chart: Attachment, clientId: string, label: string, at: string): DocumentReference {
+  return {
+    resourceType: 'DocumentReference',
+    id: CHART_CONTAINED_ID,
+    status: 'current',
+    docStatus: 'preliminary',
+    type: { text: TREND_CHART_TITLE },
+    subject: { reference: `Patient/${clientId}` },
+    date: at,
+    description: label,
+    content: [{ attachment: chart }],
+  };
 }
 
 const PRIORITY: Readonly<Record<string, 'stat' | 'urgent' | 'routine'>> = {
@@ -107,6 +134,12 @@ export function draftResource(input: DraftInput): DraftResource {
         title: `${input.target.title} (${label})`,
         description: `${label}: review, edit and activate`,
         created: at,
+        ...(input.chart
+          ? {
+              contained: [containedChart(input.chart, input.clientId, label, at)],
+              supportingInfo: [{ reference: `#${CHART_CONTAINED_ID}`, display: TREND_CHART_TITLE }],
+            }
+          : {}),
         activity: interventions(input.content),
         note: [{ text: input.text, time: at }],
       };
@@ -143,6 +176,7 @@ export function draftResource(input: DraftInput): DraftResource {
               title: label,
             },
           },
+          ...(input.chart ? [{ attachment: input.chart }] : []),
         ],
       };
   }

@@ -88,6 +88,8 @@ export interface RenderOptions {
   readonly unresolved: readonly string[];
   /** A notice every reader must see, right under the label (the §2.32 notice of a Part 2 draft). */
   readonly notice?: string;
+  /** Sections written by rules, after the model's: heading and lines (e.g. measurement-based care). */
+  readonly ruleSections?: readonly { readonly heading: string; readonly lines: readonly string[] }[];
 }
 
 /** Plain text for the EHR: the draft label first (then any notice), then one heading per section. */
@@ -108,6 +110,9 @@ export function renderNote(content: unknown, options: RenderOptions): string {
     const body = renderValue(value, '');
     if (body.length === 0) continue;
     lines.push(headingOf(key).toUpperCase(), ...body, '');
+  }
+  for (const section of options.ruleSections ?? []) {
+    if (section.lines.length > 0) lines.push(section.heading.toUpperCase(), ...section.lines, '');
   }
   if (options.placeholders.length > 0) {
     lines.push(`To complete: ${options.placeholders.join(', ')}`);

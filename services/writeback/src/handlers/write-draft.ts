@@ -5,6 +5,7 @@ import { CATALOGUE, PURPOSE_EVENT_VALUE } from '@carerelay/policy';
 import { renderNote, reidentifyDraft } from '../domain/draft-text.js';
 import { DRAFT_TARGETS, draftResource } from '../domain/draft-targets.js';
 import { draftProvenance, draftQuery, modelDisplay } from '../domain/fhir-resources.js';
+import { MEASUREMENT_SECTION, chartAttachment, measurementCare } from '../domain/measurement-care.js';
 import { PART2_NOTICE, isPart2, underConsent } from '../domain/part2.js';
 import {
   assertSubject,
@@ -61,12 +62,16 @@ export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDe
     await assertSubject(deps, draft, entry.clientId, 'the vault entry');
 
     const reid = reidentifyDraft(draft.content, entry);
+    // Findings and chart by rules from the draft's measures, stated whatever the model wrote.
+    const care = measurementCare(draft.measures, entry);
+    const unresolved = [...new Set([...reid.unresolved, ...care.unresolved])].sort();
     const text = renderNote(reid.content, {
       title: target.title,
       provenance: draft.provenance,
       placeholders: draft.placeholders,
-      unresolved: reid.unresolved,
+      unresolved,
       ...(part2 ? { notice: PART2_NOTICE } : {}),
+      ruleSections: [{ heading: MEASUREMENT_SECTION, lines: care.section }],
     });
     const { resourceRef, provenanceRef, created } = await writeWithProvenance(deps, {
       taskId: draft.taskId,
@@ -77,9 +82,10 @@ export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDe
         content: reid.content,
         text,
         provenance: draft.provenance,
-        unresolved: reid.unresolved,
+        unresolved,
         part2,
         now: now(),
+        ...(care.svg ? { chart: chartAttachment(care.svg) } : {}),
       }),
       ifNoneExist: draftQuery(draft.taskId),
       provenance: (ref) => draftProvenance(draft, ref, now()),
@@ -96,11 +102,16 @@ export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDe
       reasonCode: status,
       description: `${target.kind} ${resourceRef} with ${provenanceRef}`,
       counts: {
-        replaced: reid.replaced,
-        unresolvedTokens: reid.unresolved.length,
+        replaced: reid.replaced + care.replaced,
+        unresolvedTokens: unresolved.length,
         placeholders: draft.placeholders.length,
+        ...(care.svg ? { chartScores: draft.measures.reduce((n, m) => n + m.points.length, 0) } : {}),
       },
-      hashes: { text: sha256(text), template: draft.provenance.templateHash },
+      hashes: {
+        text: sha256(text),
+        template: draft.provenance.templateHash,
+        ...(care.svg ? { chart: sha256(care.svg) } : {}),
+      },
     });
     if (created) {
       await deps.audit.record({
@@ -113,7 +124,7 @@ export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDe
       });
     }
     deps.logger.info(
-      { taskId: draft.taskId, resourceRef, status, unresolved: reid.unresolved.length },
+      { taskId: draft.taskId, resourceRef, status, unresolved: unresolved.length },
       'draft written',
     );
   } catch (err) {
