@@ -1,11 +1,10 @@
 import {
-  analyzeSeries,
+  analyzeOrderedSeries,
   cssrsLevel,
   cssrsQuestionOf,
   PHQ9_ITEM9,
   scanRisk,
   type CssrsQuestion,
-  type InstrumentScore,
   type RiskLevel,
 } from '@carerelay/clinical';
 import type { DeidentifiedContext, RiskSeverity, RiskTrigger } from '@carerelay/events';
@@ -196,6 +195,7 @@ function excerptAround(text: string, start: number, end: number): string {
  * A PHQ-9 or GAD-7 series without reliable change over the last N administrations, the newest
  * of which arrived with the task: a plan-review flag, never interrupting. The context is newest
  * first and its dates may be tokens, so the order comes from the context, not from the dates.
+ * Two scores of one day (a form and its total Observation) are one administration already.
  */
 function stagnationFindings(context: DeidentifiedContext, options: ScreenOptions): RiskFinding[] {
   const subjects = context.assessments.filter((a) => a.subject);
@@ -206,22 +206,14 @@ function stagnationFindings(context: DeidentifiedContext, options: ScreenOptions
       .map((a, index) => ({ a, index }))
       .filter(({ a }) => a.instrument === instrument && a.total !== null);
     if (series[0] === undefined || !series[0].a.subject) continue;
-    // Oldest first, one synthetic day apart: analyzeSeries orders by date.
+    // Oldest first, in the record's order: the dates may be tokens, read only as labels.
     const oldestFirst = [...series].reverse();
-    const scores: InstrumentScore[] = oldestFirst.map(({ a }, i) => ({
+    const analysis = analyzeOrderedSeries(
       instrument,
-      loinc: a.loinc ?? '',
-      date: new Date(Date.UTC(2000, 0, 1 + i)).toISOString(),
-      total: a.total,
-      totalSource: 'recorded',
-      items: {},
-      severity: null,
-      warnings: [],
-    }));
-    const [analysis] = analyzeSeries(scores, {
-      ...(options.stagnationSessions ? { stagnationSessions: options.stagnationSessions } : {}),
-    });
-    if (!analysis?.stagnation.met) continue;
+      oldestFirst.map(({ a }) => ({ date: a.date, total: a.total ?? 0 })),
+      options.stagnationSessions ? { stagnationSessions: options.stagnationSessions } : {},
+    );
+    if (!analysis.stagnation.met) continue;
     const run = oldestFirst.slice(oldestFirst.length - analysis.stagnation.sessions);
     out.push({
       trigger: 'OUTCOME_STAGNATION',
