@@ -1,5 +1,6 @@
 import { NON_RISK_PHRASES, RISK_CONTEXT, TRIGGERS, type RiskSignalKind } from './lexicon.js';
 import { CLAUSE_BREAK, scopeModifier } from './modifiers.js';
+import { normalize } from './normalize.js';
 
 /** NONE means no current risk of harm to self or others is expressed about the client. */
 export type RiskLevel = 'NONE' | 'LOW' | 'MODERATE' | 'HIGH' | 'IMMINENT';
@@ -44,11 +45,20 @@ const URGE = /\burges?\s+(?:to\s+)?$|\burges?\s+to\s+\w+\s*$/i;
  * history, other experiencer, hypothetical, education, idiom), then a level from what remains.
  * Only triggers that count are returned as signals.
  */
-export function scanRisk(text: string): RiskScan {
+export function scanRisk(original: string): RiskScan {
+  // Scanned in the lexicon's spelling; evidence offsets are mapped back to the original text.
+  const { text, start: startMap, end: endMap } = normalize(original);
   const found: Found[] = [];
   for (const sentence of sentences(text)) found.push(...scanSentence(text, sentence));
   const signals = dedupe(found);
-  return { level: levelOf(text, signals), signals: signals.map(({ start, end, kind }) => ({ start, end, kind })) };
+  return {
+    level: levelOf(text, signals),
+    signals: signals.map(({ start, end, kind }) => ({
+      start: startMap?.[start] ?? start,
+      end: endMap?.[end] ?? end,
+      kind,
+    })),
+  };
 }
 
 function sentences(text: string): Span[] {

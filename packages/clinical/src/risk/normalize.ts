@@ -1,0 +1,165 @@
+/**
+ * Informal client text → the spelling the lexicon is written in, with an offset map back to the
+ * original: portal messages and intake answers drop apostrophes ("im", "dont", "cant"), use
+ * chat abbreviations ("rn", "tn", "kms", "unalive", "sh") and misspell the risk words. The
+ * lexicon is written once, in standard spelling; this layer maps the variants onto it, so a new
+ * phrase in the lexicon works in every informal spelling without being written again.
+ */
+
+/** Whole-word rewrites (matched case-insensitively; the replacement keeps a leading capital off). */
+const WORDS: Readonly<Record<string, string>> = {
+  // Contractions without apostrophes. ("ill", "id", "were", "well", "hell", "its" are real words.)
+  im: "i'm",
+  ive: "i've",
+  dont: "don't",
+  doesnt: "doesn't",
+  didnt: "didn't",
+  cant: "can't",
+  wont: "won't",
+  wouldnt: "wouldn't",
+  couldnt: "couldn't",
+  shouldnt: "shouldn't",
+  isnt: "isn't",
+  wasnt: "wasn't",
+  arent: "aren't",
+  werent: "weren't",
+  havent: "haven't",
+  hasnt: "hasn't",
+  hadnt: "hadn't",
+  aint: "ain't",
+  thats: "that's",
+  whats: "what's",
+  theres: "there's",
+  youre: "you're",
+  theyre: "they're",
+  shes: "she's",
+  hes: "he's",
+  // Chat abbreviations.
+  rn: 'right now',
+  tn: 'tonight',
+  tonite: 'tonight',
+  '2nite': 'tonight',
+  '2night': 'tonight',
+  tmrw: 'tomorrow',
+  tmr: 'tomorrow',
+  tmrow: 'tomorrow',
+  '2moro': 'tomorrow',
+  '2day': 'today',
+  u: 'you',
+  ur: 'your',
+  ya: 'you',
+  bc: 'because',
+  cuz: 'because',
+  abt: 'about',
+  ppl: 'people',
+  smth: 'something',
+  sth: 'something',
+  idk: "i don't know",
+  idc: "i don't care",
+  kms: 'kill myself',
+  kys: 'kill yourself',
+  unalive: 'kill',
+  unaliving: 'killing',
+  sh: 'self-harm',
+  shing: 'self-harming',
+  "sh'd": 'self-harmed',
+  shd: 'self-harmed',
+  "od'd": 'overdosed',
+  wanna: 'want to',
+  gonna: 'going to',
+  gunna: 'going to',
+  gotta: 'got to',
+  tryna: 'trying to',
+  nite: 'night',
+  lil: 'little',
+  // Misspellings of risk words.
+  sucide: 'suicide',
+  suicde: 'suicide',
+  suiside: 'suicide',
+  suacide: 'suicide',
+  sewercide: 'suicide',
+  sucidal: 'suicidal',
+  suicdal: 'suicidal',
+  suicidial: 'suicidal',
+  sucidial: 'suicidal',
+  suisidal: 'suicidal',
+  myslef: 'myself',
+  myslf: 'myself',
+  meself: 'myself',
+  mysef: 'myself',
+  killin: 'killing',
+  kil: 'kill',
+  dyin: 'dying',
+  cuttin: 'cutting',
+  thinkin: 'thinking',
+  tryin: 'trying',
+  livin: 'living',
+  pils: 'pills',
+  overdoes: 'overdose',
+  overdoze: 'overdose',
+  dissapear: 'disappear',
+  disapear: 'disappear',
+  anymore: 'any more',
+  everytime: 'every time',
+};
+
+/** Case-sensitive rewrites: "SH" in a note is "social history", "sh" in a message is self-harm. */
+const CASE_SENSITIVE = new Set(['sh', 'shing', 'u', 'ur', 'ya', 'tn', 'rn']);
+
+const TOKEN = /[A-Za-z0-9]+(?:'[A-Za-z]+)?/g;
+
+export interface Normalized {
+  text: string;
+  /** Original offset of a span starting at normalized offset i (undefined: identity). */
+  start?: Int32Array;
+  /** Original offset of a span ending at normalized offset i (undefined: identity). */
+  end?: Int32Array;
+}
+
+/** Rewrites informal spellings; typographic apostrophes become "'" (same length). */
+export function normalize(original: string): Normalized {
+  const text0 = original.replace(/[\u2018\u2019\u02BC]/g, "'");
+  const pieces: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let from = 0;
+  const copy = (to: number): void => {
+    if (to <= from) return;
+    pieces.push(text0.slice(from, to));
+    for (let i = from; i < to; i += 1) {
+      starts.push(i);
+      ends.push(i + 1);
+    }
+  };
+  for (const m of text0.matchAll(TOKEN)) {
+    const word = m[0];
+    const lower = word.toLowerCase();
+    const replacement = WORDS[lower];
+    if (replacement === undefined || replacement === lower) continue;
+    if (CASE_SENSITIVE.has(lower) && word !== lower) continue;
+    copy(m.index);
+    pieces.push(replacement);
+    const a = m.index;
+    const b = m.index + word.length;
+    for (let i = 0; i < replacement.length; i += 1) {
+      starts.push(a);
+      ends.push(b);
+    }
+    from = b;
+  }
+  if (from === 0) {
+    // Nothing rewritten: offsets are the original's.
+    return { text: text0 };
+  }
+  copy(text0.length);
+  const text = pieces.join('');
+  const start = new Int32Array(text.length + 1);
+  const end = new Int32Array(text.length + 1);
+  for (let i = 0; i < text.length; i += 1) {
+    start[i] = starts[i] ?? 0;
+    end[i + 1] = ends[i] ?? 0;
+  }
+  start[text.length] = text0.length;
+  end[0] = 0;
+  return { text, start, end };
+}
