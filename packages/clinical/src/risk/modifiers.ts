@@ -11,7 +11,8 @@ export type ScopeModifier = 'negated' | 'historical' | 'other_person' | 'hypothe
 export const CLAUSE_BREAK = /;|\b(?:but|however|although|though|whereas|except|yet)\b/gi;
 
 /** A new affirmation ends the scope of an earlier cue: "denies HI, endorses SI". */
-const AFFIRM = /\b(?:endors\w*|admit\w*|acknowledg\w*|report\w*|states?|stated|says|said|disclos\w*|c\/o|complain\w*|positive\s+for|presents?\s+with|now\s+has)\b|(?:^|\s)\+\s*(?=\w)/gi;
+const AFFIRM =
+  /\b(?:endors\w*|admit\w*|acknowledg\w*|report\w*|states?|stated|says|said|disclos\w*|c\/o|complain\w*|positive\s+for|presents?\s+with|now\s+has)\b|(?:^|\s)\+\s*(?=\w)/gi;
 
 /** Not negations although they contain a negation word ("can't stop thinking about", "no change in"). */
 const PSEUDO_NEGATION =
@@ -31,10 +32,10 @@ const NEGATION =
 
 /** "SI: denied", "SI/HI - none", "SI (-)", "SI negative", "SI resolved". */
 const POST_NEGATION =
-  /^(?:\s*(?:\/|,|and|or|&)\s*(?:SI|HI|SIB|NSSI|AVH|AH|VH|plan|intent|ideation|self[- ]?harm))*\s*(?:[:=\u2013-]\s*)?(?:(?:was|is|were|are|has\s+been|have\s+been)\s+)?(?:denie[sd]|deny|none|no\b|neg(?:ative)?\b|\(-\)|-(?=\s|$|,)|absent|not\s+(?:present|endorsed|reported)|none\s+reported)/i;
+  /^(?:\s*(?:\/|,|and|or|&)\s*(?:SI|HI|SIB|NSSI|AVH|AH|VH|plan|intent|ideation|self[- ]?harm))*(?:\s*(?:risk|screen(?:ing|er)?|assessment|items?|questions?|thoughts?|ideation|behaviou?rs?|result))*\s*(?:[:=\u2013-]\s*)?(?:(?:was|is|were|are|has\s+been|have\s+been)\s+)?(?:denie[sd]|deny|none|no\b|neg(?:ative)?\b|\(-\)|-(?=\s|$|,)|absent|not\s+(?:present|endorsed|reported)|none\s+reported)/i;
 
 const HISTORY_PRE =
-  /\b(?:history(?:\s+of)?|hx|h\/o|past(?=\s+(?:psychiatric|medical|history|hx|episodes?)\b|\s*$)|in\s+the\s+past(?!\s+(?:few|several|couple|two|three|\d+|week|weeks|month|months|days?|night)\b)|prior|previous(?:ly)?|remote|lifetime|former|old\s+(?:healed\s+)?scars?|healed\s+scars?|used\s+to|as\s+a\s+(?:child|kid|teen|teenager|adolescent|youth)|when\s+(?:i|she|he|they)\s+(?:was|were)|in\s+(?:my|her|his|their)\s+(?:teens|twenties|thirties|forties|youth|childhood|\d0s)|back\s+in|years\s+ago|last\s+year)\b/gi;
+  /\b(?:history(?:\s+of)?|hx|h\/o|past(?=\s+(?:psychiatric|medical|history|hx|episodes?)\b|\s*$)|in\s+the\s+past(?!\s+(?:few|several|couple|two|three|\d+|week|weeks|month|months|days?|night)\b)|prior|previous(?:ly)?|remote|lifetime|former|old\s+(?:healed\s+)?scars?|healed\s+scars?|used\s+to|as\s+a\s+(?:child|kid|teen|teenager|adolescent|youth)|when\s+(?:i|she|he|they)\s+(?:was|were)|in\s+(?:my|her|his|their)\s+(?:teens|twenties|thirties|forties|youth|childhood|\d0s)|back\s+in|years\s+ago|last\s+year|in\s+(?:high\s+school|middle\s+school|college|grad\s+school|university|the\s+army|the\s+military|basic\s+training|childhood|adolescence))\b/gi;
 
 const HISTORY_POST =
   /\b(?:resolved|in\s+remission|no\s+longer|(?:years?|decades?)\s+ago|as\s+a\s+(?:child|kid|teen|teenager|adolescent)|in\s+(?:high\s+school|middle\s+school|college|childhood|adolescence)|when\s+(?:i|she|he|they)\s+(?:was|were)|at\s+age\s+\d+|age\s+\d+|at\s+\d{1,2}\b(?!\s*(?:pm|am|p\.m|a\.m|:|o'?clock|mg|minutes|hours|pills|tablets))|in\s+(?:my|her|his|their)\s+(?:teens|twenties|thirties|youth|\d0s)|long\s+ago|last\s+year|stopped|has\s+not\s+recurred|none\s+since|previously)\b/gi;
@@ -43,18 +44,20 @@ const HISTORY_POST =
 const YEAR = /(?<!\bsince\s)\b(?:19[5-9]\d|20[0-2]\d)\b/gi;
 
 /** Ends the scope of a history cue: "history of SA, current SI". */
-const CURRENT = /\b(?:current(?:ly)?|now|today|tonight|recent(?:ly)?|again|still|ongoing|this\s+(?:week|morning|month))\b/gi;
+const CURRENT =
+  /\b(?:current(?:ly)?|now|today|tonight|recent(?:ly)?|again|still|ongoing|this\s+(?:week|morning|month))\b/gi;
 
 /** Clinician's or client's reference to the client; the last person mentioned before a trigger is its experiencer. */
 const CLIENT_REF = /\b(?:i|i'm|im|i've|ive|i'd|my|myself|pt|pt's|patient|client|client's)\b|\[CLIENT\]/gi;
 const OTHER_REF =
-  /\b(?:mother|mom|mum|father|dad|brother|sister|siblings?|sons?|daughters?|husband|wife|spouse|partner|boyfriend|girlfriend|bf|gf|ex|exes|friends?|roommates?|co-?workers?|classmates?|teammates?|cousins?|uncle|aunt|grandmother|grandfather|grandma|grandpa|neighbou?rs?|student|stranger|family\s+history|fhx|fh|relatives?|parents?|peers?|uncles?)\b|\[PERSON_\d+\]/gi;
+  /\b(?:mother|mom|mum|father|dad|brother|sister|siblings?|sons?|daughters?|husband|wife|spouse|partner|boyfriend|girlfriend|bf|gf|ex|exes|friends?|roommates?|co-?workers?|classmates?|teammates?|cousins?|uncle|aunt|grandmother|grandfather|grandma|grandpa|neighbou?rs?|student|stranger|family\s+history|fhx|fh|relatives?|parents?|peers?|uncles?|sponsor|boss|supervisor|manager|teacher|coach|(?:a|another|other|the\s+other|one\s+of\s+(?:her|his|my|the))\s+(?:pts?|patients?|clients?|residents?|students?|veterans?|soldiers?|people)|someone\s+(?:she|he|i)\s+knew|acquaintance)\b|\[PERSON_\d+\]/gi;
 
-const HYPOTHETICAL = /\b(?:if|in\s+case(?:\s+of)?|in\s+the\s+event(?:\s+of)?|whenever|unless|what\s+if)\b|(?<!\b(?:i|she|he|you|we|they|pt|client)\s+)\bshould\b/gi;
+const HYPOTHETICAL =
+  /\b(?:if|in\s+case(?:\s+of)?|in\s+the\s+event(?:\s+of)?|whenever|unless|what\s+if)\b|(?<!\b(?:i|she|he|you|we|they|pt|client)\s+)\bshould\b/gi;
 const SUBJECT = /\b(?:i|i'm|im|i'll|she|he|you|we|they|pt|client)\b/gi;
 
 const EDUCATIONAL =
-  /\b(?:review(?:ed|ing)?|discuss(?:ed|ing)?|educat\w*|psychoeducation|provided|gave|given|handout|taught|explain\w*|difference\s+between|warning\s+signs|signs\s+of|risk\s+(?:factors?\s+)?(?:for|of)|prevention|hotline|lifeline|crisis\s+(?:line|resources)|resources|training|(?:book|paper|essay|article|project|presentation|class|course|documentary|movie|show)\s+(?:on|about)|screen(?:ed|ing)?\s+for|assess(?:ed|ing)?\s+for|asked\s+about|why\s+we\s+ask|instructed|agrees?\s+to\s+(?:call|contact|notify)|knows?\s+to)\b/gi;
+  /\b(?:review(?:ed|ing)?|discuss(?:ed|ing)?|educat\w*|psychoeducation|provided|gave|given|handout|taught|explain\w*|difference\s+between|warning\s+signs|signs\s+of|risk\s+(?:factors?\s+)?(?:for|of)|prevention|hotline|lifeline|crisis\s+(?:line|resources)|resources|training|(?:book|paper|essay|article|project|presentation|class|course|documentary|movie|show)\s+(?:on|about)|screen(?:ed|ing)?\s+for|assess(?:ed|ing)?\s+for|asked\s+about|why\s+we\s+ask|instructed|agrees?\s+to\s+(?:call|contact|notify)|knows?\s+to|re-?assess(?:ed|ing)?|monitor(?:ed|ing)?(?:\s+for)?|continue\s+to\s+(?:assess|monitor|screen)|will\s+(?:assess|screen|monitor|ask))\b/gi;
 
 export interface TriggerContext {
   /** The trigger's clause up to the trigger. */
@@ -98,21 +101,70 @@ function cueReaches(cue: RegExp, pre: string, maxWords: number, breaker: RegExp)
 function isNegated({ pre, post }: TriggerContext): boolean {
   const masked = pre.replace(PSEUDO_NEGATION, (m) => ' '.repeat(m.length));
   if (cueReaches(NEGATION, masked, 8, NEGATION_BREAK)) return true;
-  return POST_NEGATION.test(post);
+  return POST_NEGATION.test(post) || LABEL_VALUE_NEGATIVE.test(post);
 }
+
+/** An intake or form answer: "Suicidal thoughts in the past 2 weeks: no", "... ever? never". */
+const LABEL_VALUE_NEGATIVE =
+  /^[^:;?.=]{0,60}[:?=]\s*(?:no|none|never|nope|n|denie[sd]|deny|negative|neg|not\s+(?:at\s+all|really)|0)\b(?!\s*(?:plan|intent|means))/i;
+
+/** An affirmation that is the history cue's own verb: "previously endorsed", "hx of reported". */
+const ATTACHED_AFFIRM = new RegExp(`^\\s*(?:(?:had|has|have|was|were)\\s+)?(?:${AFFIRM.source})`, 'i');
 
 function isHistorical({ pre, post }: TriggerContext): boolean {
   const breaker = new RegExp(`${AFFIRM.source}|${CURRENT.source}`, 'gi');
   if (cueReaches(HISTORY_PRE, pre, 12, breaker)) return true;
+  const cue = lastMatch(HISTORY_PRE, pre);
+  if (cue !== undefined) {
+    const between = pre.slice(cue.end);
+    const attached = ATTACHED_AFFIRM.exec(between);
+    if (attached !== null) {
+      const rest = between.slice(attached[0].length);
+      if (words(rest) <= 12 && lastMatch(breaker, rest) === undefined) return true;
+    }
+  }
   const postWindow = post.slice(0, 200).split(/\s+/).slice(0, 10).join(' ');
   if (lastMatch(HISTORY_POST, postWindow) !== undefined) return true;
   // A past year anywhere in the sentence dates the episode unless "current/now" intervenes.
   const year = lastMatch(YEAR, pre);
   if (year !== undefined && lastMatch(CURRENT, pre.slice(year.end)) === undefined) return true;
-  return lastMatch(YEAR, postWindow) !== undefined && lastMatch(CURRENT, `${pre} ${postWindow}`) === undefined;
+  return (
+    lastMatch(YEAR, postWindow) !== undefined && lastMatch(CURRENT, `${pre} ${postWindow}`) === undefined
+  );
 }
 
-function isOtherPerson({ pre, firstPerson }: TriggerContext): boolean {
+/** Someone who tells about the client: "Pt's wife called to report he's been ...". */
+const INFORMANT_VERB =
+  /^(?:'s)?\s+(?:\w+\s+){0,2}?(?:found|finds|discovered|noticed|saw|sees|observed|reported|reports|called|calls|texted|emailed|told|tells|says|said|states|stated|is\s+worried|worries|expressed\s+concern|brought|heard)\b/i;
+const FEMALE = /^(?:mother|mom|mum|sister|daughter|wife|girlfriend|gf|grandmother|grandma|aunt)$/i;
+const MALE = /^(?:father|dad|brother|son|husband|boyfriend|bf|grandfather|grandpa|uncle)$/i;
+
+/**
+ * An informant whose report is about someone of the other gender ("Pt's father found a suicide
+ * note in her room", "wife called to report he's been giving away") reports about the client.
+ */
+function isInformant(noun: string, afterNoun: string, post: string): boolean {
+  const verb = INFORMANT_VERB.exec(afterNoun);
+  if (verb === null) return false;
+  // The report's own subject is who it is about: "told me she wants to die" is the sister's.
+  const report = afterNoun.slice(verb[0].length);
+  const subjects = [...report.matchAll(/\b(?:i|i'm|i've|im|ive|she|he|she's|he's|pt|patient|client)\b/gi)];
+  const subject = subjects.at(-1)?.[0].toLowerCase();
+  if (subject !== undefined) {
+    if (/^(?:i|i'm|i've|im|ive|pt|patient|client)$/.test(subject)) return true;
+    if (FEMALE.test(noun)) return subject.startsWith('he');
+    if (MALE.test(noun)) return subject.startsWith('she');
+    return false;
+  }
+  // No subject before the trigger: a possessive after it ("a note in her room").
+  const owner = /\b(?:his|her|him)\b/i.exec(post.slice(0, 60))?.[0].toLowerCase();
+  if (owner === undefined) return false;
+  if (FEMALE.test(noun)) return owner !== 'her';
+  if (MALE.test(noun)) return owner === 'her';
+  return false;
+}
+
+function isOtherPerson({ pre, post, firstPerson }: TriggerContext): boolean {
   if (firstPerson) return false;
   // "his father's firearms": a possessor is not the experiencer, unless it owns the trigger
   // itself ("her brother's suicide").
@@ -125,11 +177,18 @@ function isOtherPerson({ pre, firstPerson }: TriggerContext): boolean {
     other = { index: m.index, end };
   }
   if (other === undefined) return false;
+  if (isInformant(pre.slice(other.index, other.end), pre.slice(other.end), post)) return false;
   const client = lastMatch(CLIENT_REF, pre);
-  return client === undefined || client.index < other.index;
+  // "a pt who attempted": the client word inside the other person's phrase is not the client.
+  return client === undefined || client.index < other.end;
 }
 
+/** A future change of state: "might become suicidal if he relapses", "could get suicidal again". */
+const FUTURE_STATE =
+  /\b(?:might|may|could|would|will)\s+(?:(?:again|eventually|later|one\s+day)\s+)?(?:become|get|turn|start\s+(?:to\s+)?feel(?:ing)?)\s*$/i;
+
 function isHypothetical({ pre }: TriggerContext): boolean {
+  if (FUTURE_STATE.test(pre)) return true;
   const cue = lastMatch(HYPOTHETICAL, pre);
   if (cue === undefined) return false;
   const between = pre.slice(cue.end);
@@ -143,9 +202,25 @@ function isHypothetical({ pre }: TriggerContext): boolean {
   return subjects.length === 1 && leadsClause;
 }
 
+/** A screening cue ("asked about", "screened for") whose answer follows the trigger. */
+const ASKED =
+  /\b(?:asked|questioned|screened|assessed|queried|inquired)\s+(?:\w+\s+){0,2}(?:about|for|regarding|re:?)\s*(?:any\s+|current\s+)?$|\b(?:asked|screened|assessed)\s*$/i;
+const AFFIRMATIVE_ANSWER =
+  /\b(?:yes|yeah|endors\w*|admit\w*|acknowledg\w*|confirm\w*|positive|disclos\w*)\b/i;
+const NEGATIVE_ANSWER = /\b(?:no|nope|never|denie[sd]|deny|negative|none|nothing)\b/i;
+
 function isEducational({ pre, post, question }: TriggerContext): boolean {
   // A screening question to the client ("Have you had thoughts of ...?") asserts nothing.
   if (question) return true;
+  // "Asked about SI, pt said no" asserts nothing; "asked about SI, endorses passive SI" does.
+  if (ASKED.test(pre.slice(-80))) {
+    const answer = post.slice(0, 120);
+    return !(
+      AFFIRMATIVE_ANSWER.test(answer) && !NEGATIVE_ANSWER.test(answer.split(AFFIRMATIVE_ANSWER)[0] ?? '')
+    );
+  }
   if (cueReaches(EDUCATIONAL, pre, 12, AFFIRM)) return true;
-  return /^\s*(?:(?:was|were|is|as)\s+)?(?:warning\s+signs|prevention|awareness|training|hotline|resources|discussed|reviewed|covered|explained|(?:a|the)\s+(?:theme|topic))\b/i.test(post);
+  return /^\s*(?:(?:was|were|is|as)\s+)?(?:warning\s+signs|prevention|awareness|training|hotline|resources|discussed|reviewed|covered|explained|(?:a|the)\s+(?:theme|topic))\b/i.test(
+    post,
+  );
 }

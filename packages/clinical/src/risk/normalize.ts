@@ -106,6 +106,15 @@ const WORDS: Readonly<Record<string, string>> = {
 /** Case-sensitive rewrites: "SH" in a note is "social history", "sh" in a message is self-harm. */
 const CASE_SENSITIVE = new Set(['sh', 'shing', 'u', 'ur', 'ya', 'tn', 'rn']);
 
+/** "ill" and "id" are words; before a verb they are "i'll" and "i'd": "ill kill him", "id rather die". */
+const BEFORE_VERB =
+  /^\s+(?:kill|hurt|end|do|be|just|never|make|go|take|jump|cut|rather|die|shoot|stab|find|get|try|not|probably|definitely|really)\b/i;
+function contextual(lower: string, next: string): string | undefined {
+  if (lower === 'ill' && BEFORE_VERB.test(next)) return "i'll";
+  if (lower === 'id' && BEFORE_VERB.test(next)) return "i'd";
+  return undefined;
+}
+
 const TOKEN = /[A-Za-z0-9]+(?:'[A-Za-z]+)?/g;
 
 export interface Normalized {
@@ -134,7 +143,8 @@ export function normalize(original: string): Normalized {
   for (const m of text0.matchAll(TOKEN)) {
     const word = m[0];
     const lower = word.toLowerCase();
-    const replacement = WORDS[lower];
+    const replacement =
+      WORDS[lower] ?? contextual(lower, text0.slice(m.index + word.length, m.index + word.length + 12));
     if (replacement === undefined || replacement === lower) continue;
     if (CASE_SENSITIVE.has(lower) && word !== lower) continue;
     copy(m.index);

@@ -58,7 +58,7 @@ describe('scope modifiers keep a mention from being current risk', () => {
     expect(level('Mother attempted suicide, and client now reports suicidal thoughts too.')).toBe('MODERATE');
   });
 
-  it('a first-person phrase is the speaker\'s even after another person', () => {
+  it("a first-person phrase is the speaker's even after another person", () => {
     expect(level('Sometimes I think my family would be better off without me.')).toBe('LOW');
   });
 
@@ -85,7 +85,6 @@ describe('evidence offsets', () => {
     expect(evidence("I'm going to jump.")).toEqual(['intent:going to jump']);
   });
 
-
   it('point at each trigger phrase, in UTF-16 code units after astral characters', () => {
     const text = '😞 [CLIENT] endorses SI with plan and intent; she bought a gun.';
     expect(evidence(text)).toEqual([
@@ -101,5 +100,114 @@ describe('evidence offsets', () => {
     const text = 'Denies HI. Reports she wishes she were dead.\nNo self-harm.';
     expect(evidence(text)).toEqual(['passive_death_wish:wishes she were dead']);
     expect(level(text)).toBe('LOW');
+  });
+});
+
+describe('generalizing mechanisms', () => {
+  it('informal spelling is normalized, evidence offsets stay on the original text', () => {
+    const text = 'im gonna kms tn';
+    expect(level(text)).toBe('IMMINENT');
+    expect(evidence(text)).toEqual(['intent:gonna kms']);
+    expect(level('i dont want to be here anymore')).toBe('LOW');
+    expect(level('ill kill him if he shows up')).toBe('HIGH');
+  });
+
+  it('PHQ-9 item 9 with a positive answer is current risk, with 0 it is not', () => {
+    expect(level('Pt endorsed item 9 "several days" on PHQ-9.')).toBe('LOW');
+    expect(level('PHQ-9 item 9 = 2.')).toBe('LOW');
+    expect(level('PHQ-9 item 9 = 0.')).toBe('NONE');
+  });
+
+  it('C-SSRS items answered yes are levelled by the highest item', () => {
+    expect(level('C-SSRS: Q1 yes, Q2 yes, Q3 no.')).toBe('MODERATE');
+    expect(level('C-SSRS Q1-3 yes, Q4 no, Q5 no.')).toBe('MODERATE');
+    expect(level('C-SSRS: Q1 no, Q2 no.')).toBe('NONE');
+  });
+
+  it('a passive qualifier after SI makes it a death wish', () => {
+    expect(level('SI: yes, passive.')).toBe('LOW');
+    expect(level('SI endorsed, passive and active, no plan.')).toBe('MODERATE');
+  });
+
+  it('a question and its short answer are read together', () => {
+    expect(level('Thoughts of harming others? No')).toBe('NONE');
+    expect(level('Thoughts of suicide? Yes')).toBe('MODERATE');
+  });
+
+  it('a form label with a negative value negates', () => {
+    expect(level('Suicidal thoughts in the past 2 weeks: no')).toBe('NONE');
+    expect(level('Suicide risk screen: negative.')).toBe('NONE');
+  });
+
+  it('asked about, then a negative answer, asserts nothing; a positive answer counts', () => {
+    expect(level('Asked directly about SI, pt said "no, nothing like that."')).toBe('NONE');
+    expect(level('Asked about SI, pt endorsed passive thoughts.')).not.toBe('NONE');
+  });
+
+  it('an informant reporting about the client of the other gender is not the experiencer', () => {
+    expect(level("Pt's wife called to report he's been giving away his belongings.")).toBe('HIGH');
+    expect(level('My sister told me she wants to die.')).toBe('NONE');
+  });
+
+  it('"previously endorsed" is history', () => {
+    expect(level('Previously endorsed passive SI in March; today denies.')).toBe('NONE');
+  });
+
+  it('a future change of state is hypothetical', () => {
+    expect(level('Pt fears he might become suicidal if he relapses.')).toBe('NONE');
+  });
+
+  it('"Plan:" heading a plan section is not a suicide plan', () => {
+    expect(level('Plan: reassess SI at each visit; if positive, complete full C-SSRS.')).toBe('NONE');
+  });
+
+  it('school years date an episode', () => {
+    expect(level('In college pt overdosed on Tylenol.')).toBe('NONE');
+  });
+
+  it('another patient or a sponsor is someone else', () => {
+    expect(level('Pt is a nurse who cared for a pt who attempted suicide.')).toBe('NONE');
+    expect(level("Pt's AA sponsor relapsed and overdosed.")).toBe('NONE');
+  });
+
+  it('pills taken by count or by drug name are an attempt', () => {
+    expect(level('Caller has swallowed approx 40 acetaminophen tabs in the last hour.')).toBe('IMMINENT');
+    expect(level('Pt has been saving his clonazepam.')).toBe('HIGH');
+  });
+
+  it('self-harm by body part, by what it leaves, and by a bare "cut" with a time', () => {
+    expect(level('Teen reports scratching arms w/ a paperclip until bleeding.')).toBe('MODERATE');
+    expect(level('Staff observed pt banging head against wall.')).toBe('MODERATE');
+    expect(level('i cut again last night')).toBe('MODERATE');
+  });
+
+  it('self-harm in progress is imminent; done wanting to die is an attempt', () => {
+    expect(level('Pt actively cutting during telehealth session.')).toBe('IMMINENT');
+    expect(level('Pt cut wrists deeply yesterday, states he wanted to die.')).toBe('HIGH');
+  });
+
+  it('preparatory acts: farewell posts, belongings, wills, ligatures, exhaust hoses', () => {
+    expect(level('Pt posted a farewell message on social media last night.')).toBe('HIGH');
+    expect(level('Pt updated will and gave dog to sister.')).toBe('HIGH');
+    expect(level('Pt found with sheet tied around neck.')).toBe('HIGH');
+    expect(level('Sleeping in his car with a hose in the trunk.')).toBe('HIGH');
+  });
+
+  it('veiled statements of not being around are ideation', () => {
+    expect(level('Pt: "I won\'t be a problem for anyone much longer."')).toBe('MODERATE');
+  });
+
+  it('threats to others are targeted harm', () => {
+    expect(level('Pt threatened front desk staff: "you\'re dead."')).toBe('HIGH');
+    expect(level('Pt threatened to stab brother [PERSON_2].')).toBe('HIGH');
+  });
+
+  it('means at hand with ideation: weapons at home, within reach', () => {
+    expect(level('Pt endorses SI, unwilling to remove firearms from home.')).toBe('HIGH');
+  });
+
+  it('idioms of another person threatening the client are not risk', () => {
+    expect(level('Pt\'s boss "will kill him" if he\'s late again.')).toBe('NONE');
+    expect(level('Pt is a police officer who responded to a suicide call.')).toBe('NONE');
   });
 });

@@ -27,16 +27,47 @@ interface Found extends RiskSignal {
 }
 
 /** Sentence ends: terminal punctuation before a space/end, a line break, a bullet. */
-const SENTENCE_END = /[.!?]+(?=\s|$)|\n+|\s+-\s+(?=[A-Z])/g;
+/** A short answer right after a question mark keeps the question and answer one sentence ("Thoughts of suicide? Yes"). */
+const ANSWER = [
+  'yes',
+  'yeah',
+  'yep',
+  'y',
+  'no',
+  'nope',
+  'n',
+  'never',
+  'not really',
+  'sometimes',
+  'denies',
+  'denied',
+  'none',
+  'maybe',
+  'daily',
+  'often',
+  'rarely',
+]
+  .map((a) => a.replace(/^./, (c) => `[${c}${c.toUpperCase()}]`).replace(' ', '\\s+'))
+  .join('|');
+const SENTENCE_END = new RegExp(
+  String.raw`[.!]+(?=\s|$)|\?+(?=\s|$)(?!\s*(?:${ANSWER})\b)|\n+|\s+-\s+(?=[A-Z])`,
+  'g',
+);
 
-const IMMINENT = /\b(?:tonight|right\s+now|today|this\s+(?:evening|afternoon)|in\s+(?:an|one|a\s+few|\d+)\s+(?:hours?|minutes?)|about\s+to|after\s+(?:this|the)\s+session|when\s+i\s+get\s+home|in\s+progress|on\s+the\s+(?:bridge|roof|ledge)|standing\s+on|with\s+the\s+(?:car|engine)\s+running|(?:just|already)\s+(?:took|swallowed|taken|cut|did)|(?:an|one|\d+)\s+hours?\s+ago|minutes\s+ago)\b/i;
+const IMMINENT =
+  /\b(?:tonight|right\s+now|today|this\s+(?:evening|afternoon)|in\s+(?:an|one|a\s+few|\d+)\s+(?:hours?|minutes?)|about\s+to|after\s+(?:this|the)\s+(?:session|call|appointment|visit)|in\s+the\s+(?:last|past)\s+(?:hour|\d+\s+(?:minutes|mins|hours))|\d+\s+(?:min|mins|minutes)\s+(?:ago|before|earlier)|actively|as\s+we\s+speak|during\s+(?:the|this)\s+(?:telehealth\s+)?(?:session|call|visit)|when\s+i\s+get\s+home|in\s+progress|on\s+the\s+(?:bridge|roof|ledge)|standing\s+on|with\s+the\s+(?:car|engine)\s+running|(?:just|already)\s+(?:took|swallowed|taken|cut|did)|(?:an|one|\d+)\s+hours?\s+ago|minutes\s+ago)\b/i;
 /** Harm to a named or related person ("kill his ex-wife", "stab [PERSON_1]"), not to "people". */
-const SPECIFIC_TARGET = /\b(?:him|her|them|(?:my|his|her|their|the|that)\s+[\w-]+)$|\[PERSON_\d+\]$/i;
+const SPECIFIC_TARGET =
+  /\b(?:him|her|them|(?:my|his|her|their|the|that)\s+[\w-]+)$|\[PERSON_\d+\]|^threat|\b(?:mother|mom|father|dad|stepfather|stepmother|stepdad|stepmom|brother|sister|son|daughter|husband|wife|ex|boyfriend|girlfriend|partner|boss|supervisor|manager|coworker|roommate|neighbou?r|teacher|staff)$/i;
 const TARGETED = /^\s*(?:toward|towards|against|about|at|directed\s+at|re:?)\s+\S/i;
 /** Only a phrase in the first person names its own experiencer; "kill himself" does not. */
 const FIRST_PERSON = /\b(?:i|me|my|myself)\b/i;
 /** A condition before the main clause ("if he leaves I will ..."): a stated threat, not a plan. */
 const CONDITIONAL = /\b(?:if|unless|when)\b/i;
+const PASSIVE_AFTER =
+  /^\s*(?:[:=,-]\s*)?(?:(?:yes|endorsed|present|reported|\+)\s*[,:;-]?\s*)?(?:only\s+)?passive\b(?!\s*(?:and|&|\/|,)\s*active)/i;
+const IN_PROGRESS =
+  /\b(?:actively|as\s+we\s+speak|in\s+progress|during\s+(?:the|this)\s+(?:telehealth\s+|video\s+)?(?:session|call|visit))\b/i;
 const URGE = /\burges?\s+(?:to\s+)?$|\burges?\s+to\s+\w+\s*$/i;
 
 /**
@@ -96,8 +127,15 @@ function scanSentence(text: string, sentence: Span): Found[] {
   for (const pattern of NON_RISK_PHRASES) {
     for (const m of s.matchAll(pattern)) idioms.push({ start: m.index, end: m.index + m[0].length });
   }
-  const raw: Array<{ start: number; end: number; kind: RiskSignalKind; firstPerson: boolean; needsContext: boolean }> = [];
+  const raw: Array<{
+    start: number;
+    end: number;
+    kind: RiskSignalKind;
+    firstPerson: boolean;
+    needsContext: boolean;
+  }> = [];
   for (const trigger of TRIGGERS) {
+    if (trigger.requires !== undefined && !trigger.requires.test(s)) continue;
     for (const m of s.matchAll(trigger.pattern)) {
       const start = m.index;
       const end = start + m[0].length;
@@ -121,7 +159,13 @@ function scanSentence(text: string, sentence: Span): Found[] {
       firstPerson: r.firstPerson,
     });
     if (modifier !== undefined) continue;
-    const kind = r.kind === 'intent' && CONDITIONAL.test(pre) ? 'suicidal_ideation' : r.kind;
+    // "Plan:" heading a note's plan section is not a suicide plan.
+    if (r.kind === 'plan' && /^\s*plan\s*:/i.test(s.slice(r.start)) && s.slice(0, r.start).trim() === '')
+      continue;
+    let kind = r.kind === 'intent' && CONDITIONAL.test(pre) ? 'suicidal_ideation' : r.kind;
+    // "SI: passive", "SI endorsed, passive": a qualifier after the trigger makes it a death wish.
+    if (kind === 'suicidal_ideation' && PASSIVE_AFTER.test(s.slice(r.end, Math.min(clause.end, r.end + 40))))
+      kind = 'passive_death_wish';
     out.push({ start: sentence.start + r.start, end: sentence.start + r.end, kind, sentence });
   }
   return out;
@@ -147,7 +191,8 @@ function dedupe(found: Found[]): Found[] {
   for (const f of sorted) {
     // Same kind overlapping, or any shorter trigger inside a longer one ("passive SI" holds "SI").
     const covered = kept.some(
-      (k) => (k.kind === f.kind && k.start < f.end && f.start < k.end) || (k.start <= f.start && f.end <= k.end),
+      (k) =>
+        (k.kind === f.kind && k.start < f.end && f.start < k.end) || (k.start <= f.start && f.end <= k.end),
     );
     if (covered) continue;
     kept.push(f);
@@ -165,13 +210,42 @@ function levelOf(text: string, signals: Found[]): RiskLevel {
   if (signals.length === 0) return 'NONE';
   const kinds = new Set(signals.map((s) => s.kind));
   const sentenceOf = (f: Found): string => text.slice(f.sentence.start, f.sentence.end);
-  const acting = signals.filter((s) => s.kind === 'plan' || s.kind === 'intent' || s.kind === 'suicide_attempt' || s.kind === 'preparatory_act');
+  const acting = signals.filter(
+    (s) =>
+      s.kind === 'plan' ||
+      s.kind === 'intent' ||
+      s.kind === 'suicide_attempt' ||
+      s.kind === 'preparatory_act',
+  );
   if (acting.some((s) => IMMINENT.test(sentenceOf(s)))) return 'IMMINENT';
+  // Self-harm going on while the note is written ("actively cutting during the session").
+  if (signals.some((s) => s.kind === 'self_harm' && IN_PROGRESS.test(sentenceOf(s)))) return 'IMMINENT';
   const selfRisk = ['suicidal_ideation', 'passive_death_wish', 'self_harm', 'plan', 'intent'] as const;
-  if (kinds.has('means') && selfRisk.some((k) => kinds.has(k)) && signals.some((s) => IMMINENT.test(sentenceOf(s)))) {
+  if (
+    kinds.has('means') &&
+    selfRisk.some((k) => kinds.has(k)) &&
+    signals.some((s) => IMMINENT.test(sentenceOf(s)))
+  ) {
     return kinds.has('plan') || kinds.has('intent') ? 'IMMINENT' : 'HIGH';
   }
   if (acting.length > 0) return 'HIGH';
+  // A self-harm act done wanting to die is an attempt ("cut wrists deeply, states he wanted to die").
+  const wishes = signals.filter((s) => s.kind === 'passive_death_wish' || s.kind === 'suicidal_ideation');
+  const selfHarmAct = (s: Found): boolean =>
+    s.kind === 'self_harm' && !URGE.test(text.slice(s.sentence.start, s.start));
+  if (
+    signals.some(
+      (s) =>
+        selfHarmAct(s) &&
+        wishes.some(
+          (w) =>
+            w.sentence.start === s.sentence.start &&
+            /\b(?:wanted|wanting|trying|tried|meant|intended|hoping|hoped)\s+to\b/i.test(sentenceOf(w)),
+        ),
+    )
+  ) {
+    return 'HIGH';
+  }
   if (kinds.has('means') && selfRisk.some((k) => kinds.has(k))) return 'HIGH';
   const targeted = signals.some(
     (s) =>
@@ -180,7 +254,9 @@ function levelOf(text: string, signals: Found[]): RiskLevel {
   );
   if (targeted) return 'HIGH';
   if (kinds.has('suicidal_ideation') || kinds.has('homicidal_ideation')) return 'MODERATE';
-  const selfHarmActs = signals.filter((s) => s.kind === 'self_harm' && !URGE.test(text.slice(s.sentence.start, s.start)));
+  const selfHarmActs = signals.filter(
+    (s) => s.kind === 'self_harm' && !URGE.test(text.slice(s.sentence.start, s.start)),
+  );
   if (selfHarmActs.length > 0) return 'MODERATE';
   return 'LOW';
 }
