@@ -38,6 +38,8 @@ const PERSON_TOKEN = String.raw`\[PERSON_\d+\]`;
 const DRUG = String.raw`(?:tylenol|acetaminophen|apap|paracetamol|ibuprofen|advil|motrin|aspirin|oxycodone|oxy|percocet|vicodin|hydrocodone|fentanyl|heroin|opioids?|opiates?|xanax|alprazolam|klonopin|clonazepam|ativan|lorazepam|valium|diazepam|benzos?|seroquel|quetiapine|ambien|zolpidem|benadryl|diphenhydramine|trazodone|lithium|sertraline|zoloft|prozac|fluoxetine|lexapro|escitalopram|wellbutrin|bupropion|lamictal|lamotrigine|gabapentin|adderall|amitriptyline|nyquil|sleeping\s+pills|sleep\s+meds|painkillers|pain\s+pills|antidepressants|insulin)`;
 const PILLS = String.raw`(?:pills|meds|medications|medication|tablets|tabs|capsules|caps|${DRUG})`;
 /** How many were taken: "approx 40", "a handful of", "like 10", "the whole bottle of". */
+const AMOUNT_LARGE = String.raw`(?:(?:approx\.?|approximately|about|around|like|~|over|at\s+least|maybe)\s*)?(?:[5-9]|[1-9]\d+|a\s+(?:bunch|handful|lot)|a\s+(?:whole\s+)?bottle|the\s+(?:whole\s+|entire\s+|rest\s+of\s+the\s+)?bottle|half\s+(?:a|the)\s+bottle|all|too\s+many|way\s+too\s+many)`;
+const NOT_A_DOSE = String.raw`(?!\s+(?:as\s+prescribed|today|this\s+(?:morning|evening)|on\s+time|like\s+(?:i'm|i\s+am|i\s+was)\s+supposed|for\s+(?:my|a|the)\s+(?:headache|pain|cold|fever|cramps|back|tooth)))`;
 const AMOUNT = String.raw`(?:(?:approx\.?|approximately|about|around|like|~|over|at\s+least|maybe)\s*)?(?:\d+|a\s+(?:bunch|handful|lot|few)|a\s+(?:whole\s+)?bottle|the\s+(?:whole\s+|entire\s+)?bottle|half\s+(?:a|the)\s+bottle|all|several|too\s+many|extra|a\s+few|some|double)`;
 /** Weapons and ligatures: the means of harm a note records being at hand. */
 const WEAPON = String.raw`(?:guns?|firearms?|rifles?|pistols?|handguns?|shotguns?|revolvers?|ammo|ammunition|knife|knives|blades?|razors?|ropes?|nooses?|ligatures?)`;
@@ -242,7 +244,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'means',
     pattern: re(
-      String.raw`\b(?:access\s+to|has|have|had|keeps?|owns?)\s+(?:(?:a|the|his|her|my|their|\w+'s)\s+){0,2}(?:loaded\s+)?${GUN}\b`,
+      String.raw`\b(?:access\s+to|has|have|had|keeps?|owns?)\s+(?:(?:a|the|his|her|my|their|[\w']+)\s+){0,2}(?:loaded\s+)?${GUN}\b`,
     ),
   },
   {
@@ -277,18 +279,18 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'preparatory_act',
     pattern: re(
-      String.raw`\b(?:wrote|writes|writing|written|left)\s+(?:a|an|her|his|my)\s+(?:suicide\s+|goodbye\s+)?(?:note|letter|will)\b|\bgoodbye\s+(?:letter|note)\b`,
+      String.raw`\b(?:wrote|writes|writing|written|left)\s+(?:a|an|her|his|my)\s+(?:note|letter|will)\b`,
     ),
+    needsContext: true,
   },
   {
     kind: 'preparatory_act',
-    pattern: re(
-      String.raw`\b(?:put|puts|putting|got|get|getting)\s+(?:${POSS}\s+)?affairs\s+in\s+order\b|\b(?:updated|updating|changed|made|making)\s+(?:a|${POSS})\s+will\b`,
-    ),
+    pattern: re(String.raw`\b(?:put|puts|putting|got|get|getting)\s+(?:${POSS}\s+)?affairs\s+in\s+order\b`),
   },
   {
     kind: 'preparatory_act',
     pattern: re(String.raw`\b(?:gave|give|giving|given)\s+away\b|\bsaid\s+goodbye\b|\bsaying\s+goodbye\b`),
+    needsContext: true,
   },
   {
     kind: 'preparatory_act',
@@ -313,7 +315,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'self_harm',
     pattern: re(
-      String.raw`\b(?:cut|cuts|cutting|burn|burned|burnt|burning|burns|scratch|scratched|scratching|hit|hits|hitting|punch|punched|punching|hurt|hurts|hurting|harm|harming|harmed|bang|banged)\s+(?:${SELF}|${POSS}\s+(?:wrists?|arms?|forearms?|legs?|thighs?|skin|stomach|head))\b`,
+      String.raw`\b(?:cut|cuts|cutting|burn|burned|burnt|burning|burns|scratch|scratched|scratching|hit|hits|hitting|punch|punched|punching|hurt|hurts|hurting|harm|harming|harmed|bang|banged)\s+(?:${SELF}|${POSS}\s+(?:wrists?|arms?|forearms?|legs?|thighs?|skin|stomach))\b`,
     ),
     firstPerson: true,
   },
@@ -339,7 +341,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'suicide_attempt',
     pattern: re(
-      String.raw`\b(?:took|swallowed|taken|downed)\s+(?:all|a\s+bunch|a\s+handful|a\s+(?:whole\s+)?bottle|the\s+(?:whole\s+)?bottle|half\s+(?:a|the)\s+bottle|\d+)\s+(?:of\s+)?(?:my\s+|her\s+|his\s+|the\s+)?${PILLS}`,
+      String.raw`\b(?:took|swallowed|taken|downed)\s+(?:all|a\s+bunch|a\s+handful|a\s+(?:whole\s+)?bottle|the\s+(?:whole\s+)?bottle|half\s+(?:a|the)\s+bottle|[5-9]|[1-9]\d+)\s+(?:of\s+)?(?:my\s+|her\s+|his\s+|the\s+)?${PILLS}${NOT_A_DOSE}`,
     ),
   },
   {
@@ -512,15 +514,17 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'preparatory_act',
     pattern: re(
-      String.raw`\b(?:giv\w*|gave|hand\w*\s+(?:out|over)|donat\w*|gift\w*)\s+(?:away\s+)?(?:(?:all\s+(?:of\s+)?)?(?:my|her|his|their)\s+)?(?:belongings|possessions|things|stuff|valuables|prized\s+\w+|pets?|dog|cat)\b|\bgave\s+(?:(?:my|her|his|their)\s+)?(?:dog|cat|pets?)\s+(?:away|to)\b`,
+      String.raw`\b(?:giv\w*|gave|hand\w*\s+(?:out|over)|donat\w*|gift\w*)\s+(?:away\s+)?(?:(?:all\s+(?:of\s+)?)?(?:my|her|his|their)\s+)?(?:belongings|possessions|things|stuff|valuables|jewelry|jewellery|prized\s+\w+|pets?|dog|cat)\b|\bgave\s+(?:(?:my|her|his|their)\s+)?(?:dog|cat|pets?)\s+(?:away|to)\b`,
     ),
   },
   {
     kind: 'preparatory_act',
     pattern: re(
-      String.raw`\b(?:updated|updating|changed|made|making|wrote|writing|written|finaliz\w+|drew\s+up|drafted|redid)\s+(?:(?:a|${POSS})\s+)?(?:new\s+)?will\b(?!\s+(?:be|not|to|have|go|do|get|take|make|try|call))|\bpreparatory\s+(?:behaviou?rs?|acts?|actions?)\b`,
+      String.raw`\b(?:updated|updating|changed|made|making|wrote|writing|written|finaliz\w+|drew\s+up|drafted|redid)\s+(?:(?:a|${POSS})\s+)?(?:new\s+)?will\b(?!\s+(?:be|not|to|have|go|do|get|take|make|try|call))`,
     ),
+    needsContext: true,
   },
+  { kind: 'preparatory_act', pattern: re(String.raw`\bpreparatory\s+(?:behaviou?rs?|acts?|actions?)\b`) },
   {
     kind: 'preparatory_act',
     pattern: re(
@@ -538,7 +542,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'means',
     pattern: re(
-      String.raw`\b${WEAPON}\s+(?:at|in)\s+(?:the\s+)?(?:home|house|apartment|car|truck|nightstand|closet|drawer|garage)\b|\b${WEAPON}\s+(?:from|out\s+of)\s+(?:the\s+)?(?:home|house)\b|\b(?:within|in)\s+(?:arm'?s\s+)?reach\b|\b(?:bottle|handful|bag|stash|supply)\s+of\s+${PILLS}\s+(?:in\s+front\s+of|next\s+to|beside|with)\b|\b${PILLS}\s+(?:in\s+front\s+of|lined\s+up|laid\s+out|counted\s+out)\b`,
+      String.raw`\b${WEAPON}\s+(?:at|in)\s+(?:the\s+)?(?:home|house|apartment|car|truck|nightstand|closet|drawer|garage)\b|\b${WEAPON}\s+(?:from|out\s+of)\s+(?:the\s+)?(?:home|house)\b|\b(?:${WEAPON}|${PILLS})\b[^.;]{0,30}?\b(?:within|in)\s+(?:arm'?s\s+)?reach\b|\b(?:bottle|handful|bag|stash|supply)\s+of\s+${PILLS}\s+(?:in\s+front\s+of|next\s+to|beside|with)\b|\b${PILLS}\s+(?:in\s+front\s+of|lined\s+up|laid\s+out|counted\s+out)\b`,
     ),
   },
 
@@ -553,7 +557,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'self_harm',
     pattern: re(
-      String.raw`\b(?:bang\w*|hit\w*|slam\w*|hitting)\s+(?:(?:my|her|his|their)\s+)?head\s+(?:against|on|into)\b|\bpunch\w*\s+(?:(?:a|the)\s+)?walls?\b|\buntil\s+(?:(?:my|her|his|their)\s+\w+\s+|it\s+|i\s+|she\s+|he\s+)?(?:bled|bleeds?|bleeding)\b|\bdrew\s+blood\b|\blast\s+(?:cut|episode\s+of\s+(?:cutting|self[- ]?harm)|self[- ]?harm(?:ed)?|time\s+(?:i|she|he)\s+(?:cut|self[- ]?harmed))\b|\brelapsed?\s+(?:on|with|into)\s+(?:self[- ]?harm\w*|cutting)\b`,
+      String.raw`\b(?:bang\w*|slam\w*)\s+(?:(?:my|her|his|their)\s+)?head\s+(?:against|on|into)\b|\b(?:hit\w*|knock\w*)\s+(?:(?:my|her|his|their)\s+)?head\s+(?:repeatedly\s+)?(?:against|into)\s+(?:the\s+|a\s+)?(?:wall|floor|door|window)\b|\bpunch\w*\s+(?:(?:a|the)\s+)?walls?\b|\buntil\s+(?:(?:my|her|his|their)\s+\w+\s+|it\s+|i\s+|she\s+|he\s+)?(?:bled|bleeds?|bleeding)\b|\bdrew\s+blood\b|\blast\s+(?:cut|episode\s+of\s+(?:cutting|self[- ]?harm)|self[- ]?harm(?:ed)?|time\s+(?:i|she|he)\s+(?:cut|self[- ]?harmed))\b|\brelapsed?\s+(?:on|with|into)\s+(?:self[- ]?harm\w*|cutting)\b`,
     ),
   },
 
@@ -561,7 +565,14 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'suicide_attempt',
     pattern: re(
-      String.raw`\b(?:took|take|taking|taken|swallowed|swallowing|ingested|ingesting|downed|popped)\s+${AMOUNT}\s+(?:of\s+)?(?:(?:my|her|his|the|their|those|these)\s+)?(?:remaining\s+|leftover\s+|prescribed\s+)?(?:\w+\s+)?${PILLS}\b|\b(?:already|just)\s+(?:has\s+|have\s+)?(?:took|swallowed|taken|downed|ingested)\s+(?:["'\u201c]\s*)?(?:a\s+few|some|several|\d+|a\s+bunch|a\s+handful)\b`,
+      String.raw`\b(?:took|take|taking|taken|swallowed|swallowing|ingested|downed|popped)\s+${AMOUNT}\s+(?:of\s+)?(?:(?:my|her|his|the|their|those|these)\s+)?(?:remaining\s+|leftover\s+|prescribed\s+)?(?:\w+\s+)?${PILLS}\b${NOT_A_DOSE}`,
+    ),
+    needsContext: true,
+  },
+  {
+    kind: 'suicide_attempt',
+    pattern: re(
+      String.raw`\b(?:took|taking|taken|swallowed|swallowing|ingested|ingesting|downed|popped)\s+${AMOUNT_LARGE}\s+(?:of\s+)?(?:(?:my|her|his|the|their|those|these)\s+)?(?:remaining\s+|leftover\s+|prescribed\s+)?(?:\w+\s+)?${PILLS}\b${NOT_A_DOSE}|\b(?:already|just)\s+(?:has\s+|have\s+)?(?:took|swallowed|taken|downed|ingested)\s+(?:["'\u201c]\s*)?(?:a\s+few|some|several|\d+|a\s+bunch|a\s+handful)\b`,
     ),
   },
   {
@@ -632,6 +643,38 @@ export const TRIGGERS: readonly Trigger[] = [
       String.raw`\b(?:assault\w*|punch\w*|hit|hitting|kick\w*|bit|bite|biting|choke\w*|chok\w*|attack\w*|lunged\s+at|swung\s+at|spat\s+on)\s+(?:a\s+|another\s+|the\s+)?(?:staff(?:\s+member)?|peer|nurse|tech|officer|security|roommate|patient|resident|RN)\b`,
     ),
   },
+  // More death-wish and method shapes in the client's voice.
+  {
+    kind: 'passive_death_wish',
+    pattern: re(
+      String.raw`\b(?:happier|easier|better)\s+(?:off\s+)?without\s+me\b|\b(?:easier|better)\s+to\s+(?:just\s+)?(?:not\s+(?:exist|be\s+here|be\s+alive|wake\s+up)|die|be\s+dead|disappear)\b|\bwhy\s+(?:bother|keep)\s+(?:living|going\s+on|trying|being\s+alive)\b|\bmight\s+as\s+well\s+(?:be\s+dead|die|not\s+exist|not\s+be\s+here)\b`,
+    ),
+    firstPerson: true,
+  },
+  {
+    kind: 'self_harm',
+    pattern: re(
+      String.raw`(?<=\burges?\s+to\s+)(?:cut|burn|scratch|self[- ]?harm|hurt\s+${SELF}|hit\s+${SELF})\b`,
+    ),
+  },
+  {
+    kind: 'intent',
+    pattern: re(
+      String.raw`\b(?:don'?t|do\s+not|doesn'?t)\s+(?:think|know\s+if|feel\s+like|feel)\s+(?:i|she|he)\s+(?:can|could|will\s+be\s+able\s+to)\s+(?:keep\s+${SELF}\s+safe|stay\s+safe|be\s+safe)\b`,
+    ),
+  },
+  {
+    kind: 'self_harm',
+    pattern: re(
+      String.raw`\b(?:superficial\s+|fresh\s+|self-inflicted\s+|new\s+)?(?:scratches|cuts|lacerations|burns|abrasions|slashes)\s+(?:to|on|across)\s+(?:the\s+|her\s+|his\s+|my\s+)?(?:(?:left|right|l|r|bilateral|both|upper|lower|inner|outer)\s+){0,2}(?:wrists?|forearms?|arms?|thighs?|legs?|abdomen|stomach)\b`,
+    ),
+  },
+  {
+    kind: 'preparatory_act',
+    pattern: re(
+      String.raw`\b(?:search\w*|googl\w*|look\w*\s+up|research\w*|read\w*\s+about)\s+(?:online\s+)?(?:for\s+)?(?:painless\s+)?(?:ways|methods|how)\s+to\s+(?:die|kill\s+${SELF}|end\s+(?:it|${POSS}\s+life)|commit\s+suicide|overdose|hang)\b`,
+    ),
+  },
   // Harm to others: threats and stated revenge.
   {
     kind: 'homicidal_ideation',
@@ -643,7 +686,7 @@ export const TRIGGERS: readonly Trigger[] = [
 
 /** Sentence has something a bare "plan" or "intent" can refer to. */
 export const RISK_CONTEXT =
-  /\b(?:SI|HI|suicid\w*|sucid\w*|homicid\w*|kill\w*|self[- ]?harm\w*|C-SSRS|overdos\w*|hang\w*|die|dying|dead|harm\w*|hurt\w*|shoot\w*|goodbye|farewell|wake\s+up|command|voices|safety\s+plan\w*|rope|noose|gun|pills)\b/i;
+  /\b(?:SI|HI|suicid\w*|sucid\w*|homicid\w*|kill\w*|self[- ]?harm\w*|C-SSRS|overdos\w*|hang\w*|die|dying|dead|harm\w*|hurt\w*|shoot\w*|farewell|wake\s+up|(?:don'?t|never|won'?t)\s+see\s+(?:them|you|her|him|anyone|everyone|my\s+\w+)\s+again|command|voices|safety\s+plan\w*|rope|noose|gun|pills)\b/i;
 
 /**
  * Phrases whose risk words are not about risk: idioms ("dying to see", "killing it at work")

@@ -211,3 +211,22 @@ describe('generalizing mechanisms', () => {
     expect(level('Pt is a police officer who responded to a suicide call.')).toBe('NONE');
   });
 });
+
+describe('context for ambiguous acts', () => {
+  it('a weak preparatory act alone is not risk; two together, or with a death word, are', () => {
+    expect(level('I wrote a letter to my grandma.')).toBe('NONE');
+    expect(level('I gave away my old clothes.')).toBe('NONE');
+    expect(level('She wrote a note to her kids and gave away her jewelry.')).toBe('HIGH');
+    expect(level('Saying goodbye to friends "in case I don\'t see them again."')).toBe('HIGH');
+  });
+
+  it('a therapeutic dose is not an overdose; a large amount is', () => {
+    expect(level('i took 2 tylenol for my headache')).toBe('NONE');
+    expect(level('i took 15 tylenol an hour ago')).not.toBe('NONE');
+  });
+
+  it('an accidental knock to the head is not self-harm; against the wall is', () => {
+    expect(level('i hit my head on the cabinet')).toBe('NONE');
+    expect(level('Pt hitting his head against the wall.')).toBe('MODERATE');
+  });
+});

@@ -50,7 +50,7 @@ const ANSWER = [
   .map((a) => a.replace(/^./, (c) => `[${c}${c.toUpperCase()}]`).replace(' ', '\\s+'))
   .join('|');
 const SENTENCE_END = new RegExp(
-  String.raw`[.!]+(?=\s|$)|\?+(?=\s|$)(?!\s*(?:${ANSWER})\b)|\n+|\s+-\s+(?=[A-Z])`,
+  String.raw`[.!]+(?=\s|$)|\?+(?=\s|$)(?!\s*(?:A\s*:\s*)?(?:${ANSWER})\b)|\n+|\s+-\s+(?=[A-Z])`,
   'g',
 );
 
@@ -144,7 +144,11 @@ function scanSentence(text: string, sentence: Span): Found[] {
       raw.push({ start, end, kind: trigger.kind, firstPerson, needsContext: trigger.needsContext ?? false });
     }
   }
-  const hasContext = raw.some((r) => !r.needsContext) || RISK_CONTEXT.test(s);
+  // Two warning signs together are each other's context ("wrote a note to her kids and gave away her jewelry").
+  const weakActs = new Set(
+    raw.filter((r) => r.needsContext && r.kind === 'preparatory_act').map((r) => r.start),
+  );
+  const hasContext = raw.some((r) => !r.needsContext) || RISK_CONTEXT.test(s) || weakActs.size >= 2;
   const breaks = [...s.matchAll(CLAUSE_BREAK)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
   const question = /\?\s*$/.test(s) && /\byou(?:r|rself)?\b/i.test(s);
   const out: Found[] = [];
