@@ -186,7 +186,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'passive_death_wish',
     pattern: re(
-      String.raw`\b(?:disappear|dissapear|disapear|vanish)\b(?:\s+forever)?|\b(?:easier|better|happier)\s+(?:off\s+)?if\s+(?:i|she|he)\s+(?:just\s+)?(?:died|was\s+(?:dead|gone)|were\s+(?:dead|gone)|wasn'?t\s+(?:around|here)|weren'?t\s+(?:around|here))\b|\bnever\s+(?:been\s+)?born\b|\bif\s+(?:i|she|he)\s+(?:wasn'?t|weren'?t)\s+around\b`,
+      String.raw`\b(?:disappear|dissapear|disapear|vanish)\b(?!\s+(?:into|under|behind|off\s+to|for\s+the\s+(?:weekend|day|evening)))(?:\s+forever)?|\b(?:easier|better|happier)\s+(?:off\s+)?if\s+(?:i|she|he)\s+(?:just\s+)?(?:died|was\s+(?:dead|gone)|were\s+(?:dead|gone)|wasn'?t\s+(?:around|here)|weren'?t\s+(?:around|here))\b|\bnever\s+(?:been\s+)?born\b|\bif\s+(?:i|she|he)\s+(?:wasn'?t|weren'?t)\s+around\b`,
     ),
     firstPerson: true,
   },
@@ -335,7 +335,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'suicide_attempt',
     pattern: re(
-      String.raw`\btried\s+to\s+(?:kill|hang|shoot|end|overdose|od)\b|\boverdosed\b|\bOD'?d\b|\btook\s+an?\s+overdose\b|(?<!\b(?:to|about|of|would|could|might|should|will|'ll|gonna)\s+)\boverdoses?\b(?!\s+on\b)|\bvia\s+OD\b`,
+      String.raw`\b(?:tried|attempted|attempting|trying)\s+to\s+(?:kill|hang|shoot|end|overdose|od|strangle|choke|suffocate|drown|poison|stab|jump|slit|electrocute)\b|\boverdosed\b|\bOD'?d\b|\btook\s+an?\s+overdose\b|(?<!\b(?:to|about|of|would|could|might|should|will|'ll|gonna)\s+)\boverdoses?\b(?!\s+on\b)|\bvia\s+OD\b`,
     ),
   },
   {
@@ -675,6 +675,52 @@ export const TRIGGERS: readonly Trigger[] = [
       String.raw`\b(?:search\w*|googl\w*|look\w*\s+up|research\w*|read\w*\s+about)\s+(?:online\s+)?(?:for\s+)?(?:painless\s+)?(?:ways|methods|how)\s+to\s+(?:die|kill\s+${SELF}|end\s+(?:it|${POSS}\s+life)|commit\s+suicide|overdose|hang)\b`,
     ),
   },
+  // Further concept shapes: relief at one's death, one's funeral, saving pills up, self-strangling.
+  {
+    kind: 'passive_death_wish',
+    pattern: re(
+      String.raw`\b(?:relieved|happier|glad|better\s+off|easier)\s+(?:if|when)\s+(?:i|she|he)\s+(?:just\s+)?(?:died|was\s+dead|were\s+dead|was\s+gone|were\s+gone|wasn'?t\s+(?:around|here|alive)|disappeared|killed\s+${SELF})\b|\b(?:imagin|pictur|think|plann)\w*\s+(?:about\s+)?(?:my|her|his)\s+(?:own\s+)?(?:funeral|death|grave)\b|\blife\s+(?:isn'?t|is\s+not|ain'?t)\s+worth\s+(?:it|living)\b|\bthoughts?\s+(?:about|of)\s+(?:not\s+(?:being\s+(?:here|alive|around)|existing|waking\s+up))\b`,
+    ),
+    firstPerson: true,
+  },
+  {
+    kind: 'preparatory_act',
+    pattern: re(
+      String.raw`\b(?:sav|stor|collect|hoard|stash|keep)\w*\s+(?:them|it|those|these)\s+(?:up|all|for\s+(?:later|when|the))\b`,
+    ),
+    requires: /\b(?:pills|meds|medications?|tablets|prescriptions?)\b/i,
+  },
+  {
+    kind: 'suicidal_ideation',
+    pattern: re(
+      String.raw`\b(?:strangl\w*|chok\w*|suffocat\w*|smother\w*|poison\w*|starv\w*|electrocut\w*)\s+(?:${SELF})\b`,
+    ),
+    firstPerson: true,
+  },
+  {
+    kind: 'self_harm',
+    pattern: re(
+      String.raw`\bhead[\s-]*butt\w*\s+(?:the\s+|a\s+)?(?:wall|door|floor|window)\b|\bcarv\w*\b[^.;]{0,30}?\b(?:into|on)\s+(?:(?:my|her|his|their)\s+)?(?:wrists?|forearms?|arms?|thighs?|legs?|skin|stomach|hips?|ankles?)\b|\bpick\w*\s+at\s+(?:(?:my|her|his|the)\s+)?(?:wounds|scabs|stitches|sutures)\b`,
+    ),
+  },
+  {
+    kind: 'preparatory_act',
+    pattern: re(
+      String.raw`\b(?:went|drove|walked|go|going|goes|been\s+going)\s+to\s+(?:the|a)\s+(?:bridge|roof|rooftop|overpass|cliff|train\s+tracks|tracks|top\s+of\s+(?:the|a)\s+\w+)\b[^.;]{0,40}?\b(?:look(?:ed|ing)?\s+down|stood|jump|edge|thought\s+about|thinking\s+about)\b`,
+    ),
+  },
+  {
+    kind: 'suicidal_ideation',
+    pattern: re(
+      String.raw`\b(?:won'?t|will\s+not|not\s+going\s+to)\s+(?:make\s+it\s+(?:to|through|past)|live\s+to\s+see|be\s+(?:alive|here|around)\s+(?:for|by|at|on))\s+(?:my|the|next|her|his|christmas|thanksgiving|new\s+year)\b`,
+    ),
+  },
+  {
+    kind: 'homicidal_ideation',
+    pattern: re(
+      String.raw`\b(?:shoot\w*|blow\w*|bomb\w*)\s+up\s+(?:the|my|a|his|her|our)\s+(?:old\s+)?(?:school|office|work|workplace|church|mall|building|class(?:room)?|job)\b|\buntil\s+(?:he|she|they)\s+(?:stops?\s+breathing|dies|is\s+dead|are\s+dead)\b`,
+    ),
+  },
   // Harm to others: threats and stated revenge.
   {
     kind: 'homicidal_ideation',
@@ -706,6 +752,7 @@ export const NON_RISK_PHRASES: readonly RegExp[] = [
   /\bsuicide\s+risk\b(?=\s*(?::|is|was)?\s*(?:low|minimal|assessment|screening|factors))/gi,
   /\b(?:risk|risk\s+factors?|warning\s+signs|signs|prevention)\s+(?:of|for)\s+(?:suicide|self[- ]?harm|suicidal\s+\w+)/gi,
   /\bkill(?:ing)?\s+(?:this|that)\s+(?:presentation|test|exam|interview|game|show)\b/gi,
-  /\bsuicide\s+(?:calls?|scenes?|victims?|cases?|bombers?|bombings?|squeeze|doors?|missions?|runs?|clusters?|rates?|statistics|contagion)\b/gi,
+  /\b(?:suicide|overdose|OD)\s+(?:calls?|scenes?|victims?|cases?|bombers?|bombings?|squeeze|doors?|missions?|runs?|clusters?|rates?|statistics|contagion)\b/gi,
   /\b(?:is|are|was|were|'s|'re|will|'ll|gonna|going\s+to)\s+(?:literally\s+|totally\s+|so\s+)?(?:kill|murder)\s+(?:me|us)\b(?!\s+(?:with|when))/gi,
+  /\b(?:gun|firearms?|weapons?)\s+(?:licen[cs]e|permit|safety\s+(?:course|class)|range|shows?|club|store|shop|locks?)\b/gi,
 ];

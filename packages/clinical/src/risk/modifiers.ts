@@ -57,7 +57,7 @@ const HYPOTHETICAL =
 const SUBJECT = /\b(?:i|i'm|im|i'll|she|he|you|we|they|pt|client)\b/gi;
 
 const EDUCATIONAL =
-  /\b(?:review(?:ed|ing)?|discuss(?:ed|ing)?|educat\w*|psychoeducation|provided|gave|given|handout|taught|explain\w*|difference\s+between|warning\s+signs|signs\s+of|risk\s+(?:factors?\s+)?(?:for|of)|prevention|hotline|lifeline|crisis\s+(?:line|resources)|resources|training|(?:book|paper|essay|article|project|presentation|class|course|documentary|movie|show)\s+(?:on|about)|screen(?:ed|ing)?\s+for|assess(?:ed|ing)?\s+for|asked\s+about|why\s+we\s+ask|instructed|agrees?\s+to\s+(?:call|contact|notify)|knows?\s+to|re-?assess(?:ed|ing)?|monitor(?:ed|ing)?(?:\s+for)?|continue\s+to\s+(?:assess|monitor|screen)|will\s+(?:assess|screen|monitor|ask))\b/gi;
+  /\b(?:review(?:ed|ing)?|discuss(?:ed|ing)?|educat\w*|psychoeducation|provided|gave|given|handout|taught|explain\w*|difference\s+between|warning\s+signs|signs\s+of|risk\s+(?:factors?\s+)?(?:for|of)|prevention|hotline|lifeline|crisis\s+(?:line|resources)|resources|training|(?:book|paper|essay|article|project|presentation|class|course|documentary|movie|show|group|session|workshop|module|worksheet|video|skills?)\s+(?:on|about|for)|screen(?:ed|ing)?\s+for|assess(?:ed|ing)?\s+for|asked\s+about|why\s+we\s+ask|instructed|agrees?\s+to\s+(?:call|contact|notify)|knows?\s+to|re-?assess(?:ed|ing)?|monitor(?:ed|ing)?(?:\s+for)?|continue\s+to\s+(?:assess|monitor|screen)|will\s+(?:assess|screen|monitor|ask))\b/gi;
 
 export interface TriggerContext {
   /** The trigger's clause up to the trigger. */
@@ -101,6 +101,18 @@ function cueReaches(cue: RegExp, pre: string, maxWords: number, breaker: RegExp)
 function isNegated({ pre, post }: TriggerContext): boolean {
   const masked = pre.replace(PSEUDO_NEGATION, (m) => ' '.repeat(m.length));
   if (cueReaches(NEGATION, masked, 8, NEGATION_BREAK)) return true;
+  // A reporting verb that the negation governs does not end it: "never said I wanted to die".
+  const cue = lastMatch(NEGATION, masked);
+  if (cue !== undefined) {
+    const attached =
+      /^\s*(?:(?:ever|really|actually)\s+)?(?:said|say|says|stated|state|reported|report|endorsed|endorse|admitted|admit|told\s+\w+)\b(?:\s+(?:that|i|she|he))*/i.exec(
+        masked.slice(cue.end),
+      );
+    if (attached !== null) {
+      const rest = masked.slice(cue.end + attached[0].length);
+      if (words(rest) <= 8 && lastMatch(AFFIRM, rest) === undefined) return true;
+    }
+  }
   return POST_NEGATION.test(post) || LABEL_VALUE_NEGATIVE.test(post);
 }
 

@@ -230,3 +230,44 @@ describe('context for ambiguous acts', () => {
     expect(level('Pt hitting his head against the wall.')).toBe('MODERATE');
   });
 });
+
+describe('more concept shapes', () => {
+  it('a negation governing a reporting verb stays a negation', () => {
+    expect(level('i never said i wanted to die, i said i was tired')).toBe('NONE');
+  });
+
+  it('a group or session on a risk topic is educational', () => {
+    expect(level('Pt attended group on coping with suicidal thoughts.')).toBe('NONE');
+  });
+
+  it('a joke marker takes a threat to others as banter, not a threat to self', () => {
+    expect(level('im gonna kill my brother if he eats my fries again lol')).toBe('NONE');
+    expect(level('i want to kill myself lol')).toBe('MODERATE');
+  });
+
+  it('strangling or choking oneself is a method', () => {
+    expect(level('Pt attempted to strangle self with bedsheet.')).toBe('HIGH');
+  });
+
+  it("relief at one's death and one's funeral are a death wish", () => {
+    expect(level('i think my family would be relieved if i died')).toBe('LOW');
+    expect(level('i keep imagining my funeral')).toBe('LOW');
+  });
+
+  it('saving pills up by pronoun, with pills in the sentence', () => {
+    expect(level('i stopped taking my meds so i can save them up')).toBe('HIGH');
+  });
+
+  it('visiting a height and looking down is rehearsal', () => {
+    expect(level('i went to the bridge last night and looked down for a long time')).toBe('HIGH');
+  });
+
+  it('mass violence and harm until death are harm to others', () => {
+    expect(level('i fantasize about shooting up my old school')).not.toBe('NONE');
+  });
+
+  it('a licence or a call is not means or an overdose', () => {
+    expect(level('i have a gun license for work as a security guard')).toBe('NONE');
+    expect(level('Pt works as an EMT and responded to an overdose call.')).toBe('NONE');
+  });
+});

@@ -68,6 +68,8 @@ const PASSIVE_AFTER =
   /^\s*(?:[:=,-]\s*)?(?:(?:yes|endorsed|present|reported|\+)\s*[,:;-]?\s*)?(?:only\s+)?passive\b(?!\s*(?:and|&|\/|,)\s*active)/i;
 const IN_PROGRESS =
   /\b(?:actively|as\s+we\s+speak|in\s+progress|during\s+(?:the|this)\s+(?:telehealth\s+|video\s+)?(?:session|call|visit))\b/i;
+const JOKE = /\b(?:lol|lmao|lmfao|haha\w*|jk|just\s+kidding|kidding)\b|\u{1F602}|\u{1F923}/iu;
+const SELF_WORD = /\b(?:myself|herself|himself|themselves|self|me)\b/i;
 const URGE = /\burges?\s+(?:to\s+)?$|\burges?\s+to\s+\w+\s*$/i;
 
 /**
@@ -150,6 +152,7 @@ function scanSentence(text: string, sentence: Span): Found[] {
   );
   const hasContext = raw.some((r) => !r.needsContext) || RISK_CONTEXT.test(s) || weakActs.size >= 2;
   const breaks = [...s.matchAll(CLAUSE_BREAK)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  const joking = JOKE.test(s);
   const question = /\?\s*$/.test(s) && /\byou(?:r|rself)?\b/i.test(s);
   const out: Found[] = [];
   for (const r of raw) {
@@ -163,6 +166,13 @@ function scanSentence(text: string, sentence: Span): Found[] {
       firstPerson: r.firstPerson,
     });
     if (modifier !== undefined) continue;
+    // "i'm gonna kill my brother if he eats my fries lol": a joke marker takes threats to others as banter.
+    if (
+      joking &&
+      (r.kind === 'homicidal_ideation' || r.kind === 'intent') &&
+      !SELF_WORD.test(s.slice(r.start, r.end))
+    )
+      continue;
     // "Plan:" heading a note's plan section is not a suicide plan.
     if (r.kind === 'plan' && /^\s*plan\s*:/i.test(s.slice(r.start)) && s.slice(0, r.start).trim() === '')
       continue;
