@@ -1,3 +1,5 @@
+import { hits } from './match.js';
+
 /**
  * ConText-style scope modifiers: the words around a trigger that say it is not a current risk
  * of the client. Each check reads only the trigger's clause, before (`pre`) or after (`post`)
@@ -83,7 +85,9 @@ export function scopeModifier(ctx: TriggerContext): ScopeModifier | undefined {
 
 function lastMatch(pattern: RegExp, text: string): { index: number; end: number } | undefined {
   let found: { index: number; end: number } | undefined;
-  for (const m of text.matchAll(pattern)) found = { index: m.index, end: m.index + m[0].length };
+  const all = hits(pattern, text);
+  const last = all[all.length - 1];
+  if (last !== undefined) found = { index: last.index, end: last.end };
   return found;
 }
 
@@ -123,8 +127,10 @@ const LABEL_VALUE_NEGATIVE =
 /** An affirmation that is the history cue's own verb: "previously endorsed", "hx of reported". */
 const ATTACHED_AFFIRM = new RegExp(`^\\s*(?:(?:had|has|have|was|were)\\s+)?(?:${AFFIRM.source})`, 'i');
 
+const HISTORY_BREAK = new RegExp(`${AFFIRM.source}|${CURRENT.source}`, 'gi');
+
 function isHistorical({ pre, post }: TriggerContext): boolean {
-  const breaker = new RegExp(`${AFFIRM.source}|${CURRENT.source}`, 'gi');
+  const breaker = HISTORY_BREAK;
   if (cueReaches(HISTORY_PRE, pre, 12, breaker)) return true;
   const cue = lastMatch(HISTORY_PRE, pre);
   if (cue !== undefined) {
@@ -155,13 +161,15 @@ const MALE = /^(?:father|dad|brother|son|husband|boyfriend|bf|grandfather|grandp
  * An informant whose report is about someone of the other gender ("Pt's father found a suicide
  * note in her room", "wife called to report he's been giving away") reports about the client.
  */
+const REPORT_SUBJECT = /\b(?:i|i'm|i've|im|ive|she|he|she's|he's|pt|patient|client)\b/gi;
+
 function isInformant(noun: string, afterNoun: string, post: string): boolean {
   const verb = INFORMANT_VERB.exec(afterNoun);
   if (verb === null) return false;
   // The report's own subject is who it is about: "told me she wants to die" is the sister's.
   const report = afterNoun.slice(verb[0].length);
-  const subjects = [...report.matchAll(/\b(?:i|i'm|i've|im|ive|she|he|she's|he's|pt|patient|client)\b/gi)];
-  const subject = subjects.at(-1)?.[0].toLowerCase();
+  const subjects = hits(REPORT_SUBJECT, report);
+  const subject = subjects.at(-1)?.text.toLowerCase();
   if (subject !== undefined) {
     if (/^(?:i|i'm|i've|im|ive|pt|patient|client)$/.test(subject)) return true;
     if (FEMALE.test(noun)) return subject.startsWith('he');
@@ -182,8 +190,8 @@ function isOtherPerson({ pre, post, firstPerson }: TriggerContext): boolean {
   // itself ("her brother's suicide").
   const possessive = /^'s\b/;
   let other: { index: number; end: number } | undefined;
-  for (const m of pre.matchAll(OTHER_REF)) {
-    const end = m.index + m[0].length;
+  for (const m of hits(OTHER_REF, pre)) {
+    const end = m.end;
     const rest = pre.slice(end);
     if (possessive.test(rest) && rest.slice(2).trim() !== '') continue;
     other = { index: m.index, end };
@@ -207,7 +215,7 @@ function isHypothetical({ pre }: TriggerContext): boolean {
   if (between.includes(',') || /\bthen\b/i.test(between)) return false;
   // "If my boyfriend leaves I will kill myself": a subject after the if-clause's own subject
   // starts the main clause, which is a conditional threat and counts.
-  const subjects = [...between.matchAll(SUBJECT)];
+  const subjects = hits(SUBJECT, between);
   const first = subjects[0];
   if (first === undefined) return true;
   const leadsClause = between.slice(0, first.index).trim().split(/\s+/).filter(Boolean).length <= 1;

@@ -1,5 +1,6 @@
 import { NON_RISK_PHRASES, RISK_CONTEXT, TRIGGERS, type RiskSignalKind } from './lexicon.js';
 import { CLAUSE_BREAK, scopeModifier } from './modifiers.js';
+import { hits } from './match.js';
 import { normalize } from './normalize.js';
 
 /** NONE means no current risk of harm to self or others is expressed about the client. */
@@ -97,8 +98,8 @@ export function scanRisk(original: string): RiskScan {
 function sentences(text: string): Span[] {
   const out: Span[] = [];
   let from = 0;
-  for (const m of text.matchAll(SENTENCE_END)) {
-    const end = m.index + m[0].length;
+  for (const m of hits(SENTENCE_END, text)) {
+    const end = m.end;
     if (text.slice(from, end).trim() !== '') out.push({ start: from, end });
     from = end;
   }
@@ -127,7 +128,7 @@ function scanSentence(text: string, sentence: Span): Found[] {
   const s = text.slice(sentence.start, sentence.end);
   const idioms: Span[] = [];
   for (const pattern of NON_RISK_PHRASES) {
-    for (const m of s.matchAll(pattern)) idioms.push({ start: m.index, end: m.index + m[0].length });
+    for (const m of hits(pattern, s)) idioms.push({ start: m.index, end: m.end });
   }
   const raw: Array<{
     start: number;
@@ -138,11 +139,11 @@ function scanSentence(text: string, sentence: Span): Found[] {
   }> = [];
   for (const trigger of TRIGGERS) {
     if (trigger.requires !== undefined && !trigger.requires.test(s)) continue;
-    for (const m of s.matchAll(trigger.pattern)) {
+    for (const m of hits(trigger.pattern, s)) {
       const start = m.index;
-      const end = start + m[0].length;
+      const end = m.end;
       if (end === start || idioms.some((i) => i.start < end && start < i.end)) continue;
-      const firstPerson = (trigger.firstPerson ?? false) && FIRST_PERSON.test(m[0]);
+      const firstPerson = (trigger.firstPerson ?? false) && FIRST_PERSON.test(m.text);
       raw.push({ start, end, kind: trigger.kind, firstPerson, needsContext: trigger.needsContext ?? false });
     }
   }
@@ -151,7 +152,7 @@ function scanSentence(text: string, sentence: Span): Found[] {
     raw.filter((r) => r.needsContext && r.kind === 'preparatory_act').map((r) => r.start),
   );
   const hasContext = raw.some((r) => !r.needsContext) || RISK_CONTEXT.test(s) || weakActs.size >= 2;
-  const breaks = [...s.matchAll(CLAUSE_BREAK)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  const breaks = hits(CLAUSE_BREAK, s).map((m) => ({ start: m.index, end: m.end }));
   const joking = JOKE.test(s);
   const question = /\?\s*$/.test(s) && /\byou(?:r|rself)?\b/i.test(s);
   const out: Found[] = [];
