@@ -721,6 +721,30 @@ export const TRIGGERS: readonly Trigger[] = [
       String.raw`\b(?:shoot\w*|blow\w*|bomb\w*)\s+up\s+(?:the|my|a|his|her|our)\s+(?:old\s+)?(?:school|office|work|workplace|church|mall|building|class(?:room)?|job)\b|\buntil\s+(?:he|she|they)\s+(?:stops?\s+breathing|dies|is\s+dead|are\s+dead)\b`,
     ),
   },
+  // What one might do to oneself; a method looked at and thought about; buying the means.
+  {
+    kind: 'suicidal_ideation',
+    pattern: re(
+      String.raw`\b(?:what|something)\s+(?:i|she|he)\s+(?:might|may|could|would|will|am\s+going\s+to)\s+do\s+to\s+${SELF}\b|\b(?:picture|picturing|imagine|imagining|see|seeing)\s+${SELF}\s+(?:dead|dying|in\s+a\s+(?:coffin|casket)|hanging|jumping)\b`,
+    ),
+    firstPerson: true,
+  },
+  {
+    kind: 'suicidal_ideation',
+    pattern: re(
+      String.raw`\b(?:${WEAPON}|${PILLS}|bridge|ledge|train\s+tracks)\b[^.;]{0,40}?\b(?:thought|thinking|think)\s+(?:about|of)\s+(?:it|using\s+(?:it|them|one)|doing\s+it|taking\s+them)\b|\b(?:thought|thinking|think)\s+(?:about|of)\s+using\s+(?:the|a|my|his|her)\s+${WEAPON}\b`,
+    ),
+  },
+  {
+    kind: 'preparatory_act',
+    pattern: re(
+      String.raw`\b(?:bought|buys|buying|purchased|ordered|got)\s+(?:(?:a|an|the|some|more|new|a\s+pack\s+of|a\s+box\s+of)\s+)*(?:razor\s+blades|razors|blades|rope|a\s+noose|ammo|ammunition|bullets|(?:a\s+)?(?:gun|handgun|pistol|rifle|shotgun|firearm))\b`,
+    ),
+  },
+  {
+    kind: 'plan',
+    pattern: re(String.raw`\bdecided\b[^.;]{0,20}?\b(?:going\s+to|gonna|will|'ll|to)\s+do\s+it\b`),
+  },
   // Harm to others: threats and stated revenge.
   {
     kind: 'homicidal_ideation',

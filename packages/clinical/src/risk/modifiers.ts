@@ -59,7 +59,7 @@ const HYPOTHETICAL =
 const SUBJECT = /\b(?:i|i'm|im|i'll|she|he|you|we|they|pt|client)\b/gi;
 
 const EDUCATIONAL =
-  /\b(?:review(?:ed|ing)?|discuss(?:ed|ing)?|educat\w*|psychoeducation|provided|gave|given|handout|taught|explain\w*|difference\s+between|warning\s+signs|signs\s+of|risk\s+(?:factors?\s+)?(?:for|of)|prevention|hotline|lifeline|crisis\s+(?:line|resources)|resources|training|(?:book|paper|essay|article|project|presentation|class|course|documentary|movie|show|group|session|workshop|module|worksheet|video|skills?)\s+(?:on|about|for)|screen(?:ed|ing)?\s+for|assess(?:ed|ing)?\s+for|asked\s+about|why\s+we\s+ask|instructed|agrees?\s+to\s+(?:call|contact|notify)|knows?\s+to|re-?assess(?:ed|ing)?|monitor(?:ed|ing)?(?:\s+for)?|continue\s+to\s+(?:assess|monitor|screen)|will\s+(?:assess|screen|monitor|ask))\b/gi;
+  /\b(?:review(?:ed|ing)?|discuss(?:ed|ing)?|educat\w*|psychoeducation|provided|gave|given|handout|taught|explain\w*|difference\s+between|warning\s+signs|signs\s+of|risk\s+(?:factors?\s+)?(?:for|of)|prevention|hotline|lifeline|crisis\s+(?:line|resources)|resources|training|(?:book|paper|essay|article|project|presentation|class|course|documentary|movie|show|group|session|workshop|module|worksheet|video|skills?)\s+(?:on|about|for)|screen(?:ed|ing)?\s+for|assess(?:ed|ing)?\s+for|asked\s+about|why\s+we\s+ask|is\s+it\s+normal\s+to|signs\s+(?:that\s+)?(?:someone|somebody|a\s+person|people|a\s+friend)|how\s+(?:do|can|would)\s+(?:i|you|we)\s+(?:tell|know|help|support)|what\s+(?:should|do|can)\s+(?:i|you|we)\s+do\s+if|why\s+do\s+people|instructed|agrees?\s+to\s+(?:call|contact|notify)|knows?\s+to|re-?assess(?:ed|ing)?|monitor(?:ed|ing)?(?:\s+for)?|continue\s+to\s+(?:assess|monitor|screen)|will\s+(?:assess|screen|monitor|ask))\b/gi;
 
 export interface TriggerContext {
   /** The trigger's clause up to the trigger. */
@@ -207,8 +207,10 @@ function isOtherPerson({ pre, post, firstPerson }: TriggerContext): boolean {
 const FUTURE_STATE =
   /\b(?:might|may|could|would|will)\s+(?:(?:again|eventually|later|one\s+day)\s+)?(?:become|get|turn|start\s+(?:to\s+)?feel(?:ing)?)\s*$/i;
 
-function isHypothetical({ pre }: TriggerContext): boolean {
+function isHypothetical({ pre, post }: TriggerContext): boolean {
   if (FUTURE_STATE.test(pre)) return true;
+  // "might hurt her baby by accident": an accident is not an intent to harm.
+  if (/^(?:\s+[\w']+){0,3}?\s+(?:by\s+accident|accidentally|unintentionally)\b/i.test(post)) return true;
   const cue = lastMatch(HYPOTHETICAL, pre);
   if (cue === undefined) return false;
   const between = pre.slice(cue.end);

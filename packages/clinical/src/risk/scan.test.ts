@@ -271,3 +271,32 @@ describe('more concept shapes', () => {
     expect(level('Pt works as an EMT and responded to an overdose call.')).toBe('NONE');
   });
 });
+
+describe('client-voice shapes', () => {
+  it('abbreviated durations are read as words: "2 yrs ago" is history', () => {
+    expect(level("2 yrs ago i od'd on my moms pills")).toBe('NONE');
+  });
+
+  it('an information-seeking question without "you" is educational', () => {
+    expect(level('what are the signs someone is suicidal')).toBe('NONE');
+    expect(level('is it normal to think about death sometimes')).toBe('NONE');
+  });
+
+  it('harm by accident is not harm intended', () => {
+    expect(level('Pt worried she might hurt her baby by accident.')).toBe('NONE');
+  });
+
+  it('what one might do to oneself, and picturing oneself dead, are ideation', () => {
+    expect(level('im scared of what i might do to myself tonight')).not.toBe('NONE');
+    expect(level('i cant stop picturing myself dead')).not.toBe('NONE');
+  });
+
+  it('a method looked at and thought about is ideation; buying blades is preparation', () => {
+    expect(level('i looked at the knives in the kitchen and thought about it')).not.toBe('NONE');
+    expect(level('i bought razor blades today')).toBe('HIGH');
+  });
+
+  it('a decision to do it is a plan', () => {
+    expect(level('ive decided im going to do it on friday')).toBe('HIGH');
+  });
+});
