@@ -745,6 +745,14 @@ export const TRIGGERS: readonly Trigger[] = [
     kind: 'plan',
     pattern: re(String.raw`\bdecided\b[^.;]{0,20}?\b(?:going\s+to|gonna|will|'ll|to)\s+do\s+it\b`),
   },
+  // Negated frames that are themselves the wish: "don't think I want to be here anymore", "don't know why I'm still here".
+  {
+    kind: 'passive_death_wish',
+    pattern: re(
+      String.raw`\b(?:don'?t|do\s+not|doesn'?t|does\s+not)\s+(?:think|feel\s+like|know\s+if)\s+(?:i|she|he)\s+(?:want|wants|wanna)\s+(?:to\s+)?(?:live|be\s+alive|exist|be\s+here(?=\s*(?:any\s*more|$|[.,;!])))|\b(?:don'?t|do\s+not|doesn'?t)\s+(?:know|understand)\s+why\s+(?:i'm|i\s+am|she's|he's|she\s+is|he\s+is)\s+still\s+(?:here|alive|around)\b|\bwhy\s+(?:am\s+i|is\s+she|is\s+he)\s+still\s+(?:here|alive|around)\b`,
+    ),
+    firstPerson: true,
+  },
   // Harm to others: threats and stated revenge.
   {
     kind: 'homicidal_ideation',

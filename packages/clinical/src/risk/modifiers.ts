@@ -37,7 +37,7 @@ const POST_NEGATION =
   /^(?:\s*(?:\/|,|and|or|&)\s*(?:SI|HI|SIB|NSSI|AVH|AH|VH|plan|intent|ideation|self[- ]?harm))*(?:\s*(?:risk|screen(?:ing|er)?|assessment|items?|questions?|thoughts?|ideation|behaviou?rs?|result))*\s*(?:[:=\u2013-]\s*)?(?:(?:was|is|were|are|has\s+been|have\s+been)\s+)?(?:denie[sd]|deny|none|no\b|neg(?:ative)?\b|\(-\)|-(?=\s|$|,)|absent|not\s+(?:present|endorsed|reported)|none\s+reported)/i;
 
 const HISTORY_PRE =
-  /\b(?:history(?:\s+of)?|hx|h\/o|past(?=\s+(?:psychiatric|medical|history|hx|episodes?)\b|\s*$)|in\s+the\s+past(?!\s+(?:few|several|couple|two|three|\d+|week|weeks|month|months|days?|night)\b)|prior|previous(?:ly)?|remote|lifetime|former|old\s+(?:healed\s+)?scars?|healed\s+scars?|used\s+to|as\s+a\s+(?:child|kid|teen|teenager|adolescent|youth)|when\s+(?:i|she|he|they)\s+(?:was|were)|in\s+(?:my|her|his|their)\s+(?:teens|twenties|thirties|forties|youth|childhood|\d0s)|back\s+in|years\s+ago|last\s+year|in\s+(?:high\s+school|middle\s+school|college|grad\s+school|university|the\s+army|the\s+military|basic\s+training|childhood|adolescence))\b/gi;
+  /\b(?:history(?:\s+of)?|hx|h\/o|past(?=\s+(?:psychiatric|medical|history|hx|episodes?)\b|\s*$)|in\s+the\s+past(?!\s+(?:few|several|couple|two|three|\d+|week|weeks|month|months|days?|night)\b)|prior|previous(?:ly)?|remote|lifetime|former|old\s+(?:healed\s+)?scars?|healed\s+scars?|used\s+to|as\s+a\s+(?:child|kid|teen|teenager|adolescent|youth)|when\s+(?:i|she|he|they)\s+(?:was|were)|in\s+(?:my|her|his|their)\s+(?:teens|twenties|thirties|forties|youth|childhood|\d0s)|back\s+in|years\s+ago|last\s+year|in\s+(?:high\s+school|middle\s+school|college|grad\s+school|university|the\s+army|the\s+military|basic\s+training|childhood|adolescence)|since\s+(?:i|she|he|they|pt)\s+last|(?:clean|free)\s+(?:from|of)|it'?s\s+been\s+(?:a|an|\d+|\w+)\s+(?:days?|weeks?|months?|years?)\s+since)\b/gi;
 
 const HISTORY_POST =
   /\b(?:resolved|in\s+remission|no\s+longer|(?:years?|decades?)\s+ago|as\s+a\s+(?:child|kid|teen|teenager|adolescent)|in\s+(?:high\s+school|middle\s+school|college|childhood|adolescence)|when\s+(?:i|she|he|they)\s+(?:was|were)|at\s+age\s+\d+|age\s+\d+|at\s+\d{1,2}\b(?!\s*(?:pm|am|p\.m|a\.m|:|o'?clock|mg|minutes|hours|pills|tablets))|in\s+(?:my|her|his|their)\s+(?:teens|twenties|thirties|youth|\d0s)|long\s+ago|last\s+year|stopped|has\s+not\s+recurred|none\s+since|previously)\b/gi;
@@ -129,7 +129,13 @@ const ATTACHED_AFFIRM = new RegExp(`^\\s*(?:(?:had|has|have|was|were)\\s+)?(?:${
 
 const HISTORY_BREAK = new RegExp(`${AFFIRM.source}|${CURRENT.source}`, 'gi');
 
+/** "The last time I felt suicidal was before I started meds": dated to the past by its own clause. */
+const LAST_TIME = /\b(?:the\s+)?last\s+time\b[^.;]{0,30}$/i;
+const LAST_TIME_PAST =
+  /^[^.;]{0,20}\b(?:was|were)\s+(?:\w+\s+){0,3}?(?:before|when|back|in\s+(?:19|20)\d\d|(?:\w+\s+)?(?:months|years)\s+ago)\b/i;
+
 function isHistorical({ pre, post }: TriggerContext): boolean {
+  if (LAST_TIME.test(pre) && LAST_TIME_PAST.test(post)) return true;
   const breaker = HISTORY_BREAK;
   if (cueReaches(HISTORY_PRE, pre, 12, breaker)) return true;
   const cue = lastMatch(HISTORY_PRE, pre);
@@ -205,10 +211,17 @@ function isOtherPerson({ pre, post, firstPerson }: TriggerContext): boolean {
 
 /** A future change of state: "might become suicidal if he relapses", "could get suicidal again". */
 const FUTURE_STATE =
-  /\b(?:might|may|could|would|will)\s+(?:(?:again|eventually|later|one\s+day)\s+)?(?:become|get|turn|start\s+(?:to\s+)?feel(?:ing)?)\s*$/i;
+  /\b(?:might|may|could|would|will|'ll)\s+(?:(?:again|eventually|later|one\s+day)\s+)?(?:become|get|turn|start\s+(?:to\s+)?feel(?:ing)?|go\s+back\s+to|return\s+to|relapse\s+(?:on|into|to)|start(?:\s+\w+ing)?\s+again)\s*$/i;
+/** A question about a hypothetical ("what would happen if I told you ..."): the whole sentence is conditional. */
+const WHAT_IF =
+  /\bwhat\s+(?:would|will|could)\s+happen\s+if\b|\bwhat\s+if\b|\bif\s+(?:i|she|he)\s+(?:told|tell|said|say)\s+(?:you|someone|anyone)\b/i;
+/** A worry about the future with an if-clause after it: "worry I'll go back to cutting if things get bad". */
+const WORRY =
+  /\b(?:worr\w*|afraid|scared|fear\w*|concerned|nervous)\b[^.;]{0,40}\b(?:will|'ll|might|may|would|could)\b/i;
 
 function isHypothetical({ pre, post }: TriggerContext): boolean {
-  if (FUTURE_STATE.test(pre)) return true;
+  if (FUTURE_STATE.test(pre) || WHAT_IF.test(pre)) return true;
+  if (WORRY.test(pre) && /^[^.;]{0,40}\b(?:if|when|once)\b/i.test(post)) return true;
   // "might hurt her baby by accident": an accident is not an intent to harm.
   if (/^(?:\s+[\w']+){0,3}?\s+(?:by\s+accident|accidentally|unintentionally)\b/i.test(post)) return true;
   const cue = lastMatch(HYPOTHETICAL, pre);
@@ -242,6 +255,13 @@ function isEducational({ pre, post, question }: TriggerContext): boolean {
     );
   }
   if (cueReaches(EDUCATIONAL, pre, 12, AFFIRM)) return true;
+  if (
+    /^[^.;]{0,30}\b(?:in|at|during)\s+(?:\w+\s+)?(?:class|school|lecture|training|seminar|church|youth\s+group|assembly)\b/i.test(
+      post,
+    ) &&
+    /\b(?:talk\w*|learn\w*|discuss\w*|taught|teach\w*|presentation|video|lesson)\b/i.test(pre)
+  )
+    return true;
   return /^\s*(?:(?:was|were|is|as)\s+)?(?:warning\s+signs|prevention|awareness|training|hotline|resources|discussed|reviewed|covered|explained|(?:a|the)\s+(?:theme|topic))\b/i.test(
     post,
   );

@@ -300,3 +300,31 @@ describe('client-voice shapes', () => {
     expect(level('ive decided im going to do it on friday')).toBe('HIGH');
   });
 });
+
+describe('time, worry and hypothetical frames', () => {
+  it('remission phrasing dates an episode: "since I last cut", "clean from self harm"', () => {
+    expect(level('its been a year since i last cut')).toBe('NONE');
+    expect(level('i have been clean from self harm for 6 months')).toBe('NONE');
+  });
+
+  it('"the last time ... was before" dates an episode', () => {
+    expect(level('the last time i felt suicidal was before i started meds')).toBe('NONE');
+  });
+
+  it('"what would happen if" makes the sentence hypothetical', () => {
+    expect(level('what would happen if i told you i was having thoughts of suicide')).toBe('NONE');
+  });
+
+  it('a worry about going back to self-harm, with an if-clause, is hypothetical', () => {
+    expect(level('sometimes i worry ill go back to cutting if things get bad')).toBe('NONE');
+  });
+
+  it('a risk topic talked about in class is educational', () => {
+    expect(level('we talked about suicide in health class today')).toBe('NONE');
+  });
+
+  it('negated frames that are the wish itself count', () => {
+    expect(level('i dont think i want to be here anymore')).toBe('LOW');
+    expect(level('i dont know why im still here')).toBe('LOW');
+  });
+});
