@@ -152,7 +152,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'passive_death_wish',
     pattern: re(
-      String.raw`\b(?:wants?|wanted|wanna|want\s+to|wish\s+(?:i|she|he)\s+could)\s+(?:to\s+)?die\b`,
+      String.raw`\b(?:wants?|wanted|wanting|wanna|want\s+to|wish\s+(?:i|she|he)\s+could)\s+(?:to\s+)?die\b`,
     ),
   },
   {
@@ -412,6 +412,10 @@ export const TRIGGERS: readonly Trigger[] = [
     ),
   },
 
+  {
+    kind: 'passive_death_wish',
+    pattern: re(String.raw`\bpositive\s+(?:on\s+)?(?:PHQ-?9\s+)?(?:item|question|q)\s*#?\s*9\b`),
+  },
   // Death wish: life as something to be done with, no point, not being around.
   {
     kind: 'passive_death_wish',
@@ -753,6 +757,25 @@ export const TRIGGERS: readonly Trigger[] = [
     ),
     firstPerson: true,
   },
+  // A weapon held to the body; threats made; screens reported positive.
+  {
+    kind: 'preparatory_act',
+    pattern: re(
+      String.raw`\b(?:held|holding|hold|holds|put|putting|pointed|pointing|press\w*)\s+(?:a|the|his|her|my|their)\s+(?:loaded\s+)?${WEAPON}\s+(?:to|at|against|on)\s+(?:(?:my|her|his|their)\s+)?(?:head|temple|wrists?|throat|neck|chest|mouth|skin|arm)\b`,
+    ),
+  },
+  {
+    kind: 'homicidal_ideation',
+    pattern: re(
+      String.raw`\b(?:made|making|make|makes)\s+(?:\w+\s+)?threats?\b|\bthreats?\s+(?:toward|towards|against|to\s+(?:kill|hurt|harm|shoot|stab))\b`,
+    ),
+  },
+  {
+    kind: 'suicidal_ideation',
+    pattern: re(
+      String.raw`\b(?:ASQ|SBQ-?R|suicide\s+(?:risk\s+)?screen(?:ing|er)?|suicide\s+risk\s+assessment)\s*(?:screen(?:ing|er)?)?\s*(?::|was|is|=)?\s*(?:positive|\+|pos)\b|\bpositive\s+(?:ASQ|suicide\s+screen(?:ing)?|C-?SSRS)\b`,
+    ),
+  },
   // Harm to others: threats and stated revenge.
   {
     kind: 'homicidal_ideation',
@@ -780,8 +803,8 @@ export const NON_RISK_PHRASES: readonly RegExp[] = [
   /\b(?:bored|scared|worried|frightened|freaked|tickled|loved)\s+to\s+death\b/gi,
   /\bdie\s+(?:of|from)\s+(?:boredom|embarrassment|laughter|shame)\b|\b(?:died|dying|die)\s+laughing\b/gi,
   /\bdead\s+(?:tired|serious|end|line)\b|\bover\s+my\s+dead\s+body\b|\bdrop\s+dead\b|\bkiller\b/gi,
-  /\bsuicide\s+(?:prevention|risk\s+factors?|warning\s+signs|awareness|hotline|lifeline|and\s+crisis\s+lifeline|crisis\s+line|screening|assessment|training)\b/gi,
-  /\bsuicide\s+risk\b(?=\s*(?::|is|was)?\s*(?:low|minimal|assessment|screening|factors))/gi,
+  /\bsuicide\s+(?:prevention|risk\s+factors?|warning\s+signs|awareness|hotline|lifeline|and\s+crisis\s+lifeline|crisis\s+line|screening|assessment|training)\b(?!\s*(?::|was|is|=)?\s*(?:positive|\+|pos)\b)/gi,
+  /\bsuicide\s+risk\b(?=\s*(?:assess\w*|level|rating|screen\w*)?\s*(?::|is|was|=)?\s*(?:low|minimal|assessment|screening|factors|negative|none))/gi,
   /\b(?:risk|risk\s+factors?|warning\s+signs|signs|prevention)\s+(?:of|for)\s+(?:suicide|self[- ]?harm|suicidal\s+\w+)/gi,
   /\bkill(?:ing)?\s+(?:this|that)\s+(?:presentation|test|exam|interview|game|show)\b/gi,
   /\b(?:suicide|overdose|OD)\s+(?:calls?|scenes?|victims?|cases?|bombers?|bombings?|squeeze|doors?|missions?|runs?|clusters?|rates?|statistics|contagion)\b/gi,

@@ -328,3 +328,23 @@ describe('time, worry and hypothetical frames', () => {
     expect(level('i dont know why im still here')).toBe('LOW');
   });
 });
+
+describe('screens, weapons to the body, threats', () => {
+  it('a screen reported positive is current risk; a risk rated low is not', () => {
+    expect(level('ASQ screen positive.')).toBe('MODERATE');
+    expect(level('PHQ-9 total 18 with positive item 9.')).toBe('LOW');
+    expect(level('Suicide risk assessed: low; no SI.')).toBe('NONE');
+  });
+
+  it('a weapon held to the body is preparation', () => {
+    expect(level('Pt reports he held a knife to his wrist but stopped.')).toBe('HIGH');
+  });
+
+  it('threats made toward someone are harm to others', () => {
+    expect(level('Pt has been making threats toward his ex-girlfriend.')).not.toBe('NONE');
+  });
+
+  it('"wanting to die" is the same wish as "wants to die"', () => {
+    expect(level('Pt has been talking about wanting to die.')).toBe('LOW');
+  });
+});
