@@ -776,6 +776,9 @@ export const TRIGGERS: readonly Trigger[] = [
       String.raw`\b(?:ASQ|SBQ-?R|suicide\s+(?:risk\s+)?screen(?:ing|er)?|suicide\s+risk\s+assessment)\s*(?:screen(?:ing|er)?)?\s*(?::|was|is|=)?\s*(?:positive|\+|pos)\b|\bpositive\s+(?:ASQ|suicide\s+screen(?:ing)?|C-?SSRS)\b`,
     ),
   },
+  // Legal-clinical shorthand: danger to self / others.
+  { kind: 'suicidal_ideation', pattern: re(String.raw`\bdanger\s+to\s+(?:self|${SELF})\b|\bDTS\b`) },
+  { kind: 'homicidal_ideation', pattern: re(String.raw`\bdanger\s+to\s+others\b|\bDTO\b`) },
   // Harm to others: threats and stated revenge.
   {
     kind: 'homicidal_ideation',

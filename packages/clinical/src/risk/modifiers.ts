@@ -102,14 +102,18 @@ function cueReaches(cue: RegExp, pre: string, maxWords: number, breaker: RegExp)
   return lastMatch(breaker, between) === undefined;
 }
 
+/** A minus sign in front of the trigger: "(-) SI", "-SI/-HI". */
+const MINUS_BEFORE = /(?:\(\s*-\s*\)\s*|(?:^|[\s/,(])-)$/;
+
 function isNegated({ pre, post }: TriggerContext): boolean {
+  if (MINUS_BEFORE.test(pre)) return true;
   const masked = pre.replace(PSEUDO_NEGATION, (m) => ' '.repeat(m.length));
   if (cueReaches(NEGATION, masked, 8, NEGATION_BREAK)) return true;
   // A reporting verb that the negation governs does not end it: "never said I wanted to die".
   const cue = lastMatch(NEGATION, masked);
   if (cue !== undefined) {
     const attached =
-      /^\s*(?:(?:ever|really|actually)\s+)?(?:said|say|says|stated|state|reported|report|endorsed|endorse|admitted|admit|told\s+\w+)\b(?:\s+(?:that|i|she|he))*/i.exec(
+      /^\s*(?:(?:ever|really|actually)\s+)?(?:said|say|says|stated|state|report\w*|endors\w*|admit\w*|acknowledg\w*|disclos\w*|verbaliz\w*|express\w*|told\s+\w+)\b(?:\s+(?:that|i|she|he))*/i.exec(
         masked.slice(cue.end),
       );
     if (attached !== null) {

@@ -348,3 +348,20 @@ describe('screens, weapons to the body, threats', () => {
     expect(level('Pt has been talking about wanting to die.')).toBe('LOW');
   });
 });
+
+describe('charting signs and shorthand', () => {
+  it('a minus sign before the trigger negates; a dash separator does not', () => {
+    expect(level('TC: (-) SI, (-) HI')).toBe('NONE');
+    expect(level('-SI/-HI')).toBe('NONE');
+    expect(level('Assessment - SI present')).toBe('MODERATE');
+  });
+
+  it('a negated reporting verb in the progressive stays negated', () => {
+    expect(level('pt not endorsing SI')).toBe('NONE');
+  });
+
+  it('danger to self / DTS is current risk', () => {
+    expect(level('Pt is a danger to self.')).toBe('MODERATE');
+    expect(level('Pt is not a danger to self or others.')).toBe('NONE');
+  });
+});
