@@ -50,7 +50,8 @@ const OTHER_TARGET = String.raw`(?:(?:him|her|them|someone|somebody|anyone|anybo
 const HARM_VERB = String.raw`(?:kill(?:ing)?|hurt(?:ing)?|harm(?:ing)?|stab(?:bing)?|shoot(?:ing)?|murder(?:ing)?|strangl(?:e|ing)|attack(?:ing)?)`;
 const SELF_ACT = String.raw`(?:cut\s+(?:deep|deeper)\b|(?:kill|hang|shoot|cut|hurt|harm|burn|drown|stab)(?:ing)? ${SELF}|overdos(?:e|ing)|od\b|end (?:it(?: all)?|${POSS} (?:own )?life|things|everything)|take ${POSS} (?:own )?life|jump|do it (?:tonight|today|now|this weekend))`;
 const WILL = String.raw`(?:going to|gonna|will|'ll|am about to|is about to|about to|decided to|intends? to|intending to|plan(?:s|ning)? to|want(?:s)? to act on)`;
-const GUN = WEAPON;
+/** Means whose mere possession a note records as risk: firearms and ligatures, not kitchen knives. */
+const GUN = String.raw`(?:guns?|firearms?|rifles?|pistols?|handguns?|shotguns?|revolvers?|ropes?|nooses?)`;
 
 const re = (source: string, flags = 'gi'): RegExp => new RegExp(source, flags);
 
@@ -474,7 +475,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'suicidal_ideation',
     pattern: re(
-      String.raw`\bdrink(?:ing)?\s+(?:bleach|antifreeze|poison|drain\s+cleaner)\b|\b(?:thoughts?|thinking|thought)\s+(?:of|about)\s+(?:jumping|hanging|shooting|overdosing|drowning|running\s+into\s+traffic|crashing|driving\s+off|cutting\s+(?:my|her|his)\s+wrists)\b`,
+      String.raw`\bdrink(?:ing)?\s+(?:bleach|antifreeze|poison|drain\s+cleaner)\b|\b(?:thoughts?|thinking|thought|think|thinks)\s+(?:of|about)\s+(?:jumping|hanging|shooting|overdosing|drowning|running\s+into\s+traffic|crashing|driving\s+off|cutting\s+(?:my|her|his)\s+wrists)\b`,
     ),
   },
 
@@ -779,6 +780,57 @@ export const TRIGGERS: readonly Trigger[] = [
   // Legal-clinical shorthand: danger to self / others.
   { kind: 'suicidal_ideation', pattern: re(String.raw`\bdanger\s+to\s+(?:self|${SELF})\b|\bDTS\b`) },
   { kind: 'homicidal_ideation', pattern: re(String.raw`\bdanger\s+to\s+others\b|\bDTO\b`) },
+  // Client-voice death wish and acts: "feel like dying", "hope i die", "wish i wasnt alive", "death sounds peaceful".
+  {
+    kind: 'passive_death_wish',
+    pattern: re(
+      String.raw`\bfeel(?:s|ing)?\s+like\s+(?:dying(?!\s+(?:my|her|his|the|a|it)\b)|i\s+(?:want|wanna)\s+to\s+die|i'm\s+dying\s+inside)\b|\b(?:hope|hopes|hoping|pray|praying)\s+(?:that\s+)?(?:i|she|he)\s+(?:die|dies|just\s+die|get\s+killed|don'?t\s+make\s+it|never\s+wake\s+up)\b|\bwish(?:es|ed|ing)?\s+(?:that\s+)?(?:i|she|he)\s+(?:wasn'?t|weren'?t|was\s+not|were\s+not)\s+(?:alive|here|around|born)\b|\bwish(?:es|ed|ing)?\s+(?:that\s+)?(?:i|she|he)\s+(?:didn'?t|did\s+not)\s+exist\b|\b(?:death|dying|being\s+dead)\s+(?:sounds|seems|feels|would\s+be)\s+(?:so\s+|really\s+)?(?:nice|peaceful|good|better|easier|like\s+(?:a\s+)?(?:relief|rest|peace))\b`,
+    ),
+    firstPerson: true,
+  },
+  {
+    kind: 'suicide_attempt',
+    pattern: re(
+      String.raw`\b(?:took|swallowed|taken|downed)\s+(?:(?:some|the|my|a\s+few|those|these|her|his)\s+)?(?:\w+\s+)?${PILLS}\s+(?:to|so\s+(?:i|she|he)\s+(?:would|could))\s+(?:die|end\s+it|kill|not\s+wake|never\s+wake|sleep\s+forever)\b|\b(?:almost|nearly)\s+(?:killed\s+${SELF}|jumped|took\s+(?:the|all\s+(?:the|my))\s+pills|ended\s+it|hung\s+${SELF})\b`,
+    ),
+  },
+  {
+    kind: 'means',
+    pattern: re(
+      String.raw`\b(?:hid|hidden|hiding|stashed|stash\s+of)\s+(?:a\s+|the\s+|my\s+|her\s+|his\s+|some\s+)?(?:razors?|razor\s+blades?|blades?|knife|knives|rope|gun|pistol)\b|\b(?:razors?|blades?|knife|knives|rope|gun)\s+(?:hidden|stashed)\b`,
+    ),
+  },
+  {
+    kind: 'plan',
+    pattern: re(
+      String.raw`\b(?:know|knows|decided|picked|chose|chosen|found|scouted)\s+where\s+(?:i|she|he)\s+(?:would|will|'d|'ll|am\s+going\s+to|is\s+going\s+to)\s+(?:do\s+it|go|jump)\b|\b(?:picked|chose|chosen|found|scouted)\s+(?:out\s+)?(?:a|the)\s+(?:spot|place|location|bridge|building)\b`,
+    ),
+    needsContext: true,
+  },
+  {
+    kind: 'preparatory_act',
+    pattern: re(
+      String.raw`\b(?:search\w*|googl\w*|look\w*\s+up|research\w*|watch\w*\s+videos\s+on)\s+(?:online\s+)?(?:for\s+)?how\s+to\s+(?:tie\s+a\s+noose|make\s+a\s+noose|slit|cut\s+deep)\b|\bhow\s+(?:much|many)\s+[\w\s]{0,20}?(?:would|to)\s+(?:take\s+to\s+)?(?:kill|die|be\s+lethal|be\s+fatal|overdose|od)\b`,
+    ),
+  },
+  {
+    kind: 'self_harm',
+    pattern: re(
+      String.raw`\b(?:cut|cuts|cutting|slic\w+|scratch\w*|burn\w*|gouge\w*|stabb?\w*|bit|bite|biting|pinch\w*|carv\w*)\s+(?:(?:my|her|his|their)\s+)(?:own\s+)?(?:(?:left|right|upper|lower|inner)\s+)?(?:wrists?|forearms?|arms?|thighs?|legs?|skin|stomach|hips?|ankles?|belly|chest|shoulders?)\b`,
+    ),
+    firstPerson: true,
+  },
+  {
+    kind: 'homicidal_ideation',
+    pattern: re(
+      String.raw`\bbeat\s+(?:${OTHER_TARGET})\s+up\b|\bbeat\s+the\s+(?:shit|crap|hell|life)\s+out\s+of\b|\brun\s+(?:${OTHER_TARGET})\s+over\b`,
+    ),
+  },
+  {
+    kind: 'suicide_attempt',
+    pattern: re(String.raw`\b(?:almost|nearly)\s+(?:did\s+it|went\s+through\s+with\s+it)\b`),
+    needsContext: true,
+  },
   // Harm to others: threats and stated revenge.
   {
     kind: 'homicidal_ideation',
@@ -813,4 +865,5 @@ export const NON_RISK_PHRASES: readonly RegExp[] = [
   /\b(?:suicide|overdose|OD)\s+(?:calls?|scenes?|victims?|cases?|bombers?|bombings?|squeeze|doors?|missions?|runs?|clusters?|rates?|statistics|contagion)\b/gi,
   /\b(?:is|are|was|were|'s|'re|will|'ll|gonna|going\s+to)\s+(?:literally\s+|totally\s+|so\s+)?(?:kill|murder)\s+(?:me|us)\b(?!\s+(?:with|when))/gi,
   /\b(?:gun|firearms?|weapons?)\s+(?:licen[cs]e|permit|safety\s+(?:course|class)|range|shows?|club|store|shop|locks?)\b/gi,
+  /\b(?:guns?|rifles?|shotguns?|knife|knives|firearms?)\s+for\s+(?:cooking|work|hunting|the\s+kitchen|fishing|camping|his\s+job|her\s+job|my\s+job)\b/gi,
 ];

@@ -30,17 +30,17 @@ const NEGATION_BREAK = new RegExp(
 );
 
 const NEGATION =
-  /\b(?:denie[sd]|deny(?:ing)?|denial\s+of|no|not|never|without|w\/o|negative\s+for|neg\s+for|free\s+of|absence\s+of|none|nor|neither|doesn'?t|does\s+not|didn'?t|did\s+not|don'?t|dont|do\s+not|hasn'?t|has\s+not|haven'?t|have\s+not|isn'?t|is\s+not|wasn'?t|was\s+not|won'?t|will\s+not|wouldn'?t|would\s+not|no\s+longer|ruled\s+out|refutes|i'?m\s+not)\b/gi;
+  /\b(?:denie[sd]|deny(?:ing)?|denial\s+of|no|not|never|without|w\/o|negative\s+for|neg\s+for|free\s+of|absence\s+of|none|nor|neither|doesn'?t|does\s+not|didn'?t|did\s+not|don'?t|dont|do\s+not|hasn'?t|has\s+not|haven'?t|have\s+not|isn'?t|is\s+not|wasn'?t|was\s+not|won'?t|will\s+not|wouldn'?t|would\s+not|no\s+longer|ruled\s+out|refutes|i'?m\s+not|nope|nah|naw|zero|ain'?t)\b/gi;
 
 /** "SI: denied", "SI/HI - none", "SI (-)", "SI negative", "SI resolved". */
 const POST_NEGATION =
   /^(?:\s*(?:\/|,|and|or|&)\s*(?:SI|HI|SIB|NSSI|AVH|AH|VH|plan|intent|ideation|self[- ]?harm))*(?:\s*(?:risk|screen(?:ing|er)?|assessment|items?|questions?|thoughts?|ideation|behaviou?rs?|result))*\s*(?:[:=\u2013-]\s*)?(?:(?:was|is|were|are|has\s+been|have\s+been)\s+)?(?:denie[sd]|deny|none|no\b|neg(?:ative)?\b|\(-\)|-(?=\s|$|,)|absent|not\s+(?:present|endorsed|reported)|none\s+reported)/i;
 
 const HISTORY_PRE =
-  /\b(?:history(?:\s+of)?|hx|h\/o|past(?=\s+(?:psychiatric|medical|history|hx|episodes?)\b|\s*$)|in\s+the\s+past(?!\s+(?:few|several|couple|two|three|\d+|week|weeks|month|months|days?|night)\b)|prior|previous(?:ly)?|remote|lifetime|former|old\s+(?:healed\s+)?scars?|healed\s+scars?|used\s+to|as\s+a\s+(?:child|kid|teen|teenager|adolescent|youth)|when\s+(?:i|she|he|they)\s+(?:was|were)|in\s+(?:my|her|his|their)\s+(?:teens|twenties|thirties|forties|youth|childhood|\d0s)|back\s+in|years\s+ago|last\s+year|in\s+(?:high\s+school|middle\s+school|college|grad\s+school|university|the\s+army|the\s+military|basic\s+training|childhood|adolescence)|since\s+(?:i|she|he|they|pt)\s+last|(?:clean|free)\s+(?:from|of)|it'?s\s+been\s+(?:a|an|\d+|\w+)\s+(?:days?|weeks?|months?|years?)\s+since)\b/gi;
+  /\b(?:history(?:\s+of)?|hx|h\/o|past(?=\s+(?:psychiatric|medical|history|hx|episodes?)\b|\s*$)|in\s+the\s+past(?!\s+(?:few|several|couple|two|three|\d+|week|weeks|month|months|days?|night)\b)|prior|previous(?:ly)?|remote|lifetime|former|old\s+(?:healed\s+)?scars?|healed\s+scars?|used\s+to|as\s+a\s+(?:child|kid|teen|teenager|adolescent|youth)|when\s+(?:i|she|he|they)\s+(?:was|were)|in\s+(?:my|her|his|their)\s+(?:teens|twenties|thirties|forties|youth|childhood|\d0s)|back\s+in|years\s+ago|last\s+year|growing\s+up|when\s+(?:i|she|he)\s+was\s+younger|as\s+a\s+teenager|last\s+(?:summer|spring|fall|autumn|winter|christmas)|a\s+(?:long\s+)?(?:time|while)\s+(?:ago|back)|in\s+(?:high\s+school|middle\s+school|college|grad\s+school|university|the\s+army|the\s+military|basic\s+training|childhood|adolescence)|since\s+(?:i|she|he|they|pt)\s+last|(?:clean|free)\s+(?:from|of)|it'?s\s+been\s+(?:a|an|\d+|\w+)\s+(?:days?|weeks?|months?|years?)\s+since)\b/gi;
 
 const HISTORY_POST =
-  /\b(?:resolved|in\s+remission|no\s+longer|(?:years?|decades?)\s+ago|as\s+a\s+(?:child|kid|teen|teenager|adolescent)|in\s+(?:high\s+school|middle\s+school|college|childhood|adolescence)|when\s+(?:i|she|he|they)\s+(?:was|were)|at\s+age\s+\d+|age\s+\d+|at\s+\d{1,2}\b(?!\s*(?:pm|am|p\.m|a\.m|:|o'?clock|mg|minutes|hours|pills|tablets))|in\s+(?:my|her|his|their)\s+(?:teens|twenties|thirties|youth|\d0s)|long\s+ago|last\s+year|stopped|has\s+not\s+recurred|none\s+since|previously)\b/gi;
+  /\b(?:resolved|in\s+remission|no\s+longer|(?:years?|decades?)\s+ago|as\s+a\s+(?:child|kid|teen|teenager|adolescent)|in\s+(?:high\s+school|middle\s+school|college|childhood|adolescence)|when\s+(?:i|she|he|they)\s+(?:was|were)|at\s+age\s+\d+|age\s+\d+|at\s+\d{1,2}\b(?!\s*(?:pm|am|p\.m|a\.m|:|o'?clock|mg|minutes|hours|pills|tablets))|in\s+(?:my|her|his|their)\s+(?:teens|twenties|thirties|youth|\d0s)|long\s+ago|last\s+year|stopped|not\s+any\s*more|a\s+(?:long\s+)?while\s+back|years\s+back|has\s+not\s+recurred|none\s+since|previously)\b/gi;
 
 /** A year names a past episode unless it starts an ongoing one ("since 2019"). */
 const YEAR = /(?<!\bsince\s)\b(?:19[5-9]\d|20[0-2]\d)\b/gi;
@@ -55,7 +55,7 @@ const OTHER_REF =
   /\b(?:mother|mom|mum|father|dad|brother|sister|siblings?|sons?|daughters?|husband|wife|spouse|partner|boyfriend|girlfriend|bf|gf|ex|exes|friends?|roommates?|co-?workers?|classmates?|teammates?|cousins?|uncle|aunt|grandmother|grandfather|grandma|grandpa|neighbou?rs?|student|stranger|family\s+history|fhx|fh|relatives?|parents?|peers?|uncles?|sponsor|boss|supervisor|manager|teacher|coach|(?:a|another|other|the\s+other|one\s+of\s+(?:her|his|my|the))\s+(?:pts?|patients?|clients?|residents?|students?|veterans?|soldiers?|people)|someone\s+(?:she|he|i)\s+knew|acquaintance)\b|\[PERSON_\d+\]/gi;
 
 const HYPOTHETICAL =
-  /\b(?:if|in\s+case(?:\s+of)?|in\s+the\s+event(?:\s+of)?|whenever|unless|what\s+if)\b|(?<!\b(?:i|she|he|you|we|they|pt|client)\s+)\bshould\b/gi;
+  /(?<!\b(?:asked|ask|asks|asking|wonder\w*|know|see|check\w*|sure|unsure|question\w*)\s+(?:\w+\s+)?)\bif\b|\b(?:in\s+case(?:\s+of)?|in\s+the\s+event(?:\s+of)?|whenever|unless|what\s+if)\b|(?<!\b(?:i|she|he|you|we|they|pt|client)\s+)\bshould\b/gi;
 const SUBJECT = /\b(?:i|i'm|im|i'll|she|he|you|we|they|pt|client)\b/gi;
 
 const EDUCATIONAL =
@@ -70,6 +70,11 @@ export interface TriggerContext {
   question: boolean;
   /** The trigger names its own experiencer (first person in the phrase). */
   firstPerson: boolean;
+  /**
+   * The text is the client writing (first person, no clinician's word for the client): there
+   * "he", "she" and "they" are other people, not the client.
+   */
+  clientVoice?: boolean;
 }
 
 /** The first modifier that removes the trigger from current risk, or undefined when it counts. */
@@ -194,8 +199,18 @@ function isInformant(noun: string, afterNoun: string, post: string): boolean {
   return false;
 }
 
-function isOtherPerson({ pre, post, firstPerson }: TriggerContext): boolean {
+/** Who a client's clause is about: themselves (i, me, my) or a third person as subject (he, she, they). */
+const PERSON_PRONOUN = /\b(?:i|i'm|i've|i'd|i'll|me|my|myself|he|he's|he'd|she|she's|she'd|they|they're)\b/gi;
+const THIRD = /^(?:he|he's|he'd|she|she's|she'd|they|they're)$/i;
+
+function isOtherPerson({ pre, post, firstPerson, clientVoice }: TriggerContext): boolean {
   if (firstPerson) return false;
+  // In the client's own message the last person named before the trigger is its experiencer:
+  // "i think he wants to die" is his; "she makes me want to die" is the client's.
+  if (clientVoice === true) {
+    const last = hits(PERSON_PRONOUN, pre).at(-1);
+    if (last !== undefined && THIRD.test(last.text)) return true;
+  }
   // "his father's firearms": a possessor is not the experiencer, unless it owns the trigger
   // itself ("her brother's suicide").
   const possessive = /^'s\b/;
@@ -243,7 +258,7 @@ function isHypothetical({ pre, post }: TriggerContext): boolean {
 
 /** A screening cue ("asked about", "screened for") whose answer follows the trigger. */
 const ASKED =
-  /\b(?:asked|questioned|screened|assessed|queried|inquired)\s+(?:\w+\s+){0,2}(?:about|for|regarding|re:?)\s*(?:any\s+|current\s+)?$|\b(?:asked|screened|assessed)\s*$/i;
+  /\b(?:asked|questioned|screened|assessed|queried|inquired)\s+(?:\w+\s+){0,2}(?:about|for|regarding|re:?)\s*(?:any\s+|current\s+)?$|\basked\s+(?:\w+\s+){0,2}(?:if|whether)\s+(?:i|she|he|they|pt)\s+(?:was|were|am|is|had|have|has|felt|feel|ever)\s+(?:\w+\s+){0,3}$|\b(?:asked|screened|assessed)\s*$/i;
 const AFFIRMATIVE_ANSWER =
   /\b(?:yes|yeah|endors\w*|admit\w*|acknowledg\w*|confirm\w*|positive|disclos\w*)\b/i;
 const NEGATIVE_ANSWER = /\b(?:no|nope|never|denie[sd]|deny|negative|none|nothing)\b/i;

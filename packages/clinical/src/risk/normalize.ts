@@ -121,6 +121,8 @@ const BEFORE_VERB =
 function contextual(lower: string, next: string): string | undefined {
   if (lower === 'ill' && BEFORE_VERB.test(next)) return "i'll";
   if (lower === 'id' && BEFORE_VERB.test(next)) return "i'd";
+  if (lower === 'shed' && BEFORE_VERB.test(next)) return "she'd";
+  if (lower === 'hed' && BEFORE_VERB.test(next)) return "he'd";
   return undefined;
 }
 

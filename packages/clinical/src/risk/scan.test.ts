@@ -365,3 +365,36 @@ describe('charting signs and shorthand', () => {
     expect(level('Pt is not a danger to self or others.')).toBe('NONE');
   });
 });
+
+describe('client voice: who is who, and everyday words', () => {
+  it("in a client's own message, he/she/they as subject are other people", () => {
+    expect(level('he told me he took a bunch of pills last night')).toBe('NONE');
+    expect(level('she makes me want to die')).toBe('LOW');
+    expect(level('i want to punch him until he stops breathing')).not.toBe('NONE');
+  });
+
+  it('"asked if" is a question about the client, not a condition', () => {
+    expect(level('my therapist asked if i was suicidal and i said yes')).not.toBe('NONE');
+    expect(level('my therapist asked if i was suicidal and i said no')).toBe('NONE');
+  });
+
+  it('a kitchen knife is not means; a razor hidden is', () => {
+    expect(level('i have a knife for cooking')).toBe('NONE');
+    expect(level('i have a razor hidden in my room')).toBe('LOW');
+  });
+
+  it('"feel like dying" is a wish, "feel like dying my hair" is not', () => {
+    expect(level('i feel like dying most days')).toBe('LOW');
+    expect(level('i feel like dying my hair purple')).toBe('NONE');
+  });
+
+  it('informal negations and "not anymore" remove current risk', () => {
+    expect(level('nah im not going to hurt myself')).toBe('NONE');
+    expect(level('i have zero thoughts of suicide')).toBe('NONE');
+    expect(level('i used to want to die but not anymore')).toBe('NONE');
+  });
+
+  it('pills taken in order to die are an attempt', () => {
+    expect(level('i took some of my xanax so i wouldnt wake up')).not.toBe('NONE');
+  });
+});

@@ -71,6 +71,10 @@ const IN_PROGRESS =
   /\b(?:actively|as\s+we\s+speak|in\s+progress|during\s+(?:the|this)\s+(?:telehealth\s+|video\s+)?(?:session|call|visit))\b/i;
 const JOKE = /\b(?:lol|lmao|lmfao|haha\w*|jk|just\s+kidding|kidding)\b|\u{1F602}|\u{1F923}/iu;
 const SELF_WORD = /\b(?:myself|herself|himself|themselves|self|me)\b/i;
+/** The client writing: first person, and none of a clinician's words for the client. */
+const FIRST_PERSON_TEXT = /\b(?:i|i'm|i've|my|me)\b/i;
+const CLINICIAN_TEXT =
+  /\b(?:pt|pts|patient|client|clt|caller|member|resident|veteran|teen|student)\s+(?:is|was|has|had|reports?|reported|states?|stated|says|said|denies|denied|endorses|endorsed|admits|admitted|presents|appears|became|expressed|disclosed|told|texted)\b|\[CLIENT\]|\b(?:pt|clt)\b/i;
 const URGE = /\burges?\s+(?:to\s+)?$|\burges?\s+to\s+\w+\s*$/i;
 
 /**
@@ -83,7 +87,8 @@ export function scanRisk(original: string): RiskScan {
   // Scanned in the lexicon's spelling; evidence offsets are mapped back to the original text.
   const { text, start: startMap, end: endMap } = normalize(original);
   const found: Found[] = [];
-  for (const sentence of sentences(text)) found.push(...scanSentence(text, sentence));
+  const clientVoice = FIRST_PERSON_TEXT.test(text) && !CLINICIAN_TEXT.test(text);
+  for (const sentence of sentences(text)) found.push(...scanSentence(text, sentence, clientVoice));
   const signals = dedupe(found);
   return {
     level: levelOf(text, signals),
@@ -124,7 +129,7 @@ function clauseOf(breaks: Span[], length: number, at: number, to: number): Span 
 /** How far a scope cue is looked for around a trigger: far more than the 8–12 words cues reach. */
 const WINDOW = 400;
 
-function scanSentence(text: string, sentence: Span): Found[] {
+function scanSentence(text: string, sentence: Span, clientVoice: boolean): Found[] {
   const s = text.slice(sentence.start, sentence.end);
   const idioms: Span[] = [];
   for (const pattern of NON_RISK_PHRASES) {
@@ -165,6 +170,7 @@ function scanSentence(text: string, sentence: Span): Found[] {
       post: s.slice(r.end, Math.min(clause.end, r.end + WINDOW)),
       question,
       firstPerson: r.firstPerson,
+      clientVoice,
     });
     if (modifier !== undefined) continue;
     // "i'm gonna kill my brother if he eats my fries lol": a joke marker takes threats to others as banter.
