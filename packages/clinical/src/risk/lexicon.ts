@@ -146,7 +146,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'passive_death_wish',
     pattern: re(
-      String.raw`\b(?:wish|wishes|wished|wishing)\s+(?:i|she|he|they)\s+(?:was|were|could\s+be|would\s+be|'d\s+be)\s+(?:dead|gone|never\s+born)\b`,
+      String.raw`\b(?:wish|wishes|wished|wishing)\s+(?:i|she|he|they|you)\s+(?:was|were|could\s+be|would\s+be|'d\s+be)\s+(?:dead|gone|never\s+born)\b`,
     ),
     firstPerson: true,
   },
@@ -173,7 +173,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'passive_death_wish',
     pattern: re(
-      String.raw`\bbetter\s+(?:off\s+)?without\s+me\b|\bbetter\s+off\s+(?:dead|gone|not\s+(?:existing|being\s+here|alive|around)|without\s+me|if\s+(?:i|she|he)\s+(?:was|were)\s+(?:dead|gone))\b`,
+      String.raw`\bbetter\s+(?:off\s+)?without\s+me\b|\bbetter\s+off\s+(?:dead|gone|not\s+(?:existing|being\s+here|alive|around)|without\s+me|if\s+(?:i|she|he|you)\s+(?:was|were)\s+(?:dead|gone))\b`,
     ),
     firstPerson: true,
   },
@@ -187,7 +187,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'passive_death_wish',
     pattern: re(
-      String.raw`\b(?:disappear|dissapear|disapear|vanish)\b(?!\s+(?:into|under|behind|off\s+to|for\s+the\s+(?:weekend|day|evening)))(?:\s+forever)?|\b(?:easier|better|happier)\s+(?:off\s+)?if\s+(?:i|she|he)\s+(?:just\s+)?(?:died|was\s+(?:dead|gone)|were\s+(?:dead|gone)|wasn'?t\s+(?:around|here)|weren'?t\s+(?:around|here))\b|\bnever\s+(?:been\s+)?born\b|\bif\s+(?:i|she|he)\s+(?:wasn'?t|weren'?t)\s+around\b`,
+      String.raw`\b(?:disappear|dissapear|disapear|vanish)\b(?!\s+(?:into|under|behind|off\s+to|for\s+the\s+(?:weekend|day|evening)))(?:\s+forever)?|\b(?:easier|better|happier)\s+(?:off\s+)?if\s+(?:i|she|he|you)\s+(?:just\s+)?(?:died|was\s+(?:dead|gone)|were\s+(?:dead|gone)|wasn'?t\s+(?:around|here)|weren'?t\s+(?:around|here))\b|\bnever\s+(?:been\s+)?born\b|\bif\s+(?:i|she|he|you)\s+(?:wasn'?t|weren'?t)\s+around\b`,
     ),
     firstPerson: true,
   },
@@ -440,7 +440,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'passive_death_wish',
     pattern: re(
-      String.raw`\b(?:easier|better)\s+(?:for\s+(?:everyone|everybody|them|my\s+\w+)\s+)?(?:off\s+)?if\s+(?:i|she|he)\s+(?:just\s+)?(?:got|get|was|were|died|didn'?t\s+wake|got\s+into)\b[^.;]{0,30}?\b(?:accident|crash|hit|killed|dead|gone|die|died|wake\s+up|cancer|sick)\b`,
+      String.raw`\b(?:easier|better)\s+(?:for\s+(?:everyone|everybody|them|my\s+\w+)\s+)?(?:off\s+)?if\s+(?:i|she|he|you)\s+(?:just\s+)?(?:got|get|was|were|died|didn'?t\s+wake|got\s+into)\b[^.;]{0,30}?\b(?:accident|crash|hit|killed|dead|gone|die|died|wake\s+up|cancer|sick)\b`,
     ),
     firstPerson: true,
   },
@@ -637,7 +637,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'passive_death_wish',
     pattern: re(
-      String.raw`\b(?:don'?t|do\s+not|can'?t|cannot)\s+see\s+(?:the|a|any)\s+point(?:\s+(?:any\s*more|in\s+anything|of\s+anything))?(?=\s*(?:$|[.!,;]|any\s*more))|\bno\s+point\s+(?:any\s*more|in\s+anything)\b|\b(?:nobody|no\s+one|no-one)\s+would\s+(?:even\s+|really\s+)?(?:miss|notice|care)\b|\b(?:wouldn'?t|would\s+not)\s+(?:mind|care)\s+if\s+(?:i|she|he)\s+(?:died|didn'?t\s+wake\s+up|never\s+woke\s+up|was\s+gone|got\s+hit|wasn'?t\s+here)\b|\b(?:wants?|wanted|wanna)\s+to\s+be\s+dead\b|\b(?:don'?t|do\s+not|doesn'?t|hope\s+(?:i|she|he)\s+(?:don'?t|doesn'?t))\s+(?:want\s+to\s+)?wake\s+up\b|\bpreoccup\w+\s+with\s+(?:death|dying)\b|\bmorbid\s+(?:ideation|thoughts|ruminations?)\b`,
+      String.raw`\b(?:don'?t|do\s+not|can'?t|cannot)\s+see\s+(?:the|a|any)\s+point(?:\s+(?:any\s*more|in\s+anything|of\s+anything))?(?=\s*(?:$|[.!,;]|any\s*more))|\bno\s+point\s+(?:any\s*more|in\s+anything)\b|\b(?:nobody|no\s+one|no-one)\s+would\s+(?:even\s+|really\s+)?(?:miss|notice|care)\b|\b(?:wouldn'?t|would\s+not)\s+(?:mind|care)\s+if\s+(?:i|she|he|you)\s+(?:died|didn'?t\s+wake\s+up|never\s+woke\s+up|was\s+gone|got\s+hit|wasn'?t\s+here)\b|\b(?:wants?|wanted|wanna)\s+to\s+be\s+dead\b|\b(?:don'?t|do\s+not|doesn'?t|hope\s+(?:i|she|he)\s+(?:don'?t|doesn'?t))\s+(?:want\s+to\s+)?wake\s+up\b|\bpreoccup\w+\s+with\s+(?:death|dying)\b|\bmorbid\s+(?:ideation|thoughts|ruminations?)\b`,
     ),
     firstPerson: false,
   },

@@ -398,3 +398,22 @@ describe('client voice: who is who, and everyday words', () => {
     expect(level('i took some of my xanax so i wouldnt wake up')).not.toBe('NONE');
   });
 });
+
+describe('instrument items answered in a form', () => {
+  it('a PHQ-9 item 9 wording with a frequency answer is current risk; "not at all" is not', () => {
+    expect(
+      level(
+        'Thoughts that you would be better off dead or of hurting yourself in some way? Nearly every day',
+      ),
+    ).not.toBe('NONE');
+    expect(
+      level('Thoughts that you would be better off dead, or of hurting yourself in some way: not at all'),
+    ).toBe('NONE');
+  });
+
+  it('an ASQ item in the second person answered yes is current risk', () => {
+    expect(level('Have you felt that you or your family would be better off if you were dead? yes')).not.toBe(
+      'NONE',
+    );
+  });
+});

@@ -47,8 +47,19 @@ const ANSWER = [
   'daily',
   'often',
   'rarely',
+  'several days',
+  'more than half',
+  'nearly every day',
+  'every day',
+  'most days',
+  'a few times',
+  'once',
+  'twice',
+  'occasionally',
+  'constantly',
+  'all the time',
 ]
-  .map((a) => a.replace(/^./, (c) => `[${c}${c.toUpperCase()}]`).replace(' ', '\\s+'))
+  .map((a) => a.replace(/^./, (c) => `[${c}${c.toUpperCase()}]`).replace(/ /g, '\\s+'))
   .join('|');
 const SENTENCE_END = new RegExp(
   String.raw`[.!]+(?=\s|$)|\?+(?=\s|$)(?!\s*(?:A\s*:\s*)?(?:${ANSWER})\b)|\n+|\s+-\s+(?=[A-Z])`,
