@@ -58,8 +58,6 @@ const WORDS: Readonly<Record<string, string>> = {
   idc: "i don't care",
   kms: 'kill myself',
   kys: 'kill yourself',
-  unalive: 'kill',
-  unaliving: 'killing',
   sh: 'self-harm',
   shing: 'self-harming',
   "sh'd": 'self-harmed',
@@ -87,11 +85,23 @@ const WORDS: Readonly<Record<string, string>> = {
   suiside: 'suicide',
   suacide: 'suicide',
   sewercide: 'suicide',
+  sewerslide: 'suicide',
+  suicidel: 'suicidal',
+  suicidle: 'suicidal',
+  suicidial: 'suicidal',
+  ctb: 'kill myself',
+  selfharm: 'self-harm',
+  selfharming: 'self-harming',
   sucidal: 'suicidal',
   suicdal: 'suicidal',
-  suicidial: 'suicidal',
   sucidial: 'suicidal',
   suisidal: 'suicidal',
+  'my self': 'myself',
+  'him self': 'himself',
+  'her self': 'herself',
+  'your self': 'yourself',
+  'them selves': 'themselves',
+  'them self': 'themself',
   myslef: 'myself',
   myslf: 'myself',
   meself: 'myself',
@@ -121,12 +131,17 @@ const BEFORE_VERB =
 function contextual(lower: string, next: string): string | undefined {
   if (lower === 'ill' && BEFORE_VERB.test(next)) return "i'll";
   if (lower === 'id' && BEFORE_VERB.test(next)) return "i'd";
+  // "unalive" with an object is "kill"; alone ("i want to unalive") it is "kill myself".
+  if (lower === 'unalive' || lower === 'unaliving') {
+    const verb = lower === 'unalive' ? 'kill' : 'killing';
+    return /^\s+(?:my|him|her|them|your)\s*sel(?:f|ves)\b/i.test(next) ? verb : `${verb} myself`;
+  }
   if (lower === 'shed' && BEFORE_VERB.test(next)) return "she'd";
   if (lower === 'hed' && BEFORE_VERB.test(next)) return "he'd";
   return undefined;
 }
 
-const TOKEN = /[A-Za-z0-9]+(?:'[A-Za-z]+)?/g;
+const TOKEN = /\b(?:my|him|her|your|them|our)\s+sel(?:f|ves)\b|[A-Za-z0-9]+(?:'[A-Za-z]+)?/gi;
 
 export interface Normalized {
   text: string;
@@ -139,6 +154,7 @@ export interface Normalized {
 /** Rewrites informal spellings; typographic apostrophes become "'" (same length). */
 export function normalize(original: string): Normalized {
   const text0 = original.replace(/[\u2018\u2019\u02BC]/g, "'");
+  // "my self", "him self": a split reflexive is rejoined by the token rules below.
   const pieces: string[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
@@ -153,7 +169,7 @@ export function normalize(original: string): Normalized {
   };
   for (const m of text0.matchAll(TOKEN)) {
     const word = m[0];
-    const lower = word.toLowerCase();
+    const lower = word.toLowerCase().replace(/\s+/g, ' ');
     const replacement =
       WORDS[lower] ?? contextual(lower, text0.slice(m.index + word.length, m.index + word.length + 12));
     if (replacement === undefined || replacement === lower) continue;

@@ -417,3 +417,13 @@ describe('instrument items answered in a form', () => {
     );
   });
 });
+
+describe('informal spellings of the risk words', () => {
+  it('a split reflexive, slang and misspellings map to the lexicon, offsets on the original', () => {
+    const text = 'i want to kill my self';
+    expect(evidence(text)).toEqual(['suicidal_ideation:kill my self']);
+    expect(level('i want to unalive')).toBe('MODERATE');
+    expect(level('been thinking abt sewerslide')).toBe('MODERATE');
+    expect(level('i dont want to kill my self')).toBe('NONE');
+  });
+});
