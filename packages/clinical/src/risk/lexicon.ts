@@ -46,8 +46,8 @@ const WEAPON = String.raw`(?:guns?|firearms?|rifles?|pistols?|handguns?|shotguns
 /** People as objects of harm without a possessive: "stab brother [PERSON_2]", "threatened front desk staff". */
 const KIN = String.raw`(?:mother|mom|father|dad|stepfather|stepmother|stepdad|stepmom|brother|sister|son|daughter|husband|wife|ex-?(?:wife|husband|boyfriend|girlfriend)?|boyfriend|girlfriend|partner|boss|supervisor|manager|coworkers?|co-workers?|roommate|neighbou?r|teacher|classmates?|staff|nurse|officer|peers?)`;
 /** Someone other than the speaker as an object: "kill him", "hurt my stepdad", "stab [PERSON_1]". */
-const OTHER_TARGET = String.raw`(?:(?:him|her|them|someone|somebody|anyone|anybody|people|others|other people|(?:my|his|her|their|the|that) (?!own\b|self\b|(?:wrists?|arms?|forearms?|legs?|thighs?|skin|stomach|head|feet|back|knees?|feelings|chances|career|grades|time)\b)[a-z][\w-]*)(?![\w'])|${KIN}\b(?:\s+${PERSON_TOKEN})?|${PERSON_TOKEN})`;
-const HARM_VERB = String.raw`(?:kill(?:ing)?|hurt(?:ing)?|harm(?:ing)?|stab(?:bing)?|shoot(?:ing)?|murder(?:ing)?|strangl(?:e|ing)|attack(?:ing)?)`;
+const OTHER_TARGET = String.raw`(?:(?:him|her|them|someone|somebody|anyone|anybody|people|others|other people|(?:my|his|her|their|the|that) (?!own\b|self\b|(?:wrists?|arms?|forearms?|legs?|thighs?|skin|stomach|head|feet|back|knees?|feelings|chances|career|grades|time|walls?|doors?|desk|table|pillow|bag|punching|ball|road|books|gym|snooze|button|brakes|jackpot|mark|target|deadline|spot|ceiling|floor|bottle|bed|hay|sack|lights?|wall|game|record|nail|note)\b)[a-z][\w-]*)(?![\w'])|${KIN}\b(?:\s+${PERSON_TOKEN})?|${PERSON_TOKEN})`;
+const HARM_VERB = String.raw`(?:kill(?:ing)?|hurt(?:ing)?|harm(?:ing)?|stab(?:bing)?|shoot(?:ing)?|murder(?:ing)?|strangl(?:e|ing)|attack(?:ing)?|choke|choking|punch(?:ing)?|hit(?:ting)?|beat(?:ing)?|slap(?:ping)?|kick(?:ing)?)`;
 const SELF_ACT = String.raw`(?:cut\s+(?:deep|deeper)\b|(?:kill|hang|shoot|cut|hurt|harm|burn|drown|stab)(?:ing)? ${SELF}|overdos(?:e|ing)|od\b|end (?:it(?: all)?|${POSS} (?:own )?life|things|everything)|take ${POSS} (?:own )?life|jump|do it (?:tonight|today|now|this weekend))`;
 const WILL = String.raw`(?:going to|gonna|will|'ll|am about to|is about to|about to|decided to|intends? to|intending to|plan(?:s|ning)? to|want(?:s)? to act on)`;
 /** Means whose mere possession a note records as risk: firearms and ligatures, not kitchen knives. */
@@ -831,6 +831,19 @@ export const TRIGGERS: readonly Trigger[] = [
     pattern: re(String.raw`\b(?:almost|nearly)\s+(?:did\s+it|went\s+through\s+with\s+it)\b`),
     needsContext: true,
   },
+  // Futility and wanting others dead.
+  {
+    kind: 'passive_death_wish',
+    pattern: re(
+      String.raw`\bwhat'?s\s+the\s+point(?=\s*(?:$|[.!?,;]|of\s+(?:living|life|anything|being\s+alive)))|\bthere'?s\s+no\s+point(?:\s+(?:any\s*more|in\s+(?:anything|trying|going\s+on|living|being\s+alive)))?(?=\s*(?:$|[.!?,;]))|\bhate\s+being\s+alive\b|\btired\s+of\s+(?:existing|being\s+here|everything\s+and\s+want)\b`,
+    ),
+  },
+  {
+    kind: 'homicidal_ideation',
+    pattern: re(
+      String.raw`\bwant(?:s|ed)?\s+(?:${OTHER_TARGET})\s+dead\b|\b(?:he|she|they|[\w-]+)\s+deserves?\s+to\s+die\b`,
+    ),
+  },
   // Harm to others: threats and stated revenge.
   {
     kind: 'homicidal_ideation',
@@ -866,4 +879,5 @@ export const NON_RISK_PHRASES: readonly RegExp[] = [
   /\b(?:is|are|was|were|'s|'re|will|'ll|gonna|going\s+to)\s+(?:literally\s+|totally\s+|so\s+)?(?:kill|murder)\s+(?:me|us)\b(?!\s+(?:with|when))/gi,
   /\b(?:gun|firearms?|weapons?)\s+(?:licen[cs]e|permit|safety\s+(?:course|class)|range|shows?|club|store|shop|locks?)\b/gi,
   /\b(?:guns?|rifles?|shotguns?|knife|knives|firearms?)\s+for\s+(?:cooking|work|hunting|the\s+kitchen|fishing|camping|his\s+job|her\s+job|my\s+job)\b/gi,
+  /\bbeat(?:s|ing)?\s+(?:\S+\s+){1,2}at\b/gi,
 ];

@@ -427,3 +427,16 @@ describe('informal spellings of the risk words', () => {
     expect(level('i dont want to kill my self')).toBe('NONE');
   });
 });
+
+describe('futility and physical harm to others', () => {
+  it('a bare "what\'s the point" is futility; "the point of this assignment" is not', () => {
+    expect(level('whats the point')).toBe('LOW');
+    expect(level('whats the point of this assignment')).toBe('NONE');
+  });
+
+  it('hitting or punching a person is harm to others; beating them at a game is not', () => {
+    expect(level('i want to punch my brother in the face')).not.toBe('NONE');
+    expect(level('i beat my brother at mario kart')).toBe('NONE');
+    expect(level('i hit the snooze button 5 times')).toBe('NONE');
+  });
+});
