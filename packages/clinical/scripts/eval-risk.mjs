@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Evaluates the built risk scanner (dist) on the labeled sentence sets: precision and recall of
 // "current risk" (positive = level != NONE), by category and overall, and level accuracy.
-// Usage: node packages/clinical/scripts/eval-risk.mjs [--errors] [file.jsonl ...]
+// Usage: node packages/clinical/scripts/eval-risk.mjs [--errors] [--set NAME ...] [file.jsonl ...]
+// --set NAME reads data/risk-sentences.NAME.jsonl (e.g. --set blind-a --set blind-b: two blind sets
+// written without seeing the scanner or the other sets, in clinicians' and clients' voices).
 // Without files: data/risk-sentences.jsonl (development), data/risk-sentences.heldout.jsonl
 // (written with it, evaluated once at the end) and data/risk-sentences.probes.jsonl (blind probes
 // written later to find gaps; the rules were widened after each was seen, so it is a regression
@@ -15,8 +17,14 @@ const { scanRisk } = await import(join(here, '..', 'dist', 'risk', 'index.js'));
 
 const args = process.argv.slice(2);
 const showErrors = args.includes('--errors');
-const files = args.filter((a) => !a.startsWith('--'));
-const defaults = ['risk-sentences.jsonl', 'risk-sentences.heldout.jsonl', 'risk-sentences.probes.jsonl'].map((f) => join(here, '..', 'data', f));
+const sets = args.flatMap((a, i) => (args[i - 1] === '--set' ? [a] : []));
+const files = [
+  ...args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--set'),
+  ...sets.map((s) => join(here, '..', 'data', `risk-sentences.${s}.jsonl`)),
+];
+const defaults = ['risk-sentences.jsonl', 'risk-sentences.heldout.jsonl', 'risk-sentences.probes.jsonl'].map(
+  (f) => join(here, '..', 'data', f),
+);
 
 const fmt = (num, den) => (den === 0 ? '   -  ' : (num / den).toFixed(3).padStart(6));
 

@@ -1,5 +1,7 @@
 import { NON_RISK_PHRASES, RISK_CONTEXT, TRIGGERS, type RiskSignalKind } from './lexicon.js';
 import { CLAUSE_BREAK, scopeModifier } from './modifiers.js';
+import { hits } from './match.js';
+import { normalize } from './normalize.js';
 
 /** NONE means no current risk of harm to self or others is expressed about the client. */
 export type RiskLevel = 'NONE' | 'LOW' | 'MODERATE' | 'HIGH' | 'IMMINENT';
@@ -26,16 +28,64 @@ interface Found extends RiskSignal {
 }
 
 /** Sentence ends: terminal punctuation before a space/end, a line break, a bullet. */
-const SENTENCE_END = /[.!?]+(?=\s|$)|\n+|\s+-\s+(?=[A-Z])/g;
+/** A short answer right after a question mark keeps the question and answer one sentence ("Thoughts of suicide? Yes"). */
+const ANSWER = [
+  'yes',
+  'yeah',
+  'yep',
+  'y',
+  'no',
+  'nope',
+  'n',
+  'never',
+  'not really',
+  'sometimes',
+  'denies',
+  'denied',
+  'none',
+  'maybe',
+  'daily',
+  'often',
+  'rarely',
+  'several days',
+  'more than half',
+  'nearly every day',
+  'every day',
+  'most days',
+  'a few times',
+  'once',
+  'twice',
+  'occasionally',
+  'constantly',
+  'all the time',
+]
+  .map((a) => a.replace(/^./, (c) => `[${c}${c.toUpperCase()}]`).replace(/ /g, '\\s+'))
+  .join('|');
+const SENTENCE_END = new RegExp(
+  String.raw`[.!]+(?=\s|$)|\?+(?=\s|$)(?!\s*(?:A\s*:\s*)?(?:${ANSWER})\b)|\n+|\s+-\s+(?=[A-Z])`,
+  'g',
+);
 
-const IMMINENT = /\b(?:tonight|right\s+now|today|this\s+(?:evening|afternoon)|in\s+(?:an|one|a\s+few|\d+)\s+(?:hours?|minutes?)|about\s+to|after\s+(?:this|the)\s+session|when\s+i\s+get\s+home|in\s+progress|on\s+the\s+(?:bridge|roof|ledge)|standing\s+on|with\s+the\s+(?:car|engine)\s+running|(?:just|already)\s+(?:took|swallowed|taken|cut|did)|(?:an|one|\d+)\s+hours?\s+ago|minutes\s+ago)\b/i;
+const IMMINENT =
+  /\b(?:tonight|right\s+now|today|this\s+(?:evening|afternoon)|in\s+(?:an|one|a\s+few|\d+)\s+(?:hours?|minutes?)|about\s+to|after\s+(?:this|the)\s+(?:session|call|appointment|visit)|in\s+the\s+(?:last|past)\s+(?:hour|\d+\s+(?:minutes|mins|hours))|\d+\s+(?:min|mins|minutes)\s+(?:ago|before|earlier)|actively|as\s+we\s+speak|during\s+(?:the|this)\s+(?:telehealth\s+)?(?:session|call|visit)|when\s+i\s+get\s+home|in\s+progress|on\s+the\s+(?:bridge|roof|ledge)|standing\s+on|with\s+the\s+(?:car|engine)\s+running|(?:just|already)\s+(?:took|swallowed|taken|cut|did)|(?:an|one|\d+)\s+hours?\s+ago|minutes\s+ago)\b/i;
 /** Harm to a named or related person ("kill his ex-wife", "stab [PERSON_1]"), not to "people". */
-const SPECIFIC_TARGET = /\b(?:him|her|them|(?:my|his|her|their|the|that)\s+[\w-]+)$|\[PERSON_\d+\]$/i;
+const SPECIFIC_TARGET =
+  /\b(?:him|her|them|(?:my|his|her|their|the|that)\s+[\w-]+)$|\[PERSON_\d+\]|^threat|\b(?:mother|mom|father|dad|stepfather|stepmother|stepdad|stepmom|brother|sister|son|daughter|husband|wife|ex|boyfriend|girlfriend|partner|boss|supervisor|manager|coworker|roommate|neighbou?r|teacher|staff)$/i;
 const TARGETED = /^\s*(?:toward|towards|against|about|at|directed\s+at|re:?)\s+\S/i;
 /** Only a phrase in the first person names its own experiencer; "kill himself" does not. */
 const FIRST_PERSON = /\b(?:i|me|my|myself)\b/i;
 /** A condition before the main clause ("if he leaves I will ..."): a stated threat, not a plan. */
 const CONDITIONAL = /\b(?:if|unless|when)\b/i;
+const PASSIVE_AFTER =
+  /^\s*(?:[:=,-]\s*)?(?:(?:yes|endorsed|present|reported|\+)\s*[,:;-]?\s*)?(?:only\s+)?passive\b(?!\s*(?:and|&|\/|,)\s*active)/i;
+const IN_PROGRESS =
+  /\b(?:actively|as\s+we\s+speak|in\s+progress|during\s+(?:the|this)\s+(?:telehealth\s+|video\s+)?(?:session|call|visit))\b/i;
+const JOKE = /\b(?:lol|lmao|lmfao|haha\w*|jk|just\s+kidding|kidding)\b|\u{1F602}|\u{1F923}/iu;
+const SELF_WORD = /\b(?:myself|herself|himself|themselves|self|me)\b/i;
+/** The client writing: first person, and none of a clinician's words for the client. */
+const FIRST_PERSON_TEXT = /\b(?:i|i'm|i've|my|me)\b/i;
+const CLINICIAN_TEXT =
+  /\b(?:pt|pts|patient|client|clt|caller|member|resident|veteran|teen|student)\s+(?:is|was|has|had|reports?|reported|states?|stated|says|said|denies|denied|endorses|endorsed|admits|admitted|presents|appears|became|expressed|disclosed|told|texted)\b|\[CLIENT\]|\b(?:pt|clt)\b/i;
 const URGE = /\burges?\s+(?:to\s+)?$|\burges?\s+to\s+\w+\s*$/i;
 
 /**
@@ -44,18 +94,28 @@ const URGE = /\burges?\s+(?:to\s+)?$|\burges?\s+to\s+\w+\s*$/i;
  * history, other experiencer, hypothetical, education, idiom), then a level from what remains.
  * Only triggers that count are returned as signals.
  */
-export function scanRisk(text: string): RiskScan {
+export function scanRisk(original: string): RiskScan {
+  // Scanned in the lexicon's spelling; evidence offsets are mapped back to the original text.
+  const { text, start: startMap, end: endMap } = normalize(original);
   const found: Found[] = [];
-  for (const sentence of sentences(text)) found.push(...scanSentence(text, sentence));
+  const clientVoice = FIRST_PERSON_TEXT.test(text) && !CLINICIAN_TEXT.test(text);
+  for (const sentence of sentences(text)) found.push(...scanSentence(text, sentence, clientVoice));
   const signals = dedupe(found);
-  return { level: levelOf(text, signals), signals: signals.map(({ start, end, kind }) => ({ start, end, kind })) };
+  return {
+    level: levelOf(text, signals),
+    signals: signals.map(({ start, end, kind }) => ({
+      start: startMap?.[start] ?? start,
+      end: endMap?.[end] ?? end,
+      kind,
+    })),
+  };
 }
 
 function sentences(text: string): Span[] {
   const out: Span[] = [];
   let from = 0;
-  for (const m of text.matchAll(SENTENCE_END)) {
-    const end = m.index + m[0].length;
+  for (const m of hits(SENTENCE_END, text)) {
+    const end = m.end;
     if (text.slice(from, end).trim() !== '') out.push({ start: from, end });
     from = end;
   }
@@ -80,24 +140,36 @@ function clauseOf(breaks: Span[], length: number, at: number, to: number): Span 
 /** How far a scope cue is looked for around a trigger: far more than the 8–12 words cues reach. */
 const WINDOW = 400;
 
-function scanSentence(text: string, sentence: Span): Found[] {
+function scanSentence(text: string, sentence: Span, clientVoice: boolean): Found[] {
   const s = text.slice(sentence.start, sentence.end);
   const idioms: Span[] = [];
   for (const pattern of NON_RISK_PHRASES) {
-    for (const m of s.matchAll(pattern)) idioms.push({ start: m.index, end: m.index + m[0].length });
+    for (const m of hits(pattern, s)) idioms.push({ start: m.index, end: m.end });
   }
-  const raw: Array<{ start: number; end: number; kind: RiskSignalKind; firstPerson: boolean; needsContext: boolean }> = [];
+  const raw: Array<{
+    start: number;
+    end: number;
+    kind: RiskSignalKind;
+    firstPerson: boolean;
+    needsContext: boolean;
+  }> = [];
   for (const trigger of TRIGGERS) {
-    for (const m of s.matchAll(trigger.pattern)) {
+    if (trigger.requires !== undefined && !trigger.requires.test(s)) continue;
+    for (const m of hits(trigger.pattern, s)) {
       const start = m.index;
-      const end = start + m[0].length;
+      const end = m.end;
       if (end === start || idioms.some((i) => i.start < end && start < i.end)) continue;
-      const firstPerson = (trigger.firstPerson ?? false) && FIRST_PERSON.test(m[0]);
+      const firstPerson = (trigger.firstPerson ?? false) && FIRST_PERSON.test(m.text);
       raw.push({ start, end, kind: trigger.kind, firstPerson, needsContext: trigger.needsContext ?? false });
     }
   }
-  const hasContext = raw.some((r) => !r.needsContext) || RISK_CONTEXT.test(s);
-  const breaks = [...s.matchAll(CLAUSE_BREAK)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  // Two warning signs together are each other's context ("wrote a note to her kids and gave away her jewelry").
+  const weakActs = new Set(
+    raw.filter((r) => r.needsContext && r.kind === 'preparatory_act').map((r) => r.start),
+  );
+  const hasContext = raw.some((r) => !r.needsContext) || RISK_CONTEXT.test(s) || weakActs.size >= 2;
+  const breaks = hits(CLAUSE_BREAK, s).map((m) => ({ start: m.index, end: m.end }));
+  const joking = JOKE.test(s);
   const question = /\?\s*$/.test(s) && /\byou(?:r|rself)?\b/i.test(s);
   const out: Found[] = [];
   for (const r of raw) {
@@ -109,9 +181,23 @@ function scanSentence(text: string, sentence: Span): Found[] {
       post: s.slice(r.end, Math.min(clause.end, r.end + WINDOW)),
       question,
       firstPerson: r.firstPerson,
+      clientVoice,
     });
     if (modifier !== undefined) continue;
-    const kind = r.kind === 'intent' && CONDITIONAL.test(pre) ? 'suicidal_ideation' : r.kind;
+    // "i'm gonna kill my brother if he eats my fries lol": a joke marker takes threats to others as banter.
+    if (
+      joking &&
+      (r.kind === 'homicidal_ideation' || r.kind === 'intent') &&
+      !SELF_WORD.test(s.slice(r.start, r.end))
+    )
+      continue;
+    // "Plan:" heading a note's plan section is not a suicide plan.
+    if (r.kind === 'plan' && /^\s*plan\s*:/i.test(s.slice(r.start)) && s.slice(0, r.start).trim() === '')
+      continue;
+    let kind = r.kind === 'intent' && CONDITIONAL.test(pre) ? 'suicidal_ideation' : r.kind;
+    // "SI: passive", "SI endorsed, passive": a qualifier after the trigger makes it a death wish.
+    if (kind === 'suicidal_ideation' && PASSIVE_AFTER.test(s.slice(r.end, Math.min(clause.end, r.end + 40))))
+      kind = 'passive_death_wish';
     out.push({ start: sentence.start + r.start, end: sentence.start + r.end, kind, sentence });
   }
   return out;
@@ -137,7 +223,8 @@ function dedupe(found: Found[]): Found[] {
   for (const f of sorted) {
     // Same kind overlapping, or any shorter trigger inside a longer one ("passive SI" holds "SI").
     const covered = kept.some(
-      (k) => (k.kind === f.kind && k.start < f.end && f.start < k.end) || (k.start <= f.start && f.end <= k.end),
+      (k) =>
+        (k.kind === f.kind && k.start < f.end && f.start < k.end) || (k.start <= f.start && f.end <= k.end),
     );
     if (covered) continue;
     kept.push(f);
@@ -155,13 +242,42 @@ function levelOf(text: string, signals: Found[]): RiskLevel {
   if (signals.length === 0) return 'NONE';
   const kinds = new Set(signals.map((s) => s.kind));
   const sentenceOf = (f: Found): string => text.slice(f.sentence.start, f.sentence.end);
-  const acting = signals.filter((s) => s.kind === 'plan' || s.kind === 'intent' || s.kind === 'suicide_attempt' || s.kind === 'preparatory_act');
+  const acting = signals.filter(
+    (s) =>
+      s.kind === 'plan' ||
+      s.kind === 'intent' ||
+      s.kind === 'suicide_attempt' ||
+      s.kind === 'preparatory_act',
+  );
   if (acting.some((s) => IMMINENT.test(sentenceOf(s)))) return 'IMMINENT';
+  // Self-harm going on while the note is written ("actively cutting during the session").
+  if (signals.some((s) => s.kind === 'self_harm' && IN_PROGRESS.test(sentenceOf(s)))) return 'IMMINENT';
   const selfRisk = ['suicidal_ideation', 'passive_death_wish', 'self_harm', 'plan', 'intent'] as const;
-  if (kinds.has('means') && selfRisk.some((k) => kinds.has(k)) && signals.some((s) => IMMINENT.test(sentenceOf(s)))) {
+  if (
+    kinds.has('means') &&
+    selfRisk.some((k) => kinds.has(k)) &&
+    signals.some((s) => IMMINENT.test(sentenceOf(s)))
+  ) {
     return kinds.has('plan') || kinds.has('intent') ? 'IMMINENT' : 'HIGH';
   }
   if (acting.length > 0) return 'HIGH';
+  // A self-harm act done wanting to die is an attempt ("cut wrists deeply, states he wanted to die").
+  const wishes = signals.filter((s) => s.kind === 'passive_death_wish' || s.kind === 'suicidal_ideation');
+  const selfHarmAct = (s: Found): boolean =>
+    s.kind === 'self_harm' && !URGE.test(text.slice(s.sentence.start, s.start));
+  if (
+    signals.some(
+      (s) =>
+        selfHarmAct(s) &&
+        wishes.some(
+          (w) =>
+            w.sentence.start === s.sentence.start &&
+            /\b(?:wanted|wanting|trying|tried|meant|intended|hoping|hoped)\s+to\b/i.test(sentenceOf(w)),
+        ),
+    )
+  ) {
+    return 'HIGH';
+  }
   if (kinds.has('means') && selfRisk.some((k) => kinds.has(k))) return 'HIGH';
   const targeted = signals.some(
     (s) =>
@@ -170,7 +286,9 @@ function levelOf(text: string, signals: Found[]): RiskLevel {
   );
   if (targeted) return 'HIGH';
   if (kinds.has('suicidal_ideation') || kinds.has('homicidal_ideation')) return 'MODERATE';
-  const selfHarmActs = signals.filter((s) => s.kind === 'self_harm' && !URGE.test(text.slice(s.sentence.start, s.start)));
+  const selfHarmActs = signals.filter(
+    (s) => s.kind === 'self_harm' && !URGE.test(text.slice(s.sentence.start, s.start)),
+  );
   if (selfHarmActs.length > 0) return 'MODERATE';
   return 'LOW';
 }
