@@ -16,6 +16,7 @@ const series = (instrument: 'PHQ-9' | 'GAD-7', totalsNewestFirst: number[], firs
     date: `[DATE_${firstToken + i}]`,
     total,
     items: {},
+    subject: false,
   }));
 
 const WITH_SERIES: DeidentifiedContext = {
