@@ -117,6 +117,7 @@ describe('llm-worker: what a draft carries from its request', () => {
       date,
       total,
       items: {},
+      subject: false,
     });
     // The adapter's window read: newest first.
     const dates = ['2026-03-02', '2026-02-23', '2026-02-09', '2026-01-26', '2026-01-12'];
