@@ -26,7 +26,7 @@ describe('prompt templates follow the use-case catalogue', () => {
     expect(isModelDrafted(useCase)).toBe(false);
   });
 
-  it('drafts exactly the eight model use cases; coding alone is rules', () => {
+  it('drafts exactly the eight model use cases; coding and outcome review are rules', () => {
     expect([...DRAFT_USE_CASES].sort()).toEqual([
       'birp_note',
       'chart_summary',
@@ -37,7 +37,7 @@ describe('prompt templates follow the use-case catalogue', () => {
       'soap_note',
       'treatment_plan',
     ]);
-    expect(rulesUseCases).toEqual(['coding']);
+    expect(rulesUseCases).toEqual(['coding', 'outcome_review']);
   });
 
   it('has a template folder for every drafted use case and for nothing else', () => {
