@@ -77,7 +77,7 @@ export function summaryPiece(covered: readonly NotePiece[], partial: PartialSumm
       text: [
         `partial summary of ${notes === 1 ? '1 note' : `${notes} notes`}:`,
         partial.summary,
-        ...(partial.risk === null ? [] : [`risk mentioned: ${partial.risk}`]),
+        ...(partial.risk?.trim() ? [`risk mentioned: ${partial.risk}`] : []),
       ].join('\n'),
     },
     from,
