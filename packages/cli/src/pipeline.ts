@@ -119,6 +119,7 @@ export function pipelineFactories(options: PipelineOptions): {
         deliveryAttempts: llm.LLM_DELIVERY_ATTEMPTS,
         timeoutMs: llm.LLM_TIMEOUT_MS,
         maxTokens: llm.LLM_MAX_TOKENS,
+        summaryChunkTokens: llm.LLM_SUMMARY_CHUNK_TOKENS,
       }),
     riskScanner: createRiskScannerApp,
     coder: createCoderApp,

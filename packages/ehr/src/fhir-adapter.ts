@@ -25,6 +25,7 @@ import {
   classifyPart2,
   excludedFromModel,
   PART2_LABEL,
+  priorNotesSince,
   type Part2Finding,
   type ReadPlan,
   type Relationship,
@@ -46,7 +47,7 @@ import {
   mapEncounter,
   mapNote,
   mapRelatedPerson,
-  PROGRESS_NOTE_LOINC,
+  priorNotesSearch,
   securityCodes,
   versionedRef,
 } from './fhir-mapping.js';
@@ -106,6 +107,8 @@ export interface EhrAdapter {
 export interface FhirAdapterOptions {
   /** Organizations (`Organization/<id>`) that are 42 CFR Part 2 programs for this tenant. */
   readonly part2Programs?: readonly string[];
+  /** The clock a read's windows (prior notes of the last N days) are measured from. */
+  readonly now?: () => Date;
 }
 
 /** Collects the provenance refs, security labels and resources the context is built from. */
@@ -238,6 +241,7 @@ export class FhirAdapter implements EhrAdapter {
     // Prior notes exclude the session's own note, so the session's Encounter is read for them too.
     const needsEncounter =
       Boolean(request.encounterId) && (reads.encounter === true || reads.priorNotes !== undefined);
+    const notesSince = priorNotesSince(reads.priorNotes, this.options.now?.() ?? new Date());
 
     const sessionRead =
       needsEncounter && request.encounterId
@@ -253,10 +257,7 @@ export class FhirAdapter implements EhrAdapter {
       sessionRead,
       reads.priorNotes
         ? own(
-            this.fhir.search<DocumentReference>('DocumentReference', {
-              ...byPatient,
-              type: PROGRESS_NOTE_LOINC.map((code) => `${LOINC}|${code}`).join(','),
-            }),
+            this.fhir.search<DocumentReference>('DocumentReference', priorNotesSearch(patientId, notesSince)),
           )
         : none<DocumentReference>(),
       reads.goals ? this.readGoals(patientId, log) : Promise.resolve([]),
@@ -292,7 +293,7 @@ export class FhirAdapter implements EhrAdapter {
       return reason === null;
     });
     const priorNotes = reads.priorNotes
-      ? latestSignedNotes(usable, reads.priorNotes.max, encounter)
+      ? latestSignedNotes(usable, reads.priorNotes.max, encounter, notesSince)
           .map((doc) => {
             const note = mapNote(doc);
             if (note) log.use(doc);

@@ -15,6 +15,7 @@ import type {
   RelatedPerson,
   Resource,
 } from '@medplum/fhirtypes';
+import type { SearchParams } from './fhir-client.js';
 
 export const LOINC = 'http://loinc.org';
 export const ICD10CM = 'http://hl7.org/fhir/sid/icd-10-cm';
@@ -150,15 +151,35 @@ export function mapNote(doc: DocumentReference): ContextNote | undefined {
   };
 }
 
-/** Signed progress notes, newest first, at most `limit` (minimum necessary: last 3). */
+/** Notes per page of a windowed prior-notes search; the client follows `next` through every page. */
+export const NOTES_PAGE_SIZE = 50;
+
+/**
+ * The prior-notes search: the client's progress notes; with a window, only those dated from
+ * `since` (`YYYY-MM-DD`), newest first, page by page.
+ */
+export function priorNotesSearch(patientId: string, since: string | undefined): SearchParams {
+  return {
+    patient: patientId,
+    type: PROGRESS_NOTE_LOINC.map((code) => `${LOINC}|${code}`).join(','),
+    ...(since ? { date: `ge${since}`, _sort: '-date', _count: String(NOTES_PAGE_SIZE) } : {}),
+  };
+}
+
+/**
+ * Signed progress notes, newest first, at most `limit`, and none before `since` when given
+ * (the search already asked for the window; a Bundle or a server ignoring `date` may not).
+ */
 export function latestSignedNotes(
   docs: DocumentReference[],
   limit: number,
   before?: Encounter,
+  since?: string,
 ): DocumentReference[] {
   return docs
     .filter((d) => d.docStatus === 'final' || d.docStatus === 'amended')
     .filter((d) => codeIn(d.type, LOINC, PROGRESS_NOTE_LOINC))
+    .filter((d) => since === undefined || noteDate(d).slice(0, 10) >= since)
     .filter(
       (d) => !before || !d.context?.encounter?.some((e) => e.reference === `Encounter/${before.id ?? ''}`),
     )

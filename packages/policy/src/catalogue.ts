@@ -60,8 +60,11 @@ export interface ReadPlan {
   readonly encounter?: true;
   /** The clinician's own session content (jottings, dictation transcript). */
   readonly sessionNotes?: true;
-  /** The client's most recent signed progress notes, at most `max`. */
-  readonly priorNotes?: { readonly max: number };
+  /**
+   * The client's signed progress notes, newest first, at most `max`; with `withinDays`, only
+   * those of the last `withinDays` days (a window, searched by date, then capped by `max`).
+   */
+  readonly priorNotes?: { readonly max: number; readonly withinDays?: number };
   /** Active treatment-plan goals. */
   readonly goals?: true;
   /**
@@ -236,7 +239,10 @@ export const CATALOGUE: Readonly<Record<UseCase, UseCaseSpec>> = {
     purposeOfUse: 'TREAT',
     reads: {
       encounter: true,
-      priorNotes: { max: 3 },
+      // A summary for a referral covers a year of care: weekly sessions write ~52 notes a
+      // year, 60 leaves room for extra and crisis sessions while still bounding what is read;
+      // the llm-worker summarizes long note sets in pieces (LLM_SUMMARY_CHUNK_TOKENS).
+      priorNotes: { max: 60, withinDays: 365 },
       goals: true,
       assessments: YEAR_OF_SCORES,
       diagnoses: true,

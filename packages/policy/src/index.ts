@@ -33,7 +33,7 @@ export { BREAK_GLASS_MIN_REASON, decide, rolesFor } from './engine.js';
 export type { BreakGlass, ConsentFact, PolicyDecision, PolicyFacts } from './engine.js';
 export { DEFAULT_PHASE, inPilotGroups, parseRollout, rolloutFor, tenantRollout } from './rollout.js';
 export type { RolloutConfig, RolloutState, TenantRollout } from './rollout.js';
-export { applyMinimumNecessary, contextFieldsOf } from './minimum-necessary.js';
+export { applyMinimumNecessary, contextFieldsOf, priorNotesSince } from './minimum-necessary.js';
 export type { ContextField } from './minimum-necessary.js';
 export { PART2_LABEL, PART2_NOTICE } from './notice.js';
 export {

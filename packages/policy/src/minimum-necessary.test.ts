@@ -65,6 +65,20 @@ describe('minimum necessary', () => {
     expect(ctx.sessionNotes).toBe('discussed sleep');
   });
 
+  it('a chart summary keeps the notes of the last 365 days before the read, newest first', () => {
+    const dated = ['2026-03-01', '2025-03-02', '2025-03-01', '2024-12-01'].map((date, i) => ({
+      id: `d${i}`,
+      date,
+      text: `note of ${date}`,
+    }));
+    const ctx = applyMinimumNecessary(
+      { ...full, priorNotes: dated },
+      'chart_summary',
+      new Date('2026-03-02T09:00:00Z'),
+    );
+    expect(ctx.priorNotes.map((n) => n.date)).toEqual(['2026-03-01', '2025-03-02']);
+  });
+
   it('intake extraction reads only the intake answers', () => {
     const ctx = applyMinimumNecessary(full, 'intake_extraction');
     expect(ctx.intakeAnswers).toHaveLength(1);

@@ -4,6 +4,7 @@ import type { KeyProvider } from '@carerelay/crypto';
 import { aiDraftTopic, aiRequestTopic, auditEventTopic, type AiRequest } from '@carerelay/events';
 import type { ModelClient } from '@carerelay/llm';
 import { createConsumerApp, type ServiceApp, type ServiceContext } from '@carerelay/runtime';
+import { DEFAULT_SUMMARY_CHUNK_TOKENS } from './config.js';
 import { CircuitBreaker } from './domain/circuit-breaker.js';
 import type { DraftCache, RateGate } from './domain/ports.js';
 import { draftRequest } from './handlers/draft-request.js';
@@ -26,6 +27,8 @@ export interface LlmWorkerOptions {
   readonly deliveryAttempts: number;
   readonly timeoutMs: number;
   readonly maxTokens: number;
+  /** Prompt tokens of one call before a chart summary is summarized in pieces (LLM_SUMMARY_CHUNK_TOKENS). */
+  readonly summaryChunkTokens?: number;
   readonly groupId?: string;
   readonly fromBeginning?: boolean;
   readonly close?: () => Promise<void>;
@@ -88,6 +91,12 @@ export function createLlmWorkerApp(context: ServiceContext, options: LlmWorkerOp
           stopping: () => stopping,
         },
         maxTokens: options.maxTokens,
+        // The offline template drafts from the structured context in this process: no prompt
+        // leaves it, so there is no call to fit and nothing to summarize in pieces.
+        summaryChunkTokens:
+          options.model.kind === 'OFFLINE_TEMPLATE'
+            ? Infinity
+            : (options.summaryChunkTokens ?? DEFAULT_SUMMARY_CHUNK_TOKENS),
         timeoutMs: options.timeoutMs,
         rateWaitMs: options.rateMaxWaitMs,
       }),

@@ -1,5 +1,11 @@
 import { int, list, oneOf, str, url } from '@carerelay/config';
 
+/**
+ * Prompt tokens of one call before a chart summary is summarized in pieces: well inside the
+ * context window of current deployments (128k), where long inputs are still read reliably.
+ */
+export const DEFAULT_SUMMARY_CHUNK_TOKENS = 24_000;
+
 /** Variables of the llm-worker beyond the common ones (see @carerelay/runtime commonConfigSchema). */
 export const llmWorkerConfigSchema = {
   REDIS_URL: url({
@@ -44,6 +50,12 @@ export const llmWorkerConfigSchema = {
   OPENAI_COMPATIBLE_API_KEY: str({ description: 'key for that endpoint', secret: true, optional: true }),
   LLM_TIMEOUT_MS: int({ description: 'timeout of one model call', min: 1_000, default: 60_000 }),
   LLM_MAX_TOKENS: int({ description: 'max completion tokens', min: 64, default: 2_000 }),
+  LLM_SUMMARY_CHUNK_TOKENS: int({
+    description:
+      'prompt tokens of one model call; a longer chart summary is summarized in pieces of consecutive notes (map), then drafted over the partial summaries (reduce)',
+    min: 1_000,
+    default: DEFAULT_SUMMARY_CHUNK_TOKENS,
+  }),
   LLM_CALL_ATTEMPTS: int({
     description: 'HTTP attempts per delivery (429/5xx/timeouts)',
     min: 1,

@@ -5,4 +5,4 @@ export { modelClientFromConfig } from './model-client.js';
 export { SharedRateLimiter } from './domain/rate-limiter.js';
 export { DraftIdempotency } from './domain/idempotency.js';
 export { InMemoryDraftCache, InMemoryRateGate } from './domain/in-memory.js';
-export type { DraftCache, RateGate } from './domain/ports.js';
+export type { DraftCache, RateGate, TaskLock } from './domain/ports.js';

@@ -23,7 +23,8 @@ runServiceMain({
         : config.OPENAI_COMPATIBLE_BASE_URL;
     if (config.LLM_PROVIDER !== 'offline' && modelEndpoint)
       context.readiness?.register(httpCheck('model', modelEndpoint));
-    // The task lock outlives one delivery's worst case: every attempt, timeout and wait.
+    // The task lock outlives one model call's worst case: every attempt, timeout and wait
+    // (a chart summary in pieces renews it before each further call).
     const lockMs =
       config.LLM_CALL_ATTEMPTS * (config.LLM_TIMEOUT_MS + config.LLM_MAX_RETRY_AFTER_MS) +
       config.LLM_RATE_MAX_WAIT_MS;
@@ -50,6 +51,7 @@ runServiceMain({
       deliveryAttempts: config.LLM_DELIVERY_ATTEMPTS,
       timeoutMs: config.LLM_TIMEOUT_MS,
       maxTokens: config.LLM_MAX_TOKENS,
+      summaryChunkTokens: config.LLM_SUMMARY_CHUNK_TOKENS,
       close,
     });
   },

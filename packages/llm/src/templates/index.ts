@@ -2,6 +2,7 @@ export {
   TemplateRegistry,
   buildTemplate,
   defaultTemplateRegistry,
+  stepTemplateFor,
   template,
   templateFor,
   templateHash,

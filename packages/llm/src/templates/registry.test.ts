@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TemplateRegistry, template, templateFor, templateHash } from './registry.js';
+import { TemplateRegistry, stepTemplateFor, template, templateFor, templateHash } from './registry.js';
 import { DRAFT_USE_CASES } from './types.js';
 
 const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -21,6 +21,7 @@ const PUBLISHED = {
   'goal_progress@1.0.0': '466da5347a8f700b6abd80e350c38baeca8bb2eb3700a1efb565fc7f44f760e7',
   'goal_progress@1.1.0': 'fd129ac80f5f46cfa668b670ba9dbe9fffd65b1da93437b8c372bf8a15df4102',
   'treatment_plan@1.1.0': '43c5a904117f038969fe0694f43b4c88956942dcd9b4d90559edd18ae14837a9',
+  'chart_summary.partial@1.0.0': 'f82057f97af6e998b50b7e6e3ba24e1957c734e607e56a60a8ce111058fbcd4e',
 } as const;
 
 /** The latest version of each use case's template. */
@@ -72,6 +73,19 @@ describe('template registry', () => {
     cpSync(join(dir, 'soap_note', '1.0.0'), join(dir, 'soap_note', '1.2.0'), { recursive: true });
     cpSync(join(dir, 'soap_note', '1.0.0'), join(dir, 'soap_note', '1.10.0'), { recursive: true });
     expect(TemplateRegistry.load({ directory: dir }).templateFor('soap_note').version).toBe('1.10.0');
+  });
+
+  it('loads a step of a use case (a piece of a long chart summary) apart from its own template', () => {
+    const partial = stepTemplateFor('chart_summary', 'partial');
+    expect(partial).toMatchObject({
+      id: 'chart_summary.partial',
+      useCase: 'chart_summary',
+      version: '1.0.0',
+    });
+    expect(partial?.outputSchema.name).toBe('chart_summary_partial_1_0_0');
+    expect(template('chart_summary.partial', '1.0.0')).toBe(partial);
+    expect(templateFor('chart_summary').id).toBe('chart_summary');
+    expect(stepTemplateFor('soap_note', 'partial')).toBeUndefined();
   });
 
   it('keeps every published version unchanged (same content hash)', () => {

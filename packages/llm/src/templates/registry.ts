@@ -27,6 +27,8 @@ export interface TemplateRegistryOptions {
 // Resolves to packages/llm/templates/ both from src/templates (vitest) and dist/templates.
 const DEFAULT_DIRECTORY = new URL('../../templates/', import.meta.url);
 const SEMVER = /^(\d+)\.(\d+)\.(\d+)$/;
+/** A step of a use case (`<useCase>/<step>/<semver>/`), e.g. `partial`: one piece of a long input. */
+const STEP = /^[a-z][a-z_]*$/;
 const BOUNDARY = /^[A-Za-z0-9]{16,64}$/;
 
 const invalid = (message: string, cause?: unknown): CareRelayError =>
@@ -91,14 +93,19 @@ function readFiles(folder: string, where: string): TemplateFiles {
   return { system: read('system.md'), user: read('user.md'), schema: read('schema.json') };
 }
 
-/** Builds one template from its files; every check that can fail happens here, at load time. */
+/**
+ * Builds one template from its files; every check that can fail happens here, at load time.
+ * A step template (`step` given) has the id `<useCase>.<step>`.
+ */
 export function buildTemplate(
   useCase: DraftUseCase,
   version: string,
   files: TemplateFiles,
   newBoundary: () => string = randomBoundary,
+  step?: string,
 ): PromptTemplate {
-  const where = `template ${useCase}@${version}`;
+  const id = step === undefined ? useCase : `${useCase}.${step}`;
+  const where = `template ${id}@${version}`;
   const hash = templateHash(files);
   const schema = deepFreeze(JSON.parse(normalizeText(files.schema)) as Record<string, unknown>);
   const violations = strictSchemaViolations(schema);
@@ -114,11 +121,14 @@ export function buildTemplate(
     throw invalid(`${where} system.md must name the {{boundary}}`);
 
   return Object.freeze({
-    id: useCase,
+    id,
     useCase,
     version,
     hash,
-    outputSchema: Object.freeze({ name: `${useCase}_${version.replaceAll('.', '_')}`, schema }),
+    outputSchema: Object.freeze({
+      name: `${id.replaceAll('.', '_')}_${version.replaceAll('.', '_')}`,
+      schema,
+    }),
     measurementBasedCare: placeholdersOf(user).includes('measurementFindings'),
     render(context: DeidentifiedContext): ChatMessage[] {
       const boundary = newBoundary();
@@ -139,15 +149,21 @@ export function buildTemplate(
 const isDraftUseCase = (id: string): id is DraftUseCase =>
   (DRAFT_USE_CASES as readonly string[]).includes(id);
 
+const latestOf = (versions: Map<string, PromptTemplate> | undefined): PromptTemplate | undefined => {
+  const latest = versions ? [...versions.keys()].sort(compareSemver).at(-1) : undefined;
+  return latest === undefined ? undefined : versions?.get(latest);
+};
+
 /** Every template version under one folder, loaded and checked once. */
 export class TemplateRegistry {
-  private readonly byId = new Map<DraftUseCase, Map<string, PromptTemplate>>();
+  /** By template id: the use case for its own template, `<useCase>.<step>` for a step. */
+  private readonly byId = new Map<string, Map<string, PromptTemplate>>();
 
   private constructor(templates: readonly PromptTemplate[]) {
     for (const t of templates) {
-      const versions = this.byId.get(t.useCase) ?? new Map<string, PromptTemplate>();
+      const versions = this.byId.get(t.id) ?? new Map<string, PromptTemplate>();
       versions.set(t.version, t);
-      this.byId.set(t.useCase, versions);
+      this.byId.set(t.id, versions);
     }
   }
 
@@ -160,29 +176,43 @@ export class TemplateRegistry {
       if (!entry.isDirectory()) continue;
       if (!isDraftUseCase(entry.name))
         throw invalid(`Template folder ${entry.name} is not a drafting use case`);
-      for (const version of readdirSync(join(root, entry.name), { withFileTypes: true })) {
-        if (!version.isDirectory()) continue;
-        if (!SEMVER.test(version.name))
-          throw invalid(`Template ${entry.name} version ${version.name} is not x.y.z`);
-        const folder = join(root, entry.name, version.name);
-        const files = readFiles(folder, `template ${entry.name}@${version.name}`);
-        templates.push(buildTemplate(entry.name, version.name, files, options.newBoundary));
-      }
+      const useCase = entry.name;
+      const load = (folder: string, step?: string): void => {
+        const id = step === undefined ? useCase : `${useCase}.${step}`;
+        for (const version of readdirSync(folder, { withFileTypes: true })) {
+          if (!version.isDirectory()) continue;
+          if (step === undefined && STEP.test(version.name)) {
+            load(join(folder, version.name), version.name);
+            continue;
+          }
+          if (!SEMVER.test(version.name))
+            throw invalid(`Template ${id} version ${version.name} is not x.y.z`);
+          const files = readFiles(join(folder, version.name), `template ${id}@${version.name}`);
+          templates.push(buildTemplate(useCase, version.name, files, options.newBoundary, step));
+        }
+      };
+      load(join(root, useCase));
     }
     return new TemplateRegistry(templates);
   }
 
   /** The latest version for the use case. */
   templateFor(useCase: UseCase): PromptTemplate {
-    const versions = isDraftUseCase(useCase) ? this.byId.get(useCase) : undefined;
-    const latest = versions ? [...versions.keys()].sort(compareSemver).at(-1) : undefined;
-    const found = latest === undefined ? undefined : versions?.get(latest);
+    const found = isDraftUseCase(useCase) ? latestOf(this.byId.get(useCase)) : undefined;
     if (!found) throw new CareRelayError('TEMPLATE_NOT_FOUND', `No prompt template for use case ${useCase}`);
     return found;
   }
 
+  /**
+   * The latest version of a step of the use case (`partial`: one piece of an input too long
+   * for one call), or undefined when the use case has no such step.
+   */
+  stepTemplateFor(useCase: UseCase, step: string): PromptTemplate | undefined {
+    return isDraftUseCase(useCase) ? latestOf(this.byId.get(`${useCase}.${step}`)) : undefined;
+  }
+
   template(id: string, version: string): PromptTemplate {
-    const found = isDraftUseCase(id) ? this.byId.get(id)?.get(version) : undefined;
+    const found = this.byId.get(id)?.get(version);
     if (!found) throw new CareRelayError('TEMPLATE_NOT_FOUND', `No prompt template ${id}@${version}`);
     return found;
   }
@@ -207,4 +237,8 @@ export function templateFor(useCase: UseCase): PromptTemplate {
 
 export function template(id: string, version: string): PromptTemplate {
   return defaultTemplateRegistry().template(id, version);
+}
+
+export function stepTemplateFor(useCase: UseCase, step: string): PromptTemplate | undefined {
+  return defaultTemplateRegistry().stepTemplateFor(useCase, step);
 }

@@ -31,8 +31,12 @@ export interface OutputSchema {
   readonly schema: Readonly<Record<string, unknown>>;
 }
 
-/** One versioned prompt template: `templates/<id>/<semver>/{system.md,user.md,schema.json}`. */
+/**
+ * One versioned prompt template: `templates/<useCase>/<semver>/{system.md,user.md,schema.json}`,
+ * or a step of the use case at `templates/<useCase>/<step>/<semver>/`.
+ */
 export interface PromptTemplate {
+  /** The use case, or `<useCase>.<step>` for a step template. */
   readonly id: string;
   readonly useCase: DraftUseCase;
   readonly version: string;

@@ -63,7 +63,12 @@ export async function deidentifyTask(delivery: Delivery<AiTask>, deps: Deidentif
         keys: deps.keys,
       }),
     );
-    const context = applyMinimumNecessary(contextCodec.decode(plaintext), task.useCase);
+    // The read's window is the task's (when the connector read the EHR), not this retry's.
+    const context = applyMinimumNecessary(
+      contextCodec.decode(plaintext),
+      task.useCase,
+      new Date(task.createdAt),
+    );
     const shift = deps.dateShift
       ? await keyStep(() => dateShiftDays(deps.keys, task.tenantId, task.clientId))
       : null;

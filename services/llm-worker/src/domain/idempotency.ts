@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { CareRelayError } from '@carerelay/errors';
 import type { AiDraft } from '@carerelay/events';
-import type { DraftCache } from './ports.js';
+import type { DraftCache, TaskLock } from './ports.js';
+
+const RELEASE =
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+const RENEW =
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
 
 /**
  * "A redelivered request never causes a second paid call": before calling, a
@@ -27,23 +32,23 @@ export class DraftIdempotency implements DraftCache {
     return raw ? (JSON.parse(raw) as AiDraft) : undefined;
   }
 
-  /** Returns a release function, or throws LLM_IN_FLIGHT (retryable) when another worker holds the task. */
-  async lock(tenantId: string, taskId: string): Promise<() => Promise<void>> {
+  /** Takes the task, or throws LLM_IN_FLIGHT (retryable) when another worker holds it. */
+  async lock(tenantId: string, taskId: string): Promise<TaskLock> {
     const owner = randomUUID();
     const key = this.key('lock', tenantId, taskId);
     const ok = await this.guard(() => this.redis.set(key, owner, 'PX', this.lockMs, 'NX'));
     if (ok !== 'OK')
       throw new CareRelayError('LLM_IN_FLIGHT', 'another worker is drafting this task', { retryable: true });
-    return async () => {
-      // Release only our own lock (compare-and-delete).
-      await this.redis
-        .eval(
-          "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-          1,
-          key,
-          owner,
-        )
-        .catch(() => undefined);
+    return {
+      release: async () => {
+        // Release only our own lock (compare-and-delete).
+        await this.redis.eval(RELEASE, 1, key, owner).catch(() => undefined);
+      },
+      renew: async () => {
+        const held = await this.guard(() => this.redis.eval(RENEW, 1, key, owner, this.lockMs));
+        if (Number(held) !== 1)
+          throw new CareRelayError('LLM_IN_FLIGHT', 'the hold on this task expired', { retryable: true });
+      },
     };
   }
 

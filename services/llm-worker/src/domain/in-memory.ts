@@ -1,6 +1,6 @@
 import { CareRelayError } from '@carerelay/errors';
 import type { AiDraft } from '@carerelay/events';
-import type { DraftCache, RateGate } from './ports.js';
+import type { DraftCache, RateGate, TaskLock } from './ports.js';
 
 /** Single-process rate limit for the embedded default: the same sliding window, in memory. */
 export class InMemoryRateGate implements RateGate {
@@ -44,7 +44,7 @@ export class InMemoryDraftCache implements DraftCache {
     return Promise.resolve(this.drafts.get(`${tenantId}:${taskId}`));
   }
 
-  lock(tenantId: string, taskId: string): Promise<() => Promise<void>> {
+  lock(tenantId: string, taskId: string): Promise<TaskLock> {
     const key = `${tenantId}:${taskId}`;
     if (this.locks.has(key)) {
       return Promise.reject(
@@ -52,9 +52,13 @@ export class InMemoryDraftCache implements DraftCache {
       );
     }
     this.locks.add(key);
-    return Promise.resolve(() => {
-      this.locks.delete(key);
-      return Promise.resolve();
+    return Promise.resolve({
+      release: () => {
+        this.locks.delete(key);
+        return Promise.resolve();
+      },
+      // One process: the hold lasts until released.
+      renew: () => Promise.resolve(),
     });
   }
 
