@@ -8,11 +8,7 @@ export {
   scoreObservation,
 } from './instruments/score.js';
 export type { InstrumentScore, InstrumentWarning } from './instruments/score.js';
-export {
-  analyzeSeries,
-  DEFAULT_RELIABLE_CHANGE,
-  DEFAULT_STAGNATION_SESSIONS,
-} from './instruments/series.js';
+export { analyzeSeries, DEFAULT_RELIABLE_CHANGE, DEFAULT_STAGNATION_SESSIONS } from './instruments/series.js';
 export type { SeriesAnalysis, SeriesOptions, SeriesPoint, SeriesInstrument } from './instruments/series.js';
 export {
   PHQ9,
@@ -48,3 +44,22 @@ export type {
 } from './coding/types.js';
 export { scanRisk } from './risk/index.js';
 export type { RiskLevel, RiskScan, RiskSignal, RiskSignalKind } from './risk/index.js';
+export {
+  CLINICAL_URGENT,
+  MINIMUM_TRIAGE,
+  PHQ9_ITEM9_MINIMUM,
+  TRIAGE_URGENCIES,
+  higherUrgency,
+  raiseTriage,
+  triageFloor,
+} from './triage/index.js';
+export type {
+  MinimumTriage,
+  RaisedTriage,
+  Triage,
+  TriageEvidence,
+  TriageFloor,
+  TriageFloorInput,
+  TriageFloorReason,
+  TriageUrgency,
+} from './triage/index.js';

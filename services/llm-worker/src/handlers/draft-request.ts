@@ -20,6 +20,7 @@ import { scanPrompt, type LeakFinding } from '@carerelay/phi';
 import type { CircuitBreaker } from '../domain/circuit-breaker.js';
 import type { DraftCache, RateGate } from '../domain/ports.js';
 import { callModel, type CallPolicy } from './call-model.js';
+import { floorTriage } from './triage-floor.js';
 
 export interface DraftDeps {
   readonly model: ModelClient;
@@ -175,13 +176,14 @@ export async function draftRequest(delivery: Delivery<AiRequest>, deps: DraftDep
         },
       );
     }
+    const content = await floorTriage(request, checked.value, context, deps);
     const draft: AiDraft = {
       taskId: request.taskId,
       tenantId: request.tenantId,
       subjectRef: request.subjectRef,
       useCase: request.useCase,
-      content: JSON.stringify(checked.value),
-      placeholders: placeholdersIn(checked.value),
+      content: JSON.stringify(content),
+      placeholders: placeholdersIn(content),
       provenance: provenanceOf(deps.model, template, result),
       createdAt: Date.now(),
       // Part 2 travels with the draft: writeback labels the record, adds the notice, names the consent.
