@@ -172,7 +172,7 @@ describe('portal message → triaged urgent whatever the model says (real Kafka,
       sender: { reference: `Patient/${avery.patientId}` },
       sent: new Date().toISOString(),
       payload: [{ contentString: `Hi, it's ${avery.given}. ${MESSAGE}` }],
-    } as Parameters<FhirClient['create']>[0]);
+    });
 
     let drafts: TriageDraft[] = [];
     for (const deadline = Date.now() + 45_000; drafts.length === 0 && Date.now() < deadline;) {
