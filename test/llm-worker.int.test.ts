@@ -48,6 +48,30 @@ async function request(keys: KeyProvider, tenantId: string): Promise<AiRequest> 
   };
 }
 
+/** A message_triage request: the client's portal messages (newest first), with the names de-identification needs. */
+async function triageRequest(keys: KeyProvider, tenantId: string, ...texts: string[]): Promise<AiRequest> {
+  const fixture = fixtureTaskContext();
+  const deid = deidentifyContext({
+    ...fixture,
+    encounter: null,
+    sessionNotes: null,
+    priorNotes: [],
+    goals: [],
+    assessments: [],
+    diagnoses: [],
+    messages: texts.map((text, i) => ({ id: `msg-${i}`, sentAt: `2026-03-0${9 - i}T08:15:00Z`, text })),
+  });
+  const fingerprintKey = await keys.deriveKey(tenantId, 'fingerprint');
+  return {
+    ...(await request(keys, tenantId)),
+    useCase: 'message_triage',
+    deidentifiedContext: JSON.stringify(deid.context),
+    deidCounts: deid.counts,
+    knownFingerprints: knownFingerprintValues(deid.known).map((v) => keyedHash(fingerprintKey, v)),
+    issuedTokens: issuedTokensOf(deid),
+  };
+}
+
 function leaks(text: string): string[] {
   const lower = text.toLowerCase();
   return [
@@ -185,6 +209,70 @@ describe('llm-worker on real Kafka, registry and Redis, with the Azure protocol 
     expect(calls[0]!.counts.promptTokens).toBeGreaterThan(0);
     expect(leaks(env.audits.map((a) => a.value!.toString('utf8')).join(''))).toEqual([]);
     expect(leaks(env.log.text())).toEqual([]);
+  });
+
+  it('a message the model triages routine, "I don\'t want to be here anymore", is published same_day by the rules floor', async () => {
+    const env = await start();
+    env.recorder.respond(() => ({
+      status: 200,
+      content: JSON.stringify({
+        draftLabel: 'AI-Assisted Draft',
+        category: 'other',
+        urgency: 'routine',
+        rationale: '[CLIENT] sent a general message.',
+        suggestedReply: 'Thank you for your message, [CLIENT].',
+      }),
+    }));
+    const r = await triageRequest(
+      env.keys,
+      uniqueName('tenant'),
+      "Hi, it's Dani Okonkwo. I don't want to be here anymore.",
+      'Can Will come with me on Thursday?',
+    );
+    await env.publish(r);
+    await eventually(() => env.drafts.length === 1, 'a draft', 30_000);
+
+    // The model saw the message, de-identified, and nothing of the fixture's identifiers.
+    expect(env.recorder.requests).toHaveLength(1);
+    const sent = env.recorder.requests[0]!;
+    const body = JSON.parse(sent.body) as { messages: Array<{ role: string; content: string }> };
+    expect(body.messages[1]!.content).toContain("[CLIENT]. I don't want to be here anymore.");
+    expect(
+      leaks(`${sent.path}?${JSON.stringify(sent.query)}\n${JSON.stringify(sent.headers)}\n${sent.body}`),
+    ).toEqual([]);
+
+    const [draft] = await draftsOf(env.drafts, r.taskId);
+    const content = JSON.parse(draft!.content) as Record<string, string>;
+    expect(content).toMatchObject({ category: 'other', urgency: 'same_day' });
+    const rulesLine = content.rationale!.split('\n')[0]!;
+    expect(rulesLine).toMatch(
+      /^Raised by CareRelay risk rules from routine \(other\) to same_day \(other\): risk language LOW\./,
+    );
+    const [, from, to] = /message 1 \(newest\) \[(\d+),(\d+)\) passive death wish/.exec(rulesLine)!;
+    const newest = (JSON.parse(r.deidentifiedContext) as DeidentifiedContext).messages[0]!.text;
+    expect(newest.slice(Number(from), Number(to))).toBe("don't want to be here");
+    expect(draft!.placeholders).toContain('[CRISIS_RESOURCES]');
+
+    await eventually(
+      async () => (await auditsOf(env.audits, r.taskId)).some((a) => a.action === 'POLICY_DECISION'),
+      'the floor audit',
+      30_000,
+    );
+    const raised = (await auditsOf(env.audits, r.taskId)).find((a) => a.action === 'POLICY_DECISION')!;
+    expect(raised).toMatchObject({ outcome: 'SUCCESS', reasonCode: 'TRIAGE_RAISED_BY_RULES' });
+    expect(raised.counts).toMatchObject({
+      urgencyRaised: 1,
+      'evidence.0.message': 0,
+      'evidence.0.start': Number(from),
+      'evidence.0.end': Number(to),
+    });
+    const audited = env.audits.map((a) => a.value!.toString('utf8')).join('');
+    expect(leaks(audited)).toEqual([]);
+    expect(leaks(env.log.text())).toEqual([]);
+    for (const words of ['want to be here', 'come with me']) {
+      expect(audited).not.toContain(words);
+      expect(env.log.text()).not.toContain(words);
+    }
   });
 
   it('retries 429 with Retry-After and a 500, then drafts', async () => {

@@ -53,3 +53,22 @@ export type {
 } from './coding/types.js';
 export { scanRisk } from './risk/index.js';
 export type { RiskLevel, RiskScan, RiskSignal, RiskSignalKind } from './risk/index.js';
+export {
+  CLINICAL_URGENT,
+  MINIMUM_TRIAGE,
+  PHQ9_ITEM9_MINIMUM,
+  TRIAGE_URGENCIES,
+  higherUrgency,
+  raiseTriage,
+  triageFloor,
+} from './triage/index.js';
+export type {
+  MinimumTriage,
+  RaisedTriage,
+  Triage,
+  TriageEvidence,
+  TriageFloor,
+  TriageFloorInput,
+  TriageFloorReason,
+  TriageUrgency,
+} from './triage/index.js';

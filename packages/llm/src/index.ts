@@ -7,3 +7,5 @@ export { retryAfterMs } from './providers/openai-chat.js';
 export * from './templates/index.js';
 export * from './offline/index.js';
 export { provenanceOf } from './provenance.js';
+export { applyTriageFloor, messageTriageFloor } from './triage-floor.js';
+export type { FlooredTriage, TriageFloorDecision } from './triage-floor.js';

@@ -1,5 +1,6 @@
 import type { DeidentifiedContext, DeidentifiedIntakeAnswer } from '@carerelay/events';
 import { DRAFT_LABEL, type DraftUseCase } from '../templates/types.js';
+import { applyTriageFloor, floorRationale } from '../triage-floor.js';
 import { diagnosisLines, encounterLine, goalLines, linesOr, riskFromScores, scoreLines } from './facts.js';
 
 /**
@@ -157,27 +158,34 @@ function intakeExtraction(context: DeidentifiedContext): OfflineDraft {
 }
 
 /**
- * The template cannot read a message, so it never calls one routine: any message
- * gets same-day human triage. A positive PHQ-9 item 9 makes it clinical_urgent.
+ * The template cannot read a message, so it never calls one routine: any message gets
+ * same-day human triage, and a positive PHQ-9 item 9 makes it clinical_urgent. Then the
+ * rules floor, the same as under a model's triage, raises it on the risk language the
+ * deterministic scanner finds, and the rationale names that evidence.
  */
 function messageTriage(context: DeidentifiedContext): OfflineDraft {
   const risk = riskFromScores(context);
-  if (risk) {
-    return {
-      draftLabel: label,
-      category: 'clinical_urgent',
-      urgency: 'same_day',
-      rationale: `${risk}\n[TRIAGE_RATIONALE]`,
-      suggestedReply: '[SUGGESTED_REPLY]\n[CRISIS_RESOURCES]',
-    };
+  const template: OfflineDraft = risk
+    ? {
+        draftLabel: label,
+        category: 'clinical_urgent',
+        urgency: 'same_day',
+        rationale: `${risk}\n[TRIAGE_RATIONALE]`,
+        suggestedReply: '[SUGGESTED_REPLY]\n[CRISIS_RESOURCES]',
+      }
+    : {
+        draftLabel: label,
+        category: 'other',
+        urgency: context.messages.length > 0 ? 'same_day' : 'routine',
+        rationale: '[TRIAGE_RATIONALE]',
+        suggestedReply: '[SUGGESTED_REPLY]',
+      };
+  const { draft, decision } = applyTriageFloor(template, context);
+  // Raised, the floor wrote its line; not raised, the template still says what the rules found.
+  if (!decision.raised && decision.floor.evidence.length > 0) {
+    draft.rationale = `${floorRationale(decision, context)}\n${String(draft.rationale)}`;
   }
-  return {
-    draftLabel: label,
-    category: 'other',
-    urgency: context.messages.length > 0 ? 'same_day' : 'routine',
-    rationale: '[TRIAGE_RATIONALE]',
-    suggestedReply: '[SUGGESTED_REPLY]',
-  };
+  return draft;
 }
 
 function goalProgress(context: DeidentifiedContext): OfflineDraft {

@@ -52,6 +52,14 @@ function item9(a: DeidentifiedAssessment): number | undefined {
   return undefined;
 }
 
+/** Every PHQ-9 item 9 score in the context: what the triage floor's item 9 rule reads. */
+export function phq9Item9Scores(context: DeidentifiedContext): number[] {
+  return context.assessments.filter(isPhq9).flatMap((a) => {
+    const score = item9(a);
+    return score === undefined ? [] : [score];
+  });
+}
+
 /** DOMAIN.md: PHQ-9 item 9 > 0 needs same-day follow-up whatever the total. */
 export function riskFromScores(context: DeidentifiedContext): string | null {
   const positives = context.assessments.filter(isPhq9).flatMap((a) => {

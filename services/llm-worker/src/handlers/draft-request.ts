@@ -4,6 +4,7 @@ import type { AiDraft, AiRequest } from '@carerelay/events';
 import { draftMeasures, isModelDrafted, placeholdersIn, provenanceOf, templateFor } from '@carerelay/llm';
 import { guardedCall, outboundPrompt, refuseLeaks, type DraftDeps, type TaskAudit } from './guarded-call.js';
 import { planPieces, summarizeInPieces } from './summarize-in-pieces.js';
+import { floorTriage } from './triage-floor.js';
 
 export { outboundPrompt } from './guarded-call.js';
 export type { DraftDeps, OutboundPrompt } from './guarded-call.js';
@@ -60,13 +61,15 @@ export async function draftRequest(delivery: Delivery<AiRequest>, deps: DraftDep
       },
       deps,
     );
+    // A message's triage is never below what the rules see in it (raise only, audited).
+    const content = await floorTriage(request, value, prompt.context, deps);
     const draft: AiDraft = {
       taskId: request.taskId,
       tenantId: request.tenantId,
       subjectRef: request.subjectRef,
       useCase: request.useCase,
-      content: JSON.stringify(value),
-      placeholders: placeholdersIn(value),
+      content: JSON.stringify(content),
+      placeholders: placeholdersIn(content),
       provenance: provenanceOf(deps.model, template, result),
       createdAt: Date.now(),
       // Part 2 travels with the draft: writeback labels the record, adds the notice, names the consent.
