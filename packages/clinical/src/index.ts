@@ -8,11 +8,7 @@ export {
   scoreObservation,
 } from './instruments/score.js';
 export type { InstrumentScore, InstrumentWarning } from './instruments/score.js';
-export {
-  analyzeSeries,
-  DEFAULT_RELIABLE_CHANGE,
-  DEFAULT_STAGNATION_SESSIONS,
-} from './instruments/series.js';
+export { analyzeSeries, DEFAULT_RELIABLE_CHANGE, DEFAULT_STAGNATION_SESSIONS } from './instruments/series.js';
 export type { SeriesAnalysis, SeriesOptions, SeriesPoint, SeriesInstrument } from './instruments/series.js';
 export {
   PHQ9,
@@ -48,3 +44,21 @@ export type {
 } from './coding/types.js';
 export { scanRisk } from './risk/index.js';
 export type { RiskLevel, RiskScan, RiskSignal, RiskSignalKind } from './risk/index.js';
+export {
+  CHIEF_COMPLAINT_LOINC,
+  INTAKE_CATEGORY_SYSTEM,
+  INTAKE_EXTRACTOR_VERSION,
+  extractIntake,
+} from './intake/index.js';
+export type {
+  IntakeAnswerInput,
+  IntakeCoding,
+  IntakeExtraction,
+  IntakeInstrument,
+  IntakePresentingProblem,
+  IntakeRisk,
+  IntakeRiskSignal,
+  IntakeScore,
+  IntakeSocialFact,
+  SocialField,
+} from './intake/index.js';
