@@ -56,6 +56,7 @@ function draftFor(taskId: string, subjectRef: string): AiDraft {
     createdAt: Date.now(),
     securityLabels: [],
     consentRef: null,
+    intakeExtraction: null,
   };
 }
 

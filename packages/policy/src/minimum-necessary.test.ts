@@ -33,7 +33,7 @@ const full: TaskContext = {
   assessments: [{ instrument: 'PHQ-9', loinc: '44261-6', date: '2026-03-02', total: 12, items: {} }],
   diagnoses: [{ code: 'F41.1', display: 'GAD' }],
   messages: [{ id: 'm1', sentAt: '2026-03-01T08:00:00Z', text: 'can we move my appt' }],
-  intakeAnswers: [{ question: 'Why now?', answer: 'panic at work' }],
+  intakeAnswers: [{ question: 'Why now?', answer: 'panic at work', linkId: null, code: null }],
 };
 
 describe('minimum necessary', () => {

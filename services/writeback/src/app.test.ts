@@ -69,6 +69,7 @@ function aiDraft(
     },
     createdAt: Date.now(),
     ...part2,
+    intakeExtraction: null,
   };
 }
 

@@ -52,6 +52,7 @@ function draft(subjectRef: string): AiDraft {
     createdAt: Date.now(),
     securityLabels: [],
     consentRef: null,
+    intakeExtraction: null,
   };
 }
 

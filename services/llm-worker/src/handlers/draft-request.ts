@@ -18,6 +18,7 @@ import {
 import type { Logger } from '@carerelay/logger';
 import { scanPrompt, type LeakFinding } from '@carerelay/phi';
 import type { CircuitBreaker } from '../domain/circuit-breaker.js';
+import { intakeExtractionFor } from '../domain/intake-extraction.js';
 import type { DraftCache, RateGate } from '../domain/ports.js';
 import { callModel, type CallPolicy } from './call-model.js';
 
@@ -187,6 +188,7 @@ export async function draftRequest(delivery: Delivery<AiRequest>, deps: DraftDep
       // Part 2 travels with the draft: writeback labels the record, adds the notice, names the consent.
       securityLabels: request.securityLabels,
       consentRef: request.consentRef,
+      intakeExtraction: intakeExtractionFor(request.useCase, context),
     };
     await deps.idempotency.store(draft);
     await deps.publish(draft);

@@ -107,7 +107,7 @@ const FIELDS: ReadonlyArray<{
   {
     name: 'intake question',
     useCase: 'intake_extraction',
-    put: (c, t) => ({ ...c, intakeAnswers: [{ question: t, answer: 'yes' }] }),
+    put: (c, t) => ({ ...c, intakeAnswers: [{ question: t, answer: 'yes', linkId: null, code: null }] }),
   },
   {
     name: 'diagnosis display',
