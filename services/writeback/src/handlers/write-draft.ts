@@ -6,6 +6,7 @@ import { renderNote, reidentifyDraft } from '../domain/draft-text.js';
 import { DRAFT_TARGETS, draftResource } from '../domain/draft-targets.js';
 import { draftProvenance, draftQuery, modelDisplay } from '../domain/fhir-resources.js';
 import { PART2_NOTICE, isPart2, underConsent } from '../domain/part2.js';
+import { writeIntakeObservations } from './write-intake-observations.js';
 import {
   assertSubject,
   outcomePublisher,
@@ -60,6 +61,19 @@ export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDe
     clientId = entry.clientId;
     await assertSubject(deps, draft, entry.clientId, 'the vault entry');
 
+    // An intake extraction's structured fields, as preliminary Observations, before the note.
+    if (draft.intakeExtraction) {
+      await writeIntakeObservations(deps, {
+        taskId: draft.taskId,
+        clientId: entry.clientId,
+        extraction: draft.intakeExtraction,
+        entry,
+        part2,
+        consentRef: draft.consentRef,
+        facts: base,
+        now: now(),
+      });
+    }
     const reid = reidentifyDraft(draft.content, entry);
     const text = renderNote(reid.content, {
       title: target.title,
