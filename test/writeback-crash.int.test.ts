@@ -57,6 +57,7 @@ function draftFor(taskId: string, subjectRef: string): AiDraft {
     securityLabels: [],
     consentRef: null,
     measures: [],
+    intakeExtraction: null,
   };
 }
 

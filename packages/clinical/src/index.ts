@@ -72,3 +72,21 @@ export type {
   TriageFloorReason,
   TriageUrgency,
 } from './triage/index.js';
+export {
+  CHIEF_COMPLAINT_LOINC,
+  INTAKE_CATEGORY_SYSTEM,
+  INTAKE_EXTRACTOR_VERSION,
+  extractIntake,
+} from './intake/index.js';
+export type {
+  IntakeAnswerInput,
+  IntakeCoding,
+  IntakeExtraction,
+  IntakeInstrument,
+  IntakePresentingProblem,
+  IntakeRisk,
+  IntakeRiskSignal,
+  IntakeScore,
+  IntakeSocialFact,
+  SocialField,
+} from './intake/index.js';

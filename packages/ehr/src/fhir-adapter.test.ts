@@ -294,6 +294,19 @@ describe('FhirAdapter.readTaskContext', () => {
             { linkId: 'blank', text: 'Anything else?' },
           ],
         },
+        {
+          linkId: '/44249-1/44260-8',
+          text: 'Thoughts that you would be better off dead',
+          answer: [
+            { valueCoding: { system: 'http://loinc.org', code: 'LA6569-3', display: 'Several days' } },
+          ],
+        },
+        {
+          linkId: 'marital',
+          definition: 'http://loinc.org/45404-1',
+          text: 'Marital status',
+          answer: [{ valueString: 'Married' }],
+        },
       ],
     });
     await fhir.create<QuestionnaireResponse>({
@@ -308,10 +321,18 @@ describe('FhirAdapter.readTaskContext', () => {
       reads: { intakeAnswers: true },
       clientId: patient.id ?? '',
     });
+    // The form's linkId travels with each answer, and its LOINC code where the form carries one.
     expect(read.context.intakeAnswers).toEqual([
-      { question: 'What brings you in?', answer: 'panic attacks at work' },
-      { question: 'Prior therapy?', answer: 'yes' },
-      { question: 'Hours of sleep', answer: '5' },
+      { question: 'What brings you in?', answer: 'panic attacks at work', linkId: 'reason', code: null },
+      { question: 'Prior therapy?', answer: 'yes', linkId: 'prior', code: null },
+      { question: 'Hours of sleep', answer: '5', linkId: 'sleep', code: null },
+      {
+        question: 'Thoughts that you would be better off dead',
+        answer: 'Several days',
+        linkId: '/44249-1/44260-8',
+        code: '44260-8',
+      },
+      { question: 'Marital status', answer: 'Married', linkId: 'marital', code: '45404-1' },
     ]);
     expect(read.context.assessments).toEqual([]);
   });

@@ -147,12 +147,38 @@ function answerText(answer: NonNullable<ResponseItem['answer']>[number]): string
   return undefined;
 }
 
+const LOINC_CODE = /^\d{1,7}-\d$/;
+
+/**
+ * The LOINC code of a response item, where the form carries one: R4 items have linkId and
+ * definition only, some EHRs copy the Questionnaire's `code` onto the item, and LHC-Forms
+ * linkIds are LOINC paths ("/44249-1/44250-9").
+ */
+function itemLoinc(item: ResponseItem): string | null {
+  const copied = (item as { code?: readonly { system?: string; code?: string }[] }).code ?? [];
+  const candidates = [
+    ...copied.filter((c) => c.system === undefined || c.system === LOINC).map((c) => c.code ?? ''),
+    (item.definition ?? '').split(/[#/]/).pop() ?? '',
+    item.linkId.split('/').pop() ?? '',
+  ];
+  return candidates.find((c) => LOINC_CODE.test(c)) ?? null;
+}
+
 /** Question/answer pairs of a response, groups flattened, unanswered questions left out. */
 function intakeItems(items: readonly ResponseItem[]): TaskContext['intakeAnswers'] {
   return items.flatMap((item) => {
     const answers = (item.answer ?? []).map(answerText).filter((a): a is string => Boolean(a));
     const own =
-      answers.length > 0 ? [{ question: item.text ?? item.linkId, answer: answers.join('; ') }] : [];
+      answers.length > 0
+        ? [
+            {
+              question: item.text ?? item.linkId,
+              answer: answers.join('; '),
+              linkId: item.linkId,
+              code: itemLoinc(item),
+            },
+          ]
+        : [];
     const nested = [...(item.item ?? []), ...(item.answer ?? []).flatMap((a) => a.item ?? [])];
     return [...own, ...intakeItems(nested)];
   });

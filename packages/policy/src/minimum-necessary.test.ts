@@ -35,7 +35,7 @@ const full: TaskContext = {
   ],
   diagnoses: [{ code: 'F41.1', display: 'GAD' }],
   messages: [{ id: 'm1', sentAt: '2026-03-01T08:00:00Z', text: 'can we move my appt' }],
-  intakeAnswers: [{ question: 'Why now?', answer: 'panic at work' }],
+  intakeAnswers: [{ question: 'Why now?', answer: 'panic at work', linkId: null, code: null }],
 };
 
 describe('minimum necessary', () => {

@@ -61,11 +61,12 @@ describe('deidentifier: fail closed', () => {
     const requests = await collectRaw(bus, aiRequestTopic.name);
     const audits = await collectRaw(bus, auditEventTopic.name);
     const dlq = await collectRaw(bus, dlqTopicName(aiTaskTopic.name));
+    const vault = new InMemoryTokenVault(LocalKeyProvider.ephemeral());
     const app = createDeidentifierApp(
       { bus, logger, concurrency: 1 },
       {
         keys,
-        vault: new InMemoryTokenVault(LocalKeyProvider.ephemeral()),
+        vault,
         vaultTtlSeconds: 60,
         dateShift: false,
         maxAttempts: 3,
@@ -75,7 +76,7 @@ describe('deidentifier: fail closed', () => {
     await app.start();
     const auditEvents = async (): Promise<AuditEvent[]> =>
       Promise.all(audits.records.map((r) => serde.decode(auditEventTopic, r.value!)));
-    return { app, requests: requests.records, dlq: dlq.records, audits: audits.records, auditEvents };
+    return { app, vault, requests: requests.records, dlq: dlq.records, audits: audits.records, auditEvents };
   }
 
   it('a key provider failure publishes nothing, is retried, dead-lettered and audited', async () => {
@@ -151,6 +152,20 @@ describe('deidentifier: fail closed', () => {
     expect(request.consentRef).toBe('Consent/c-77/_history/2');
     await eventually(() => env.audits.length >= 1, 'the audit event');
     expect((await env.auditEvents())[0]).toMatchObject({ action: 'DEID', part2: true });
+  });
+
+  it("the vault entry keeps the task's source refs for writeback; the request names none of them", async () => {
+    const keys = LocalKeyProvider.ephemeral();
+    const env = await setup(keys);
+    const t = {
+      ...(await task(keys)),
+      sourceRefs: ['Patient/pt-4471/_history/3', 'QuestionnaireResponse/qr-88/_history/1'],
+    };
+    await bus.publish(aiTaskTopic, { key: 't1:pt-4471', value: t });
+    await eventually(() => env.requests.length === 1, 'the request');
+    const request = await serde.decode(aiRequestTopic, env.requests[0]!.value!);
+    expect((await env.vault.get('t1', request.vaultKey))?.sourceRefs).toEqual(t.sourceRefs);
+    expect(env.requests[0]!.value!.toString('latin1')).not.toMatch(/qr-88|pt-4471/);
   });
 
   it('an ordinary task carries no consent reference', async () => {

@@ -147,6 +147,39 @@ describe('llm-worker: what a draft carries from its request', () => {
     expect((await env.draftEvents())[0]!.measures).toEqual([]);
   });
 
+  it("an intake extraction carries the rules' structured fields, computed from the de-identified answers", async () => {
+    const env = await setup();
+    const answer = (question: string, text: string, code: string | null = null) => ({
+      question,
+      answer: text,
+      linkId: null,
+      code,
+    });
+    const context: TaskContext = {
+      ...fixtureTaskContext(),
+      intakeAnswers: [
+        answer('What brings you in today?', 'Since Will moved out I cannot sleep.'),
+        answer('Marital status', 'Separated'),
+        answer('Q9', 'Several days', '44260-8'),
+        answer('Have you had thoughts of killing yourself?', 'yes'),
+      ],
+    };
+    await env.publish(await request(env.keys, 'intake_extraction', undefined, context));
+    await env.publish(await request(env.keys, 'soap_note', undefined, context));
+    await eventually(() => env.drafts.length === 2, 'both drafts');
+    const [intake, soap] = await env.draftEvents();
+    expect(soap?.intakeExtraction).toBeNull();
+    const extraction = intake?.intakeExtraction;
+    // The husband's name is a token: the extraction was made from the de-identified answers.
+    expect(extraction?.presentingProblem?.answer).toMatch(
+      /^Since \[PERSON_\d+\] moved out I cannot sleep\.$/,
+    );
+    expect(extraction?.socialFacts.map((f) => [f.code.code, f.value?.code])).toEqual([['45404-1', 'L']]);
+    expect(extraction?.risk.phq9Item9).toBe(1);
+    expect(extraction?.risk.level).toBe('MODERATE');
+    expect(JSON.stringify(extraction)).not.toMatch(/Will|Baker|Okonkwo/);
+  });
+
   it('a rules use case (coding) is left to the coder: no draft, no failure', async () => {
     const env = await setup();
     const coding = await request(env.keys, 'coding');

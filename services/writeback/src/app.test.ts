@@ -70,6 +70,7 @@ function aiDraft(
     createdAt: Date.now(),
     ...part2,
     measures: [],
+    intakeExtraction: null,
   };
 }
 

@@ -53,6 +53,7 @@ function draft(subjectRef: string): AiDraft {
     securityLabels: [],
     consentRef: null,
     measures: [],
+    intakeExtraction: null,
   };
 }
 

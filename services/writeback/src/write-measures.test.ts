@@ -60,6 +60,7 @@ function draft(useCase: 'goal_progress' | 'treatment_plan', content: unknown): A
     taskId: randomUUID(),
     tenantId: 't1',
     subjectRef: expectedSubjectRef('t1', avery.patientId),
+    intakeExtraction: null,
     useCase,
     content: JSON.stringify(content),
     placeholders: [],

@@ -58,11 +58,23 @@ export const FULL_CONTEXT: DeidentifiedContext = {
   ],
   messages: [{ sentAt: '[DATE_5]', text: 'Can I move my appointment to next week?' }],
   intakeAnswers: [
-    { question: 'What brings you in today?', answer: 'I keep having panic attacks at work.' },
-    { question: 'How often do you drink alcohol?', answer: 'A glass of wine on weekends.' },
+    {
+      question: 'What brings you in today?',
+      answer: 'I keep having panic attacks at work.',
+      linkId: 'reason',
+      code: null,
+    },
+    {
+      question: 'How often do you drink alcohol?',
+      answer: 'A glass of wine on weekends.',
+      linkId: 'alcohol',
+      code: null,
+    },
     {
       question: 'What would you like to be different?',
       answer: 'I want to feel calm enough to drive again.',
+      linkId: 'goals',
+      code: null,
     },
   ],
 };

@@ -47,6 +47,21 @@ describe('deidentifyContext', () => {
     expect(result.counts.NAME).toBeGreaterThanOrEqual(8);
   });
 
+  it('de-identifies an intake answer and keeps its form structure (linkId, LOINC code) as it is', () => {
+    const ctx = fixtureTaskContext();
+    const intake = deidentifyContext({
+      ...ctx,
+      intakeAnswers: [
+        { question: 'Who do you live with?', answer: 'Will and our son', linkId: 'living', code: null },
+        { question: 'Q9', answer: 'Several days', linkId: '/44249-1/44260-8', code: '44260-8' },
+      ],
+    });
+    expect(intake.context.intakeAnswers).toEqual([
+      { question: 'Who do you live with?', answer: '[PERSON_2] and our son', linkId: 'living', code: null },
+      { question: 'Q9', answer: 'Several days', linkId: '/44249-1/44260-8', code: '44260-8' },
+    ]);
+  });
+
   it('reports ages over 89 as 90+', () => {
     const ctx = fixtureTaskContext();
     const old = deidentifyContext({ ...ctx, client: { ...ctx.client, birthDate: '1931-02-01' } });

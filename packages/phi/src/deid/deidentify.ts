@@ -185,7 +185,13 @@ export function deidentifyContext(context: TaskContext, options: DeidentifyOptio
     assessments: context.assessments.map((a) => ({ ...a, date: s.date(a.date) })),
     diagnoses: context.diagnoses.map((d) => ({ code: d.code, display: d.display })),
     messages: context.messages.map((m) => ({ sentAt: s.date(m.sentAt), text: s.text(m.text) })),
-    intakeAnswers: context.intakeAnswers.map((a) => ({ question: a.question, answer: s.text(a.answer) })),
+    // linkId and code are the form's structure (ids and LOINC codes), never what the client wrote.
+    intakeAnswers: context.intakeAnswers.map((a) => ({
+      question: a.question,
+      answer: s.text(a.answer),
+      linkId: a.linkId ?? null,
+      code: a.code ?? null,
+    })),
   };
   return { context: deidentified, tokens: map.tokens, counts: s.counts, known };
 }

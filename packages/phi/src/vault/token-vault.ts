@@ -11,6 +11,12 @@ export interface VaultEntry {
   readonly tokens: Readonly<Record<string, TokenValue>>;
   readonly dateShiftDays: number | null;
   readonly createdAt: number;
+  /**
+   * `Type/id/_history/vid` of the EHR resources the task's context was built from (ai.task.v1
+   * `sourceRefs`), so what writeback writes can name its sources (Observation.derivedFrom)
+   * without a resource id ever travelling on a de-identified topic. Absent in older entries.
+   */
+  readonly sourceRefs?: readonly string[];
 }
 
 export interface TokenVault {

@@ -104,6 +104,7 @@ export async function deidentifyTask(delivery: Delivery<AiTask>, deps: Deidentif
         tokens: deid.tokens,
         dateShiftDays: shift,
         createdAt: Date.now(),
+        sourceRefs: task.sourceRefs,
       },
       deps.vaultTtlSeconds,
     );

@@ -5,6 +5,7 @@ import { draftMeasures, isModelDrafted, placeholdersIn, provenanceOf, templateFo
 import { guardedCall, outboundPrompt, refuseLeaks, type DraftDeps, type TaskAudit } from './guarded-call.js';
 import { planPieces, summarizeInPieces } from './summarize-in-pieces.js';
 import { floorTriage } from './triage-floor.js';
+import { intakeExtractionFor } from '../domain/intake-extraction.js';
 
 export { outboundPrompt } from './guarded-call.js';
 export type { DraftDeps, OutboundPrompt } from './guarded-call.js';
@@ -77,6 +78,8 @@ export async function draftRequest(delivery: Delivery<AiRequest>, deps: DraftDep
       consentRef: request.consentRef,
       // Findings and series by rules, not by the model: writeback states them and charts them.
       measures: draftMeasures(template, prompt.context),
+      // Structured intake fields by rules (no model), from the de-identified answers.
+      intakeExtraction: intakeExtractionFor(request.useCase, prompt.context),
     };
     await deps.idempotency.store(draft);
     await deps.publish(draft);

@@ -107,7 +107,7 @@ const FIELDS: ReadonlyArray<{
   {
     name: 'intake question',
     useCase: 'intake_extraction',
-    put: (c, t) => ({ ...c, intakeAnswers: [{ question: t, answer: 'yes' }] }),
+    put: (c, t) => ({ ...c, intakeAnswers: [{ question: t, answer: 'yes', linkId: null, code: null }] }),
   },
   {
     name: 'diagnosis display',
@@ -158,7 +158,9 @@ function baseContext(): TaskContext {
     sessionNotes: 'Sleep improved. Denies SI.',
     priorNotes: [],
     goals: [],
-    assessments: [{ instrument: 'PHQ-9', loinc: '44261-6', date: '2026-03-02', total: 11, items: {}, subject: false }],
+    assessments: [
+      { instrument: 'PHQ-9', loinc: '44261-6', date: '2026-03-02', total: 11, items: {}, subject: false },
+    ],
     diagnoses: [{ code: 'F41.1', display: 'Generalized anxiety disorder' }],
     messages: [],
     intakeAnswers: [],

@@ -7,6 +7,7 @@ import { DRAFT_TARGETS, draftResource } from '../domain/draft-targets.js';
 import { draftProvenance, draftQuery, modelDisplay } from '../domain/fhir-resources.js';
 import { MEASUREMENT_SECTION, chartAttachment, measurementCare } from '../domain/measurement-care.js';
 import { PART2_NOTICE, isPart2, underConsent } from '../domain/part2.js';
+import { writeIntakeObservations } from './write-intake-observations.js';
 import {
   assertSubject,
   outcomePublisher,
@@ -61,6 +62,19 @@ export async function writeDraft(delivery: Delivery<AiDraft>, deps: WriteDraftDe
     clientId = entry.clientId;
     await assertSubject(deps, draft, entry.clientId, 'the vault entry');
 
+    // An intake extraction's structured fields, as preliminary Observations, before the note.
+    if (draft.intakeExtraction) {
+      await writeIntakeObservations(deps, {
+        taskId: draft.taskId,
+        clientId: entry.clientId,
+        extraction: draft.intakeExtraction,
+        entry,
+        part2,
+        consentRef: draft.consentRef,
+        facts: base,
+        now: now(),
+      });
+    }
     const reid = reidentifyDraft(draft.content, entry);
     // Findings and chart by rules from the draft's measures, stated whatever the model wrote.
     const care = measurementCare(draft.measures, entry);
