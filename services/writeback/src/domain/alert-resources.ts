@@ -1,5 +1,5 @@
 import type { RiskAlert, RiskSeverity, RiskTrigger } from '@carerelay/events';
-import { reidentify, type VaultEntry } from '@carerelay/phi';
+import type { VaultEntry } from '@carerelay/phi';
 import {
   AI_LABEL_EXTENSION,
   AI_LABEL_SYSTEM,
@@ -13,6 +13,7 @@ import {
   type Provenance,
   type Task,
 } from './fhir-resources.js';
+import { TokenResolver } from './token-resolver.js';
 import { isPart2, part2Security, type PART2_SECURITY } from './part2.js';
 
 /** Shown on every alert record: the rules flag a signal for a clinician; they do not diagnose. */
@@ -78,15 +79,9 @@ export function reidentifyEvidence(
   evidence: RiskAlert['evidence'],
   entry: VaultEntry | undefined,
 ): AlertEvidence {
-  const unresolved = new Set<string>();
-  let replaced = 0;
-  const lines = evidence.map((span) => {
-    const r = reidentify(span.excerpt, entry?.tokens ?? {}, { dateShiftDays: entry?.dateShiftDays ?? null });
-    replaced += r.replaced;
-    for (const t of r.unresolved) unresolved.add(t);
-    return `"${r.text}" (${span.field})`;
-  });
-  return { lines, unresolved: [...unresolved].sort(), replaced };
+  const tokens = new TokenResolver(entry);
+  const lines = evidence.map((span) => `"${tokens.resolve(span.excerpt)}" (${span.field})`);
+  return { lines, unresolved: tokens.unresolved, replaced: tokens.replaced };
 }
 
 /** The AI-Assisted tags and, for an alert derived from Part 2 data, the 42CFRPart2 label. */

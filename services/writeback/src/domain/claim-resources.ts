@@ -1,5 +1,5 @@
 import type { CodingSuggestion } from '@carerelay/events';
-import { reidentify, type VaultEntry } from '@carerelay/phi';
+import type { VaultEntry } from '@carerelay/phi';
 import {
   AI_LABEL_EXTENSION,
   AI_LABEL_SYSTEM,
@@ -10,6 +10,7 @@ import {
   type Claim,
   type Provenance,
 } from './fhir-resources.js';
+import { TokenResolver } from './token-resolver.js';
 import { PART2_NOTICE, part2Security } from './part2.js';
 
 export const CPT_SYSTEM = 'http://www.ama-assn.org/go/cpt';
@@ -47,19 +48,13 @@ export function reidentifySuggestion(
   suggestion: CodingSuggestion,
   entry: VaultEntry,
 ): ReidentifiedSuggestion {
-  const unresolved = new Set<string>();
-  let replaced = 0;
-  const resolve = (text: string): string => {
-    const r = reidentify(text, entry.tokens, { dateShiftDays: entry.dateShiftDays });
-    replaced += r.replaced;
-    for (const t of r.unresolved) unresolved.add(t);
-    return r.text;
-  };
+  const tokens = new TokenResolver(entry);
+  const resolve = tokens.resolve;
   return {
     rationales: suggestion.codes.map((c) => resolve(c.rationale)),
     warnings: suggestion.warnings.map(resolve),
-    unresolved: [...unresolved].sort(),
-    replaced,
+    unresolved: tokens.unresolved,
+    replaced: tokens.replaced,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { FhirClient } from '@carerelay/ehr';
 import type { IntakeCoding, IntakeExtraction } from '@carerelay/events';
-import { reidentify, type VaultEntry } from '@carerelay/phi';
+import type { VaultEntry } from '@carerelay/phi';
 import { DISCLOSURE_NOTICE_EXTENSION } from './claim-resources.js';
 import {
   AI_LABEL_EXTENSION,
@@ -11,6 +11,7 @@ import {
   writebackProvenance,
   type Provenance,
 } from './fhir-resources.js';
+import { TokenResolver } from './token-resolver.js';
 import { PART2_NOTICE, part2Security } from './part2.js';
 
 type FhirResource = Parameters<FhirClient['create']>[0];
@@ -60,14 +61,8 @@ export function reidentifyExtraction(
   extraction: IntakeExtraction,
   entry: VaultEntry,
 ): ReidentifiedExtraction {
-  const unresolved = new Set<string>();
-  let replaced = 0;
-  const r = (text: string): string => {
-    const out = reidentify(text, entry.tokens, { dateShiftDays: entry.dateShiftDays });
-    replaced += out.replaced;
-    for (const t of out.unresolved) unresolved.add(t);
-    return out.text;
-  };
+  const tokens = new TokenResolver(entry);
+  const r = tokens.resolve;
   const result: IntakeExtraction = {
     ...extraction,
     socialFacts: extraction.socialFacts.map((f) => ({ ...f, question: r(f.question), answer: r(f.answer) })),
@@ -84,7 +79,7 @@ export function reidentifyExtraction(
       })),
     },
   };
-  return { extraction: result, unresolved: [...unresolved].sort(), replaced };
+  return { extraction: result, unresolved: tokens.unresolved, replaced: tokens.replaced };
 }
 
 export interface IntakeObservationsInput {

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { seriesInstrumentOf } from '@carerelay/clinical';
 import type { MeasureSeries } from '@carerelay/events';
-import { reidentify, type VaultEntry } from '@carerelay/phi';
+import type { VaultEntry } from '@carerelay/phi';
 import type { DocumentReference } from './fhir-resources.js';
+import { TokenResolver } from './token-resolver.js';
 import { trendChartSvg, type ChartSeries } from './trend-chart.js';
 
 export type Attachment = DocumentReference['content'][number]['attachment'];
@@ -27,14 +28,8 @@ export interface MeasurementCare {
  * llm-worker, the same sentences the model was given; nothing of this goes back to a model.
  */
 export function measurementCare(measures: readonly MeasureSeries[], entry: VaultEntry): MeasurementCare {
-  const unresolved = new Set<string>();
-  let replaced = 0;
-  const real = (text: string): string => {
-    const r = reidentify(text, entry.tokens, { dateShiftDays: entry.dateShiftDays });
-    replaced += r.replaced;
-    for (const t of r.unresolved) unresolved.add(t);
-    return r.text;
-  };
+  const tokens = new TokenResolver(entry);
+  const real = tokens.resolve;
   const findings: string[] = [];
   const series: ChartSeries[] = [];
   for (const m of measures) {
@@ -50,7 +45,7 @@ export function measurementCare(measures: readonly MeasureSeries[], entry: Vault
     findings.length === 0
       ? []
       : [...findings, ...(svg ? ['', `Trend chart of the ${charted.join(' and ')} totals: attached.`] : [])];
-  return { section, svg, unresolved: [...unresolved].sort(), replaced };
+  return { section, svg, unresolved: tokens.unresolved, replaced: tokens.replaced };
 }
 
 /** The chart as a FHIR Attachment: the SVG inline (base64), with its size and SHA-1 hash (FHIR R4). */
