@@ -62,7 +62,7 @@ const ANSWER = [
   .map((a) => a.replace(/^./, (c) => `[${c}${c.toUpperCase()}]`).replace(/ /g, '\\s+'))
   .join('|');
 const SENTENCE_END = new RegExp(
-  String.raw`[.!]+(?=\s|$)|\?+(?=\s|$)(?!\s*(?:A\s*:\s*)?(?:${ANSWER})\b)|\n+|\s+-\s+(?=[A-Z])`,
+  String.raw`[.!]+(?=\s|$)|\?+(?=\s|$)(?!\s*A\s*:)(?!\s*(?:A\s*:\s*)?(?:(?:[Oo]nly|[Jj]ust|[Mm]ostly|[Pp]robably|[Uu]m+|[Uu]h+)[,\s]+)?(?:${ANSWER})\b)|\n+|\s+-\s+(?=[A-Z])`,
   'g',
 );
 
@@ -99,7 +99,17 @@ export function scanRisk(original: string): RiskScan {
   const { text, start: startMap, end: endMap } = normalize(original);
   const found: Found[] = [];
   const clientVoice = FIRST_PERSON_TEXT.test(text) && !CLINICIAN_TEXT.test(text);
-  for (const sentence of sentences(text)) found.push(...scanSentence(text, sentence, clientVoice));
+  // Two indirect farewells in one message are each other's context, in whichever sentences they stand.
+  const farewells = new Set<number>();
+  for (const t of WEAK_ACTS) for (const m of hits(t.pattern, text)) farewells.add(m.index);
+  // An ordinary reason for leaving ("since I'm moving", "feeling much better") explains the goodbyes.
+  const ordinary = ORDINARY_LEAVING.test(text);
+  const farewell = farewells.size >= 2 && !ordinary;
+  let previous = '';
+  for (const sentence of sentences(text)) {
+    found.push(...scanSentence(text, sentence, clientVoice, previous, farewell, ordinary));
+    previous = text.slice(sentence.start, sentence.end);
+  }
   const signals = dedupe(found);
   return {
     level: levelOf(text, signals),
@@ -140,7 +150,23 @@ function clauseOf(breaks: Span[], length: number, at: number, to: number): Span 
 /** How far a scope cue is looked for around a trigger: far more than the 8–12 words cues reach. */
 const WINDOW = 400;
 
-function scanSentence(text: string, sentence: Span, clientVoice: boolean): Found[] {
+/** Everyday reasons to say goodbye or cancel care: a move, a trip, a new job or provider, getting better. */
+const ORDINARY_LEAVING =
+  /\b(?:moving|move\s+to|vacation|holiday|trip|travel\w*|wedding|new\s+(?:job|therapist|provider|insurance|clinic)|insurance|graduat\w+|last\s+session|discharg\w*|feeling\s+(?:much\s+|a\s+lot\s+)?better|doing\s+(?:much\s+|a\s+lot\s+)?better|work\s+schedule|out\s+of\s+town)\b/i;
+/** Means given up or taken away ("flushed them", "gave the gun to my brother") is means restriction, not access. */
+const MEANS_REMOVED =
+  /\b(?:flushed|threw\s+(?:\w+\s+)?(?:out|away)|got\s+rid\s+of|disposed|turned\s+(?:\w+\s+)?in|gave\s+(?:it|them|the\s+\w+)\s+to|removed|locked\s+up\s+by|holds?\s+(?:the\s+)?(?:key|code))\b/i;
+
+const WEAK_ACTS = TRIGGERS.filter((t) => t.needsContext === true && t.kind === 'preparatory_act');
+
+function scanSentence(
+  text: string,
+  sentence: Span,
+  clientVoice: boolean,
+  previous: string,
+  farewell: boolean,
+  ordinary: boolean,
+): Found[] {
   const s = text.slice(sentence.start, sentence.end);
   const idioms: Span[] = [];
   for (const pattern of NON_RISK_PHRASES) {
@@ -155,6 +181,8 @@ function scanSentence(text: string, sentence: Span, clientVoice: boolean): Found
   }> = [];
   for (const trigger of TRIGGERS) {
     if (trigger.requires !== undefined && !trigger.requires.test(s)) continue;
+    if (trigger.unless !== undefined && trigger.unless.test(text)) continue;
+    if (trigger.near !== undefined && !trigger.near.test(s) && !trigger.near.test(previous)) continue;
     for (const m of hits(trigger.pattern, s)) {
       const start = m.index;
       const end = m.end;
@@ -167,13 +195,20 @@ function scanSentence(text: string, sentence: Span, clientVoice: boolean): Found
   const weakActs = new Set(
     raw.filter((r) => r.needsContext && r.kind === 'preparatory_act').map((r) => r.start),
   );
-  const hasContext = raw.some((r) => !r.needsContext) || RISK_CONTEXT.test(s) || weakActs.size >= 2;
+  const hasContext =
+    raw.some((r) => !r.needsContext) ||
+    RISK_CONTEXT.test(s) ||
+    (weakActs.size >= 2 && !ordinary) ||
+    (farewell && weakActs.size > 0);
   const breaks = hits(CLAUSE_BREAK, s).map((m) => ({ start: m.index, end: m.end }));
+  // A teaching label heads the whole sentence: "Medication teaching: ... an overdose of lithium can be toxic".
+  if (/^\s*(?:[\w-]+\s+){0,3}(?:teaching|education|psychoeducation|instructions?)\s*:/i.test(s)) return [];
   const joking = JOKE.test(s);
   const question = /\?\s*$/.test(s) && /\byou(?:r|rself)?\b/i.test(s);
   const out: Found[] = [];
   for (const r of raw) {
     if (r.needsContext && !hasContext) continue;
+    if (r.kind === 'means' && MEANS_REMOVED.test(s)) continue;
     const clause = clauseOf(breaks, s.length, r.start, r.end);
     const pre = s.slice(Math.max(clause.start, r.start - WINDOW), r.start);
     const modifier = scopeModifier({
