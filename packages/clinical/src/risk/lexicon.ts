@@ -320,7 +320,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'self_harm',
     pattern: re(
-      String.raw`\b(?:cut|cuts|cutting|burn|burned|burnt|burning|burns|scratch|scratched|scratching|hit|hits|hitting|punch|punched|punching|hurt|hurts|hurting|harm|harming|harmed|bang|banged)\s+(?:${SELF}|${POSS}\s+(?:wrists?|arms?|forearms?|legs?|thighs?|skin|stomach))\b`,
+      String.raw`\b(?:cut|cuts|cutting|burn|burned|burnt|burning|burns|scratch|scratched|scratching|hit|hits|hitting|punch|punched|punching|hurt|hurts|hurting|harm|harming|harmed|bang|banged)\s+(?:${SELF}|${POSS}\s+(?:wrists?|arms?|forearms?|legs?|thighs?|skin|stomach))\b(?!\s+(?:on|against|in|at)\s+(?:the|a)\s+(?:table|door|desk|chair|corner|cabinet|car|bed|counter|stairs?|gym|game|practice|fall))`,
     ),
     firstPerson: true,
   },
@@ -869,14 +869,14 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'suicidal_ideation',
     pattern: re(
-      String.raw`\bif\s+(?:i|she|he)\s+(?:had|owned|could\s+get)\s+(?:(?:a|an|the|my|any|some|enough)\s+)?(?:${WEAPON}|${PILLS})\b[^.;]{0,30}?\b(?:i'd|i\s+would|she'd|he'd|she\s+would|he\s+would)\s+(?:already\s+)?(?:have\s+)?(?:used|use|done|do|taken|take|swallowed)\s+(?:it|them|one)\b`,
+      String.raw`\bif\s+(?:i|she|he)\s+(?:had|owned|could\s+get)\s+(?:access\s+to\s+)?(?:(?:a|an|the|my|any|some|enough)\s+)?(?:${WEAPON}|${PILLS})\b[^.;]{0,30}?\b(?:i'd|i\s+would|she'd|he'd|she\s+would|he\s+would)\s+(?:already\s+)?(?:have\s+)?(?:used|use|done|do|taken|take|swallowed)\s+(?:it|them|one)\b`,
     ),
   },
   // Indirect farewells: each alone is ordinary; two together, or with a risk word, are a goodbye.
   {
     kind: 'preparatory_act',
     pattern: re(
-      String.raw`\b(?:won'?t|will\s+not|not\s+going\s+to)\s+(?:be\s+)?need(?:ing)?\s+(?:the|my|them|it|this|that|those|any|next|these)\b|\b(?:you\s+)?(?:don'?t|won'?t)\s+need\s+to\s+(?:schedule|book|see|call|worry\s+about)\s+me\b|\bcancel\s+(?:all\s+)?(?:my|the)\s+(?:future\s+)?(?:appointments?|appts?|sessions?)\b|\btake\s+care\s+of\s+(?:yourself|urself|your\s+self)\b|\bthank\s+you\s+for\s+(?:trying|everything|all\s+(?:you'?ve|you\s+have)\s+done)\b|\bthanks\s+for\s+(?:trying|everything)\b|\btonight'?s?\s+(?:is\s+)?the\s+night\b|\b(?:i'll|i\s+will|she'll|he'll)\s+be\s+gone\s+(?:by|before|soon)\b|\b(?:i'm|i\s+am|she's|he's)\s+leaving\s+soon\b|\b(?:said|say|saying)\s+(?:bye|goodbye)\s+to\b|\b(?:doesn'?t|didn'?t|don'?t|won'?t)\s+(?:know|realize|get)\s+what\s+(?:i|she|he)\s+meant\b|\b(?:tying|tie|tied)\s+up\s+(?:(?:all|my|the)\s+)?loose\s+ends\b|\b(?:wrote|written|writing|left|gave)\s+(?:down\s+)?(?:my|her|his|all\s+my)\s+passwords\b|\bgave\s+(?:my|her|his)\s+(?:\w+\s+){1,4}to\s+(?:my|her|his)\s+\w+\b|\bgave\s+away\s+(?:my|her|his)\s+\w+`,
+      String.raw`\b(?:won'?t|will\s+not|not\s+going\s+to)\s+(?:be\s+)?need(?:ing)?\s+(?:the|my|them|it|this|that|those|any|next|these)\b|\b(?:you\s+)?(?:don'?t|won'?t)\s+need\s+to\s+(?:schedule|book|see|call|worry\s+about)\s+me\b|\bcancel\s+(?:all\s+)?(?:my|the)\s+(?:future\s+)?(?:appointments?|appts?|sessions?)\b|\btake\s+care\s+of\s+(?:yourself|urself|your\s+self)\b|\bthank\s+you\s+for\s+(?:trying|everything|all\s+(?:you'?ve|you\s+have)\s+done)\b|\bthanks\s+for\s+(?:trying|everything)\b|\btonight'?s?\s+(?:is\s+)?the\s+night\b|\b(?:i'll|i\s+will|she'll|he'll)\s+be\s+gone\s+(?:by|before|soon)\b|\b(?:i'm|i\s+am|she's|he's)\s+leaving\s+soon\b|\b(?:said|say|saying)\s+(?:bye|goodbye)\s+to\b|\b(?:doesn'?t|didn'?t|don'?t|won'?t)\s+(?:know|realize|get)\s+what\s+(?:i|she|he)\s+meant\b|\b(?:tying|tie|tied)\s+up\s+(?:(?:all|my|the)\s+)?loose\s+ends\b|\b(?:wrote|written|writing|left|gave)\s+(?:down\s+)?(?:my|her|his|all\s+my)\s+passwords\b|\bgave\s+(?:my|her|his)\s+(?:\w+\s+){1,4}to\s+(?:my|her|his)\s+\w+\b|\bgave\s+away\s+(?:my|her|his)\s+\w+|\byou\s+can\s+(?:have|keep)\s+(?:it|them|my\s+\w+)\b|\bgive\s+(?:it|them)\s+(?:to\s+someone|away)\b|\b(?:don'?t|no\s+need\s+to)\s+(?:bother\s+)?schedul\w*\s+me\b|\bthis\s+is\s+(?:goodbye|the\s+end)\b|\bgoodbye\s+(?:forever|everyone)\b`,
     ),
     needsContext: true,
   },
@@ -892,7 +892,7 @@ export const TRIGGERS: readonly Trigger[] = [
     kind: 'passive_death_wish',
     pattern: re(String.raw`\bi'?m\s+(?:just\s+|so\s+|really\s+)?done(?=\s*(?:$|[.!]))`),
     firstPerson: true,
-    near: /\b(?:better|hopeless|pointless|no\s+point|give\s+up|any\s*more|doesn'?t|won'?t|can'?t|nothing|tired|alone)\b/i,
+    near: /\b(?:better|hopeless|pointless|no\s+point|give\s+up|any\s*more|doesn'?t|won'?t|can'?t|nothing|tired|alone|over)\b/i,
   },
   // Crashing the car as an urge (with or without others in it).
   {
@@ -905,7 +905,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'intent',
     pattern: re(
-      String.raw`\b(?:don'?t|do\s+not|can'?t|cannot)\s+trust\s+${SELF}(?=\s*(?:$|[.!,;]|right\s+now|any\s*more|tonight|alone|not\s+to|and\b|with\s+(?:${WEAPON}|${PILLS}|the\s+\w+|my\s+\w+)|to\s+(?:stay|be|keep)\s+safe))|\b(?:i'm|i\s+am)\s+not\s+safe\b(?!\s+(?:at\s+home|with\s+(?:him|her|them|my\s+\w+)|there|around|from|in\s+(?:my|the|this)\s+(?:home|house|relationship|neighbou?rhood)))|\b(?:don'?t|do\s+not)\s+feel\s+safe\s+(?:with|around)\s+${SELF}\b`,
+      String.raw`\b(?:don'?t|do\s+not|can'?t|cannot)\s+trust\s+${SELF}(?=\s*(?:$|[.!,;]|right\s+now|any\s*more|tonight|alone|not\s+to|and\b|with\s+(?:${WEAPON}|${PILLS}|the\s+\w+|my\s+\w+)|to\s+(?:stay|be|keep)\s+safe))|\b(?:i'm|i\s+am)\s+not\s+safe\b(?!\s+(?:to\s+(?:drive|work|be\s+(?:driving|around))|at\s+home|with\s+(?:him|her|them|my\s+\w+)|there|around|from|in\s+(?:my|the|this)\s+(?:home|house|relationship|neighbou?rhood)))|\b(?:don'?t|do\s+not)\s+feel\s+safe\s+(?:with|around)\s+${SELF}\b`,
     ),
   },
   // Feeling already dead or gone.
@@ -927,7 +927,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'means',
     pattern: re(
-      String.raw`\b(?:have|has|got|keep|keeps)\s+(?:like\s+|about\s+|around\s+|over\s+|maybe\s+)?(?:[2-9]\d|\d{3})\s+(?:of\s+(?:my|her|his|the)\s+)?(?:\w+\s+)?${PILLS}\b|\bstill\s+(?:have|has|got|keep|keeps)\s+(?:the|my|a|that|her|his)\s+(?:\w+\s+)?(?:cord|rope|belt|noose|pills|gun|razors?|blades?|knife)\b|\b${GUN}\b[^.;]{0,40}?\b(?:i|she|he)\s+knows?\s+(?:the\s+(?:code|combination)|where\s+the\s+key\s+is)\b`,
+      String.raw`\b(?:have|has|got|keep|keeps)\s+(?:like\s+|about\s+|around\s+|over\s+|maybe\s+)?(?:[2-9]\d|\d{3})\s+(?:of\s+(?:my|her|his|the)\s+)?(?:\w+\s+)?${PILLS}\b|\bstill\s+(?:have|has|got|keep|keeps)\s+(?:the|my|a|that|her|his)\s+(?:\w+\s+)?(?:cord|rope|belt|noose|gun|razors?|blades?)\b|\bstill\s+(?:have|has|got|keep|keeps)\s+(?:the|my|those)\s+(?:\w+\s+)?${PILLS}\s+(?:from\s+last\s+time|i\s+saved)\b|\b${GUN}\b[^.;]{0,40}?\b(?:i|she|he)\s+knows?\s+(?:the\s+(?:code|combination)|where\s+the\s+key\s+is)\b`,
     ),
   },
   // Checking whether a method would be lethal: "measured how high the balcony is".
@@ -942,14 +942,14 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'passive_death_wish',
     pattern: re(
-      String.raw`\b(?:hop\w*|wish\w*|pray\w*)\b[^.!?;]{0,40}?\b(?:would|will|'ll|could|might)\s+(?:just\s+)?(?:stop\s+(?:my|her|his)\s+heart|kill\s+(?:me|her|him)|end\s+me|finish\s+me\s+off|be\s+the\s+end\s+of\s+me)\b|\b(?:don'?t|do\s+not|doesn'?t|does\s+not)\s+care\s+if\s+(?:i|she|he)\s+(?:die|dies|live\s+or\s+die|lives\s+or\s+dies|get\s+(?:hurt|killed)|gets\s+(?:hurt|killed)|don'?t\s+wake\s+up|doesn'?t\s+wake\s+up)\b`,
+      String.raw`\b(?:hop\w*|wish\w*|pray\w*)\b[^.!?;]{0,40}?\b(?:would|will|'ll|could|might)\s+(?:just\s+)?(?:stop\s+(?:my|her|his)\s+heart|kill\s+(?:me|her|him)|end\s+me|finish\s+me\s+off|be\s+the\s+end\s+of\s+me)\b|\b(?:hop\w*|wish\w*|pray\w*)\s+(?:that\s+)?(?:\w+\s+){1,3}?(?:kills|will\s+kill|would\s+kill|'ll\s+kill|stops|will\s+stop)\s+(?:me|my\s+heart)\b|\bhoping\s+(?:that\s+)?(?:i|she|he)\s+(?:crash|die|get\s+(?:hit|killed)|don'?t\s+make\s+it|don'?t\s+wake\s+up)\b|\b(?:don'?t|do\s+not|doesn'?t|does\s+not)\s+care\s+if\s+(?:i|she|he)\s+(?:die|dies|live\s+or\s+die|lives\s+or\s+dies|get\s+(?:hurt|killed)|gets\s+(?:hurt|killed)|don'?t\s+wake\s+up|doesn'?t\s+wake\s+up)\b`,
     ),
   },
   // An injury to one's own body done on purpose is self-harm, whatever the body part.
   {
     kind: 'self_harm',
     pattern: re(
-      String.raw`\b(?:cut|sliced?|slit|burn\w*|scratch\w*|hit|punch\w*|bang\w*|stabb?\w*|hurt|broke|smash\w*|bruis\w*)\s+(?:\w+\s+){0,3}?(?:my|her|his|their)\s+(?:own\s+)?(?:hands?|fingers?|knuckles?|face|head|neck|fist|wrists?|arms?|legs?|body)\b[^.;]{0,20}?\b(?:on\s+purpose|deliberately|intentionally)\b|\b(?:hitting|banging|slamming|knocking)\s+(?:(?:my|her|his|their)\s+)?head\s+(?:on|against|into)\s+(?:the\s+|a\s+)?(?:wall|floor|door|window|table|desk|ground)\b`,
+      String.raw`\b(?:cut|sliced?|slit|slash\w*|burn\w*|scratch\w*|hit|punch\w*|bang\w*|stabb?\w*|hurt|broke|smash\w*|bruis\w*)\s+(?:\w+\s+){0,3}?(?:my|her|his|their)\s+(?:own\s+)?(?:hands?|fingers?|knuckles?|face|head|neck|fist|wrists?|arms?|legs?|body)\b[^.;]{0,20}?\b(?:on\s+purpose|deliberately|intentionally)\b|\b(?:hitting|banging|slamming|knocking)\s+(?:(?:my|her|his|their)\s+)?head\s+(?:on|against|into)\s+(?:the\s+|a\s+)?(?:wall|floor|door|window|table|desk|ground)\b`,
     ),
   },
   // Risk taken on purpose hoping to be harmed: "driving really fast on purpose hoping something happens".
@@ -970,7 +970,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'plan',
     pattern: re(
-      String.raw`\bi\s+(?:have|made|'ve\s+made|'ve\s+got|got|came\s+up\s+with|have\s+made)\s+a\s+plan(?=\s*(?:$|[.!,;]|and\s+i\b|now\b|already\b))`,
+      String.raw`\bi(?:'ve|\s+have)?\s+(?:got|made|have|came\s+up\s+with)\s+a\s+plan(?=\s*(?:$|[.!,;]|and\b|now\b|already\b))`,
     ),
     unless:
       /\b(?:call|text|reach\s+out|go\s+to\s+(?:the\s+)?(?:ER|ED|hospital|meetings?)|sponsor|coping|safety\s+plan|therapist|counselor|budget|study|schedule|routine|diet|workout)\b/i,
@@ -982,19 +982,13 @@ export const TRIGGERS: readonly Trigger[] = [
       String.raw`\b(?:find|found|finding|figure\s+out)\s+a\s+way\s+to\s+(?:end\s+it|die|kill\s+${SELF}|do\s+it|end\s+(?:my|her|his)\s+life)\b|\bvoices?\b[^.;]{0,30}?\b(?:saying|says|telling\s+(?:me|her|him)|tells\s+(?:me|her|him))\s+(?:to\s+)?(?:just\s+)?(?:end\s+it|kill\s+${SELF}|die|jump|cut|hang|overdose)\b|\bend\s+it\s+already\b`,
     ),
   },
-  // Perceived burdensomeness, and a permanent "fix" for it.
-  {
-    kind: 'passive_death_wish',
-    pattern: re(
-      String.raw`\b(?:i'm|i\s+am|being|feel\s+like\s+(?:i'm\s+)?|i've\s+become|become)\s+(?:such\s+|just\s+|a\s+huge\s+|only\s+)?a\s+burden\b(?!\s+(?:on|for)\s+(?:the\s+)?(?:team|system|budget|company))`,
-    ),
-  },
+  // A permanent "fix" for being a burden (perceived burdensomeness is the context, not a trigger).
   {
     kind: 'suicidal_ideation',
     pattern: re(
       String.raw`\b(?:fix|fixing|solve|solving|end|ending|take\s+care\s+of)\s+(?:it|that|this|everything|the\s+problem)\s+(?:permanently|for\s+good)\b|\bpermanent\s+solution\b`,
     ),
-    needsContext: true,
+    near: /\b(?:burden|better\s+off|everyone|die|dead|gone|myself|suicid\w*)\b/i,
   },
   // A weapon held to one's own body: "grabbed a knife and held it to my own wrist".
   {
@@ -1055,7 +1049,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'suicidal_ideation',
     pattern: re(
-      String.raw`\b(?:the\s+)?only\s+(?:thing|reason|one|person)\s+(?:stopping|keeping|holding)\s+(?:me|her|him)\b(?:\s+(?:back\s+)?(?:alive|here|from\s+(?:killing|ending|doing\s+it|jumping|hurting|taking|going\s+through)))?(?!\s+(?:back\s+)?from\b)|\b(?:i'd|i\s+would)\s+(?:already\s+)?(?:be\s+dead|have\s+(?:killed\s+myself|done\s+it|died|been\s+dead))\b`,
+      String.raw`\b(?:the\s+)?only\s+(?:thing|reason|one|person)\s+(?:stopping|keeping|holding)\s+(?:me|her|him)\b(?:\s+(?:back\s+)?(?:alive|here|from\s+(?:killing|ending|doing\s+it|jumping|hurting|taking|going\s+through)))?(?!\s+(?:back\s+)?from\b)|(?<=\b(?:i'd|i\s+would)\s+)(?:already\s+)?(?:be\s+(?:dead|gone)|have\s+(?:killed\s+myself|done\s+it|died|been\s+dead))\b(?:\s+already)?(?!\s+(?:without|if\s+it\s+(?:wasn'?t|weren'?t)\s+for\s+(?:you|my\s+(?:therapist|doctor|meds))|tired|by\s+(?:then|now)\s+from))`,
     ),
   },
   // No way out but death.

@@ -25,7 +25,7 @@ const PSEUDO_NEGATION =
  * this doesn't get better I'm going to end it"), but not a complement ("does not feel she is").
  */
 const NEGATION_BREAK = new RegExp(
-  `${AFFIRM.source}|(?<!\\b(?:that|if|whether|think|thinks|feel|feels|believe|believes|say|says|said|sure)\\s+)\\b(?:i|i'm|im|i'll|she|he|we|they)\\b`,
+  `${AFFIRM.source}|\\b(?:hoping|wishing|praying)\\b|(?<!\\b(?:that|if|whether|think|thinks|feel|feels|believe|believes|say|says|said|sure)\\s+)\\b(?:i|i'm|im|i'll|she|he|we|they)\\b`,
   'gi',
 );
 
@@ -56,7 +56,7 @@ const OTHER_REF =
 
 const HYPOTHETICAL =
   /(?<!\b(?:asked|ask|asks|asking|wonder\w*|know|see|check\w*|sure|unsure|question\w*)\s+(?:\w+\s+)?)\bif\b|\b(?:in\s+case(?:\s+of)?|in\s+the\s+event(?:\s+of)?|whenever|unless|what\s+if)\b|(?<!\b(?:i|she|he|you|we|they|pt|client)\s+)\bshould\b/gi;
-const SUBJECT = /\b(?:i|i'm|im|i'll|she|he|you|we|they|pt|client)\b/gi;
+const SUBJECT = /\b(?:i|i'm|im|i'll|i'd|she|she'd|he|he'd|you|we|they|pt|client)\b/gi;
 
 const EDUCATIONAL =
   /\b(?:review(?:ed|ing)?|discuss(?:ed|ing)?|educat\w*|psychoeducation|provided|gave|given|handout|taught|explain\w*|difference\s+between|warning\s+signs|signs\s+of|risk\s+(?:factors?\s+)?(?:for|of)|prevention|hotline|lifeline|crisis\s+(?:line|resources)|resources|training|(?:book|paper|essay|article|project|presentation|class|course|documentary|movie|show|group|session|workshop|module|worksheet|video|skills?|episode|blog|speech|assignment|report)\s+(?:on|about|for)|screen(?:ed|ing)?\s+for|assess(?:ed|ing)?\s+for|asked\s+about|why\s+we\s+ask|asks?\s+what\s+happens|teaching|podcast|is\s+it\s+normal\s+to|signs\s+(?:that\s+)?(?:someone|somebody|a\s+person|people|a\s+friend)|how\s+(?:do|can|would)\s+(?:i|you|we)\s+(?:tell|know|help|support)|what\s+(?:should|do|can)\s+(?:i|you|we)\s+do\s+if|why\s+do\s+people|instructed|agrees?\s+to\s+(?:call|contact|notify)|knows?\s+to|re-?assess(?:ed|ing)?|monitor(?:ed|ing)?(?:\s+for)?|continue\s+to\s+(?:assess|monitor|screen)|will\s+(?:assess|screen|monitor|ask))\b/gi;
@@ -75,6 +75,8 @@ export interface TriggerContext {
    * "he", "she" and "they" are other people, not the client.
    */
   clientVoice?: boolean;
+  /** The trigger's own words. */
+  trigger?: string;
 }
 
 /** The first modifier that removes the trigger from current risk, or undefined when it counts. */
@@ -110,9 +112,16 @@ function cueReaches(cue: RegExp, pre: string, maxWords: number, breaker: RegExp)
 /** A minus sign in front of the trigger: "(-) SI", "-SI/-HI". */
 const MINUS_BEFORE = /(?:\(\s*-\s*\)\s*|(?:^|[\s/,(])-)$/;
 
-function isNegated({ pre, post }: TriggerContext): boolean {
+function isNegated({ pre, post, trigger }: TriggerContext): boolean {
   if (MINUS_BEFORE.test(pre)) return true;
   const masked = pre.replace(PSEUDO_NEGATION, (m) => ' '.repeat(m.length));
+  // A participle starts its own clause: "drive without a seatbelt hoping i crash" negates the seatbelt.
+  if (
+    trigger !== undefined &&
+    /^(?:hoping|wishing|praying)\b/i.test(trigger) &&
+    !/\b(?:not|never)\s*$/i.test(masked)
+  )
+    return POST_NEGATION.test(post);
   if (cueReaches(NEGATION, masked, 8, NEGATION_BREAK)) return true;
   // A reporting verb that the negation governs does not end it: "never said I wanted to die".
   const cue = lastMatch(NEGATION, masked);

@@ -217,6 +217,7 @@ function scanSentence(
       question,
       firstPerson: r.firstPerson,
       clientVoice,
+      trigger: s.slice(r.start, r.end),
     });
     if (modifier !== undefined) continue;
     // "i'm gonna kill my brother if he eats my fries lol": a joke marker takes threats to others as banter.
