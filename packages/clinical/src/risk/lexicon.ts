@@ -52,7 +52,7 @@ const KIN = String.raw`(?:mother|mom|father|dad|stepfather|stepmother|stepdad|st
 /** Someone other than the speaker as an object: "kill him", "hurt my stepdad", "stab [PERSON_1]". */
 const OTHER_TARGET = String.raw`(?:(?:him|her(?!\s+(?:own\s+)?(?:head|face|arms?|hands?|legs?|knees?|wrists?|back|foot|feet|toes?|elbows?|shoulders?|nose|lips?|chin|forehead|hips?|neck|fingers?)\b)|them|someone|somebody|anyone|anybody|people|others|other people|(?:my|his|her|their|the|that) (?!own\b|self\b|(?:wrists?|arms?|forearms?|legs?|thighs?|skin|stomach|head|feet|back|knees?|feelings|chances|career|grades|time|walls?|doors?|desk|table|pillow|bag|punching|ball|road|books|gym|snooze|button|brakes|jackpot|mark|target|deadline|spot|ceiling|floor|bottle|bed|hay|sack|lights?|wall|game|record|nail|note)\b)[a-z][\w-]*)(?![\w'])|${KIN}\b(?:\s+${PERSON_TOKEN})?|${PERSON_TOKEN})`;
 const HARM_VERB = String.raw`(?:kill(?:ing)?|hurt(?:ing)?|harm(?:ing)?|stab(?:bing)?|shoot(?:ing)?|murder(?:ing)?|strangl(?:e|ing)|attack(?:ing)?|choke|choking|punch(?:ing)?|hit(?:ting)?|beat(?:ing)?|slap(?:ping)?|kick(?:ing)?)`;
-const SELF_ACT = String.raw`(?:cut\s+(?:deep|deeper)\b|(?:kill|hang|shoot|cut|hurt|harm|burn|drown|stab)(?:ing)? ${SELF}|overdos(?:e|ing)|od\b|end (?:it(?: all)?|${POSS} (?:own )?life|things|everything)|take ${POSS} (?:own )?life|jump|do it (?:tonight|today|now|this weekend))`;
+const SELF_ACT = String.raw`(?:(?:walk|drive|step|run|jump)\s+(?:my\s+car\s+)?(?:into|in\s+front\s+of|off)\s+(?:the\s+|a\s+|oncoming\s+)?(?:ocean|sea|lake|river|traffic|train|bridge|cliff|road|car|bus|truck|building)\b|cut\s+(?:deep|deeper)\b|(?:kill|hang|shoot|cut|hurt|harm|burn|drown|stab)(?:ing)? ${SELF}|overdos(?:e|ing)|od\b|end (?:it(?: all)?|${POSS} (?:own )?life|things|everything)|take ${POSS} (?:own )?life|jump|do it (?:tonight|today|now|this weekend))`;
 const WILL = String.raw`(?:going to|gonna|will|'ll|am about to|is about to|about to|decided to|intends? to|intending to|plan(?:s|ning)? to|want(?:s)? to act on)`;
 /** Means whose mere possession a note records as risk: firearms and ligatures, not kitchen knives. */
 const GUN = String.raw`(?:guns?|firearms?|rifles?|pistols?|handguns?|shotguns?|revolvers?|AR-?15s?|AK-?47s?|glocks?|ropes?|nooses?)`;
@@ -551,7 +551,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'means',
     pattern: re(
-      String.raw`\b${WEAPON}\s+(?:at|in)\s+(?:the\s+)?(?:home|house|apartment|car|truck|nightstand|closet|drawer|garage)\b|\b${WEAPON}\s+(?:from|out\s+of)\s+(?:the\s+)?(?:home|house)\b|\b(?:${WEAPON}|${PILLS})\b[^.;]{0,30}?\b(?:within|in)\s+(?:arm'?s\s+)?reach\b`,
+      String.raw`\b${WEAPON}\s+(?:(?:is|are|'s)\s+)?(?:at|in)\s+(?:the\s+|a\s+|my\s+|his\s+|her\s+|our\s+)?(?:home|house|apartment|car|truck|nightstand|closet|drawer|garage|basement|safe|lockbox|bedroom|dresser|glovebox)\b|\b${WEAPON}\s+(?:from|out\s+of)\s+(?:the\s+)?(?:home|house)\b|\b(?:${WEAPON}|${PILLS})\b[^.;]{0,30}?\b(?:within|in)\s+(?:arm'?s\s+)?reach\b`,
     ),
   },
 
@@ -1036,6 +1036,12 @@ export const TRIGGERS: readonly Trigger[] = [
     kind: 'passive_death_wish',
     pattern: re(
       String.raw`\b(?:don'?t|do\s+not|doesn'?t|does\s+not|can'?t|cannot)\s+see\s+(?:the|a|any)\s+point\s+(?:in|of)\s+(?:living|life|going\s+on|being\s+alive|staying\s+alive|being\s+here)\b`,
+    ),
+  },
+  {
+    kind: 'passive_death_wish',
+    pattern: re(
+      String.raw`\b(?:don'?t|do\s+not|doesn'?t|does\s+not)\s+want\s+to\s+do\s+(?:this|the)\s+(?:whole\s+)?(?:life|living|being\s+alive)(?:\s+thing)?\b`,
     ),
   },
   // Wishing one could stop existing.

@@ -16,7 +16,7 @@ describe('scanRisk levels', () => {
     ['Endorses homicidal ideation.', 'MODERATE'],
     ['SI with plan to overdose.', 'HIGH'],
     ['He bought a gun so he could end it.', 'HIGH'],
-    ['Pt states she wants to stab her stepfather.', 'HIGH'],
+    ['Pt states she wants to stab her stepfather.', 'MODERATE'],
     ['Unable to contract for safety.', 'HIGH'],
     ["I'm going to kill myself tonight.", 'IMMINENT'],
     ['I just took all of my pills.', 'IMMINENT'],
@@ -62,8 +62,8 @@ describe('scope modifiers keep a mention from being current risk', () => {
     expect(level('Sometimes I think my family would be better off without me.')).toBe('LOW');
   });
 
-  it('a threat after an if-clause counts, as ideation rather than intent', () => {
-    expect(level('If my boyfriend leaves I will kill myself.')).toBe('MODERATE');
+  it('a threat after an if-clause counts, and keeps its intent (see the level rules below)', () => {
+    expect(level('If my boyfriend leaves I will kill myself.')).toBe('HIGH');
   });
 
   it('a negation after the trigger, with a copula, negates', () => {
@@ -438,5 +438,220 @@ describe('futility and physical harm to others', () => {
     expect(level('i want to punch my brother in the face')).not.toBe('NONE');
     expect(level('i beat my brother at mario kart')).toBe('NONE');
     expect(level('i hit the snooze button 5 times')).toBe('NONE');
+  });
+});
+
+// Mechanisms generalized from client-voice text (portal messages, intake answers, MSE, nursing
+// notes). Each test states the rule; its sentences are paraphrases, not the data set's rows.
+describe('client-voice mechanisms', () => {
+  it('rule: saying one would already have used a lethal means if one had it is ideation', () => {
+    expect(level('if i had access to a gun i would use it')).not.toBe('NONE');
+    expect(level('if i had pills i would take them all')).not.toBe('NONE');
+    expect(level('if i had a gun i would go to the range more')).toBe('NONE');
+  });
+
+  it('rule: two indirect farewells in one message are a goodbye, unless an ordinary reason is given', () => {
+    expect(level('thank you for trying. i will be gone by morning')).toBe('IMMINENT');
+    expect(level('i wont need my winter coat anymore. you can give it to someone')).toBe('HIGH');
+    expect(level('dont bother scheduling me next month')).toBe('NONE');
+    expect(
+      level(
+        'this is my last session bc im moving to denver. thank you for everything and take care of yourself',
+      ),
+    ).toBe('NONE');
+    expect(
+      level(
+        "I won't be needing the appointment next week since I'm feeling much better. Thanks for everything!",
+      ),
+    ).toBe('NONE');
+  });
+
+  it('rule: swallowing whatever was to hand is an overdose', () => {
+    expect(level('i took everything in the medicine cabinet')).not.toBe('NONE');
+  });
+
+  it('rule: "im done" after a statement of hopelessness is giving up; alone it is not', () => {
+    expect(level('its over. im done')).toBe('LOW');
+    expect(level('ok im done. see you thursday')).toBe('NONE');
+    expect(level("i'm done with my homework.")).toBe('NONE');
+  });
+
+  it('rule: an urge to crash the car is ideation', () => {
+    expect(level('i keep thinking about crashing my car into a wall')).not.toBe('NONE');
+    expect(level('i want to crash the party')).toBe('NONE');
+  });
+
+  it('rule: not trusting oneself, or "i am not safe", is a failure to keep oneself safe (intent)', () => {
+    expect(level('Pt states "I don\'t trust myself right now."')).toBe('HIGH');
+    expect(level('i am not safe. please call')).toBe('HIGH');
+    expect(level("i don't trust myself with money")).toBe('NONE');
+    expect(level("i'm not safe to drive after taking my meds")).toBe('NONE');
+    expect(level('Pt is not safe at home with her partner.')).toBe('NONE');
+  });
+
+  it('rule: feeling already dead or gone is a death wish', () => {
+    expect(level('i feel like im already dead')).toBe('LOW');
+  });
+
+  it('rule: preoccupation with a named means (thinking about it again and again, counting it) is ideation with means', () => {
+    expect(level('my dads rifle is in the basement. i keep thinking about it')).toBe('HIGH');
+    expect(level('i cant stop thinking about the bottle of pills in my nightstand')).not.toBe('NONE');
+    expect(level('i keep thinking about the concert')).toBe('NONE');
+  });
+
+  it('rule: means in the client words (a large number of pills, a ligature kept, a gun whose code one knows) are access; disposed means are not', () => {
+    expect(evidence('i have 90 of my klonopin in a drawer')).toEqual(['means:have 90 of my klonopin']);
+    expect(level('i still have the rope')).toBe('LOW');
+    expect(level('the gun is in a lockbox but i know the combination')).toBe('LOW');
+    expect(level('my dad had a gun but he sold it')).toBe('NONE');
+    expect(level('i have 30 days of my meds left')).toBe('NONE');
+  });
+
+  it('rule: checking whether a height or a method would be lethal is preparation', () => {
+    expect(level('checked how high the bridge is')).toBe('HIGH');
+    expect(level('the balcony is high enough to see the lake')).toBe('NONE');
+  });
+
+  it('rule: hoping one body gives out, or not caring if one dies, is a death wish', () => {
+    expect(level('i hope the drinking kills me')).toBe('LOW');
+    expect(level('I don’t care if I die anymore.')).toBe('LOW');
+  });
+
+  it('rule: an injury to any part of one own body done on purpose is self-harm; an accident is not', () => {
+    expect(level('i slashed my arm on purpose last night')).toBe('MODERATE');
+    expect(level("I've been burning my hand on the stove on purpose.")).toBe('MODERATE');
+    expect(level('Resident banging head against the wall during a meltdown.')).toBe('MODERATE');
+    expect(level('i cut my finger chopping onions')).toBe('NONE');
+    expect(level('i hit my leg on the table')).toBe('NONE');
+    expect(level('Pt hit her head on the cabinet door.')).toBe('NONE');
+  });
+
+  it('rule: risk taken hoping to be harmed is a death wish (a participle ends a "without" negation)', () => {
+    expect(level('i drive without a seatbelt hoping i crash')).toBe('LOW');
+  });
+
+  it('rule: death as relief, and rumination on death, are a death wish', () => {
+    expect(level('it would be a relief to just die')).toBe('LOW');
+    expect(level('MSE: ruminating about death.')).toBe('LOW');
+  });
+
+  it('rule: a plan with no object in the client words is a plan, unless its coping steps follow', () => {
+    expect(level("i've got a plan now")).toBe('HIGH');
+    expect(level('i have a plan and the means')).toBe('HIGH');
+    expect(level("I have a plan. I'm going to call my sponsor when I get cravings.")).toBe('NONE');
+    expect(level('I have a plan for the weekend.')).toBe('NONE');
+  });
+
+  it('rule: finding a way to die, and voices urging it, are ideation', () => {
+    expect(level('the voice keeps telling me to kill myself')).not.toBe('NONE');
+    expect(level('im going to find a way to die in here')).not.toBe('NONE');
+  });
+
+  it('rule: a permanent fix for being a burden is ideation; "a burden" alone is not a trigger', () => {
+    expect(level('i am such a burden to everyone. i want to fix it for good')).toBe('MODERATE');
+    expect(level('sorry to be a burden but can you resend the form')).toBe('NONE');
+  });
+
+  it('rule: a weapon held to one own body, referred to by a pronoun, is preparation', () => {
+    expect(level('took a razor out and pressed it against my wrist')).toBe('HIGH');
+  });
+
+  it('rule: "take out" a person and threats to the listener are harm to others', () => {
+    expect(level('i want to take him out. he deserves it')).not.toBe('NONE');
+    expect(level('ill kill all of you')).not.toBe('NONE');
+    expect(level('i want to take out my sister for her birthday')).toBe('NONE');
+    expect(level('the staff took him out for a walk')).toBe('NONE');
+  });
+
+  it('rule: on a ledge or railing of any kind is preparation; a ligature tied to a fixture is an attempt', () => {
+    expect(level('Pt was found standing on the window ledge.')).not.toBe('NONE');
+    expect(level('Pt tried to tie a belt to the closet rod; staff intervened.')).not.toBe('NONE');
+    expect(level('Pt attempted to tie his shoes; staff assisted.')).toBe('NONE');
+  });
+
+  it('rule: not knowing how much longer one can keep going is a death wish; going to a place is not', () => {
+    expect(level('not sure how much longer i can keep going like this')).toBe('NONE');
+    expect(level('i dont know how much longer i can go on')).toBe('LOW');
+    expect(level('I dont know how much longer i can keep going to this gym')).toBe('NONE');
+  });
+
+  it('rule: the only thing keeping one alive, and "i would already be dead/gone", are ideation', () => {
+    expect(level('the only thing keeping me alive is my dog')).toBe('MODERATE');
+    expect(level('if it werent for my kids id be gone')).toBe('MODERATE');
+    expect(level('the only thing stopping me from moving is the rent')).toBe('NONE');
+    expect(level("i'd be dead without my therapist lol")).toBe('NONE');
+  });
+
+  it('rule: no way out but death is ideation', () => {
+    expect(level('there is no way out but to die')).toBe('MODERATE');
+    expect(level("there's no way out of this lease")).toBe('NONE');
+  });
+
+  it('rule: fearing what one will do to oneself is ideation', () => {
+    expect(level("i'm scared i'll do something to myself tonight")).not.toBe('NONE');
+  });
+
+  it('rule: a negated frame that is the wish itself ("dont see the point in living") counts', () => {
+    expect(level('i dont see the point in living since she left')).toBe('LOW');
+    expect(level("I don't want to do this whole life thing anymore.")).toBe('LOW');
+  });
+
+  it('rule: a rating of zero on a scale negates the rated item', () => {
+    expect(level('Pt rated anxiety 8/10 and suicidal urges 0 out of 10.')).toBe('NONE');
+  });
+
+  it('rule: a generic group (people who, patients who) or "the man/woman in ..." is another experiencer', () => {
+    expect(level('Pt asks what happens to people who say they are suicidal.')).toBe('NONE');
+    expect(level('The woman next door yells that she will kill herself; it upsets me.')).toBe('NONE');
+  });
+
+  it('rule: a teaching label heads its whole sentence as education', () => {
+    expect(
+      level('Discharge teaching: store meds safely; an overdose of acetaminophen can damage the liver.'),
+    ).toBe('NONE');
+  });
+
+  it('rule: an episode dated by a spelled age, or that has lifted, is history', () => {
+    expect(level('Overdose at sixteen after a breakup; nothing since.')).toBe('NONE');
+    expect(level('The suicidal thoughts he had during chemo have completely subsided.')).toBe('NONE');
+    expect(level('During my separation I had a plan to overdose but I got through it.')).toBe('NONE');
+  });
+
+  it('rule: a form answer after "A:" belongs to its question (negative and positive)', () => {
+    expect(level('Q: Any thoughts of hurting yourself? A: nope')).toBe('NONE');
+    expect(level('Q: Any thoughts of killing yourself? A: Only at night.')).not.toBe('NONE');
+    expect(level('Q: Has anyone in your family died by suicide? A: Not that I know of.')).toBe('NONE');
+  });
+
+  it('rule: a safety-plan step ("my plan is to call my sister") is not a suicide plan', () => {
+    expect(level('if i feel that way again my plan is to call my sister and go to the ER')).toBe('NONE');
+  });
+
+  it('rule: a project on a risk topic (podcast, episode, book one is reading) is education; "rejects" negates', () => {
+    expect(level('I am making a podcast episode about suicide stigma.')).toBe('NONE');
+    expect(level('Pt rejects thoughts of self-harm.')).toBe('NONE');
+  });
+
+  it('rule: someone "trying to kill me" with work is an idiom, not a suicide attempt', () => {
+    expect(level('my coach is trying to kill me with these sprints')).toBe('NONE');
+  });
+
+  it('rule: a feared trajectory ("worry i will end up like my dad") is not a present wish', () => {
+    expect(level("I worry I'll turn out like my mom and end up killing myself someday.")).toBe('NONE');
+  });
+});
+
+describe('level rules decided by DOMAIN.md', () => {
+  it('rule: a conditional self-threat ("if X, I will end it") keeps its intent → HIGH (C-SSRS Q4)', () => {
+    expect(level('If my boyfriend leaves I will kill myself.')).toBe('HIGH');
+    expect(level('if they send me home i will walk into the lake')).toBe('HIGH');
+  });
+
+  it('rule: thoughts of harming a named person without intent, plan, threat or act → MODERATE; with one → HIGH', () => {
+    expect(level('Pt reports thoughts of hurting her sister, no plan.')).toBe('MODERATE');
+    expect(level('I want to hurt my stepdad.')).toBe('MODERATE');
+    expect(level('Pt wants to hurt his neighbor and knows where he works.')).toBe('HIGH');
+    expect(level('Pt threatened to stab his roommate.')).toBe('HIGH');
+    expect(level('HI toward [PERSON_1] with intent.')).toBe('HIGH');
   });
 });

@@ -67,15 +67,20 @@ const SENTENCE_END = new RegExp(
 );
 
 const IMMINENT =
-  /\b(?:tonight|right\s+now|today|this\s+(?:evening|afternoon)|in\s+(?:an|one|a\s+few|\d+)\s+(?:hours?|minutes?)|about\s+to|after\s+(?:this|the)\s+(?:session|call|appointment|visit)|in\s+the\s+(?:last|past)\s+(?:hour|\d+\s+(?:minutes|mins|hours))|\d+\s+(?:min|mins|minutes)\s+(?:ago|before|earlier)|actively|as\s+we\s+speak|during\s+(?:the|this)\s+(?:telehealth\s+)?(?:session|call|visit)|when\s+i\s+get\s+home|in\s+progress|on\s+the\s+(?:bridge|roof|ledge)|standing\s+on|with\s+the\s+(?:car|engine)\s+running|(?:just|already)\s+(?:took|swallowed|taken|cut|did)|(?:an|one|\d+)\s+hours?\s+ago|minutes\s+ago)\b/i;
+  /\b(?:tonight|by\s+(?:the\s+)?morning|right\s+now|today|this\s+(?:evening|afternoon)|in\s+(?:an|one|a\s+few|\d+)\s+(?:hours?|minutes?)|about\s+to|after\s+(?:this|the)\s+(?:session|call|appointment|visit)|in\s+the\s+(?:last|past)\s+(?:hour|\d+\s+(?:minutes|mins|hours))|\d+\s+(?:min|mins|minutes)\s+(?:ago|before|earlier)|actively|as\s+we\s+speak|during\s+(?:the|this)\s+(?:telehealth\s+)?(?:session|call|visit)|when\s+i\s+get\s+home|in\s+progress|on\s+the\s+(?:bridge|roof|ledge)|standing\s+on|with\s+the\s+(?:car|engine)\s+running|(?:just|already)\s+(?:took|swallowed|taken|cut|did)|(?:an|one|\d+)\s+hours?\s+ago|minutes\s+ago)\b/i;
 /** Harm to a named or related person ("kill his ex-wife", "stab [PERSON_1]"), not to "people". */
 const SPECIFIC_TARGET =
   /\b(?:him|her|them|(?:my|his|her|their|the|that)\s+[\w-]+)$|\[PERSON_\d+\]|^threat|\b(?:mother|mom|father|dad|stepfather|stepmother|stepdad|stepmom|brother|sister|son|daughter|husband|wife|ex|boyfriend|girlfriend|partner|boss|supervisor|manager|coworker|roommate|neighbou?r|teacher|staff)$/i;
+/** A threat or an act against a person, not a thought: "threatened staff", "you're dead", "punched a peer". */
+const SAFETY_STATEMENT = /\b(?:safe|safety|trust)\b/i;
+const HARM_BEYOND_THOUGHT =
+  /\b(?:threat\w*|you(?:'re|\s+are)\s+(?:dead|going\s+to\s+die|gonna\s+die)|pay|assault\w*|punched|kicked|attacked|shook|choked|stabbed|shot|lunged|swung|spat|bit|hit)\b/i;
+/** What turns thoughts of harming someone into a plan: where they are, following them, a weapon, obeying voices. */
+const HARM_DETAIL =
+  /\bwith\s+(?:intent|a\s+plan|plan)\b|\bknows?\s+where\s+(?:she|he|they)\s+(?:lives?|works?|is|stays)\b|\b(?:follow\w*|stalk\w*|watch\w*)\s+(?:her|him|them)\b|\b(?:been\s+)?following\s+(?:her|his|their)\b|\b(?:may|will|might|plans?\s+to|intends?\s+to)\s+(?:obey|comply|act\s+on)\b|\b(?:has|have|had|got|bought|keeps?)\s+(?:a|an|the|his|her|my)\s+(?:\w+\s+)?(?:knife|gun|pistol|rifle|weapon|bat|machete)\b|\b(?:shook|hit|punched|kicked|choked|slapped|shoved|pushed)\s+(?:him|her|them)\b/i;
 const TARGETED = /^\s*(?:toward|towards|against|about|at|directed\s+at|re:?)\s+\S/i;
 /** Only a phrase in the first person names its own experiencer; "kill himself" does not. */
 const FIRST_PERSON = /\b(?:i|me|my|myself)\b/i;
-/** A condition before the main clause ("if he leaves I will ..."): a stated threat, not a plan. */
-const CONDITIONAL = /\b(?:if|unless|when)\b/i;
 const PASSIVE_AFTER =
   /^\s*(?:[:=,-]\s*)?(?:(?:yes|endorsed|present|reported|\+)\s*[,:;-]?\s*)?(?:only\s+)?passive\b(?!\s*(?:and|&|\/|,)\s*active)/i;
 const IN_PROGRESS =
@@ -230,7 +235,9 @@ function scanSentence(
     // "Plan:" heading a note's plan section is not a suicide plan.
     if (r.kind === 'plan' && /^\s*plan\s*:/i.test(s.slice(r.start)) && s.slice(0, r.start).trim() === '')
       continue;
-    let kind = r.kind === 'intent' && CONDITIONAL.test(pre) ? 'suicidal_ideation' : r.kind;
+    // A conditional threat ("if they discharge me I'll walk into the ocean") keeps its intent: C-SSRS Q4
+    // asks for "some intention of acting", and DOMAIN.md interrupts on explicit intent language.
+    let kind = r.kind;
     // "SI: passive", "SI endorsed, passive": a qualifier after the trigger makes it a death wish.
     if (kind === 'suicidal_ideation' && PASSIVE_AFTER.test(s.slice(r.end, Math.min(clause.end, r.end + 40))))
       kind = 'passive_death_wish';
@@ -285,7 +292,10 @@ function levelOf(text: string, signals: Found[]): RiskLevel {
       s.kind === 'suicide_attempt' ||
       s.kind === 'preparatory_act',
   );
-  if (acting.some((s) => IMMINENT.test(sentenceOf(s)))) return 'IMMINENT';
+  // "Not safe right now", "can't keep myself safe tonight": a safety statement says no act, so a time
+  // word does not make it imminent.
+  if (acting.some((s) => IMMINENT.test(sentenceOf(s)) && !SAFETY_STATEMENT.test(text.slice(s.start, s.end))))
+    return 'IMMINENT';
   // Self-harm going on while the note is written ("actively cutting during the session").
   if (signals.some((s) => s.kind === 'self_harm' && IN_PROGRESS.test(sentenceOf(s)))) return 'IMMINENT';
   const selfRisk = ['suicidal_ideation', 'passive_death_wish', 'self_harm', 'plan', 'intent'] as const;
@@ -320,7 +330,18 @@ function levelOf(text: string, signals: Found[]): RiskLevel {
       s.kind === 'homicidal_ideation' &&
       (TARGETED.test(text.slice(s.end, s.sentence.end)) || SPECIFIC_TARGET.test(text.slice(s.start, s.end))),
   );
-  if (targeted) return 'HIGH';
+  // Harm to a named person is HIGH when it goes beyond thoughts: a threat made, an act done, the target's
+  // whereabouts or a weapon at hand. Thoughts or wishes toward a target without intent or plan stay
+  // MODERATE (C-SSRS: thoughts with a method, no intent → moderate; DOMAIN.md "Low-noise alerting").
+  if (
+    targeted &&
+    signals.some(
+      (s) =>
+        s.kind === 'homicidal_ideation' &&
+        (HARM_BEYOND_THOUGHT.test(text.slice(s.start, s.end)) || HARM_DETAIL.test(sentenceOf(s))),
+    )
+  )
+    return 'HIGH';
   if (kinds.has('suicidal_ideation') || kinds.has('homicidal_ideation')) return 'MODERATE';
   const selfHarmActs = signals.filter(
     (s) => s.kind === 'self_harm' && !URGE.test(text.slice(s.sentence.start, s.start)),
