@@ -105,11 +105,19 @@ export function scanRisk(original: string): RiskScan {
   const found: Found[] = [];
   const clientVoice = FIRST_PERSON_TEXT.test(text) && !CLINICIAN_TEXT.test(text);
   // Two indirect farewells in one message are each other's context, in whichever sentences they stand.
-  const farewells = new Set<number>();
-  for (const t of WEAK_ACTS) for (const m of hits(t.pattern, text)) farewells.add(m.index);
   // An ordinary reason for leaving ("since I'm moving", "feeling much better") explains the goodbyes.
-  const ordinary = ORDINARY_LEAVING.test(text);
-  const farewell = farewells.size >= 2 && !ordinary;
+  // Both are computed on first need: most texts have no weak act at all.
+  let ordinaryMemo: boolean | undefined;
+  const ordinary = (): boolean => (ordinaryMemo ??= ORDINARY_LEAVING.test(text));
+  let farewellMemo: boolean | undefined;
+  const farewell = (): boolean => {
+    if (farewellMemo === undefined) {
+      const farewells = new Set<number>();
+      for (const t of WEAK_ACTS) for (const m of hits(t.pattern, text)) farewells.add(m.index);
+      farewellMemo = farewells.size >= 2 && !ordinary();
+    }
+    return farewellMemo;
+  };
   let previous = '';
   for (const sentence of sentences(text)) {
     found.push(...scanSentence(text, sentence, clientVoice, previous, farewell, ordinary));
@@ -169,8 +177,8 @@ function scanSentence(
   sentence: Span,
   clientVoice: boolean,
   previous: string,
-  farewell: boolean,
-  ordinary: boolean,
+  farewell: () => boolean,
+  ordinary: () => boolean,
 ): Found[] {
   const s = text.slice(sentence.start, sentence.end);
   const idioms: Span[] = [];
@@ -186,9 +194,12 @@ function scanSentence(
   }> = [];
   for (const trigger of TRIGGERS) {
     if (trigger.requires !== undefined && !trigger.requires.test(s)) continue;
+    const found = hits(trigger.pattern, s);
+    if (found.length === 0) continue;
+    // Checked only on a match: most sentences match no trigger.
     if (trigger.unless !== undefined && trigger.unless.test(text)) continue;
     if (trigger.near !== undefined && !trigger.near.test(s) && !trigger.near.test(previous)) continue;
-    for (const m of hits(trigger.pattern, s)) {
+    for (const m of found) {
       const start = m.index;
       const end = m.end;
       if (end === start || idioms.some((i) => i.start < end && start < i.end)) continue;
@@ -203,8 +214,8 @@ function scanSentence(
   const hasContext =
     raw.some((r) => !r.needsContext) ||
     RISK_CONTEXT.test(s) ||
-    (weakActs.size >= 2 && !ordinary) ||
-    (farewell && weakActs.size > 0);
+    (weakActs.size >= 2 && !ordinary()) ||
+    (weakActs.size > 0 && farewell());
   const breaks = hits(CLAUSE_BREAK, s).map((m) => ({ start: m.index, end: m.end }));
   // A teaching label heads the whole sentence: "Medication teaching: ... an overdose of lithium can be toxic".
   if (/^\s*(?:[\w-]+\s+){0,3}(?:teaching|education|psychoeducation|instructions?)\s*:/i.test(s)) return [];
