@@ -501,7 +501,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'intent',
     pattern: re(
-      String.raw`\b(?:refus\w+|declin\w+|unwilling|won'?t|will\s+not)\s+(?:to\s+)?(?:engage\s+in\s+|participate\s+in\s+|complete\s+|do\s+|make\s+)?(?:a\s+|the\s+)?safety\s+plan(?:ning)?\b`,
+      String.raw`\b(?:refus\w+|declin\w+|unwilling|won'?t|will\s+not)\s+(?:to\s+)?(?:engage\s+in\s+|participate\s+in\s+|complete\s+|do\s+|make\s+|sign\s+)?(?:a\s+|the\s+)?safety\s+(?:plan(?:ning)?|contract)\b`,
     ),
   },
 
@@ -616,7 +616,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'self_harm',
     pattern: re(
-      String.raw`\b(?:i|she|he|pt|client)\s+(?:\w+\s+)?(?:cut|burned|burnt|scratched)\s+(?:again|last\s+night|yesterday|today|tonight|this\s+(?:morning|week|weekend|afternoon)|(?:a\s+few|two|three|\d+)\s+times|once|twice|(?:really\s+)?(?:deep|bad))\b|\brelaps\w*\s+(?:(?:and|on|with|into)\s+)?(?:cut|cutting|self[- ]?harm\w*)\b|\b(?:swallow\w*|ingest\w*)\s+(?:a\s+|an\s+|some\s+)?(?:batter(?:y|ies)|glass|screws?|razors?|blades?|nails?|coins?|foreign\s+(?:object|body|bodies)|objects?)\b`,
+      String.raw`\b(?:i|she|he|pt|client)\s+(?:\w+\s+)?(?:cut|burned|burnt|scratched)\s+(?:again|last\s+night|yesterday|today|tonight|this\s+(?:morning|week|weekend|afternoon)|(?:a\s+few|two|three|\d+)\s+times|once|twice|(?:really\s+)?(?:deep|bad))\b|\brelaps\w*\s+(?:(?:and|on|with|into)\s+)?(?:cut|cutting|self[- ]?harm\w*)\b|\b(?:swallow\w*|ingest\w*)\s+(?:a\s+|an\s+|some\s+)?(?:(?:\w+\s+){0,2}?(?:batter(?:y|ies)|glass|screws?|razors?|blades?|nails?|coins?|caps?|clips?|pins?|needles?|magnets?|staples?|pencils?|pens?|erasers?|buttons?|keys?|bolts?|tacks?|utensils?|spoons?|forks?)|foreign\s+(?:object|body|bodies)|objects?)\b`,
     ),
   },
   // Ligature and heights: "tied shirt around neck", "standing on the ledge".
@@ -919,7 +919,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'suicidal_ideation',
     pattern: re(
-      String.raw`\b(?:keep|keeps|kept|can'?t\s+stop|cannot\s+stop|couldn'?t\s+stop)\s+(?:thinking\s+about|counting|looking\s+at|staring\s+at|picturing)\s+(?:it|that|them|those|the\s+\w+|my\s+\w+)\b|\bthink\s+about\s+(?:it|that|them)\s+(?:every\s+day|all\s+the\s+time|constantly|every\s+night|nonstop)\b`,
+      String.raw`\b(?:keep|keeps|kept|can'?t\s+stop|cannot\s+stop|couldn'?t\s+stop)\s+(?:thinking\s+about|counting|looking\s+at|staring\s+at|picturing)\s+(?:it|that|them|those|the\s+\w+|my\s+\w+)\b|\bthink\s+about\s+(?:it|that|them)\s+(?:every\s+day|all\s+the\s+time|constantly|every\s+night|nonstop)\b|\band\s+(?:i|she|he)\s+(?:think|thinks|thought)\s+about\s+(?:it|them|using\s+(?:it|them))\b|\b(?:looked|stared|staring|looking|sat\s+looking)\s+at\s+(?:the|my|her|his|those)\s+\w+\s+for\s+(?:an?\s+|over\s+an?\s+)?(?:hours?|while|long\s+time|\d+\s+\w+)\b`,
     ),
     near: new RegExp(String.raw`\b(?:${WEAPON}|${PILLS}|cord|balcony|bridge|ledge|roof|cabinet)\b`, 'i'),
   },
@@ -1064,6 +1064,46 @@ export const TRIGGERS: readonly Trigger[] = [
     pattern: re(
       String.raw`\b(?:no|only)\s+(?:other\s+)?way\s+out\b[^.;]{0,20}?\b(?:except|but|other\s+than|is)\s+(?:dying|death|to\s+die|suicide|killing\s+${SELF}|ending\s+it)\b`,
     ),
+  },
+  // Being told one will not be seen again: "you won't see me tomorrow".
+  {
+    kind: 'suicidal_ideation',
+    pattern: re(
+      String.raw`\b(?:you|they|nobody|no\s+one|anyone)\s+(?:won'?t|will\s+not|will\s+never|'ll\s+never|never)\s+(?:see|hear\s+from)\s+me\s+(?:again|tomorrow|after\s+\w+|any\s*more)\b`,
+    ),
+  },
+  // A ligature in hand while up on something: "standing on chair with belt in hand".
+  {
+    kind: 'preparatory_act',
+    pattern: re(
+      String.raw`\b(?:standing|stood|climbed)\s+(?:up\s+)?on\s+(?:(?:a|the|her|his|my)\s+)?(?:chair|stool|toilet|bed|sink|desk)\b[^.;]{0,30}?\b(?:belt|rope|cord|sheet|ligature|noose|shoelace|scarf)\b|\b(?:belt|rope|cord|sheet|ligature|noose)\s+in\s+(?:hand|(?:her|his|my)\s+hands?)\b[^.;]{0,30}?\b(?:standing|stood|climbed)\s+on\b`,
+    ),
+  },
+  // Bleeding from a self-harm site: "my wrist is still bleeding from earlier".
+  {
+    kind: 'self_harm',
+    pattern: re(
+      String.raw`\b(?:my|her|his)\s+(?:wrists?|forearms?|thighs?)\s+(?:is|are|was|were|keeps?|won'?t\s+stop)\s+(?:still\s+)?bleed\w*\b`,
+    ),
+  },
+  // Not promising to be safe is a safety statement: "i cant promise ill be safe tonight".
+  {
+    kind: 'intent',
+    pattern: re(
+      String.raw`\b(?:can'?t|cannot|won'?t|will\s+not|not\s+going\s+to)\s+promise\s+(?:(?:that\s+)?(?:i'll|i\s+will|i'd|i\s+can|she'll|he'll)\s+)?(?:be\s+|stay\s+|keep\s+(?:${SELF}\s+)?)safe\b`,
+    ),
+  },
+  // Asking forgiveness ahead for an act: "dont be mad at me for what im about to do".
+  {
+    kind: 'intent',
+    pattern: re(
+      String.raw`\b(?:don'?t\s+be\s+(?:mad|angry|sad)|sorry|forgive\s+me)\b[^.;]{0,30}?\bwhat\s+(?:i'm|i\s+am|i'll|i\s+will)\s+(?:about\s+to|going\s+to)\s+do\b`,
+    ),
+  },
+  // Means next to the client: "my pills next to me rn".
+  {
+    kind: 'preparatory_act',
+    pattern: re(String.raw`\b${PILLS}\s+(?:are\s+)?(?:right\s+)?(?:next\s+to|in\s+front\s+of|beside)\s+me\b`),
   },
   // Fear of what one will do to oneself: "scared ill do something to myself this weekend".
   {

@@ -641,6 +641,49 @@ describe('client-voice mechanisms', () => {
   });
 });
 
+describe('ward and message mechanisms', () => {
+  it('rule: swallowing non-food objects is self-harm', () => {
+    expect(level('Pt swallowed a pen cap and two paper clips.')).toBe('MODERATE');
+  });
+
+  it('rule: telling someone they will not see you again is ideation', () => {
+    expect(level('Pt stated to staff, "you won\'t see me tomorrow."')).toBe('MODERATE');
+  });
+
+  it('rule: a ligature in hand while standing on something is preparation in progress (IMMINENT)', () => {
+    expect(level('RN found pt standing on chair with belt in hand.')).toBe('IMMINENT');
+  });
+
+  it('rule: refusing a safety contract is a failure to commit to safety', () => {
+    expect(level('Pt refused safety contract.')).toBe('HIGH');
+  });
+
+  it('rule: prolonged attention to a means (staring at the pills for an hour) is ideation', () => {
+    expect(level('i looked at the pills for an hour last night')).toBe('MODERATE');
+    expect(level('i looked at the menu for a while')).toBe('NONE');
+  });
+
+  it('rule: a self-harm site still bleeding is self-harm', () => {
+    expect(level('my wrist is still bleeding from earlier')).toBe('MODERATE');
+  });
+
+  it('rule: not promising to be safe is a safety statement (HIGH, not IMMINENT)', () => {
+    expect(level('i cant promise ill be safe tonight')).toBe('HIGH');
+  });
+
+  it('rule: asking forgiveness ahead for what one is about to do is intent', () => {
+    expect(level('please dont be mad at me for what im about to do')).toBe('IMMINENT');
+  });
+
+  it('rule: pills next to the client are set out to use; with "right now" imminent', () => {
+    expect(level("there's a bottle of vodka and my pills next to me rn")).toBe('IMMINENT');
+  });
+
+  it('rule: means locked away by someone else who holds the code is not access', () => {
+    expect(level('the gun is in the safe and locked, my husband has the code')).toBe('NONE');
+  });
+});
+
 describe('level rules decided by DOMAIN.md', () => {
   it('rule: a conditional self-threat ("if X, I will end it") keeps its intent → HIGH (C-SSRS Q4)', () => {
     expect(level('If my boyfriend leaves I will kill myself.')).toBe('HIGH');

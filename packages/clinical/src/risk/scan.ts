@@ -168,7 +168,7 @@ const ORDINARY_LEAVING =
   /\b(?:moving|move\s+to|vacation|holiday|trip|travel\w*|wedding|new\s+(?:job|therapist|provider|insurance|clinic)|insurance|graduat\w+|last\s+session|discharg\w*|feeling\s+(?:much\s+|a\s+lot\s+)?better|doing\s+(?:much\s+|a\s+lot\s+)?better|work\s+schedule|out\s+of\s+town)\b/i;
 /** Means given up or taken away ("flushed them", "gave the gun to my brother") is means restriction, not access. */
 const MEANS_REMOVED =
-  /\b(?:flushed|threw\s+(?:\w+\s+)?(?:out|away)|got\s+rid\s+of|disposed|turned\s+(?:\w+\s+)?in|gave\s+(?:it|them|the\s+\w+)\s+to|removed|locked\s+up\s+by|holds?\s+(?:the\s+)?(?:key|code))\b/i;
+  /\b(?:flushed|threw\s+(?:\w+\s+)?(?:out|away)|got\s+rid\s+of|disposed|turned\s+(?:\w+\s+)?in|gave\s+(?:it|them|the\s+\w+)\s+to|removed|locked\s+up\s+by|holds?\s+(?:the\s+)?(?:key|code))\b|\b(?:my|her|his|their)\s+\w+\s+(?:has|holds|keeps|changed)\s+the\s+(?:only\s+)?(?:key|code|combination)\b/i;
 
 const WEAK_ACTS = TRIGGERS.filter((t) => t.needsContext === true && t.kind === 'preparatory_act');
 
