@@ -1105,6 +1105,39 @@ export const TRIGGERS: readonly Trigger[] = [
     kind: 'preparatory_act',
     pattern: re(String.raw`\b${PILLS}\s+(?:are\s+)?(?:right\s+)?(?:next\s+to|in\s+front\s+of|beside)\s+me\b`),
   },
+  // A whole bottle at hand: "i have a whole bottle".
+  {
+    kind: 'means',
+    pattern: re(String.raw`\b(?:have|has|got|keep|keeps)\s+(?:a|the)\s+(?:whole|full|entire|new)\s+bottle\b`),
+  },
+  // A stated resolve to find a way: "I'm going to find a way to end it in here".
+  {
+    kind: 'intent',
+    pattern: re(
+      String.raw`\b${WILL}\s+find\s+(?:a\s+way|some\s+way)\s+to\s+(?:end\s+it|die|kill\s+${SELF}|do\s+it|end\s+(?:my|her|his)\s+life)\b`,
+    ),
+  },
+  // Command hallucinations that are hard to resist.
+  {
+    kind: 'intent',
+    pattern: re(
+      String.raw`\b(?:difficulty|trouble|a\s+hard\s+time|struggl\w+)\s+(?:resisting|ignoring)\b|\b(?:can'?t|cannot|unable\s+to|not\s+able\s+to)\s+(?:resist|ignore)\s+(?:them|it|the\s+(?:voices?|commands?|urges?))\b`,
+    ),
+    needsContext: true,
+  },
+  // Fear of oneself: "I'm scared of myself".
+  {
+    kind: 'suicidal_ideation',
+    pattern: re(
+      String.raw`\b(?:scared|afraid|frightened|terrified)\s+of\s+(?:myself|what\s+i\s+(?:might|could|will|would)\s+do)\b`,
+    ),
+  },
+  // "i mean it" after a death wish: the wish is meant.
+  {
+    kind: 'intent',
+    pattern: re(String.raw`\bi\s+(?:really\s+|actually\s+)?mean\s+it\b`),
+    near: /\b(?:die|dead|kill|end\s+it|suicid\w*|gone)\b/i,
+  },
   // Fear of what one will do to oneself: "scared ill do something to myself this weekend".
   {
     kind: 'suicidal_ideation',

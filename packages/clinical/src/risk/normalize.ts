@@ -38,6 +38,7 @@ const WORDS: Readonly<Record<string, string>> = {
   rn: 'right now',
   tn: 'tonight',
   tonite: 'tonight',
+  tonights: "tonight's",
   '2nite': 'tonight',
   '2night': 'tonight',
   tmrw: 'tomorrow',

@@ -513,7 +513,7 @@ describe('client-voice mechanisms', () => {
   });
 
   it('rule: hoping one body gives out, or not caring if one dies, is a death wish', () => {
-    expect(level('i hope the drinking kills me')).toBe('LOW');
+    expect(level('i hope the drinking kills me')).toBe('MODERATE'); // acted on through danger: see the level rules
     expect(level('I don’t care if I die anymore.')).toBe('LOW');
   });
 
@@ -685,6 +685,36 @@ describe('ward and message mechanisms', () => {
 });
 
 describe('level rules decided by DOMAIN.md', () => {
+  it('rule: an overdose reported with present symptoms or while seeking help is IMMINENT', () => {
+    expect(level('i took a bunch of my xanax and now im dizzy and throwing up')).toBe('IMMINENT');
+    expect(level('i took a bunch of pills last year')).toBe('NONE');
+  });
+
+  it('rule: an attempt interrupted by staff, or a threat for when one gets home, is IMMINENT', () => {
+    expect(level('Pt tried to hang herself with a towel; staff intervened.')).toBe('IMMINENT');
+    expect(level('Pt states he will shoot himself as soon as he gets home.')).toBe('IMMINENT');
+  });
+
+  it('rule: harm to others with a weapon at hand is HIGH (ideation with means)', () => {
+    expect(level('Pt has homicidal thoughts and owns a shotgun.')).toBe('HIGH');
+  });
+
+  it('rule: a death wish acted on through danger (skipping insulin, drinking, speeding) is MODERATE', () => {
+    expect(level('stopped taking my insulin because i dont care if i die')).toBe('MODERATE');
+    expect(level('i dont care if i die')).toBe('LOW');
+  });
+
+  it('rule: command hallucinations hard to resist, "i mean it" after a death wish, and a resolve to find a way are intent', () => {
+    expect(level('Command AH telling her to cut her throat; she has trouble resisting them.')).toBe('HIGH');
+    expect(level('i want to die. i really mean it')).toBe('HIGH');
+    expect(level('i am going to find a way to do it in here')).not.toBe('NONE');
+    expect(level('i mean it, the food here is terrible')).toBe('NONE');
+  });
+
+  it('rule: being scared of oneself is ideation', () => {
+    expect(level("I'm afraid of what I might do.")).toBe('MODERATE');
+  });
+
   it('rule: a conditional self-threat ("if X, I will end it") keeps its intent → HIGH (C-SSRS Q4)', () => {
     expect(level('If my boyfriend leaves I will kill myself.')).toBe('HIGH');
     expect(level('if they send me home i will walk into the lake')).toBe('HIGH');

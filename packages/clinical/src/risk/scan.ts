@@ -67,11 +67,15 @@ const SENTENCE_END = new RegExp(
 );
 
 const IMMINENT =
-  /\b(?:tonight|by\s+(?:the\s+)?morning|right\s+now|today|this\s+(?:evening|afternoon)|in\s+(?:an|one|a\s+few|\d+)\s+(?:hours?|minutes?)|about\s+to|after\s+(?:this|the)\s+(?:session|call|appointment|visit)|in\s+the\s+(?:last|past)\s+(?:hour|\d+\s+(?:minutes|mins|hours))|\d+\s+(?:min|mins|minutes)\s+(?:ago|before|earlier)|actively|as\s+we\s+speak|during\s+(?:the|this)\s+(?:telehealth\s+)?(?:session|call|visit)|when\s+i\s+get\s+home|in\s+progress|on\s+the\s+(?:bridge|roof|ledge)|standing\s+on|with\s+the\s+(?:car|engine)\s+running|(?:just|already)\s+(?:took|swallowed|taken|cut|did)|(?:an|one|\d+)\s+hours?\s+ago|minutes\s+ago)\b/i;
+  /\b(?:tonight|staff\s+intervened|(?:removed|interrupted|stopped|cut\s+down)\s+by\s+staff|as\s+soon\s+as\s+(?:i|she|he|they)\s+(?:get|gets)\s+home|(?:counted|laid|lined|set)\s+(?:out|up)\s+(?:on|in\s+front\s+of|next\s+to)|by\s+(?:the\s+)?morning|right\s+now|today|this\s+(?:evening|afternoon)|in\s+(?:an|one|a\s+few|\d+)\s+(?:hours?|minutes?)|about\s+to|after\s+(?:this|the)\s+(?:session|call|appointment|visit)|in\s+the\s+(?:last|past)\s+(?:hour|\d+\s+(?:minutes|mins|hours))|\d+\s+(?:min|mins|minutes)\s+(?:ago|before|earlier)|actively|as\s+we\s+speak|during\s+(?:the|this)\s+(?:telehealth\s+)?(?:session|call|visit)|when\s+i\s+get\s+home|in\s+progress|on\s+the\s+(?:bridge|roof|ledge)|standing\s+on|with\s+the\s+(?:car|engine)\s+running|(?:just|already)\s+(?:took|swallowed|taken|cut|did)|(?:an|one|\d+)\s+hours?\s+ago|minutes\s+ago)\b/i;
 /** Harm to a named or related person ("kill his ex-wife", "stab [PERSON_1]"), not to "people". */
 const SPECIFIC_TARGET =
   /\b(?:him|her|them|(?:my|his|her|their|the|that)\s+[\w-]+)$|\[PERSON_\d+\]|^threat|\b(?:mother|mom|father|dad|stepfather|stepmother|stepdad|stepmom|brother|sister|son|daughter|husband|wife|ex|boyfriend|girlfriend|partner|boss|supervisor|manager|coworker|roommate|neighbou?r|teacher|staff)$/i;
 /** A threat or an act against a person, not a thought: "threatened staff", "you're dead", "punched a peer". */
+const OVERDOSE_NOW =
+  /\b(?:tingl\w*|numb|dizzy|throwing\s+up|vomit\w*|can'?t\s+breathe|hard\s+to\s+breathe|heart\s+(?:is\s+)?(?:racing|pounding)|getting\s+(?:sleepy|drowsy)|passing\s+out|got\s+scared|help\s+me|what\s+do\s+i\s+do|(?:writing|texting|messaging)\s+(?:this\s+)?from|parking\s+lot|on\s+my\s+way\s+to\s+the\s+(?:ER|ED|hospital))\b/i;
+const RISKY_ACT =
+  /\b(?:on\s+purpose|deliberately|skipp\w*\s+(?:my\s+)?(?:insulin|meds|medications?|dialysis)|stopped\s+taking\s+(?:my\s+)?(?:insulin|meds)|drinking|driv\w+\s+(?:really\s+)?(?:fast|drunk|recklessly)|speeding)\b/i;
 const SAFETY_STATEMENT = /\b(?:safe|safety|trust)\b/i;
 const HARM_BEYOND_THOUGHT =
   /\b(?:threat\w*|you(?:'re|\s+are)\s+(?:dead|going\s+to\s+die|gonna\s+die)|pay|assault\w*|punched|kicked|attacked|shook|choked|stabbed|shot|lunged|swung|spat|bit|hit)\b/i;
@@ -307,6 +311,13 @@ function levelOf(text: string, signals: Found[]): RiskLevel {
   // word does not make it imminent.
   if (acting.some((s) => IMMINENT.test(sentenceOf(s)) && !SAFETY_STATEMENT.test(text.slice(s.start, s.end))))
     return 'IMMINENT';
+  // An overdose reported with present symptoms or while seeking help is an emergency now.
+  if (
+    signals.some((s) => s.kind === 'suicide_attempt') &&
+    OVERDOSE_NOW.test(text) &&
+    /\b(?:took|swallowed|taken|downed|ingested|overdosed|pills)\b/i.test(text)
+  )
+    return 'IMMINENT';
   // Self-harm going on while the note is written ("actively cutting during the session").
   if (signals.some((s) => s.kind === 'self_harm' && IN_PROGRESS.test(sentenceOf(s)))) return 'IMMINENT';
   const selfRisk = ['suicidal_ideation', 'passive_death_wish', 'self_harm', 'plan', 'intent'] as const;
@@ -336,6 +347,8 @@ function levelOf(text: string, signals: Found[]): RiskLevel {
     return 'HIGH';
   }
   if (kinds.has('means') && selfRisk.some((k) => kinds.has(k))) return 'HIGH';
+  // Harm to others with a weapon at hand: ideation with means, as for harm to self.
+  if (kinds.has('means') && kinds.has('homicidal_ideation')) return 'HIGH';
   const targeted = signals.some(
     (s) =>
       s.kind === 'homicidal_ideation' &&
@@ -354,6 +367,10 @@ function levelOf(text: string, signals: Found[]): RiskLevel {
   )
     return 'HIGH';
   if (kinds.has('suicidal_ideation') || kinds.has('homicidal_ideation')) return 'MODERATE';
+  // A death wish acted on through danger (skipping insulin, drinking to stop the heart, speeding on
+  // purpose) is indirect self-harm.
+  if (kinds.has('passive_death_wish') && signals.some((s) => RISKY_ACT.test(sentenceOf(s))))
+    return 'MODERATE';
   const selfHarmActs = signals.filter(
     (s) => s.kind === 'self_harm' && !URGE.test(text.slice(s.sentence.start, s.start)),
   );
