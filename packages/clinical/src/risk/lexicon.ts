@@ -229,7 +229,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'plan',
     pattern: re(
-      String.raw`(?<!\b(?:safety|treatment|care|discharge|crisis|restriction|the|of|action|payment|cell|phone|insurance)\s)\bplans?\b(?!\s+(?:of\s+care|for\s+(?:treatment|discharge|follow)))(?!\s+(?:is\s+)?to\s+(?:call|go\s+to|wake\s+up\s+(?:my|her|his)|tell|reach\s+out|text|contact|talk\s+to|use\s+(?:my|her|his)\s+(?:coping|safety)))`,
+      String.raw`(?<!\b(?:safety|treatment|care|discharge|crisis|restriction|the|of|action|payment|cell|phone|insurance)\s)\bplans?\b(?!\s+(?:of\s+care|for\s+(?:treatment|discharge|follow)))(?!\s+(?:is\s+)?to\s+(?:call|go\s+to|wake\s+up\s+(?:my|her|his)|tell|reach\s+out|text|contact|talk\s+to|use\s+(?:my|her|his)\s+(?:coping|safety)))(?!\s+(?:is\s+)?to\s+(?!(?:do\s+it|act|follow\s+through|carry\s+(?:it\s+)?out|go\s+through\s+with)\b)[a-z]+)(?!\s+(?:for\s+the\s+future|with\s+(?:friends|family|her|his|my)))`,
     ),
     needsContext: true,
   },
@@ -905,7 +905,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'intent',
     pattern: re(
-      String.raw`\b(?:don'?t|do\s+not|can'?t|cannot)\s+trust\s+${SELF}(?=\s*(?:$|[.!,;]|right\s+now|any\s*more|tonight|alone|not\s+to|and\b|with\s+(?:${WEAPON}|${PILLS}|the\s+\w+|my\s+\w+)|to\s+(?:stay|be|keep)\s+safe))|\b(?:i'm|i\s+am)\s+not\s+safe\b(?!\s+(?:to\s+(?:drive|work|be\s+(?:driving|around))|at\s+home|with\s+(?:him|her|them|my\s+\w+)|there|around|from|in\s+(?:my|the|this)\s+(?:home|house|relationship|neighbou?rhood)))|\b(?:don'?t|do\s+not)\s+feel\s+safe\s+(?:with|around)\s+${SELF}\b`,
+      String.raw`\b(?:don'?t|do\s+not|can'?t|cannot)\s+trust\s+${SELF}(?=\s*(?:$|[.!,;]|right\s+now|any\s*more|tonight|alone|not\s+to|and\b|with\s+(?:${WEAPON}|${PILLS}|the\s+\w+|my\s+\w+)|to\s+(?:stay|be|keep)\s+safe))|\b(?:i'm|i\s+am)\s+not\s+safe\b(?!\s+(?:driv\w*|behind\s+the\s+wheel|to\s+(?:drive|work|be\s+(?:driving|around))|at\s+home|with\s+(?:him|her|them|my\s+\w+)|there|around|from|in\s+(?:my|the|this)\s+(?:home|house|relationship|neighbou?rhood)))|\b(?:don'?t|do\s+not)\s+feel\s+safe\s+(?:with|around)\s+${SELF}\b`,
     ),
   },
   // Feeling already dead or gone.

@@ -684,6 +684,21 @@ describe('ward and message mechanisms', () => {
   });
 });
 
+describe('precision mechanisms', () => {
+  it('rule: a bare "plans to <ordinary verb>" is a life plan, not a suicide plan', () => {
+    expect(level('Pt denies SI/HI; future oriented; plans to return to school.')).toBe('NONE');
+    expect(level('SI with a plan to do it this weekend.')).not.toBe('NONE');
+  });
+
+  it('rule: "none currently" after a risk word dates it to the past', () => {
+    expect(level('Pt reports passive SI last month, none currently.')).toBe('NONE');
+  });
+
+  it('rule: "not safe driving" is about driving, not about the client\'s safety', () => {
+    expect(level("i'm not safe driving at night because of my eyes")).toBe('NONE');
+  });
+});
+
 describe('level rules decided by DOMAIN.md', () => {
   it('rule: an overdose reported with present symptoms or while seeking help is IMMINENT', () => {
     expect(level('i took a bunch of my xanax and now im dizzy and throwing up')).toBe('IMMINENT');
