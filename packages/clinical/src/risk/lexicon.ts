@@ -31,6 +31,8 @@ export interface Trigger {
   requires?: RegExp;
   /** Counts only when this sentence or the one before matches (a means named, then "i keep thinking about it"). */
   near?: RegExp;
+  /** Counts only when this sentence or the one before or after matches ("i'm ready to go. i'm at peace with it"). */
+  around?: RegExp;
   /** Does not count in a text this matches (a bare "i have a plan" followed by the coping steps it consists of). */
   unless?: RegExp;
 }
@@ -127,7 +129,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'suicidal_ideation',
     pattern: re(
-      String.raw`\bjump(?:ing)?\s+(?:off|from)\s+(?:a|the)\s+(?:bridge|building|roof|cliff|overpass|parking garage)\b`,
+      String.raw`\bjump(?:ing)?\s+(?:off|from|out\s+of)\s+(?:a|the|my|our|his|her|their)\s+(?:\w+\s+)?(?:bridge|building|roof|rooftop|cliff|overpass|parking\s+garage|balcony|window|ledge|tower|(?:\d+\w*|top)\s+floor)\b`,
     ),
   },
   {
@@ -184,7 +186,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'passive_death_wish',
     pattern: re(
-      String.raw`\b(?:nothing\s+to\s+live\s+for|no\s+reason\s+to\s+(?:live|keep\s+living|go\s+on)|(?:don'?t|dont|do\s+not)\s+see\s+(?:a|any)\s+reason\s+to\s+(?:keep\s+)?(?:live|living|go\s+on)|not\s+worth\s+living|tired\s+of\s+(?:living|life|being\s+alive)|point\s+(?:of|in)\s+living)\b`,
+      String.raw`\b(?:nothing\s+(?:left\s+)?to\s+live\s+for|no\s+reason\s+to\s+(?:live|keep\s+living|go\s+on)|(?:don'?t|dont|do\s+not)\s+see\s+(?:a|any)\s+reason\s+to\s+(?:keep\s+)?(?:live|living|go\s+on)|not\s+worth\s+living|tired\s+of\s+(?:living|life|being\s+alive)|point\s+(?:of|in)\s+living)\b`,
     ),
     firstPerson: true,
   },
@@ -1042,6 +1044,25 @@ export const TRIGGERS: readonly Trigger[] = [
     kind: 'passive_death_wish',
     pattern: re(
       String.raw`\b(?:don'?t|do\s+not|doesn'?t|does\s+not)\s+want\s+to\s+do\s+(?:this|the)\s+(?:whole\s+)?(?:life|living|being\s+alive)(?:\s+thing)?\b`,
+    ),
+  },
+  // Wanting out, not lasting much longer, being ready to die.
+  {
+    kind: 'passive_death_wish',
+    pattern: re(
+      String.raw`\b(?:just\s+)?want\s+out(?=\s*(?:$|[.!,;]|of\s+(?:life|this\s+life|here|everything|this\s+world)))|\b(?:don'?t\s+think|not\s+sure|doubt)\s+(?:i|she|he)\s+can\s+(?:do\s+this|go\s+on|keep\s+going|take\s+(?:it|this)|hold\s+on|last)\s+(?:much\s+)?(?:longer|any\s*more)\b|\bready\s+to\s+die\b`,
+    ),
+  },
+  {
+    kind: 'passive_death_wish',
+    pattern: re(String.raw`\b(?:i'm|i\s+am)\s+ready\s+to\s+go(?=\s*(?:$|[.!,;]))`),
+    around: /\b(?:peace|goodbye|bye|done|tired|die|dead|over|gone)\b/i,
+  },
+  // A weapon brought to a public place: "going to bring my dads gun to school".
+  {
+    kind: 'preparatory_act',
+    pattern: re(
+      String.raw`\b(?:bring|bringing|brought|take|taking|took|carry|carrying)\s+(?:a|an|my|his|her|the|\w+'?s)\s+(?:\w+\s+)?(?:gun|rifle|pistol|handgun|shotgun|weapon|AR-?15)\s+to\s+(?:school|work|class|the\s+office|church|campus)\b`,
     ),
   },
   // Wishing one could stop existing.

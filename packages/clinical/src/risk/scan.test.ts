@@ -684,6 +684,33 @@ describe('ward and message mechanisms', () => {
   });
 });
 
+describe('more client phrasings', () => {
+  it('rule: wanting out, not lasting much longer, and being ready to die are a death wish', () => {
+    expect(level('im so tired of everything i just want out')).toBe('LOW');
+    expect(level('i want out of this group chat')).toBe('NONE');
+    expect(level('i dont think i can do this much longer')).toBe('LOW');
+    expect(level("i'm ready to go. i'm at peace with it")).toBe('LOW');
+    expect(level("i'm ready to go. let's leave at 5")).toBe('NONE');
+  });
+
+  it('rule: jumping from any height (balcony, window, a floor) is a method', () => {
+    expect(level('i want to jump off my balcony')).toBe('MODERATE');
+    expect(level('my cat jumped off the couch')).toBe('NONE');
+  });
+
+  it('rule: bringing a weapon to a public place is preparation', () => {
+    expect(level("i'm going to bring my dads gun to school")).toBe('HIGH');
+  });
+
+  it('rule: "nothing left to live for" is a death wish', () => {
+    expect(level('Pt states he has "nothing left to live for."')).toBe('LOW');
+  });
+
+  it('rule: a fixation on "it" needs the means before it, not after', () => {
+    expect(level('i keep thinking about the exam. my pills are helping')).toBe('NONE');
+  });
+});
+
 describe('precision mechanisms', () => {
   it('rule: a bare "plans to <ordinary verb>" is a life plan, not a suicide plan', () => {
     expect(level('Pt denies SI/HI; future oriented; plans to return to school.')).toBe('NONE');

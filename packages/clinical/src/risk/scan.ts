@@ -122,11 +122,16 @@ export function scanRisk(original: string): RiskScan {
     }
     return farewellMemo;
   };
-  let previous = '';
-  for (const sentence of sentences(text)) {
-    found.push(...scanSentence(text, sentence, clientVoice, previous, farewell, ordinary));
-    previous = text.slice(sentence.start, sentence.end);
-  }
+  const spans = sentences(text);
+  const at = (i: number): string => {
+    const span = spans[i];
+    return span === undefined ? '' : text.slice(span.start, span.end);
+  };
+  spans.forEach((sentence, i) => {
+    const previous = (): string => at(i - 1);
+    const next = (): string => at(i + 1);
+    found.push(...scanSentence(text, sentence, clientVoice, previous, next, farewell, ordinary));
+  });
   const signals = dedupe(found);
   return {
     level: levelOf(text, signals),
@@ -180,7 +185,8 @@ function scanSentence(
   text: string,
   sentence: Span,
   clientVoice: boolean,
-  previous: string,
+  previous: () => string,
+  next: () => string,
   farewell: () => boolean,
   ordinary: () => boolean,
 ): Found[] {
@@ -202,7 +208,14 @@ function scanSentence(
     if (found.length === 0) continue;
     // Checked only on a match: most sentences match no trigger.
     if (trigger.unless !== undefined && trigger.unless.test(text)) continue;
-    if (trigger.near !== undefined && !trigger.near.test(s) && !trigger.near.test(previous)) continue;
+    if (trigger.near !== undefined && !trigger.near.test(s) && !trigger.near.test(previous())) continue;
+    if (
+      trigger.around !== undefined &&
+      !trigger.around.test(s) &&
+      !trigger.around.test(previous()) &&
+      !trigger.around.test(next())
+    )
+      continue;
     for (const m of found) {
       const start = m.index;
       const end = m.end;
