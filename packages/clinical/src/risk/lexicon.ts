@@ -364,7 +364,7 @@ export const TRIGGERS: readonly Trigger[] = [
   { kind: 'suicide_attempt', pattern: re(String.raw`\b(?:shot|hanged|hung|stabbed|drowned)\s+${SELF}\b`) },
   // Harm to others.
   { kind: 'homicidal_ideation', pattern: re(String.raw`\bHI\b`, 'g') },
-  { kind: 'homicidal_ideation', pattern: re(String.raw`(?<=\bsi\s*(?:[/,&]|and)?\s*)hi\b`) },
+  { kind: 'homicidal_ideation', pattern: re(String.raw`\bhi\b(?<=\bsi\s*(?:[/,&]|and)?\s*hi)`) },
   {
     kind: 'homicidal_ideation',
     pattern: re(String.raw`\bhomicidal\b(?:\s+(?:ideations?|thoughts?|urges?|feelings?))?`),
@@ -673,7 +673,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'self_harm',
     pattern: re(
-      String.raw`(?<=\burges?\s+to\s+)(?:cut|burn|scratch|self[- ]?harm|hurt\s+${SELF}|hit\s+${SELF})\b`,
+      String.raw`\b(?:cut|burn|scratch|self[- ]?harm|hurt\s+${SELF}|hit\s+${SELF})\b(?<=\burges?\s+to\s+(?:cut|burn|scratch|self[- ]?harm|hurt\s+${SELF}|hit\s+${SELF}))`,
     ),
   },
   {
@@ -1076,7 +1076,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'suicidal_ideation',
     pattern: re(
-      String.raw`\b(?:the\s+)?only\s+(?:thing|reason|one|person)\s+(?:stopping|keeping|holding)\s+(?:me|her|him)\b(?:\s+(?:back\s+)?(?:alive|here|from\s+(?:killing|ending|doing\s+it|jumping|hurting|taking|going\s+through)))?(?!\s+(?:back\s+)?from\b)|(?<=\b(?:i'd|i\s+would)\s+)(?:already\s+)?(?:be\s+(?:dead|gone)|have\s+(?:killed\s+myself|done\s+it|died|been\s+dead))\b(?:\s+already)?(?!\s+(?:without|if\s+it\s+(?:wasn'?t|weren'?t)\s+for\s+(?:you|my\s+(?:therapist|doctor|meds))|tired|by\s+(?:then|now)\s+from))`,
+      String.raw`\b(?:the\s+)?only\s+(?:thing|reason|one|person)\s+(?:stopping|keeping|holding)\s+(?:me|her|him)\b(?:\s+(?:back\s+)?(?:alive|here|from\s+(?:killing|ending|doing\s+it|jumping|hurting|taking|going\s+through)))?(?!\s+(?:back\s+)?from\b)|\b(?:already\s+)?(?:be\s+(?:dead|gone)|have\s+(?:killed\s+myself|done\s+it|died|been\s+dead))\b(?<=\b(?:i'd|i\s+would)\s+(?:already\s+)?(?:be\s+(?:dead|gone)|have\s+(?:killed\s+myself|done\s+it|died|been\s+dead)))(?:\s+already)?(?!\s+(?:without|if\s+it\s+(?:wasn'?t|weren'?t)\s+for\s+(?:you|my\s+(?:therapist|doctor|meds))|tired|by\s+(?:then|now)\s+from))`,
     ),
   },
   // No way out but death.
