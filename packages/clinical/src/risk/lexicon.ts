@@ -29,6 +29,12 @@ export interface Trigger {
   needsContext?: boolean;
   /** Counts only in a sentence this matches (an instrument's name for its item numbers). */
   requires?: RegExp;
+  /** Counts only when this sentence or the one before matches (a means named, then "i keep thinking about it"). */
+  near?: RegExp;
+  /** Counts only when this sentence or the one before or after matches ("i'm ready to go. i'm at peace with it"). */
+  around?: RegExp;
+  /** Does not count in a text this matches (a bare "i have a plan" followed by the coping steps it consists of). */
+  unless?: RegExp;
 }
 
 const SELF = String.raw`(?:myself|herself|himself|themselves|themself|yourself|self)`;
@@ -42,16 +48,16 @@ const AMOUNT_LARGE = String.raw`(?:(?:approx\.?|approximately|about|around|like|
 const NOT_A_DOSE = String.raw`(?!\s+(?:as\s+prescribed|today|this\s+(?:morning|evening)|on\s+time|like\s+(?:i'm|i\s+am|i\s+was)\s+supposed|for\s+(?:my|a|the)\s+(?:headache|pain|cold|fever|cramps|back|tooth)))`;
 const AMOUNT = String.raw`(?:(?:approx\.?|approximately|about|around|like|~|over|at\s+least|maybe)\s*)?(?:\d+|a\s+(?:bunch|handful|lot|few)|a\s+(?:whole\s+)?bottle|the\s+(?:whole\s+|entire\s+)?bottle|half\s+(?:a|the)\s+bottle|all|several|too\s+many|extra|a\s+few|some|double)`;
 /** Weapons and ligatures: the means of harm a note records being at hand. */
-const WEAPON = String.raw`(?:guns?|firearms?|rifles?|pistols?|handguns?|shotguns?|revolvers?|ammo|ammunition|knife|knives|blades?|razors?|ropes?|nooses?|ligatures?)`;
+const WEAPON = String.raw`(?:guns?|firearms?|rifles?|pistols?|handguns?|shotguns?|revolvers?|AR-?15s?|AK-?47s?|glocks?|ammo|ammunition|knife|knives|blades?|razors?|ropes?|nooses?|ligatures?)`;
 /** People as objects of harm without a possessive: "stab brother [PERSON_2]", "threatened front desk staff". */
 const KIN = String.raw`(?:mother|mom|father|dad|stepfather|stepmother|stepdad|stepmom|brother|sister|son|daughter|husband|wife|ex-?(?:wife|husband|boyfriend|girlfriend)?|boyfriend|girlfriend|partner|boss|supervisor|manager|coworkers?|co-workers?|roommate|neighbou?r|teacher|classmates?|staff|nurse|officer|peers?)`;
 /** Someone other than the speaker as an object: "kill him", "hurt my stepdad", "stab [PERSON_1]". */
-const OTHER_TARGET = String.raw`(?:(?:him|her|them|someone|somebody|anyone|anybody|people|others|other people|(?:my|his|her|their|the|that) (?!own\b|self\b|(?:wrists?|arms?|forearms?|legs?|thighs?|skin|stomach|head|feet|back|knees?|feelings|chances|career|grades|time|walls?|doors?|desk|table|pillow|bag|punching|ball|road|books|gym|snooze|button|brakes|jackpot|mark|target|deadline|spot|ceiling|floor|bottle|bed|hay|sack|lights?|wall|game|record|nail|note)\b)[a-z][\w-]*)(?![\w'])|${KIN}\b(?:\s+${PERSON_TOKEN})?|${PERSON_TOKEN})`;
+const OTHER_TARGET = String.raw`(?:(?:him|her(?!\s+(?:own\s+)?(?:head|face|arms?|hands?|legs?|knees?|wrists?|back|foot|feet|toes?|elbows?|shoulders?|nose|lips?|chin|forehead|hips?|neck|fingers?)\b)|them|someone|somebody|anyone|anybody|people|others|other people|(?:my|his|her|their|the|that) (?!own\b|self\b|(?:wrists?|arms?|forearms?|legs?|thighs?|skin|stomach|head|feet|back|knees?|feelings|chances|career|grades|time|walls?|doors?|desk|table|pillow|bag|punching|ball|road|books|gym|snooze|button|brakes|jackpot|mark|target|deadline|spot|ceiling|floor|bottle|bed|hay|sack|lights?|wall|game|record|nail|note)\b)[a-z][\w-]*)(?![\w'])|${KIN}\b(?:\s+${PERSON_TOKEN})?|${PERSON_TOKEN})`;
 const HARM_VERB = String.raw`(?:kill(?:ing)?|hurt(?:ing)?|harm(?:ing)?|stab(?:bing)?|shoot(?:ing)?|murder(?:ing)?|strangl(?:e|ing)|attack(?:ing)?|choke|choking|punch(?:ing)?|hit(?:ting)?|beat(?:ing)?|slap(?:ping)?|kick(?:ing)?)`;
-const SELF_ACT = String.raw`(?:cut\s+(?:deep|deeper)\b|(?:kill|hang|shoot|cut|hurt|harm|burn|drown|stab)(?:ing)? ${SELF}|overdos(?:e|ing)|od\b|end (?:it(?: all)?|${POSS} (?:own )?life|things|everything)|take ${POSS} (?:own )?life|jump|do it (?:tonight|today|now|this weekend))`;
+const SELF_ACT = String.raw`(?:(?:walk|drive|step|run|jump)\s+(?:my\s+car\s+)?(?:into|in\s+front\s+of|off)\s+(?:the\s+|a\s+|oncoming\s+)?(?:ocean|sea|lake|river|traffic|train|bridge|cliff|road|car|bus|truck|building)\b|cut\s+(?:deep|deeper)\b|(?:kill|hang|shoot|cut|hurt|harm|burn|drown|stab)(?:ing)? ${SELF}|overdos(?:e|ing)|od\b|end (?:it(?: all)?|${POSS} (?:own )?life|things|everything)|take ${POSS} (?:own )?life|jump|do it (?:tonight|today|now|this weekend))`;
 const WILL = String.raw`(?:going to|gonna|will|'ll|am about to|is about to|about to|decided to|intends? to|intending to|plan(?:s|ning)? to|want(?:s)? to act on)`;
 /** Means whose mere possession a note records as risk: firearms and ligatures, not kitchen knives. */
-const GUN = String.raw`(?:guns?|firearms?|rifles?|pistols?|handguns?|shotguns?|revolvers?|ropes?|nooses?)`;
+const GUN = String.raw`(?:guns?|firearms?|rifles?|pistols?|handguns?|shotguns?|revolvers?|AR-?15s?|AK-?47s?|glocks?|ropes?|nooses?)`;
 
 const re = (source: string, flags = 'gi'): RegExp => new RegExp(source, flags);
 
@@ -123,7 +129,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'suicidal_ideation',
     pattern: re(
-      String.raw`\bjump(?:ing)?\s+(?:off|from)\s+(?:a|the)\s+(?:bridge|building|roof|cliff|overpass|parking garage)\b`,
+      String.raw`\bjump(?:ing)?\s+(?:off|from|out\s+of)\s+(?:a|the|my|our|his|her|their)\s+(?:\w+\s+)?(?:bridge|building|roof|rooftop|cliff|overpass|parking\s+garage|balcony|window|ledge|tower|(?:\d+\w*|top)\s+floor)\b`,
     ),
   },
   {
@@ -180,14 +186,14 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'passive_death_wish',
     pattern: re(
-      String.raw`\b(?:nothing\s+to\s+live\s+for|no\s+reason\s+to\s+(?:live|keep\s+living|go\s+on)|(?:don'?t|dont|do\s+not)\s+see\s+(?:a|any)\s+reason\s+to\s+(?:keep\s+)?(?:live|living|go\s+on)|not\s+worth\s+living|tired\s+of\s+(?:living|life|being\s+alive)|point\s+(?:of|in)\s+living)\b`,
+      String.raw`\b(?:nothing\s+(?:left\s+)?to\s+live\s+for|no\s+reason\s+to\s+(?:live|keep\s+living|go\s+on)|(?:don'?t|dont|do\s+not)\s+see\s+(?:a|any)\s+reason\s+to\s+(?:keep\s+)?(?:live|living|go\s+on)|not\s+worth\s+living|tired\s+of\s+(?:living|life|being\s+alive)|point\s+(?:of|in)\s+living)\b`,
     ),
     firstPerson: true,
   },
   {
     kind: 'passive_death_wish',
     pattern: re(
-      String.raw`\b(?:disappear|dissapear|disapear|vanish)\b(?!\s+(?:into|under|behind|off\s+to|for\s+the\s+(?:weekend|day|evening)))(?:\s+forever)?|\b(?:easier|better|happier)\s+(?:off\s+)?if\s+(?:i|she|he|you)\s+(?:just\s+)?(?:died|was\s+(?:dead|gone)|were\s+(?:dead|gone)|wasn'?t\s+(?:around|here)|weren'?t\s+(?:around|here))\b|\bnever\s+(?:been\s+)?born\b|\bif\s+(?:i|she|he|you)\s+(?:wasn'?t|weren'?t)\s+around\b`,
+      String.raw`\b(?:disappear|dissapear|disapear|vanish)\b(?!\s+(?:into|under|behind|off\s+to|to|for\s+(?:a|the)\s+(?:weekend|day|evening|week|month|while)))(?:\s+forever)?|\b(?:easier|better|happier)\s+(?:off\s+)?if\s+(?:i|she|he|you)\s+(?:just\s+)?(?:died|was\s+(?:dead|gone)|were\s+(?:dead|gone)|wasn'?t\s+(?:around|here)|weren'?t\s+(?:around|here))\b|\bnever\s+(?:been\s+)?born\b|\bif\s+(?:i|she|he|you)\s+(?:wasn'?t|weren'?t)\s+around\b`,
     ),
     firstPerson: true,
   },
@@ -225,7 +231,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'plan',
     pattern: re(
-      String.raw`(?<!\b(?:safety|treatment|care|discharge|crisis|restriction|the|of|action|payment|cell|phone|insurance)\s)\bplans?\b(?!\s+(?:of\s+care|for\s+(?:treatment|discharge|follow)))`,
+      String.raw`(?<!\b(?:safety|treatment|care|discharge|crisis|restriction|the|of|action|payment|cell|phone|insurance)\s)\bplans?\b(?!\s+(?:of\s+care|for\s+(?:treatment|discharge|follow)))(?!\s+(?:is\s+)?to\s+(?:call|go\s+to|wake\s+up\s+(?:my|her|his)|tell|reach\s+out|text|contact|talk\s+to|use\s+(?:my|her|his)\s+(?:coping|safety)))(?!\s+(?:is\s+)?to\s+(?!(?:do\s+it|act|follow\s+through|carry\s+(?:it\s+)?out|go\s+through\s+with)\b)[a-z]+)(?!\s+(?:for\s+the\s+future|with\s+(?:friends|family|her|his|my)))`,
     ),
     needsContext: true,
   },
@@ -238,7 +244,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'intent',
     pattern: re(
-      String.raw`\b(?:can'?t|cannot|unable\s+to|not\s+able\s+to|won'?t|will\s+not|refuses\s+to|declined\s+to|not\s+sure\s+(?:i|she|he)\s+can)\s+(?:keep\s+${SELF}\s+safe|stay\s+safe|be\s+safe|contract\s+for\s+safety|commit\s+to\s+safety)\b`,
+      String.raw`\b(?:can'?t|cannot|unable\s+to|not\s+able\s+to|won'?t|will\s+not|refus(?:es|ed|ing)\s+to|declined\s+to|not\s+sure\s+(?:i|she|he)\s+can)\s+(?:keep\s+${SELF}\s+safe|stay\s+safe|be\s+safe|contract\s+for\s+safety|commit\s+to\s+safety)\b`,
     ),
   },
   // Means and preparatory acts.
@@ -316,7 +322,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'self_harm',
     pattern: re(
-      String.raw`\b(?:cut|cuts|cutting|burn|burned|burnt|burning|burns|scratch|scratched|scratching|hit|hits|hitting|punch|punched|punching|hurt|hurts|hurting|harm|harming|harmed|bang|banged)\s+(?:${SELF}|${POSS}\s+(?:wrists?|arms?|forearms?|legs?|thighs?|skin|stomach))\b`,
+      String.raw`\b(?:cut|cuts|cutting|burn|burned|burnt|burning|burns|scratch|scratched|scratching|hit|hits|hitting|punch|punched|punching|hurt|hurts|hurting|harm|harming|harmed|bang|banged)\s+(?:${SELF}|${POSS}\s+(?:wrists?|arms?|forearms?|legs?|thighs?|skin|stomach))\b(?!\s+(?:on|against|in|at)\s+(?:the|a)\s+(?:table|door|desk|chair|corner|cabinet|car|bed|counter|stairs?|gym|game|practice|fall))`,
     ),
     firstPerson: true,
   },
@@ -336,7 +342,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'suicide_attempt',
     pattern: re(
-      String.raw`\b(?:tried|attempted|attempting|trying)\s+to\s+(?:kill|hang|shoot|end|overdose|od|strangle|choke|suffocate|drown|poison|stab|jump|slit|electrocute)\b|\boverdosed\b|\bOD'?d\b|\btook\s+an?\s+overdose\b|(?<!\b(?:to|about|of|would|could|might|should|will|'ll|gonna)\s+)\boverdoses?\b(?!\s+on\b)|\bvia\s+OD\b`,
+      String.raw`\b(?:tried|attempted|attempting|trying)\s+to\s+(?:kill|hang|shoot|end|overdose|od|strangle|choke|suffocate|drown|poison|stab|jump|slit|electrocute)\b(?!\s+(?:me|us)\b)|\boverdosed\b|\bOD'?d\b|\btook\s+an?\s+overdose\b|(?<!\b(?:to|about|of|would|could|might|should|will|'ll|gonna)\s+)\boverdoses?\b(?!\s+on\b)|\bvia\s+OD\b`,
     ),
   },
   {
@@ -358,7 +364,7 @@ export const TRIGGERS: readonly Trigger[] = [
   { kind: 'suicide_attempt', pattern: re(String.raw`\b(?:shot|hanged|hung|stabbed|drowned)\s+${SELF}\b`) },
   // Harm to others.
   { kind: 'homicidal_ideation', pattern: re(String.raw`\bHI\b`, 'g') },
-  { kind: 'homicidal_ideation', pattern: re(String.raw`(?<=\bsi\s*(?:[/,&]|and)?\s*)hi\b`) },
+  { kind: 'homicidal_ideation', pattern: re(String.raw`\bhi\b(?<=\bsi\s*(?:[/,&]|and)?\s*hi)`) },
   {
     kind: 'homicidal_ideation',
     pattern: re(String.raw`\bhomicidal\b(?:\s+(?:ideations?|thoughts?|urges?|feelings?))?`),
@@ -497,7 +503,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'intent',
     pattern: re(
-      String.raw`\b(?:refus\w+|declin\w+|unwilling|won'?t|will\s+not)\s+(?:to\s+)?(?:engage\s+in\s+|participate\s+in\s+|complete\s+|do\s+|make\s+)?(?:a\s+|the\s+)?safety\s+plan(?:ning)?\b`,
+      String.raw`\b(?:refus\w+|declin\w+|unwilling|won'?t|will\s+not)\s+(?:to\s+)?(?:engage\s+in\s+|participate\s+in\s+|complete\s+|do\s+|make\s+|sign\s+)?(?:a\s+|the\s+)?safety\s+(?:plan(?:ning)?|contract)\b`,
     ),
   },
 
@@ -547,7 +553,15 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'means',
     pattern: re(
-      String.raw`\b${WEAPON}\s+(?:at|in)\s+(?:the\s+)?(?:home|house|apartment|car|truck|nightstand|closet|drawer|garage)\b|\b${WEAPON}\s+(?:from|out\s+of)\s+(?:the\s+)?(?:home|house)\b|\b(?:${WEAPON}|${PILLS})\b[^.;]{0,30}?\b(?:within|in)\s+(?:arm'?s\s+)?reach\b|\b(?:bottle|handful|bag|stash|supply)\s+of\s+${PILLS}\s+(?:in\s+front\s+of|next\s+to|beside|with)\b|\b${PILLS}\s+(?:in\s+front\s+of|lined\s+up|laid\s+out|counted\s+out)\b`,
+      String.raw`\b${WEAPON}\s+(?:(?:is|are|'s)\s+)?(?:at|in)\s+(?:the\s+|a\s+|my\s+|his\s+|her\s+|our\s+)?(?:home|house|apartment|car|truck|nightstand|closet|drawer|garage|basement|safe|lockbox|bedroom|dresser|glovebox)\b|\b${WEAPON}\s+(?:from|out\s+of)\s+(?:the\s+)?(?:home|house)\b|\b(?:${WEAPON}|${PILLS})\b[^.;]{0,30}?\b(?:within|in)\s+(?:arm'?s\s+)?reach\b`,
+    ),
+  },
+
+  // Means set out ready to use is preparation, not mere access: "pills lined up", "a bottle of pills next to her".
+  {
+    kind: 'preparatory_act',
+    pattern: re(
+      String.raw`\b(?:bottle|handful|bag|stash|supply)\s+of\s+${PILLS}\s+(?:in\s+front\s+of|next\s+to|beside|with)\b|\b${PILLS}\s+(?:in\s+front\s+of|lined\s+up|laid\s+out|counted\s+out|sorted\s+out)\b`,
     ),
   },
 
@@ -604,7 +618,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'self_harm',
     pattern: re(
-      String.raw`\b(?:i|she|he|pt|client)\s+(?:\w+\s+)?(?:cut|burned|burnt|scratched)\s+(?:again|last\s+night|yesterday|today|tonight|this\s+(?:morning|week|weekend|afternoon)|(?:a\s+few|two|three|\d+)\s+times|once|twice|(?:really\s+)?(?:deep|bad))\b|\brelaps\w*\s+(?:(?:and|on|with|into)\s+)?(?:cut|cutting|self[- ]?harm\w*)\b|\b(?:swallow\w*|ingest\w*)\s+(?:a\s+|an\s+|some\s+)?(?:batter(?:y|ies)|glass|screws?|razors?|blades?|nails?|coins?|foreign\s+(?:object|body|bodies)|objects?)\b`,
+      String.raw`\b(?:i|she|he|pt|client)\s+(?:\w+\s+)?(?:cut|burned|burnt|scratched)\s+(?:again|last\s+night|yesterday|today|tonight|this\s+(?:morning|week|weekend|afternoon)|(?:a\s+few|two|three|\d+)\s+times|once|twice|(?:really\s+)?(?:deep|bad))\b|\brelaps\w*\s+(?:(?:and|on|with|into)\s+)?(?:cut|cutting|self[- ]?harm\w*)\b|\b(?:swallow\w*|ingest\w*)\s+(?:a\s+|an\s+|some\s+)?(?:(?:\w+\s+){0,2}?(?:batter(?:y|ies)|glass|screws?|razors?|blades?|nails?|coins?|caps?|clips?|pins?|needles?|magnets?|staples?|pencils?|pens?|erasers?|buttons?|keys?|bolts?|tacks?|utensils?|spoons?|forks?)|foreign\s+(?:object|body|bodies)|objects?)\b`,
     ),
   },
   // Ligature and heights: "tied shirt around neck", "standing on the ledge".
@@ -659,7 +673,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'self_harm',
     pattern: re(
-      String.raw`(?<=\burges?\s+to\s+)(?:cut|burn|scratch|self[- ]?harm|hurt\s+${SELF}|hit\s+${SELF})\b`,
+      String.raw`\b(?:cut|burn|scratch|self[- ]?harm|hurt\s+${SELF}|hit\s+${SELF})\b(?<=\burges?\s+to\s+(?:cut|burn|scratch|self[- ]?harm|hurt\s+${SELF}|hit\s+${SELF}))`,
     ),
   },
   {
@@ -851,11 +865,311 @@ export const TRIGGERS: readonly Trigger[] = [
       String.raw`\bthreat(?:en(?:ed|s|ing)?)?\s+(?:to\s+)?(?:${HARM_VERB}|beat|shoot\s+up|blow\s+up|burn\s+down)\b|\bthreatened\s+(?:${OTHER_TARGET}|(?:the\s+)?(?:front\s+desk\s+)?staff)\b|\byou(?:'re|\s+are)\s+(?:dead|going\s+to\s+die|gonna\s+die)\b|\bmake\s+(?:${OTHER_TARGET}|you|them)\s+pay\b`,
     ),
   },
+
+  // --- Mechanisms generalized from client-voice text (portal messages, intake answers, MSE, nursing notes). ---
+  // A lethal means one says one would already have used: "if i had a gun i'd have used it by now".
+  {
+    kind: 'suicidal_ideation',
+    pattern: re(
+      String.raw`\bif\s+(?:i|she|he)\s+(?:had|owned|could\s+get)\s+(?:access\s+to\s+)?(?:(?:a|an|the|my|any|some|enough)\s+)?(?:${WEAPON}|${PILLS})\b[^.;]{0,30}?\b(?:i'd|i\s+would|she'd|he'd|she\s+would|he\s+would)\s+(?:already\s+)?(?:have\s+)?(?:used|use|done|do|taken|take|swallowed)\s+(?:it|them|one)\b`,
+    ),
+  },
+  // Indirect farewells: each alone is ordinary; two together, or with a risk word, are a goodbye.
+  {
+    kind: 'preparatory_act',
+    pattern: re(
+      String.raw`\b(?:won'?t|will\s+not|not\s+going\s+to)\s+(?:be\s+)?need(?:ing)?\s+(?:the|my|them|it|this|that|those|any|next|these)\b|\b(?:you\s+)?(?:don'?t|won'?t)\s+need\s+to\s+(?:schedule|book|see|call|worry\s+about)\s+me\b|\bcancel\s+(?:all\s+)?(?:my|the)\s+(?:future\s+)?(?:appointments?|appts?|sessions?)\b|\btake\s+care\s+of\s+(?:yourself|urself|your\s+self)\b|\bthank\s+you\s+for\s+(?:trying|everything|all\s+(?:you'?ve|you\s+have)\s+done)\b|\bthanks\s+for\s+(?:trying|everything)\b|\btonight'?s?\s+(?:is\s+)?the\s+night\b|\b(?:i'll|i\s+will|she'll|he'll)\s+be\s+gone\s+(?:by|before|soon)\b|\b(?:i'm|i\s+am|she's|he's)\s+leaving\s+soon\b|\b(?:said|say|saying)\s+(?:bye|goodbye)\s+to\b|\b(?:doesn'?t|didn'?t|don'?t|won'?t)\s+(?:know|realize|get)\s+what\s+(?:i|she|he)\s+meant\b|\b(?:tying|tie|tied)\s+up\s+(?:(?:all|my|the)\s+)?loose\s+ends\b|\b(?:wrote|written|writing|left|gave)\s+(?:down\s+)?(?:my|her|his|all\s+my)\s+passwords\b|\bgave\s+(?:my|her|his)\s+(?:\w+\s+){1,4}to\s+(?:my|her|his)\s+\w+\b|\bgave\s+away\s+(?:my|her|his)\s+\w+|\byou\s+can\s+(?:have|keep)\s+(?:it|them|my\s+\w+)\b|\bgive\s+(?:it|them)\s+(?:to\s+someone|away)\b|\b(?:don'?t|no\s+need\s+to)\s+(?:bother\s+)?schedul\w*\s+me\b|\bthis\s+is\s+(?:goodbye|the\s+end)\b|\bgoodbye\s+(?:forever|everyone)\b`,
+    ),
+    needsContext: true,
+  },
+  // Swallowing whatever was to hand is an overdose: "swallowed whatever was in the medicine cabinet".
+  {
+    kind: 'suicide_attempt',
+    pattern: re(
+      String.raw`\b(?:took|swallowed|downed|ingested|drank)\s+(?:whatever|everything|all\s+(?:the|of\s+the)\s+(?:pills|meds|medications?))\b(?:\s+(?:was|i\s+could\s+find|i\s+found|in))?`,
+    ),
+  },
+  // "im done." after a statement of hopelessness: giving up ("it doesnt get better. im done.").
+  {
+    kind: 'passive_death_wish',
+    pattern: re(String.raw`\bi'?m\s+(?:just\s+|so\s+|really\s+)?done(?=\s*(?:$|[.!]))`),
+    firstPerson: true,
+    near: /\b(?:better|hopeless|pointless|no\s+point|give\s+up|any\s*more|doesn'?t|won'?t|can'?t|nothing|tired|alone|over)\b/i,
+  },
+  // Crashing the car as an urge (with or without others in it).
+  {
+    kind: 'suicidal_ideation',
+    pattern: re(
+      String.raw`\b(?:want|wanted|urges?|thinking\s+(?:about|of)|think\s+about|thought\s+about|thoughts\s+of)\s+(?:to\s+)?(?:just\s+)?(?:crash(?:ing)?|wreck(?:ing)?|driv(?:e|ing)\s+off)\s+(?:the|my)\s+(?:car|truck)\b`,
+    ),
+  },
+  // Distrust of one's own safety, or "i'm not safe": the client cannot keep themselves safe.
+  {
+    kind: 'intent',
+    pattern: re(
+      String.raw`\b(?:don'?t|do\s+not|can'?t|cannot)\s+trust\s+${SELF}(?=\s*(?:$|[.!,;]|right\s+now|any\s*more|tonight|alone|not\s+to|and\b|with\s+(?:${WEAPON}|${PILLS}|the\s+\w+|my\s+\w+)|to\s+(?:stay|be|keep)\s+safe))|\b(?:i'm|i\s+am)\s+not\s+safe\b(?!\s+(?:driv\w*|behind\s+the\s+wheel|to\s+(?:drive|work|be\s+(?:driving|around))|at\s+home|with\s+(?:him|her|them|my\s+\w+)|there|around|from|in\s+(?:my|the|this)\s+(?:home|house|relationship|neighbou?rhood)))|\b(?:don'?t|do\s+not)\s+feel\s+safe\s+(?:with|around)\s+${SELF}\b`,
+    ),
+  },
+  // Feeling already dead or gone.
+  {
+    kind: 'passive_death_wish',
+    pattern: re(
+      String.raw`\b(?:(?:feel|feels|felt|feeling)\s+)?(?:like|as\s+if|as\s+though)\s+(?:i'm|i\s+am|i\s+was)\s+already\s+(?:dead|gone)\b`,
+    ),
+  },
+  // Preoccupation with a means: thinking of it again and again, counting it ("keep counting them").
+  {
+    kind: 'suicidal_ideation',
+    pattern: re(
+      String.raw`\b(?:keep|keeps|kept|can'?t\s+stop|cannot\s+stop|couldn'?t\s+stop)\s+(?:thinking\s+about|counting|looking\s+at|staring\s+at|picturing)\s+(?:it|that|them|those|the\s+\w+|my\s+\w+)\b|\bthink\s+about\s+(?:it|that|them)\s+(?:every\s+day|all\s+the\s+time|constantly|every\s+night|nonstop)\b|\band\s+(?:i|she|he)\s+(?:think|thinks|thought)\s+about\s+(?:it|them|using\s+(?:it|them))\b|\b(?:looked|stared|staring|looking|sat\s+looking)\s+at\s+(?:the|my|her|his|those)\s+\w+\s+for\s+(?:an?\s+|over\s+an?\s+)?(?:hours?|while|long\s+time|\d+\s+\w+)\b`,
+    ),
+    near: new RegExp(String.raw`\b(?:${WEAPON}|${PILLS}|cord|balcony|bridge|ledge|roof|cabinet)\b`, 'i'),
+  },
+  // Means at hand, in the client's words: "i have like 60 seroquel", "still have the cord", "the pistol is in the safe".
+  {
+    kind: 'means',
+    pattern: re(
+      String.raw`\b(?:have|has|got|keep|keeps)\s+(?:like\s+|about\s+|around\s+|over\s+|maybe\s+)?(?:[2-9]\d|\d{3})\s+(?:of\s+(?:my|her|his|the)\s+)?(?:\w+\s+)?${PILLS}\b|\bstill\s+(?:have|has|got|keep|keeps)\s+(?:the|my|a|that|her|his)\s+(?:\w+\s+)?(?:cord|rope|belt|noose|gun|razors?|blades?)\b|\bstill\s+(?:have|has|got|keep|keeps)\s+(?:the|my|those)\s+(?:\w+\s+)?${PILLS}\s+(?:from\s+last\s+time|i\s+saved)\b|\b${GUN}\b[^.;]{0,40}?\b(?:i|she|he)\s+knows?\s+(?:the\s+(?:code|combination)|where\s+the\s+key\s+is)\b`,
+    ),
+  },
+  // Checking whether a method would be lethal: "measured how high the balcony is".
+  {
+    kind: 'preparatory_act',
+    pattern: re(
+      String.raw`\b(?:measured|checked|calculated|tested|figured\s+out|looked\s+up|researched)\s+how\s+(?:high|far\s+(?:down|up)|tall|deep|strong|long\s+it\s+(?:would|takes))\b|\b(?:high|strong|deep)\s+enough\b(?=\s*(?:$|[.!,;]|to\s+(?:kill|die)))`,
+    ),
+    near: /\b(?:balcony|bridge|roof|ledge|window|building|cliff|overpass|rope|cord|belt|pills|floor|story|storey)\b/i,
+  },
+  // Hoping one's body gives out: "hoping it'll just stop my heart".
+  {
+    kind: 'passive_death_wish',
+    pattern: re(
+      String.raw`\b(?:hop\w*|wish\w*|pray\w*)\b[^.!?;]{0,40}?\b(?:would|will|'ll|could|might)\s+(?:just\s+)?(?:stop\s+(?:my|her|his)\s+heart|kill\s+(?:me|her|him)|end\s+me|finish\s+me\s+off|be\s+the\s+end\s+of\s+me)\b|\b(?:hop\w*|wish\w*|pray\w*)\s+(?:that\s+)?(?:\w+\s+){1,3}?(?:kills|will\s+kill|would\s+kill|'ll\s+kill|stops|will\s+stop)\s+(?:me|my\s+heart)\b|\bhoping\s+(?:that\s+)?(?:i|she|he)\s+(?:crash|die|get\s+(?:hit|killed)|don'?t\s+make\s+it|don'?t\s+wake\s+up)\b|\b(?:don'?t|do\s+not|doesn'?t|does\s+not)\s+care\s+if\s+(?:i|she|he)\s+(?:die|dies|live\s+or\s+die|lives\s+or\s+dies|get\s+(?:hurt|killed)|gets\s+(?:hurt|killed)|don'?t\s+wake\s+up|doesn'?t\s+wake\s+up)\b`,
+    ),
+  },
+  // An injury to one's own body done on purpose is self-harm, whatever the body part.
+  {
+    kind: 'self_harm',
+    pattern: re(
+      String.raw`\b(?:cut|sliced?|slit|slash\w*|burn\w*|scratch\w*|hit|punch\w*|bang\w*|stabb?\w*|hurt|broke|smash\w*|bruis\w*)\s+(?:\w+\s+){0,3}?(?:my|her|his|their)\s+(?:own\s+)?(?:hands?|fingers?|knuckles?|face|head|neck|fist|wrists?|arms?|legs?|body)\b[^.;]{0,20}?\b(?:on\s+purpose|deliberately|intentionally)\b|\b(?:hitting|banging|slamming|knocking)\s+(?:(?:my|her|his|their)\s+)?head\s+(?:on|against|into)\s+(?:the\s+|a\s+)?(?:wall|floor|door|window|table|desk|ground)\b`,
+    ),
+  },
+  // Risk taken on purpose hoping to be harmed: "driving really fast on purpose hoping something happens".
+  {
+    kind: 'passive_death_wish',
+    pattern: re(
+      String.raw`\b(?:on\s+purpose|deliberately|intentionally)\b[^.;]{0,20}?\bhoping\s+(?:that\s+)?(?:something\s+(?:bad\s+)?happens|i\s+(?:crash|die|get\s+(?:hurt|killed)|don'?t\s+make\s+it))\b`,
+    ),
+  },
+  // Death as relief; rumination on death.
+  {
+    kind: 'passive_death_wish',
+    pattern: re(
+      String.raw`\b(?:a\s+relief|peaceful|nice|easier|better)\s+to\s+(?:just\s+)?(?:be\s+(?:gone|dead)|die|not\s+(?:wake\s+up|be\s+here|exist))\b|\bruminat\w*\s+(?:on|about|over)\s+(?:death|dying)\b`,
+    ),
+  },
+  // A plan with no object in the client's own words: "i made a plan. im not gonna say what it is".
+  {
+    kind: 'plan',
+    pattern: re(
+      String.raw`\bi(?:'ve|\s+have)?\s+(?:got|made|have|came\s+up\s+with)\s+a\s+plan(?=\s*(?:$|[.!,;]|and\b|now\b|already\b))`,
+    ),
+    unless:
+      /\b(?:call|text|reach\s+out|go\s+to\s+(?:the\s+)?(?:ER|ED|hospital|meetings?)|sponsor|coping|safety\s+plan|therapist|counselor|budget|study|schedule|routine|diet|workout)\b/i,
+  },
+  // Finding a way to die; voices urging it; "end it already".
+  {
+    kind: 'suicidal_ideation',
+    pattern: re(
+      String.raw`\b(?:find|found|finding|figure\s+out)\s+a\s+way\s+to\s+(?:end\s+it|die|kill\s+${SELF}|do\s+it|end\s+(?:my|her|his)\s+life)\b|\bvoices?\b[^.;]{0,30}?\b(?:saying|says|telling\s+(?:me|her|him)|tells\s+(?:me|her|him))\s+(?:to\s+)?(?:just\s+)?(?:end\s+it|kill\s+${SELF}|die|jump|cut|hang|overdose)\b|\bend\s+it\s+already\b`,
+    ),
+  },
+  // A permanent "fix" for being a burden (perceived burdensomeness is the context, not a trigger).
+  {
+    kind: 'suicidal_ideation',
+    pattern: re(
+      String.raw`\b(?:fix|fixing|solve|solving|end|ending|take\s+care\s+of)\s+(?:it|that|this|everything|the\s+problem)\s+(?:permanently|for\s+good)\b|\bpermanent\s+solution\b`,
+    ),
+    near: /\b(?:burden|better\s+off|everyone|die|dead|gone|myself|suicid\w*)\b/i,
+  },
+  // A weapon held to one's own body: "grabbed a knife and held it to my own wrist".
+  {
+    kind: 'preparatory_act',
+    pattern: re(
+      String.raw`\b(?:held|holding|hold|holds|put|putting|pointed|pointing|press\w*)\s+(?:it|one|them)\s+(?:to|at|against|on)\s+(?:(?:my|her|his|their)\s+)?(?:own\s+)?(?:head|temple|wrists?|throat|neck|chest|mouth|skin|arm)\b`,
+    ),
+    near: new RegExp(String.raw`\b${WEAPON}\b`, 'i'),
+  },
+  // "take out" as killing: "wants to 'take out' his coworkers".
+  {
+    kind: 'homicidal_ideation',
+    pattern: re(
+      String.raw`\btake\s+["'\u201c]?out["'\u201d]?\s+(?:(?:my|his|her|their|the|all\s+(?:my|his|her|the))\s+)?${KIN}\b(?!\s+(?:for|to|on|of)\b)|\btake\s+(?:him|her|them)\s+out\b(?!\s+(?:to|for|on|of)\b)`,
+    ),
+  },
+  // Threats to the listener: "I'll kill every one of you".
+  {
+    kind: 'homicidal_ideation',
+    pattern: re(
+      String.raw`\b${WILL}\s+(?:kill|murder|stab|shoot|strangle|choke)\s+(?:you(?:\s+all)?|y'all|(?:every\s*one|each|all)\s+of\s+(?:you|them|y'all)|everyone|everybody)\b`,
+    ),
+  },
+  // On a ledge or railing of any kind: "found on the roof ledge".
+  {
+    kind: 'preparatory_act',
+    pattern: re(String.raw`\b(?:on|onto)\s+(?:the|a)\s+(?:\w+\s+)?(?:ledge|railing)\b`),
+  },
+  // A ligature tied to a fixture: "attempted to tie sheet to bed frame".
+  {
+    kind: 'suicide_attempt',
+    pattern: re(
+      String.raw`\b(?:tie|tied|tying|attach\w*|hook\w*|fasten\w*)\s+(?:a\s+|the\s+|her\s+|his\s+|my\s+)?(?:bed\s*)?(?:sheets?|belt|cord|rope|shoelaces?|scarf|towel|shirt|ligature)\s+(?:to|around|on)\s+(?:(?:the|a)\s+)?(?:\w+\s+)?(?:bed|frame|door|doorknob|closet|rod|pipe|beam|rail|hook|ceiling|fan|shower|vent|hinge)\b`,
+    ),
+  },
+  // Futility of going on: "dont know how much longer i can keep going like this".
+  {
+    kind: 'passive_death_wish',
+    pattern: re(
+      String.raw`\b(?:don'?t|do\s+not|doesn'?t)\s+know\s+how\s+(?:much\s+)?(?:longer|long)\s+(?:i|she|he)\s+can\s+(?:keep\s+going|go\s+on|do\s+this|take\s+(?:it|this)|hold\s+on|keep\s+doing\s+this|last)(?=\s*(?:$|[.!,;]|like\s+this|any\s*more))|\bcan'?t\s+keep\s+going(?=\s*(?:$|[.!,;]|like\s+this|any\s*more))`,
+    ),
+  },
+  // A negated frame that is the wish itself: "i dont see the point in living".
+  {
+    kind: 'passive_death_wish',
+    pattern: re(
+      String.raw`\b(?:don'?t|do\s+not|doesn'?t|does\s+not|can'?t|cannot)\s+see\s+(?:the|a|any)\s+point\s+(?:in|of)\s+(?:living|life|going\s+on|being\s+alive|staying\s+alive|being\s+here)\b`,
+    ),
+  },
+  {
+    kind: 'passive_death_wish',
+    pattern: re(
+      String.raw`\b(?:don'?t|do\s+not|doesn'?t|does\s+not)\s+want\s+to\s+do\s+(?:this|the)\s+(?:whole\s+)?(?:life|living|being\s+alive)(?:\s+thing)?\b`,
+    ),
+  },
+  // Wanting out, not lasting much longer, being ready to die.
+  {
+    kind: 'passive_death_wish',
+    pattern: re(
+      String.raw`\b(?:just\s+)?want\s+out(?=\s*(?:$|[.!,;]|of\s+(?:life|this\s+life|here|everything|this\s+world)))|\b(?:don'?t\s+think|not\s+sure|doubt)\s+(?:i|she|he)\s+can\s+(?:do\s+this|go\s+on|keep\s+going|take\s+(?:it|this)|hold\s+on|last)\s+(?:much\s+)?(?:longer|any\s*more)\b|\bready\s+to\s+die\b`,
+    ),
+  },
+  {
+    kind: 'passive_death_wish',
+    pattern: re(String.raw`\b(?:i'm|i\s+am)\s+ready\s+to\s+go(?=\s*(?:$|[.!,;]))`),
+    around: /\b(?:peace|goodbye|bye|done|tired|die|dead|over|gone)\b/i,
+  },
+  // A weapon brought to a public place: "going to bring my dads gun to school".
+  {
+    kind: 'preparatory_act',
+    pattern: re(
+      String.raw`\b(?:bring|bringing|brought|take|taking|took|carry|carrying)\s+(?:a|an|my|his|her|the|\w+'?s)\s+(?:\w+\s+)?(?:gun|rifle|pistol|handgun|shotgun|weapon|AR-?15)\s+to\s+(?:school|work|class|the\s+office|church|campus)\b`,
+    ),
+  },
+  // Wishing one could stop existing.
+  {
+    kind: 'passive_death_wish',
+    pattern: re(
+      String.raw`\bwish(?:es|ed|ing)?\s+(?:i|she|he)\s+could\s+(?:just\s+)?(?:not\s+exist|stop\s+existing|not\s+be\s+(?:here|alive))\b`,
+    ),
+  },
+  // The one thing between the client and death: "the only thing stopping me is my mom", "id already be dead".
+  {
+    kind: 'suicidal_ideation',
+    pattern: re(
+      String.raw`\b(?:the\s+)?only\s+(?:thing|reason|one|person)\s+(?:stopping|keeping|holding)\s+(?:me|her|him)\b(?:\s+(?:back\s+)?(?:alive|here|from\s+(?:killing|ending|doing\s+it|jumping|hurting|taking|going\s+through)))?(?!\s+(?:back\s+)?from\b)|\b(?:already\s+)?(?:be\s+(?:dead|gone)|have\s+(?:killed\s+myself|done\s+it|died|been\s+dead))\b(?<=\b(?:i'd|i\s+would)\s+(?:already\s+)?(?:be\s+(?:dead|gone)|have\s+(?:killed\s+myself|done\s+it|died|been\s+dead)))(?:\s+already)?(?!\s+(?:without|if\s+it\s+(?:wasn'?t|weren'?t)\s+for\s+(?:you|my\s+(?:therapist|doctor|meds))|tired|by\s+(?:then|now)\s+from))`,
+    ),
+  },
+  // No way out but death.
+  {
+    kind: 'suicidal_ideation',
+    pattern: re(
+      String.raw`\b(?:no|only)\s+(?:other\s+)?way\s+out\b[^.;]{0,20}?\b(?:except|but|other\s+than|is)\s+(?:dying|death|to\s+die|suicide|killing\s+${SELF}|ending\s+it)\b`,
+    ),
+  },
+  // Being told one will not be seen again: "you won't see me tomorrow".
+  {
+    kind: 'suicidal_ideation',
+    pattern: re(
+      String.raw`\b(?:you|they|nobody|no\s+one|anyone)\s+(?:won'?t|will\s+not|will\s+never|'ll\s+never|never)\s+(?:see|hear\s+from)\s+me\s+(?:again|tomorrow|after\s+\w+|any\s*more)\b`,
+    ),
+  },
+  // A ligature in hand while up on something: "standing on chair with belt in hand".
+  {
+    kind: 'preparatory_act',
+    pattern: re(
+      String.raw`\b(?:standing|stood|climbed)\s+(?:up\s+)?on\s+(?:(?:a|the|her|his|my)\s+)?(?:chair|stool|toilet|bed|sink|desk)\b[^.;]{0,30}?\b(?:belt|rope|cord|sheet|ligature|noose|shoelace|scarf)\b|\b(?:belt|rope|cord|sheet|ligature|noose)\s+in\s+(?:hand|(?:her|his|my)\s+hands?)\b[^.;]{0,30}?\b(?:standing|stood|climbed)\s+on\b`,
+    ),
+  },
+  // Bleeding from a self-harm site: "my wrist is still bleeding from earlier".
+  {
+    kind: 'self_harm',
+    pattern: re(
+      String.raw`\b(?:my|her|his)\s+(?:wrists?|forearms?|thighs?)\s+(?:is|are|was|were|keeps?|won'?t\s+stop)\s+(?:still\s+)?bleed\w*\b`,
+    ),
+  },
+  // Not promising to be safe is a safety statement: "i cant promise ill be safe tonight".
+  {
+    kind: 'intent',
+    pattern: re(
+      String.raw`\b(?:can'?t|cannot|won'?t|will\s+not|not\s+going\s+to)\s+promise\s+(?:(?:that\s+)?(?:i'll|i\s+will|i'd|i\s+can|she'll|he'll)\s+)?(?:be\s+|stay\s+|keep\s+(?:${SELF}\s+)?)safe\b`,
+    ),
+  },
+  // Asking forgiveness ahead for an act: "dont be mad at me for what im about to do".
+  {
+    kind: 'intent',
+    pattern: re(
+      String.raw`\b(?:don'?t\s+be\s+(?:mad|angry|sad)|sorry|forgive\s+me)\b[^.;]{0,30}?\bwhat\s+(?:i'm|i\s+am|i'll|i\s+will)\s+(?:about\s+to|going\s+to)\s+do\b`,
+    ),
+  },
+  // Means next to the client: "my pills next to me rn".
+  {
+    kind: 'preparatory_act',
+    pattern: re(String.raw`\b${PILLS}\s+(?:are\s+)?(?:right\s+)?(?:next\s+to|in\s+front\s+of|beside)\s+me\b`),
+  },
+  // A whole bottle at hand: "i have a whole bottle".
+  {
+    kind: 'means',
+    pattern: re(String.raw`\b(?:have|has|got|keep|keeps)\s+(?:a|the)\s+(?:whole|full|entire|new)\s+bottle\b`),
+  },
+  // A stated resolve to find a way: "I'm going to find a way to end it in here".
+  {
+    kind: 'intent',
+    pattern: re(
+      String.raw`\b${WILL}\s+find\s+(?:a\s+way|some\s+way)\s+to\s+(?:end\s+it|die|kill\s+${SELF}|do\s+it|end\s+(?:my|her|his)\s+life)\b`,
+    ),
+  },
+  // Command hallucinations that are hard to resist.
+  {
+    kind: 'intent',
+    pattern: re(
+      String.raw`\b(?:difficulty|trouble|a\s+hard\s+time|struggl\w+)\s+(?:resisting|ignoring)\b|\b(?:can'?t|cannot|unable\s+to|not\s+able\s+to)\s+(?:resist|ignore)\s+(?:them|it|the\s+(?:voices?|commands?|urges?))\b`,
+    ),
+    needsContext: true,
+  },
+  // Fear of oneself: "I'm scared of myself".
+  {
+    kind: 'suicidal_ideation',
+    pattern: re(
+      String.raw`\b(?:scared|afraid|frightened|terrified)\s+of\s+(?:myself|what\s+i\s+(?:might|could|will|would)\s+do)\b`,
+    ),
+  },
+  // "i mean it" after a death wish: the wish is meant.
+  {
+    kind: 'intent',
+    pattern: re(String.raw`\bi\s+(?:really\s+|actually\s+)?mean\s+it\b`),
+    near: /\b(?:die|dead|kill|end\s+it|suicid\w*|gone)\b/i,
+  },
+  // Fear of what one will do to oneself: "scared ill do something to myself this weekend".
+  {
+    kind: 'suicidal_ideation',
+    pattern: re(String.raw`\bdo\s+something\s+(?:\w+\s+)?to\s+${SELF}\b`),
+    firstPerson: true,
+  },
 ];
 
 /** Sentence has something a bare "plan" or "intent" can refer to. */
 export const RISK_CONTEXT =
-  /\b(?:SI|HI|suicid\w*|sucid\w*|homicid\w*|kill\w*|self[- ]?harm\w*|C-SSRS|overdos\w*|hang\w*|die|dying|dead|harm\w*|hurt\w*|shoot\w*|farewell|wake\s+up|(?:don'?t|never|won'?t)\s+see\s+(?:them|you|her|him|anyone|everyone|my\s+\w+)\s+again|command|voices|safety\s+plan\w*|rope|noose|gun|pills)\b/i;
+  /\b(?:SI|HI|suicid\w*|sucid\w*|homicid\w*|kill\w*|self[- ]?harm\w*|C-SSRS|overdos\w*|hang\w*|die|dying|dead|harm\w*|hurt\w*|shoot\w*|farewell|wake\s+up|(?:don'?t|never|won'?t)\s+see\s+(?:them|you|her|him|anyone|everyone|my\s+\w+)\s+again|command|voices|safety\s+plan\w*|rope|noose|gun|pills|burden|don'?t\s+trust\s+myself)\b/i;
 
 /**
  * Phrases whose risk words are not about risk: idioms ("dying to see", "killing it at work")

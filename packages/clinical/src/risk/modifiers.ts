@@ -25,22 +25,22 @@ const PSEUDO_NEGATION =
  * this doesn't get better I'm going to end it"), but not a complement ("does not feel she is").
  */
 const NEGATION_BREAK = new RegExp(
-  `${AFFIRM.source}|(?<!\\b(?:that|if|whether|think|thinks|feel|feels|believe|believes|say|says|said|sure)\\s+)\\b(?:i|i'm|im|i'll|she|he|we|they)\\b`,
+  `${AFFIRM.source}|\\b(?:hoping|wishing|praying)\\b|(?<!\\b(?:that|if|whether|think|thinks|feel|feels|believe|believes|say|says|said|sure)\\s+)\\b(?:i|i'm|im|i'll|she|he|we|they)\\b`,
   'gi',
 );
 
 const NEGATION =
-  /\b(?:denie[sd]|deny(?:ing)?|denial\s+of|no|not|never|without|w\/o|negative\s+for|neg\s+for|free\s+of|absence\s+of|none|nor|neither|doesn'?t|does\s+not|didn'?t|did\s+not|don'?t|dont|do\s+not|hasn'?t|has\s+not|haven'?t|have\s+not|isn'?t|is\s+not|wasn'?t|was\s+not|won'?t|will\s+not|wouldn'?t|would\s+not|no\s+longer|ruled\s+out|refutes|i'?m\s+not|nope|nah|naw|zero|ain'?t)\b/gi;
+  /\b(?:denie[sd]|deny(?:ing)?|denial\s+of|no|not|never|without|w\/o|negative\s+for|neg\s+for|free\s+of|absence\s+of|none|nor|neither|doesn'?t|does\s+not|didn'?t|did\s+not|don'?t|dont|do\s+not|hasn'?t|has\s+not|haven'?t|have\s+not|isn'?t|is\s+not|wasn'?t|was\s+not|won'?t|will\s+not|wouldn'?t|would\s+not|no\s+longer|ruled\s+out|refutes|rejects|rejected|disavows|disavowed|i'?m\s+not|nope|nah|naw|zero|ain'?t)\b/gi;
 
 /** "SI: denied", "SI/HI - none", "SI (-)", "SI negative", "SI resolved". */
 const POST_NEGATION =
-  /^(?:\s*(?:\/|,|and|or|&)\s*(?:SI|HI|SIB|NSSI|AVH|AH|VH|plan|intent|ideation|self[- ]?harm))*(?:\s*(?:risk|screen(?:ing|er)?|assessment|items?|questions?|thoughts?|ideation|behaviou?rs?|result))*\s*(?:[:=\u2013-]\s*)?(?:(?:was|is|were|are|has\s+been|have\s+been)\s+)?(?:denie[sd]|deny|none|no\b|neg(?:ative)?\b|\(-\)|-(?=\s|$|,)|absent|not\s+(?:present|endorsed|reported)|none\s+reported)/i;
+  /^(?:\s*(?:\/|,|and|or|&)\s*(?:SI|HI|SIB|NSSI|AVH|AH|VH|plan|intent|ideation|self[- ]?harm))*(?:\s*(?:risk|screen(?:ing|er)?|assessment|items?|questions?|thoughts?|ideation|behaviou?rs?|result))*\s*(?:[:=\u2013-]\s*)?(?:(?:was|is|were|are|has\s+been|have\s+been)\s+)?(?:denie[sd]|deny|none|no\b|neg(?:ative)?\b|\(-\)|-(?=\s|$|,)|absent|not\s+(?:present|endorsed|reported)|none\s+reported|(?:rated\s+|at\s+|of\s+)?0\s*(?:\/|out\s+of)\s*(?:10|5|100)\b)/i;
 
 const HISTORY_PRE =
-  /\b(?:history(?:\s+of)?|hx|h\/o|past(?=\s+(?:psychiatric|medical|history|hx|episodes?)\b|\s*$)|in\s+the\s+past(?!\s+(?:few|several|couple|two|three|\d+|week|weeks|month|months|days?|night)\b)|prior|previous(?:ly)?|remote|lifetime|former|old\s+(?:healed\s+)?scars?|healed\s+scars?|used\s+to|as\s+a\s+(?:child|kid|teen|teenager|adolescent|youth)|when\s+(?:i|she|he|they)\s+(?:was|were)|in\s+(?:my|her|his|their)\s+(?:teens|twenties|thirties|forties|youth|childhood|\d0s)|back\s+in|years\s+ago|last\s+year|growing\s+up|when\s+(?:i|she|he)\s+was\s+younger|as\s+a\s+teenager|last\s+(?:summer|spring|fall|autumn|winter|christmas)|a\s+(?:long\s+)?(?:time|while)\s+(?:ago|back)|in\s+(?:high\s+school|middle\s+school|college|grad\s+school|university|the\s+army|the\s+military|basic\s+training|childhood|adolescence)|since\s+(?:i|she|he|they|pt)\s+last|(?:clean|free)\s+(?:from|of)|it'?s\s+been\s+(?:a|an|\d+|\w+)\s+(?:days?|weeks?|months?|years?)\s+since)\b/gi;
+  /\b(?:history(?:\s+of)?|hx|h\/o|past(?=\s+(?:psychiatric|medical|history|hx|episodes?)\b|\s*$)|in\s+the\s+past(?!\s+(?:few|several|couple|two|three|\d+|week|weeks|month|months|days?|night)\b)|prior|previous(?:ly)?|remote|lifetime|former|old\s+(?:healed\s+)?scars?|healed\s+scars?|used\s+to|as\s+a\s+(?:child|kid|teen|teenager|adolescent|youth)|when\s+(?:i|she|he|they)\s+(?:was|were)|in\s+(?:my|her|his|their)\s+(?:teens|twenties|thirties|forties|youth|childhood|\d0s)|back\s+in|years\s+ago|last\s+year|growing\s+up|when\s+(?:i|she|he)\s+was\s+younger|as\s+a\s+teenager|last\s+(?:summer|spring|fall|autumn|winter|christmas)|a\s+(?:long\s+)?(?:time|while)\s+(?:ago|back)|in\s+(?:high\s+school|middle\s+school|college|grad\s+school|university|the\s+army|the\s+military|basic\s+training|childhood|adolescence)|since\s+(?:i|she|he|they|pt)\s+last|during\s+(?:my|her|his|their)\s+(?:divorce|separation|deployment|pregnancy|breakup|last\s+(?:episode|admission|hospitali[sz]ation|relapse))|(?:clean|free)\s+(?:from|of)|it'?s\s+been\s+(?:a|an|\d+|\w+)\s+(?:days?|weeks?|months?|years?)\s+since)\b/gi;
 
 const HISTORY_POST =
-  /\b(?:resolved|in\s+remission|no\s+longer|(?:years?|decades?)\s+ago|as\s+a\s+(?:child|kid|teen|teenager|adolescent)|in\s+(?:high\s+school|middle\s+school|college|childhood|adolescence)|when\s+(?:i|she|he|they)\s+(?:was|were)|at\s+age\s+\d+|age\s+\d+|at\s+\d{1,2}\b(?!\s*(?:pm|am|p\.m|a\.m|:|o'?clock|mg|minutes|hours|pills|tablets))|in\s+(?:my|her|his|their)\s+(?:teens|twenties|thirties|youth|\d0s)|long\s+ago|last\s+year|stopped|not\s+any\s*more|a\s+(?:long\s+)?while\s+back|years\s+back|has\s+not\s+recurred|none\s+since|previously)\b/gi;
+  /\b(?:resolved|in\s+remission|no\s+longer|(?:years?|decades?)\s+ago|as\s+a\s+(?:child|kid|teen|teenager|adolescent)|in\s+(?:high\s+school|middle\s+school|college|childhood|adolescence)|when\s+(?:i|she|he|they)\s+(?:was|were)|at\s+age\s+\d+|age\s+\d+|at\s+(?:age\s+)?(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty)(?:[- ]\w+)?|at\s+\d{1,2}\b(?!\s*(?:pm|am|p\.m|a\.m|:|o'?clock|mg|minutes|hours|pills|tablets))|in\s+(?:my|her|his|their)\s+(?:teens|twenties|thirties|youth|\d0s)|long\s+ago|last\s+year|stopped|not\s+any\s*more|a\s+(?:long\s+)?while\s+back|years\s+back|has\s+not\s+recurred|none\s+since|none\s+(?:currently|now|at\s+present|today)|not\s+(?:currently|at\s+present)|nothing\s+since|previously|(?:have|has|had)\s+(?:\w+\s+)?(?:lifted|subsided|resolved|passed|remitted|cleared|gone\s+away|faded))\b/gi;
 
 /** A year names a past episode unless it starts an ongoing one ("since 2019"). */
 const YEAR = /(?<!\bsince\s)\b(?:19[5-9]\d|20[0-2]\d)\b/gi;
@@ -52,14 +52,14 @@ const CURRENT =
 /** Clinician's or client's reference to the client; the last person mentioned before a trigger is its experiencer. */
 const CLIENT_REF = /\b(?:i|i'm|im|i've|ive|i'd|my|myself|pt|pt's|patient|client|client's)\b|\[CLIENT\]/gi;
 const OTHER_REF =
-  /\b(?:mother|mom|mum|father|dad|brother|sister|siblings?|sons?|daughters?|husband|wife|spouse|partner|boyfriend|girlfriend|bf|gf|ex|exes|friends?|roommates?|co-?workers?|classmates?|teammates?|cousins?|uncle|aunt|grandmother|grandfather|grandma|grandpa|neighbou?rs?|student|stranger|family\s+history|fhx|fh|relatives?|parents?|peers?|uncles?|sponsor|boss|supervisor|manager|teacher|coach|(?:a|another|other|the\s+other|one\s+of\s+(?:her|his|my|the))\s+(?:pts?|patients?|clients?|residents?|students?|veterans?|soldiers?|people)|someone\s+(?:she|he|i)\s+knew|acquaintance)\b|\[PERSON_\d+\]/gi;
+  /\b(?:mother|mom|mum|father|dad|brother|sister|siblings?|sons?|daughters?|husband|wife|spouse|partner|boyfriend|girlfriend|bf|gf|ex|exes|friends?|roommates?|co-?workers?|classmates?|teammates?|cousins?|uncle|aunt|grandmother|grandfather|grandma|grandpa|neighbou?rs?|student|stranger|family\s+history|fhx|fh|relatives?|parents?|peers?|uncles?|sponsor|boss|supervisor|manager|teacher|coach|(?:a|another|other|the\s+other|one\s+of\s+(?:her|his|my|the))\s+(?:pts?|patients?|clients?|residents?|students?|veterans?|soldiers?|people)|someone\s+(?:she|he|i)\s+knew|acquaintance|(?:anyone|someone|anybody)\s+in\s+(?:your|my|her|his|the)\s+family|(?:patients|people|clients|kids|teens|those|others|anyone|someone|somebody)(?=\s+who\b)|(?:the|a|this|that)\s+(?:man|woman|guy|lady|girl|boy|kid|person|men|women)(?=\s+(?:in|at|on|from|next|upstairs|downstairs|across|who|i|we)\b))\b|\[PERSON_\d+\]/gi;
 
 const HYPOTHETICAL =
   /(?<!\b(?:asked|ask|asks|asking|wonder\w*|know|see|check\w*|sure|unsure|question\w*)\s+(?:\w+\s+)?)\bif\b|\b(?:in\s+case(?:\s+of)?|in\s+the\s+event(?:\s+of)?|whenever|unless|what\s+if)\b|(?<!\b(?:i|she|he|you|we|they|pt|client)\s+)\bshould\b/gi;
-const SUBJECT = /\b(?:i|i'm|im|i'll|she|he|you|we|they|pt|client)\b/gi;
+const SUBJECT = /\b(?:i|i'm|im|i'll|i'd|she|she'd|he|he'd|you|we|they|pt|client)\b/gi;
 
 const EDUCATIONAL =
-  /\b(?:review(?:ed|ing)?|discuss(?:ed|ing)?|educat\w*|psychoeducation|provided|gave|given|handout|taught|explain\w*|difference\s+between|warning\s+signs|signs\s+of|risk\s+(?:factors?\s+)?(?:for|of)|prevention|hotline|lifeline|crisis\s+(?:line|resources)|resources|training|(?:book|paper|essay|article|project|presentation|class|course|documentary|movie|show|group|session|workshop|module|worksheet|video|skills?)\s+(?:on|about|for)|screen(?:ed|ing)?\s+for|assess(?:ed|ing)?\s+for|asked\s+about|why\s+we\s+ask|is\s+it\s+normal\s+to|signs\s+(?:that\s+)?(?:someone|somebody|a\s+person|people|a\s+friend)|how\s+(?:do|can|would)\s+(?:i|you|we)\s+(?:tell|know|help|support)|what\s+(?:should|do|can)\s+(?:i|you|we)\s+do\s+if|why\s+do\s+people|instructed|agrees?\s+to\s+(?:call|contact|notify)|knows?\s+to|re-?assess(?:ed|ing)?|monitor(?:ed|ing)?(?:\s+for)?|continue\s+to\s+(?:assess|monitor|screen)|will\s+(?:assess|screen|monitor|ask))\b/gi;
+  /\b(?:review(?:ed|ing)?|discuss(?:ed|ing)?|educat\w*|psychoeducation|provided|gave|given|handout|taught|explain\w*|difference\s+between|warning\s+signs|signs\s+of|risk\s+(?:factors?\s+)?(?:for|of)|prevention|hotline|lifeline|crisis\s+(?:line|resources)|resources|training|(?:book|paper|essay|article|project|presentation|class|course|documentary|movie|show|group|session|workshop|module|worksheet|video|skills?|episode|blog|speech|assignment|report)\s+(?:(?:that\s+)?(?:she|he|i|they|we|you)(?:'s|'re|\s+(?:is|was|am|are|were))?\s+\w+ing\s+)?(?:on|about|for)|screen(?:ed|ing)?\s+for|assess(?:ed|ing)?\s+for|asked\s+about|why\s+we\s+ask|asks?\s+what\s+happens|teaching|podcast|is\s+it\s+normal\s+to|signs\s+(?:that\s+)?(?:someone|somebody|a\s+person|people|a\s+friend)|how\s+(?:do|can|would)\s+(?:i|you|we)\s+(?:tell|know|help|support)|what\s+(?:should|do|can)\s+(?:i|you|we)\s+do\s+if|why\s+do\s+people|instructed|agrees?\s+to\s+(?:call|contact|notify)|knows?\s+to|re-?assess(?:ed|ing)?|monitor(?:ed|ing)?(?:\s+for)?|continue\s+to\s+(?:assess|monitor|screen)|will\s+(?:assess|screen|monitor|ask))\b/gi;
 
 export interface TriggerContext {
   /** The trigger's clause up to the trigger. */
@@ -75,6 +75,8 @@ export interface TriggerContext {
    * "he", "she" and "they" are other people, not the client.
    */
   clientVoice?: boolean;
+  /** The trigger's own words. */
+  trigger?: string;
 }
 
 /** The first modifier that removes the trigger from current risk, or undefined when it counts. */
@@ -110,9 +112,16 @@ function cueReaches(cue: RegExp, pre: string, maxWords: number, breaker: RegExp)
 /** A minus sign in front of the trigger: "(-) SI", "-SI/-HI". */
 const MINUS_BEFORE = /(?:\(\s*-\s*\)\s*|(?:^|[\s/,(])-)$/;
 
-function isNegated({ pre, post }: TriggerContext): boolean {
+function isNegated({ pre, post, trigger }: TriggerContext): boolean {
   if (MINUS_BEFORE.test(pre)) return true;
   const masked = pre.replace(PSEUDO_NEGATION, (m) => ' '.repeat(m.length));
+  // A participle starts its own clause: "drive without a seatbelt hoping i crash" negates the seatbelt.
+  if (
+    trigger !== undefined &&
+    /^(?:hoping|wishing|praying)\b/i.test(trigger) &&
+    !/\b(?:not|never)\s*$/i.test(masked)
+  )
+    return POST_NEGATION.test(post);
   if (cueReaches(NEGATION, masked, 8, NEGATION_BREAK)) return true;
   // A reporting verb that the negation governs does not end it: "never said I wanted to die".
   const cue = lastMatch(NEGATION, masked);
@@ -131,7 +140,7 @@ function isNegated({ pre, post }: TriggerContext): boolean {
 
 /** An intake or form answer: "Suicidal thoughts in the past 2 weeks: no", "... ever? never". */
 const LABEL_VALUE_NEGATIVE =
-  /^[^:;?.=]{0,60}[:?=]\s*(?:no|none|never|nope|n|denie[sd]|deny|negative|neg|not\s+(?:at\s+all|really)|0)\b(?!\s*(?:plan|intent|means))/i;
+  /^[^:;?.=]{0,60}[:?=]\s*(?:A\s*:\s*)?(?:no|none|never|nope|n|denie[sd]|deny|negative|neg|not\s+(?:at\s+all|really|that\s+i\s+know(?:\s+of)?)|0)\b(?!\s*(?:plan|intent|means))/i;
 
 /** An affirmation that is the history cue's own verb: "previously endorsed", "hx of reported". */
 const ATTACHED_AFFIRM = new RegExp(`^\\s*(?:(?:had|has|have|was|were)\\s+)?(?:${AFFIRM.source})`, 'i');
@@ -240,6 +249,8 @@ const WORRY =
 
 function isHypothetical({ pre, post }: TriggerContext): boolean {
   if (FUTURE_STATE.test(pre) || WHAT_IF.test(pre)) return true;
+  // A feared trajectory, not a present wish: "worry that I'll become like my dad and end up killing myself".
+  if (/\b(?:worr\w*|afraid|scared|fear\w*)\b[^.;]{0,60}\bend\s+up\s*$/i.test(pre)) return true;
   if (WORRY.test(pre) && /^[^.;]{0,40}\b(?:if|when|once)\b/i.test(post)) return true;
   // "might hurt her baby by accident": an accident is not an intent to harm.
   if (/^(?:\s+[\w']+){0,3}?\s+(?:by\s+accident|accidentally|unintentionally)\b/i.test(post)) return true;

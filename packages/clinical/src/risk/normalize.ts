@@ -38,6 +38,7 @@ const WORDS: Readonly<Record<string, string>> = {
   rn: 'right now',
   tn: 'tonight',
   tonite: 'tonight',
+  tonights: "tonight's",
   '2nite': 'tonight',
   '2night': 'tonight',
   tmrw: 'tomorrow',
@@ -127,7 +128,7 @@ const CASE_SENSITIVE = new Set(['sh', 'shing', 'u', 'ur', 'ya', 'tn', 'rn']);
 
 /** "ill" and "id" are words; before a verb they are "i'll" and "i'd": "ill kill him", "id rather die". */
 const BEFORE_VERB =
-  /^\s+(?:kill|hurt|end|do|be|just|never|make|go|take|jump|cut|rather|die|shoot|stab|find|get|try|not|probably|definitely|really)\b/i;
+  /^\s+(?:kill|hurt|end|do|be|just|never|make|go|take|jump|cut|rather|die|shoot|stab|find|get|try|not|probably|definitely|really|already|have|rather)\b/i;
 function contextual(lower: string, next: string): string | undefined {
   if (lower === 'ill' && BEFORE_VERB.test(next)) return "i'll";
   if (lower === 'id' && BEFORE_VERB.test(next)) return "i'd";

@@ -16,7 +16,7 @@ describe('scanRisk levels', () => {
     ['Endorses homicidal ideation.', 'MODERATE'],
     ['SI with plan to overdose.', 'HIGH'],
     ['He bought a gun so he could end it.', 'HIGH'],
-    ['Pt states she wants to stab her stepfather.', 'HIGH'],
+    ['Pt states she wants to stab her stepfather.', 'MODERATE'],
     ['Unable to contract for safety.', 'HIGH'],
     ["I'm going to kill myself tonight.", 'IMMINENT'],
     ['I just took all of my pills.', 'IMMINENT'],
@@ -62,8 +62,8 @@ describe('scope modifiers keep a mention from being current risk', () => {
     expect(level('Sometimes I think my family would be better off without me.')).toBe('LOW');
   });
 
-  it('a threat after an if-clause counts, as ideation rather than intent', () => {
-    expect(level('If my boyfriend leaves I will kill myself.')).toBe('MODERATE');
+  it('a threat after an if-clause counts, and keeps its intent (see the level rules below)', () => {
+    expect(level('If my boyfriend leaves I will kill myself.')).toBe('HIGH');
   });
 
   it('a negation after the trigger, with a copula, negates', () => {
@@ -438,5 +438,335 @@ describe('futility and physical harm to others', () => {
     expect(level('i want to punch my brother in the face')).not.toBe('NONE');
     expect(level('i beat my brother at mario kart')).toBe('NONE');
     expect(level('i hit the snooze button 5 times')).toBe('NONE');
+  });
+});
+
+// Mechanisms generalized from client-voice text (portal messages, intake answers, MSE, nursing
+// notes). Each test states the rule; its sentences are paraphrases, not the data set's rows.
+describe('client-voice mechanisms', () => {
+  it('rule: saying one would already have used a lethal means if one had it is ideation', () => {
+    expect(level('if i had access to a gun i would use it')).not.toBe('NONE');
+    expect(level('if i had pills i would take them all')).not.toBe('NONE');
+    expect(level('if i had a gun i would go to the range more')).toBe('NONE');
+  });
+
+  it('rule: two indirect farewells in one message are a goodbye, unless an ordinary reason is given', () => {
+    expect(level('thank you for trying. i will be gone by morning')).toBe('IMMINENT');
+    expect(level('i wont need my winter coat anymore. you can give it to someone')).toBe('HIGH');
+    expect(level('dont bother scheduling me next month')).toBe('NONE');
+    expect(
+      level(
+        'this is my last session bc im moving to denver. thank you for everything and take care of yourself',
+      ),
+    ).toBe('NONE');
+    expect(
+      level(
+        "I won't be needing the appointment next week since I'm feeling much better. Thanks for everything!",
+      ),
+    ).toBe('NONE');
+  });
+
+  it('rule: swallowing whatever was to hand is an overdose', () => {
+    expect(level('i took everything in the medicine cabinet')).not.toBe('NONE');
+  });
+
+  it('rule: "im done" after a statement of hopelessness is giving up; alone it is not', () => {
+    expect(level('its over. im done')).toBe('LOW');
+    expect(level('ok im done. see you thursday')).toBe('NONE');
+    expect(level("i'm done with my homework.")).toBe('NONE');
+  });
+
+  it('rule: an urge to crash the car is ideation', () => {
+    expect(level('i keep thinking about crashing my car into a wall')).not.toBe('NONE');
+    expect(level('i want to crash the party')).toBe('NONE');
+  });
+
+  it('rule: not trusting oneself, or "i am not safe", is a failure to keep oneself safe (intent)', () => {
+    expect(level('Pt states "I don\'t trust myself right now."')).toBe('HIGH');
+    expect(level('i am not safe. please call')).toBe('HIGH');
+    expect(level("i don't trust myself with money")).toBe('NONE');
+    expect(level("i'm not safe to drive after taking my meds")).toBe('NONE');
+    expect(level('Pt is not safe at home with her partner.')).toBe('NONE');
+  });
+
+  it('rule: feeling already dead or gone is a death wish', () => {
+    expect(level('i feel like im already dead')).toBe('LOW');
+  });
+
+  it('rule: preoccupation with a named means (thinking about it again and again, counting it) is ideation with means', () => {
+    expect(level('my dads rifle is in the basement. i keep thinking about it')).toBe('HIGH');
+    expect(level('i cant stop thinking about the bottle of pills in my nightstand')).not.toBe('NONE');
+    expect(level('i keep thinking about the concert')).toBe('NONE');
+  });
+
+  it('rule: means in the client words (a large number of pills, a ligature kept, a gun whose code one knows) are access; disposed means are not', () => {
+    expect(evidence('i have 90 of my klonopin in a drawer')).toEqual(['means:have 90 of my klonopin']);
+    expect(level('i still have the rope')).toBe('LOW');
+    expect(level('the gun is in a lockbox but i know the combination')).toBe('LOW');
+    expect(level('my dad had a gun but he sold it')).toBe('NONE');
+    expect(level('i have 30 days of my meds left')).toBe('NONE');
+  });
+
+  it('rule: checking whether a height or a method would be lethal is preparation', () => {
+    expect(level('checked how high the bridge is')).toBe('HIGH');
+    expect(level('the balcony is high enough to see the lake')).toBe('NONE');
+  });
+
+  it('rule: hoping one body gives out, or not caring if one dies, is a death wish', () => {
+    expect(level('i hope the drinking kills me')).toBe('MODERATE'); // acted on through danger: see the level rules
+    expect(level('I don’t care if I die anymore.')).toBe('LOW');
+  });
+
+  it('rule: an injury to any part of one own body done on purpose is self-harm; an accident is not', () => {
+    expect(level('i slashed my arm on purpose last night')).toBe('MODERATE');
+    expect(level("I've been burning my hand on the stove on purpose.")).toBe('MODERATE');
+    expect(level('Resident banging head against the wall during a meltdown.')).toBe('MODERATE');
+    expect(level('i cut my finger chopping onions')).toBe('NONE');
+    expect(level('i hit my leg on the table')).toBe('NONE');
+    expect(level('Pt hit her head on the cabinet door.')).toBe('NONE');
+  });
+
+  it('rule: risk taken hoping to be harmed is a death wish (a participle ends a "without" negation)', () => {
+    expect(level('i drive without a seatbelt hoping i crash')).toBe('LOW');
+  });
+
+  it('rule: death as relief, and rumination on death, are a death wish', () => {
+    expect(level('it would be a relief to just die')).toBe('LOW');
+    expect(level('MSE: ruminating about death.')).toBe('LOW');
+  });
+
+  it('rule: a plan with no object in the client words is a plan, unless its coping steps follow', () => {
+    expect(level("i've got a plan now")).toBe('HIGH');
+    expect(level('i have a plan and the means')).toBe('HIGH');
+    expect(level("I have a plan. I'm going to call my sponsor when I get cravings.")).toBe('NONE');
+    expect(level('I have a plan for the weekend.')).toBe('NONE');
+  });
+
+  it('rule: finding a way to die, and voices urging it, are ideation', () => {
+    expect(level('the voice keeps telling me to kill myself')).not.toBe('NONE');
+    expect(level('im going to find a way to die in here')).not.toBe('NONE');
+  });
+
+  it('rule: a permanent fix for being a burden is ideation; "a burden" alone is not a trigger', () => {
+    expect(level('i am such a burden to everyone. i want to fix it for good')).toBe('MODERATE');
+    expect(level('sorry to be a burden but can you resend the form')).toBe('NONE');
+  });
+
+  it('rule: a weapon held to one own body, referred to by a pronoun, is preparation', () => {
+    expect(level('took a razor out and pressed it against my wrist')).toBe('HIGH');
+  });
+
+  it('rule: "take out" a person and threats to the listener are harm to others', () => {
+    expect(level('i want to take him out. he deserves it')).not.toBe('NONE');
+    expect(level('ill kill all of you')).not.toBe('NONE');
+    expect(level('i want to take out my sister for her birthday')).toBe('NONE');
+    expect(level('the staff took him out for a walk')).toBe('NONE');
+  });
+
+  it('rule: on a ledge or railing of any kind is preparation; a ligature tied to a fixture is an attempt', () => {
+    expect(level('Pt was found standing on the window ledge.')).not.toBe('NONE');
+    expect(level('Pt tried to tie a belt to the closet rod; staff intervened.')).not.toBe('NONE');
+    expect(level('Pt attempted to tie his shoes; staff assisted.')).toBe('NONE');
+  });
+
+  it('rule: not knowing how much longer one can keep going is a death wish; going to a place is not', () => {
+    expect(level('not sure how much longer i can keep going like this')).toBe('NONE');
+    expect(level('i dont know how much longer i can go on')).toBe('LOW');
+    expect(level('I dont know how much longer i can keep going to this gym')).toBe('NONE');
+  });
+
+  it('rule: the only thing keeping one alive, and "i would already be dead/gone", are ideation', () => {
+    expect(level('the only thing keeping me alive is my dog')).toBe('MODERATE');
+    expect(level('if it werent for my kids id be gone')).toBe('MODERATE');
+    expect(level('the only thing stopping me from moving is the rent')).toBe('NONE');
+    expect(level("i'd be dead without my therapist lol")).toBe('NONE');
+  });
+
+  it('rule: no way out but death is ideation', () => {
+    expect(level('there is no way out but to die')).toBe('MODERATE');
+    expect(level("there's no way out of this lease")).toBe('NONE');
+  });
+
+  it('rule: fearing what one will do to oneself is ideation', () => {
+    expect(level("i'm scared i'll do something to myself tonight")).not.toBe('NONE');
+  });
+
+  it('rule: a negated frame that is the wish itself ("dont see the point in living") counts', () => {
+    expect(level('i dont see the point in living since she left')).toBe('LOW');
+    expect(level("I don't want to do this whole life thing anymore.")).toBe('LOW');
+  });
+
+  it('rule: a rating of zero on a scale negates the rated item', () => {
+    expect(level('Pt rated anxiety 8/10 and suicidal urges 0 out of 10.')).toBe('NONE');
+  });
+
+  it('rule: a generic group (people who, patients who) or "the man/woman in ..." is another experiencer', () => {
+    expect(level('Pt asks what happens to people who say they are suicidal.')).toBe('NONE');
+    expect(level('The woman next door yells that she will kill herself; it upsets me.')).toBe('NONE');
+  });
+
+  it('rule: a teaching label heads its whole sentence as education', () => {
+    expect(
+      level('Discharge teaching: store meds safely; an overdose of acetaminophen can damage the liver.'),
+    ).toBe('NONE');
+  });
+
+  it('rule: an episode dated by a spelled age, or that has lifted, is history', () => {
+    expect(level('Overdose at sixteen after a breakup; nothing since.')).toBe('NONE');
+    expect(level('The suicidal thoughts he had during chemo have completely subsided.')).toBe('NONE');
+    expect(level('During my separation I had a plan to overdose but I got through it.')).toBe('NONE');
+  });
+
+  it('rule: a form answer after "A:" belongs to its question (negative and positive)', () => {
+    expect(level('Q: Any thoughts of hurting yourself? A: nope')).toBe('NONE');
+    expect(level('Q: Any thoughts of killing yourself? A: Only at night.')).not.toBe('NONE');
+    expect(level('Q: Has anyone in your family died by suicide? A: Not that I know of.')).toBe('NONE');
+  });
+
+  it('rule: a safety-plan step ("my plan is to call my sister") is not a suicide plan', () => {
+    expect(level('if i feel that way again my plan is to call my sister and go to the ER')).toBe('NONE');
+  });
+
+  it('rule: a project on a risk topic (podcast, episode, book one is reading) is education; "rejects" negates', () => {
+    expect(level('I am making a podcast episode about suicide stigma.')).toBe('NONE');
+    expect(level('Pt rejects thoughts of self-harm.')).toBe('NONE');
+  });
+
+  it('rule: someone "trying to kill me" with work is an idiom, not a suicide attempt', () => {
+    expect(level('my coach is trying to kill me with these sprints')).toBe('NONE');
+  });
+
+  it('rule: a feared trajectory ("worry i will end up like my dad") is not a present wish', () => {
+    expect(level("I worry I'll turn out like my mom and end up killing myself someday.")).toBe('NONE');
+  });
+});
+
+describe('ward and message mechanisms', () => {
+  it('rule: swallowing non-food objects is self-harm', () => {
+    expect(level('Pt swallowed a pen cap and two paper clips.')).toBe('MODERATE');
+  });
+
+  it('rule: telling someone they will not see you again is ideation', () => {
+    expect(level('Pt stated to staff, "you won\'t see me tomorrow."')).toBe('MODERATE');
+  });
+
+  it('rule: a ligature in hand while standing on something is preparation in progress (IMMINENT)', () => {
+    expect(level('RN found pt standing on chair with belt in hand.')).toBe('IMMINENT');
+  });
+
+  it('rule: refusing a safety contract is a failure to commit to safety', () => {
+    expect(level('Pt refused safety contract.')).toBe('HIGH');
+  });
+
+  it('rule: prolonged attention to a means (staring at the pills for an hour) is ideation', () => {
+    expect(level('i looked at the pills for an hour last night')).toBe('MODERATE');
+    expect(level('i looked at the menu for a while')).toBe('NONE');
+  });
+
+  it('rule: a self-harm site still bleeding is self-harm', () => {
+    expect(level('my wrist is still bleeding from earlier')).toBe('MODERATE');
+  });
+
+  it('rule: not promising to be safe is a safety statement (HIGH, not IMMINENT)', () => {
+    expect(level('i cant promise ill be safe tonight')).toBe('HIGH');
+  });
+
+  it('rule: asking forgiveness ahead for what one is about to do is intent', () => {
+    expect(level('please dont be mad at me for what im about to do')).toBe('IMMINENT');
+  });
+
+  it('rule: pills next to the client are set out to use; with "right now" imminent', () => {
+    expect(level("there's a bottle of vodka and my pills next to me rn")).toBe('IMMINENT');
+  });
+
+  it('rule: means locked away by someone else who holds the code is not access', () => {
+    expect(level('the gun is in the safe and locked, my husband has the code')).toBe('NONE');
+  });
+});
+
+describe('more client phrasings', () => {
+  it('rule: wanting out, not lasting much longer, and being ready to die are a death wish', () => {
+    expect(level('im so tired of everything i just want out')).toBe('LOW');
+    expect(level('i want out of this group chat')).toBe('NONE');
+    expect(level('i dont think i can do this much longer')).toBe('LOW');
+    expect(level("i'm ready to go. i'm at peace with it")).toBe('LOW');
+    expect(level("i'm ready to go. let's leave at 5")).toBe('NONE');
+  });
+
+  it('rule: jumping from any height (balcony, window, a floor) is a method', () => {
+    expect(level('i want to jump off my balcony')).toBe('MODERATE');
+    expect(level('my cat jumped off the couch')).toBe('NONE');
+  });
+
+  it('rule: bringing a weapon to a public place is preparation', () => {
+    expect(level("i'm going to bring my dads gun to school")).toBe('HIGH');
+  });
+
+  it('rule: "nothing left to live for" is a death wish', () => {
+    expect(level('Pt states he has "nothing left to live for."')).toBe('LOW');
+  });
+
+  it('rule: a fixation on "it" needs the means before it, not after', () => {
+    expect(level('i keep thinking about the exam. my pills are helping')).toBe('NONE');
+  });
+});
+
+describe('precision mechanisms', () => {
+  it('rule: a bare "plans to <ordinary verb>" is a life plan, not a suicide plan', () => {
+    expect(level('Pt denies SI/HI; future oriented; plans to return to school.')).toBe('NONE');
+    expect(level('SI with a plan to do it this weekend.')).not.toBe('NONE');
+  });
+
+  it('rule: "none currently" after a risk word dates it to the past', () => {
+    expect(level('Pt reports passive SI last month, none currently.')).toBe('NONE');
+  });
+
+  it('rule: "not safe driving" is about driving, not about the client\'s safety', () => {
+    expect(level("i'm not safe driving at night because of my eyes")).toBe('NONE');
+  });
+});
+
+describe('level rules decided by DOMAIN.md', () => {
+  it('rule: an overdose reported with present symptoms or while seeking help is IMMINENT', () => {
+    expect(level('i took a bunch of my xanax and now im dizzy and throwing up')).toBe('IMMINENT');
+    expect(level('i took a bunch of pills last year')).toBe('NONE');
+  });
+
+  it('rule: an attempt interrupted by staff, or a threat for when one gets home, is IMMINENT', () => {
+    expect(level('Pt tried to hang herself with a towel; staff intervened.')).toBe('IMMINENT');
+    expect(level('Pt states he will shoot himself as soon as he gets home.')).toBe('IMMINENT');
+  });
+
+  it('rule: harm to others with a weapon at hand is HIGH (ideation with means)', () => {
+    expect(level('Pt has homicidal thoughts and owns a shotgun.')).toBe('HIGH');
+  });
+
+  it('rule: a death wish acted on through danger (skipping insulin, drinking, speeding) is MODERATE', () => {
+    expect(level('stopped taking my insulin because i dont care if i die')).toBe('MODERATE');
+    expect(level('i dont care if i die')).toBe('LOW');
+  });
+
+  it('rule: command hallucinations hard to resist, "i mean it" after a death wish, and a resolve to find a way are intent', () => {
+    expect(level('Command AH telling her to cut her throat; she has trouble resisting them.')).toBe('HIGH');
+    expect(level('i want to die. i really mean it')).toBe('HIGH');
+    expect(level('i am going to find a way to do it in here')).not.toBe('NONE');
+    expect(level('i mean it, the food here is terrible')).toBe('NONE');
+  });
+
+  it('rule: being scared of oneself is ideation', () => {
+    expect(level("I'm afraid of what I might do.")).toBe('MODERATE');
+  });
+
+  it('rule: a conditional self-threat ("if X, I will end it") keeps its intent → HIGH (C-SSRS Q4)', () => {
+    expect(level('If my boyfriend leaves I will kill myself.')).toBe('HIGH');
+    expect(level('if they send me home i will walk into the lake')).toBe('HIGH');
+  });
+
+  it('rule: thoughts of harming a named person without intent, plan, threat or act → MODERATE; with one → HIGH', () => {
+    expect(level('Pt reports thoughts of hurting her sister, no plan.')).toBe('MODERATE');
+    expect(level('I want to hurt my stepdad.')).toBe('MODERATE');
+    expect(level('Pt wants to hurt his neighbor and knows where he works.')).toBe('HIGH');
+    expect(level('Pt threatened to stab his roommate.')).toBe('HIGH');
+    expect(level('HI toward [PERSON_1] with intent.')).toBe('HIGH');
   });
 });
