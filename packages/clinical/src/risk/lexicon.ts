@@ -159,7 +159,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'passive_death_wish',
     pattern: re(
-      String.raw`\b(?:wants?|wanted|wanting|wanna|want\s+to|wish\s+(?:i|she|he)\s+could)\s+(?:to\s+)?die\b`,
+      String.raw`\b(?:wants?|wanted|wanting|wanna|want\s+to|wish\s+(?:i|she|he)\s+could)\s+(?:to\s+)?die\b(?!\s+(?:\w+\s+)?(?:hair|shirt|clothes|jeans|fabric|eyebrows))`,
     ),
   },
   {
@@ -263,7 +263,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'preparatory_act',
     pattern: re(
-      String.raw`\b(?:stockpil\w*|hoard\w*)\s+(?:(?:my|her|his|their|enough|up)\s+)?[\w-]+|\b(?:saving|saved|collecting|collected)\s+(?:up\s+)?(?:(?:my|her|his|their|enough)\s+)?${PILLS}\b|\bstockpiled\s+pills\b|\b(?:enough\s+)?pills\s+saved\s+up\b`,
+      String.raw`\b(?:stockpil\w*|hoard\w*)\s+(?:(?:my|her|his|their|enough|up)\s+)?(?!(?:snacks|food|water|groceries|supplies|toilet|paper|canned|candy|diapers|masks|clothes|books|junk|stuff)\b)[\w-]+|\b(?:saving|saved|collecting|collected)\s+(?:up\s+)?(?:(?:my|her|his|their|enough)\s+)?${PILLS}\b|\bstockpiled\s+pills\b|\b(?:enough\s+)?pills\s+saved\s+up\b`,
     ),
   },
   {

@@ -254,6 +254,13 @@ function isHypothetical({ pre, post }: TriggerContext): boolean {
   if (WORRY.test(pre) && /^[^.;]{0,40}\b(?:if|when|once)\b/i.test(post)) return true;
   // "might hurt her baby by accident": an accident is not an intent to harm.
   if (/^(?:\s+[\w']+){0,3}?\s+(?:by\s+accident|accidentally|unintentionally)\b/i.test(post)) return true;
+  // An injury during an everyday task is an accident: "cut myself shaving", "burned my hand cooking".
+  if (
+    /^\s+(?:(?:while|when)\s+)?(?:shaving|cooking|chopping|slicing|cutting\s+(?:vegetables|onions|bread)|gardening|baking|ironing|opening|fixing|making\s+(?:dinner|lunch|breakfast|pasta))\b/i.test(
+      post,
+    )
+  )
+    return true;
   const cue = lastMatch(HYPOTHETICAL, pre);
   if (cue === undefined) return false;
   const between = pre.slice(cue.end);

@@ -726,6 +726,22 @@ describe('precision mechanisms', () => {
   });
 });
 
+describe('everyday words', () => {
+  it('rule: an injury during an everyday task is an accident', () => {
+    expect(level('i cut myself shaving')).toBe('NONE');
+    expect(level('i cut myself again last night')).toBe('MODERATE');
+  });
+
+  it('rule: "die" before hair or clothes is "dye"', () => {
+    expect(level('i want to die my hair blue')).toBe('NONE');
+  });
+
+  it('rule: stockpiling food or supplies is not preparation', () => {
+    expect(level('i stockpiled snacks for the storm')).toBe('NONE');
+    expect(level('she has been stockpiling her oxycodone')).toBe('HIGH');
+  });
+});
+
 describe('level rules decided by DOMAIN.md', () => {
   it('rule: an overdose reported with present symptoms or while seeking help is IMMINENT', () => {
     expect(level('i took a bunch of my xanax and now im dizzy and throwing up')).toBe('IMMINENT');
