@@ -809,6 +809,8 @@ describe('level rules decided by DOMAIN.md', () => {
   it('rule: a conditional self-threat ("if X, I will end it") keeps its intent → HIGH (C-SSRS Q4)', () => {
     expect(level('If my boyfriend leaves I will kill myself.')).toBe('HIGH');
     expect(level('if they send me home i will walk into the lake')).toBe('HIGH');
+    // Hyperbole marked as a joke stays a non-interrupting flag.
+    expect(level('if i fail this test im gonna kill myself lol')).toBe('MODERATE');
   });
 
   it('rule: thoughts of harming a named person without intent, plan, threat or act → MODERATE; with one → HIGH', () => {

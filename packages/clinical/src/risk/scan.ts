@@ -265,7 +265,9 @@ function scanSentence(
       continue;
     // A conditional threat ("if they discharge me I'll walk into the ocean") keeps its intent: C-SSRS Q4
     // asks for "some intention of acting", and DOMAIN.md interrupts on explicit intent language.
-    let kind = r.kind;
+    // With a joke marker ("if i fail this test im gonna kill myself lol") it stays a flag, not intent.
+    let kind: RiskSignalKind =
+      r.kind === 'intent' && joking && /\b(?:if|unless|when)\b/i.test(pre) ? 'suicidal_ideation' : r.kind;
     // "SI: passive", "SI endorsed, passive": a qualifier after the trigger makes it a death wish.
     if (kind === 'suicidal_ideation' && PASSIVE_AFTER.test(s.slice(r.end, Math.min(clause.end, r.end + 40))))
       kind = 'passive_death_wish';
