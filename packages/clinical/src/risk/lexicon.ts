@@ -159,7 +159,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'passive_death_wish',
     pattern: re(
-      String.raw`\b(?:wants?|wanted|wanting|wanna|want\s+to|wish\s+(?:i|she|he)\s+could)\s+(?:to\s+)?die\b`,
+      String.raw`\b(?:wants?|wanted|wanting|wanna|want\s+to|wish\s+(?:i|she|he)\s+could)\s+(?:to\s+)?die\b(?!\s+(?:\w+\s+)?(?:hair|shirt|clothes|jeans|fabric|eyebrows))`,
     ),
   },
   {
@@ -263,7 +263,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'preparatory_act',
     pattern: re(
-      String.raw`\b(?:stockpil\w*|hoard\w*)\s+(?:(?:my|her|his|their|enough|up)\s+)?[\w-]+|\b(?:saving|saved|collecting|collected)\s+(?:up\s+)?(?:(?:my|her|his|their|enough)\s+)?${PILLS}\b|\bstockpiled\s+pills\b|\b(?:enough\s+)?pills\s+saved\s+up\b`,
+      String.raw`\b(?:stockpil\w*|hoard\w*)\s+(?:(?:my|her|his|their|enough|up)\s+)?(?!(?:snacks|food|water|groceries|supplies|toilet|paper|canned|candy|diapers|masks|clothes|books|junk|stuff)\b)[\w-]+|\b(?:saving|saved|collecting|collected)\s+(?:up\s+)?(?:(?:my|her|his|their|enough)\s+)?${PILLS}\b|\bstockpiled\s+pills\b|\b(?:enough\s+)?pills\s+saved\s+up\b`,
     ),
   },
   {
@@ -878,7 +878,7 @@ export const TRIGGERS: readonly Trigger[] = [
   {
     kind: 'preparatory_act',
     pattern: re(
-      String.raw`\b(?:won'?t|will\s+not|not\s+going\s+to)\s+(?:be\s+)?need(?:ing)?\s+(?:the|my|them|it|this|that|those|any|next|these)\b|\b(?:you\s+)?(?:don'?t|won'?t)\s+need\s+to\s+(?:schedule|book|see|call|worry\s+about)\s+me\b|\bcancel\s+(?:all\s+)?(?:my|the)\s+(?:future\s+)?(?:appointments?|appts?|sessions?)\b|\btake\s+care\s+of\s+(?:yourself|urself|your\s+self)\b|\bthank\s+you\s+for\s+(?:trying|everything|all\s+(?:you'?ve|you\s+have)\s+done)\b|\bthanks\s+for\s+(?:trying|everything)\b|\btonight'?s?\s+(?:is\s+)?the\s+night\b|\b(?:i'll|i\s+will|she'll|he'll)\s+be\s+gone\s+(?:by|before|soon)\b|\b(?:i'm|i\s+am|she's|he's)\s+leaving\s+soon\b|\b(?:said|say|saying)\s+(?:bye|goodbye)\s+to\b|\b(?:doesn'?t|didn'?t|don'?t|won'?t)\s+(?:know|realize|get)\s+what\s+(?:i|she|he)\s+meant\b|\b(?:tying|tie|tied)\s+up\s+(?:(?:all|my|the)\s+)?loose\s+ends\b|\b(?:wrote|written|writing|left|gave)\s+(?:down\s+)?(?:my|her|his|all\s+my)\s+passwords\b|\bgave\s+(?:my|her|his)\s+(?:\w+\s+){1,4}to\s+(?:my|her|his)\s+\w+\b|\bgave\s+away\s+(?:my|her|his)\s+\w+|\byou\s+can\s+(?:have|keep)\s+(?:it|them|my\s+\w+)\b|\bgive\s+(?:it|them)\s+(?:to\s+someone|away)\b|\b(?:don'?t|no\s+need\s+to)\s+(?:bother\s+)?schedul\w*\s+me\b|\bthis\s+is\s+(?:goodbye|the\s+end)\b|\bgoodbye\s+(?:forever|everyone)\b`,
+      String.raw`\b(?:won'?t|will\s+not|not\s+going\s+to)\s+(?:be\s+)?need(?:ing)?\s+(?:the|my|them|it|this|that|those|any|next|these)\b|\b(?:you\s+)?(?:don'?t|won'?t)\s+need\s+to\s+(?:schedule|book|see|call|worry\s+about)\s+me\b|\bcancel\s+(?:all\s+)?(?:my|the)\s+(?:future\s+)?(?:appointments?|appts?|sessions?)\b|\btake\s+care\s+of\s+(?:yourself|urself|your\s+self)\b|\bthank\s+you\s+for\s+(?:trying|everything|all\s+(?:you'?ve|you\s+have)\s+done)\b|\bthanks\s+for\s+(?:trying|everything)\b|\btonight'?s?\s+(?:is\s+)?the\s+night\b|\b(?:i'll|i\s+will|she'll|he'll)\s+be\s+gone\s+(?:by|before|soon)\b|\b(?:i'm|i\s+am|she's|he's)\s+leaving\s+soon\b|\b(?:said|say|saying)\s+(?:bye|goodbye)\s+to\b|\b(?:doesn'?t|didn'?t|don'?t|won'?t)\s+(?:know|realize|get)\s+what\s+(?:i|she|he)\s+meant\b|\b(?:tying|tie|tied)\s+up\s+(?:(?:all|my|the)\s+)?loose\s+ends\b|\b(?:wrote|written|writing|left|gave)\s+(?:down\s+)?(?:my|her|his|all\s+my)\s+passwords\b|\bgave\s+(?:my|her|his)\s+(?:\w+\s+){1,4}to\s+(?:my|her|his)\s+\w+\b|\bgave\s+away\s+(?:my|her|his)\s+\w+|\byou\s+can\s+(?:have|keep)\s+(?:it|them|my\s+\w+)\b|\bgive\s+(?:it|them)\s+(?:to\s+someone|away)\b|\b(?:don'?t|no\s+need\s+to)\s+(?:bother\s+)?schedul\w*\s+me\b|\bthis\s+is\s+(?:goodbye|the\s+end)\b|\bi\s+love\s+(?:you|u)(?:\s+(?:all|guys|so\s+much))?(?=\s*(?:$|[.!,;]))|\bgoodbye\s+(?:forever|everyone)\b`,
     ),
     needsContext: true,
   },
@@ -1086,6 +1086,29 @@ export const TRIGGERS: readonly Trigger[] = [
       String.raw`\b(?:no|only)\s+(?:other\s+)?way\s+out\b[^.;]{0,20}?\b(?:except|but|other\s+than|is)\s+(?:dying|death|to\s+die|suicide|killing\s+${SELF}|ending\s+it)\b`,
     ),
   },
+  // Clinical shorthand and formulations: "S/I", "H/I", "unable to identify reasons for living", "better off six feet under".
+  { kind: 'suicidal_ideation', pattern: re(String.raw`\bS\/I\b`) },
+  { kind: 'homicidal_ideation', pattern: re(String.raw`\bH\/I\b`) },
+  {
+    kind: 'passive_death_wish',
+    pattern: re(
+      String.raw`\b(?:unable\s+to|can'?t|cannot|could\s+not|couldn'?t|not\s+able\s+to)\s+(?:identify|name|think\s+of|find|list|come\s+up\s+with)\s+(?:any\s+)?reasons?\s+(?:for|to)\s+(?:living|live|stay\s+alive)\b|\bno\s+reasons?\s+(?:for|to)\s+(?:living|live|stay\s+alive)\b|\bbetter\s+off\s+(?:six\s+feet\s+under|in\s+(?:the|a)\s+(?:ground|grave|coffin|box))\b`,
+    ),
+  },
+  // Doing "something bad" soon, said of oneself: "i feel like i'm going to do something bad tonight".
+  {
+    kind: 'suicidal_ideation',
+    pattern: re(
+      String.raw`\b(?:i'm|i\s+am|i'll|i\s+will|i\s+might|i\s+may|i\s+could)\s+(?:going\s+to\s+|about\s+to\s+)?do\s+something\s+(?:really\s+)?(?:bad|stupid|drastic|dangerous|permanent)\b`,
+    ),
+  },
+  // Too many taken: "plz help i took too many".
+  {
+    kind: 'suicide_attempt',
+    pattern: re(
+      String.raw`\b(?:took|taken|swallowed|ate)\s+(?:way\s+)?too\s+many\b(?=\s*(?:$|[.!,;]|of\s+(?:my|the|those|these)\b|${PILLS}))`,
+    ),
+  },
   // Being told one will not be seen again: "you won't see me tomorrow".
   {
     kind: 'suicidal_ideation',
@@ -1187,7 +1210,7 @@ export const NON_RISK_PHRASES: readonly RegExp[] = [
   /\bdead\s+(?:tired|serious|end|line)\b|\bover\s+my\s+dead\s+body\b|\bdrop\s+dead\b|\bkiller\b/gi,
   /\bsuicide\s+(?:prevention|risk\s+factors?|warning\s+signs|awareness|hotline|lifeline|and\s+crisis\s+lifeline|crisis\s+line|screening|assessment|training)\b(?!\s*(?::|was|is|=)?\s*(?:positive|\+|pos)\b)/gi,
   /\bsuicide\s+risk\b(?=\s*(?:assess\w*|level|rating|screen\w*)?\s*(?::|is|was|=)?\s*(?:low|minimal|assessment|screening|factors|negative|none))/gi,
-  /\b(?:risk|risk\s+factors?|warning\s+signs|signs|prevention)\s+(?:of|for)\s+(?:suicide|self[- ]?harm|suicidal\s+\w+)/gi,
+  /\b(?:(?<!\b(?:high|higher|elevated|moderate|significant|increased|imminent|acute|serious|severe|substantial)\s+)risk|risk\s+factors?|warning\s+signs|signs|prevention)\s+(?:of|for)\s+(?:suicide|self[- ]?harm|suicidal\s+\w+)/gi,
   /\bkill(?:ing)?\s+(?:this|that)\s+(?:presentation|test|exam|interview|game|show)\b/gi,
   /\b(?:suicide|overdose|OD)\s+(?:calls?|scenes?|victims?|cases?|bombers?|bombings?|squeeze|doors?|missions?|runs?|clusters?|rates?|statistics|contagion)\b/gi,
   /\b(?:is|are|was|were|'s|'re|will|'ll|gonna|going\s+to)\s+(?:literally\s+|totally\s+|so\s+)?(?:kill|murder)\s+(?:me|us)\b(?!\s+(?:with|when))/gi,

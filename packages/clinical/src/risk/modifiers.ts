@@ -59,7 +59,7 @@ const HYPOTHETICAL =
 const SUBJECT = /\b(?:i|i'm|im|i'll|i'd|she|she'd|he|he'd|you|we|they|pt|client)\b/gi;
 
 const EDUCATIONAL =
-  /\b(?:review(?:ed|ing)?|discuss(?:ed|ing)?|educat\w*|psychoeducation|provided|gave|given|handout|taught|explain\w*|difference\s+between|warning\s+signs|signs\s+of|risk\s+(?:factors?\s+)?(?:for|of)|prevention|hotline|lifeline|crisis\s+(?:line|resources)|resources|training|(?:book|paper|essay|article|project|presentation|class|course|documentary|movie|show|group|session|workshop|module|worksheet|video|skills?|episode|blog|speech|assignment|report)\s+(?:(?:that\s+)?(?:she|he|i|they|we|you)(?:'s|'re|\s+(?:is|was|am|are|were))?\s+\w+ing\s+)?(?:on|about|for)|screen(?:ed|ing)?\s+for|assess(?:ed|ing)?\s+for|asked\s+about|why\s+we\s+ask|asks?\s+what\s+happens|teaching|podcast|is\s+it\s+normal\s+to|signs\s+(?:that\s+)?(?:someone|somebody|a\s+person|people|a\s+friend)|how\s+(?:do|can|would)\s+(?:i|you|we)\s+(?:tell|know|help|support)|what\s+(?:should|do|can)\s+(?:i|you|we)\s+do\s+if|why\s+do\s+people|instructed|agrees?\s+to\s+(?:call|contact|notify)|knows?\s+to|re-?assess(?:ed|ing)?|monitor(?:ed|ing)?(?:\s+for)?|continue\s+to\s+(?:assess|monitor|screen)|will\s+(?:assess|screen|monitor|ask))\b/gi;
+  /\b(?:review(?:ed|ing)?|discuss(?:ed|ing)?|educat\w*|psychoeducation|provided|gave|(?:was|were|been|is|are)\s+given|given\s+(?:(?:a|the|her|him|them)\s+)?(?:handouts?|information|info|resources|education|lists?|pamphlets?|numbers?|brochures?)|handout|taught|explain\w*|difference\s+between|warning\s+signs|signs\s+of|(?<!\b(?:high|higher|elevated|moderate|significant|increased|imminent|acute|serious|severe|substantial)\s+)risk\s+(?:factors?\s+)?(?:for|of)|prevention|hotline|lifeline|crisis\s+(?:line|resources)|resources|training|(?:book|paper|essay|article|project|presentation|class|course|documentary|movie|show|group|session|workshop|module|worksheet|video|skills?|episode|blog|speech|assignment|report)\s+(?:(?:that\s+)?(?:she|he|i|they|we|you)(?:'s|'re|\s+(?:is|was|am|are|were))?\s+\w+ing\s+)?(?:on|about|for)|screen(?:ed|ing)?\s+for|assess(?:ed|ing)?\s+for|asked\s+about|why\s+we\s+ask|asks?\s+what\s+happens|teaching|podcast|is\s+it\s+normal\s+to|signs\s+(?:that\s+)?(?:someone|somebody|a\s+person|people|a\s+friend)|how\s+(?:do|can|would)\s+(?:i|you|we)\s+(?:tell|know|help|support)|what\s+(?:should|do|can)\s+(?:i|you|we)\s+do\s+if|why\s+do\s+people|instructed|agrees?\s+to\s+(?:call|contact|notify)|knows?\s+to|re-?assess(?:ed|ing)?|monitor(?:ed|ing)?(?:\s+for)?|continue\s+to\s+(?:assess|monitor|screen)|will\s+(?:assess|screen|monitor|ask))\b/gi;
 
 export interface TriggerContext {
   /** The trigger's clause up to the trigger. */
@@ -152,7 +152,12 @@ const LAST_TIME = /\b(?:the\s+)?last\s+time\b[^.;]{0,30}$/i;
 const LAST_TIME_PAST =
   /^[^.;]{0,20}\b(?:was|were)\s+(?:\w+\s+){0,3}?(?:before|when|back|in\s+(?:19|20)\d\d|(?:\w+\s+)?(?:months|years)\s+ago)\b/i;
 
+/** C-SSRS counts behavior in the past 3 months as recent: "hx of SA x3, most recent 1 month ago". */
+const MOST_RECENT =
+  /^[^.;]{0,40}?\bmost\s+recent(?:ly)?\b[^.;]{0,30}?\b(?:(?:\d{1,2}|a|one|two|three|four|five|six|few|couple\s+of)\s+(?:days?|weeks?|wks?)\s+ago|(?:1|2|3|a|one|two|three)\s+(?:months?|mos?)\s+ago|yesterday|last\s+(?:night|week|month)|this\s+(?:week|month))/i;
+
 function isHistorical({ pre, post }: TriggerContext): boolean {
+  if (MOST_RECENT.test(post)) return false;
   if (LAST_TIME.test(pre) && LAST_TIME_PAST.test(post)) return true;
   const breaker = HISTORY_BREAK;
   if (cueReaches(HISTORY_PRE, pre, 12, breaker)) return true;
@@ -254,6 +259,13 @@ function isHypothetical({ pre, post }: TriggerContext): boolean {
   if (WORRY.test(pre) && /^[^.;]{0,40}\b(?:if|when|once)\b/i.test(post)) return true;
   // "might hurt her baby by accident": an accident is not an intent to harm.
   if (/^(?:\s+[\w']+){0,3}?\s+(?:by\s+accident|accidentally|unintentionally)\b/i.test(post)) return true;
+  // An injury during an everyday task is an accident: "cut myself shaving", "burned my hand cooking".
+  if (
+    /^\s+(?:(?:while|when)\s+)?(?:shaving|cooking|chopping|slicing|cutting\s+(?:vegetables|onions|bread)|gardening|baking|ironing|opening|fixing|making\s+(?:dinner|lunch|breakfast|pasta))\b/i.test(
+      post,
+    )
+  )
+    return true;
   const cue = lastMatch(HYPOTHETICAL, pre);
   if (cue === undefined) return false;
   const between = pre.slice(cue.end);

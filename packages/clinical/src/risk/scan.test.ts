@@ -726,6 +726,55 @@ describe('precision mechanisms', () => {
   });
 });
 
+describe('everyday words', () => {
+  it('rule: an injury during an everyday task is an accident', () => {
+    expect(level('i cut myself shaving')).toBe('NONE');
+    expect(level('i cut myself again last night')).toBe('MODERATE');
+  });
+
+  it('rule: "die" before hair or clothes is "dye"', () => {
+    expect(level('i want to die my hair blue')).toBe('NONE');
+  });
+
+  it('rule: stockpiling food or supplies is not preparation', () => {
+    expect(level('i stockpiled snacks for the storm')).toBe('NONE');
+    expect(level('she has been stockpiling her oxycodone')).toBe('HIGH');
+  });
+});
+
+describe('clinical shorthand and formulations', () => {
+  it('rule: S/I and H/I are SI and HI', () => {
+    expect(level('S/I present, passive.')).toBe('LOW');
+    expect(level('H/I denied.')).toBe('NONE');
+  });
+
+  it('rule: being unable to name reasons for living is a death wish', () => {
+    expect(level('Safety: pt unable to identify reasons for living.')).toBe('LOW');
+  });
+
+  it('rule: a rated risk ("high risk for self-harm") is a formulation, not education; "given" there means "because of"', () => {
+    expect(level('A: high risk for self-harm given recent attempt and ongoing SI.')).not.toBe('NONE');
+    expect(level('Reviewed risk factors for suicide with the family.')).toBe('NONE');
+    expect(level('Pt was given a handout on self-harm.')).toBe('NONE');
+  });
+
+  it('rule: behavior most recently within 3 months is current, despite a history cue (C-SSRS)', () => {
+    expect(level('Pt w/ hx of SA x3, most recent 1 month ago.')).toBe('HIGH');
+    expect(level('Pt w/ hx of SA x3, most recent 2015.')).toBe('NONE');
+  });
+
+  it('rule: "going to do something bad/stupid" said of oneself is ideation', () => {
+    expect(level("i feel like i'm going to do something bad tonight")).not.toBe('NONE');
+    expect(level('i did something stupid at work today')).toBe('NONE');
+  });
+
+  it('rule: "took too many" is an overdose; "goodbye everyone" with "i love you" is a farewell', () => {
+    expect(level('plz help i took too many')).toBe('IMMINENT');
+    expect(level('goodbye everyone. i love you')).toBe('HIGH');
+    expect(level('goodbye everyone, off on vacation! i love you')).toBe('NONE');
+  });
+});
+
 describe('level rules decided by DOMAIN.md', () => {
   it('rule: an overdose reported with present symptoms or while seeking help is IMMINENT', () => {
     expect(level('i took a bunch of my xanax and now im dizzy and throwing up')).toBe('IMMINENT');
@@ -760,6 +809,8 @@ describe('level rules decided by DOMAIN.md', () => {
   it('rule: a conditional self-threat ("if X, I will end it") keeps its intent → HIGH (C-SSRS Q4)', () => {
     expect(level('If my boyfriend leaves I will kill myself.')).toBe('HIGH');
     expect(level('if they send me home i will walk into the lake')).toBe('HIGH');
+    // Hyperbole marked as a joke stays a non-interrupting flag.
+    expect(level('if i fail this test im gonna kill myself lol')).toBe('MODERATE');
   });
 
   it('rule: thoughts of harming a named person without intent, plan, threat or act → MODERATE; with one → HIGH', () => {

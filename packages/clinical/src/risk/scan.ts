@@ -73,7 +73,7 @@ const SPECIFIC_TARGET =
   /\b(?:him|her|them|(?:my|his|her|their|the|that)\s+[\w-]+)$|\[PERSON_\d+\]|^threat|\b(?:mother|mom|father|dad|stepfather|stepmother|stepdad|stepmom|brother|sister|son|daughter|husband|wife|ex|boyfriend|girlfriend|partner|boss|supervisor|manager|coworker|roommate|neighbou?r|teacher|staff)$/i;
 /** A threat or an act against a person, not a thought: "threatened staff", "you're dead", "punched a peer". */
 const OVERDOSE_NOW =
-  /\b(?:tingl\w*|numb|dizzy|throwing\s+up|vomit\w*|can'?t\s+breathe|hard\s+to\s+breathe|heart\s+(?:is\s+)?(?:racing|pounding)|getting\s+(?:sleepy|drowsy)|passing\s+out|got\s+scared|help\s+me|what\s+do\s+i\s+do|(?:writing|texting|messaging)\s+(?:this\s+)?from|parking\s+lot|on\s+my\s+way\s+to\s+the\s+(?:ER|ED|hospital))\b/i;
+  /\b(?:tingl\w*|numb|dizzy|throwing\s+up|vomit\w*|can'?t\s+breathe|hard\s+to\s+breathe|heart\s+(?:is\s+)?(?:racing|pounding)|getting\s+(?:sleepy|drowsy)|passing\s+out|got\s+scared|help\s+me|(?:please|plz|pls)\s+help|what\s+do\s+i\s+do|(?:writing|texting|messaging)\s+(?:this\s+)?from|parking\s+lot|on\s+my\s+way\s+to\s+the\s+(?:ER|ED|hospital))\b/i;
 const RISKY_ACT =
   /\b(?:on\s+purpose|deliberately|skipp\w*\s+(?:my\s+)?(?:insulin|meds|medications?|dialysis)|stopped\s+taking\s+(?:my\s+)?(?:insulin|meds)|drinking|driv\w+\s+(?:really\s+)?(?:fast|drunk|recklessly)|speeding)\b/i;
 const SAFETY_STATEMENT = /\b(?:safe|safety|trust)\b/i;
@@ -265,7 +265,9 @@ function scanSentence(
       continue;
     // A conditional threat ("if they discharge me I'll walk into the ocean") keeps its intent: C-SSRS Q4
     // asks for "some intention of acting", and DOMAIN.md interrupts on explicit intent language.
-    let kind = r.kind;
+    // With a joke marker ("if i fail this test im gonna kill myself lol") it stays a flag, not intent.
+    let kind: RiskSignalKind =
+      r.kind === 'intent' && joking && /\b(?:if|unless|when)\b/i.test(pre) ? 'suicidal_ideation' : r.kind;
     // "SI: passive", "SI endorsed, passive": a qualifier after the trigger makes it a death wish.
     if (kind === 'suicidal_ideation' && PASSIVE_AFTER.test(s.slice(r.end, Math.min(clause.end, r.end + 40))))
       kind = 'passive_death_wish';
