@@ -291,7 +291,12 @@ export class FhirAdapter implements EhrAdapter {
         ? this.readAssessments(
             patientId,
             reads.assessments.withinDays,
-            sessionRead.then((e) => e?.period?.start),
+            // A failed session read fails the whole read through its own promise; here it only
+            // must not be left unhandled while the score searches run.
+            sessionRead.then(
+              (e) => e?.period?.start,
+              () => undefined,
+            ),
             request.subjectRef,
             log,
           )

@@ -168,6 +168,7 @@ describe('polling cursor in Redis across restarts', () => {
     release();
     await a;
     await b.pollOnce(); // the lease was released: B polls again
-    expect(searches.b).toBe(5); // Encounter, DocumentReference, Task, Communication, Consent
+    // Encounter, DocumentReference, Task, Communication, Consent, QuestionnaireResponse, Observation
+    expect(searches.b).toBe(7);
   });
 });
